@@ -1,0 +1,4 @@
+import { InitialSchema1764201600000 } from './1764201600000-initial-schema';
+
+/** In order; imported rather than globbed so tests and the built service load the same list. */
+export const migrations = [InitialSchema1764201600000];

@@ -1,0 +1,94 @@
+import express from 'express';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import pinoHttp from 'pino-http';
+import type { DataSource } from 'typeorm';
+import { ApiKeyRepository } from './apikeys/api-key.repository';
+import { ensureBootstrapKey } from './apikeys/bootstrap-key';
+import type { Config } from './config';
+import { createDataSource, migrate } from './db/data-source';
+import { openDatabase } from './db/database';
+import { Authenticator } from './graphql/authenticate';
+import { buildIntegrationSchema } from './graphql/schema';
+import { mountGraphQL } from './graphql/server';
+import { healthRouter } from './http/health';
+import { createMetrics, Metrics } from './http/metrics';
+import { startBoss, stopBoss } from './jobs/boss';
+import { PgPubSub } from './realtime/pg-pubsub';
+
+export interface RunningService {
+  url: string;
+  port: number;
+  databaseUrl: string;
+  db: DataSource;
+  boss: PgBoss;
+  metrics: Metrics;
+  /** Stop taking requests, finish in-flight work, stop pg-boss, close the pools, stop embedded Postgres. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one process of the service in the configured role: `api` serves GraphQL (HTTP and
+ * WebSocket), `worker` runs pg-boss workers, `all` does both. Every role serves /healthz,
+ * /readyz and /metrics.
+ */
+export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  const database = await openDatabase(config, log);
+  const metrics = createMetrics();
+  const db = createDataSource(database.url, log, () => metrics.dbQueries.inc());
+  await db.initialize();
+  const applied = await migrate(db);
+  if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+
+  const apiKeys = new ApiKeyRepository(db);
+  await ensureBootstrapKey(config, apiKeys, log);
+
+  const servesApi = config.role !== 'worker';
+  const pubsub = new PgPubSub(database.url, log);
+  if (servesApi) await pubsub.start();
+  const boss = await startBoss(database.url, config.role !== 'api', log);
+
+  let shuttingDown = false;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(pinoHttp({ logger: log, customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'debug') }));
+  app.use(healthRouter(db, boss, metrics, () => shuttingDown));
+  const httpServer: Server = createServer(app);
+
+  const apollo = servesApi
+    ? await mountGraphQL(app, httpServer, (await buildIntegrationSchema()).schema, {
+        db,
+        config,
+        log,
+        pubsub,
+        authenticator: new Authenticator(config, apiKeys),
+      }, metrics)
+    : null;
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ role: config.role, port, embeddedDatabase: database.embedded }, `integration subgraph ready at ${url}/graphql`);
+
+  const stop = async () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info('shutting down');
+    // Apollo's drain plugin stops accepting connections and waits for in-flight requests.
+    if (apollo) await apollo.stop();
+    else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeAllConnections?.();
+    await stopBoss(boss, config.shutdownTimeoutMs);
+    if (servesApi) await pubsub.close();
+    await db.destroy();
+    await database.stop();
+    log.info('stopped');
+  };
+
+  return { url, port, databaseUrl: database.url, db, boss, metrics, stop };
+}

@@ -1,0 +1,78 @@
+import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+
+/** A 32-byte key given as base64: anything else would silently weaken AES-256-GCM. */
+const encryptionKey = makeValidator<string>((value) => {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 32) throw new Error('must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)');
+  return value;
+});
+
+/** A postgres:// URL; envalid's url() accepts it, but we also refuse other schemes early. */
+const postgresUrl = makeValidator<string>((value) => {
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new Error('must be a postgres:// or postgresql:// URL');
+  return value;
+});
+
+/** Every environment variable the service reads, validated once at start. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const raw = cleanEnv(
+    env,
+    {
+      NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
+      ROLE: str({ choices: ['all', 'api', 'worker'], default: 'all', desc: 'which half of the service this process runs' }),
+      PORT: port({ default: 4001 }),
+      HOST: str({ default: '0.0.0.0' }),
+      PUBLIC_URL: url({ default: undefined, desc: 'the address providers and browsers reach this service at' }),
+      LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+      DATABASE_URL: postgresUrl({ default: undefined }),
+      INTEGRATION_DATA_DIR: str({ default: '.data' }),
+      EMBEDDED_PG_PORT: port({ default: undefined }),
+      INTEGRATION_ENCRYPTION_KEY: encryptionKey({ default: undefined }),
+      INTEGRATION_ENCRYPTION_KEY_ID: str({ default: 'k1' }),
+      GATEWAY_JWT_SECRET: str({ default: undefined }),
+      GATEWAY_JWKS_URL: url({ default: undefined }),
+      INTEGRATION_BOOTSTRAP_API_KEY: str({ default: undefined }),
+      INTEGRATION_BOOTSTRAP_ORG: str({ default: 'default' }),
+      ALLOW_PRIVATE_TARGETS: bool({ default: false }),
+      INTROSPECTION: bool({ default: undefined }),
+      CRM_GATEWAY_URL: url({ default: undefined }),
+      LLM_BASE_URL: url({ default: undefined }),
+      SHUTDOWN_TIMEOUT_MS: num({ default: 10_000 }),
+    },
+    {
+      // Throw instead of envalid's default process.exit, so callers (tests, main) decide.
+      reporter: ({ errors }) => {
+        const problems = Object.entries(errors).map(([name, error]) => `  ${name}: ${(error as Error).message}`);
+        if (problems.length) throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+      },
+    },
+  );
+
+  return {
+    nodeEnv: raw.NODE_ENV,
+    isProduction: raw.NODE_ENV === 'production',
+    role: raw.ROLE as 'all' | 'api' | 'worker',
+    port: raw.PORT,
+    host: raw.HOST,
+    publicUrl: ((raw.PUBLIC_URL as string | undefined) ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
+    logLevel: raw.LOG_LEVEL,
+    databaseUrl: raw.DATABASE_URL as string | undefined,
+    dataDir: raw.INTEGRATION_DATA_DIR,
+    embeddedPgPort: raw.EMBEDDED_PG_PORT as number | undefined,
+    encryptionKey: raw.INTEGRATION_ENCRYPTION_KEY as string | undefined,
+    encryptionKeyId: raw.INTEGRATION_ENCRYPTION_KEY_ID,
+    gatewayJwtSecret: raw.GATEWAY_JWT_SECRET as string | undefined,
+    gatewayJwksUrl: raw.GATEWAY_JWKS_URL as string | undefined,
+    bootstrapApiKey: raw.INTEGRATION_BOOTSTRAP_API_KEY as string | undefined,
+    bootstrapOrg: raw.INTEGRATION_BOOTSTRAP_ORG,
+    allowPrivateTargets: raw.ALLOW_PRIVATE_TARGETS,
+    // Introspection is on outside production, and in production only when asked for.
+    introspection: (raw.INTROSPECTION as boolean | undefined) ?? raw.NODE_ENV !== 'production',
+    crmGatewayUrl: raw.CRM_GATEWAY_URL as string | undefined,
+    llmBaseUrl: raw.LLM_BASE_URL as string | undefined,
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    apiKeyEnvironment: raw.NODE_ENV === 'production' ? 'live' : 'test',
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;

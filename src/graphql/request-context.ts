@@ -1,0 +1,46 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { AppError } from '../errors';
+import type { PgPubSub } from '../realtime/pg-pubsub';
+import type { Authenticator } from './authenticate';
+import type { GraphQLContext } from './context';
+import { createLoaders } from './loaders';
+import type { Principal } from './principal';
+
+export interface ContextDeps {
+  db: DataSource;
+  config: Config;
+  log: Logger;
+  pubsub: PgPubSub;
+  authenticator: Authenticator;
+}
+
+/**
+ * Authenticates once and gives the request its own loaders. A refused credential does not fail
+ * the whole request here: the auth guard reports it (UNAUTHENTICATED) on the first protected
+ * field, so `_service` and introspection keep working for the router.
+ */
+export async function createRequestContext(deps: ContextDeps, authorization: string | undefined | null): Promise<GraphQLContext> {
+  let principal: Principal | null = null;
+  let authError: Error | null = null;
+  try {
+    principal = await deps.authenticator.authenticate(authorization);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    authError = error;
+  }
+  return contextFor(deps, principal, authError);
+}
+
+export function contextFor(deps: ContextDeps, principal: Principal | null, authError: Error | null = null): GraphQLContext {
+  return {
+    principal,
+    authError,
+    loaders: createLoaders(deps.db, principal?.organizationId ?? null),
+    db: deps.db,
+    config: deps.config,
+    log: deps.log,
+    pubsub: deps.pubsub,
+  };
+}

@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { GraphQLSchema, parse } from 'graphql';
+import { buildSchema, createResolversMap } from 'type-graphql';
+import { ApiKeyResolver } from '../apikeys/api-key.resolver';
+import { ApiKeySecretPayload, ApiKeyVerification } from '../apikeys/api-key.type';
+import { ConnectionResolver } from '../connections/connection.resolver';
+import { ConnectionTestResult, OAuthAuthorization } from '../connections/connection.type';
+import { ConnectorResolver } from '../connectors/connector.resolver';
+import { ErrorExplanation, IntegrationAlert, IntegrationHealth, SyncInsights, TroubleshootingReport } from '../intelligence/intelligence.type';
+import { AccountFieldsResolver, ContactFieldsResolver, InvoiceFieldsResolver } from '../sync/crm-entities.resolver';
+import { ExternalLinkResolver } from '../sync/external-link.resolver';
+import { FieldMappingResolver } from '../sync/field-mapping.resolver';
+import { FieldMappingSuggestion } from '../sync/field-mapping.type';
+import { SyncConfigResolver } from '../sync/sync-config.resolver';
+import { SyncConflictResolver } from '../sync/sync-conflict.resolver';
+import { SyncRunResolver, SyncRunSubscriptionResolver } from '../sync/sync-run.resolver';
+import { IntegrationEventResolver } from '../webhooks/integration-event.resolver';
+import { WebhookDeliveryResolver } from '../webhooks/webhook-delivery.resolver';
+import { WebhookSecretPayload } from '../webhooks/webhook-subscription.type';
+import { WebhookSubscriptionResolver } from '../webhooks/webhook-subscription.resolver';
+import { authGuard } from './auth-guard';
+import { referenceResolvers } from './references';
+
+const FEDERATION_LINK = `extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.7",
+        import: ["@key", "@external", "@requires", "@shareable"])
+`;
+
+const resolvers = [
+  ConnectorResolver,
+  ConnectionResolver,
+  FieldMappingResolver,
+  SyncConfigResolver,
+  SyncRunResolver,
+  SyncRunSubscriptionResolver,
+  SyncConflictResolver,
+  ExternalLinkResolver,
+  AccountFieldsResolver,
+  ContactFieldsResolver,
+  InvoiceFieldsResolver,
+  WebhookSubscriptionResolver,
+  WebhookDeliveryResolver,
+  IntegrationEventResolver,
+  ApiKeyResolver,
+] as const;
+
+/** Contract types no operation returns yet; their operations arrive with the issues that own them. */
+const orphanedTypes = [
+  OAuthAuthorization,
+  ConnectionTestResult,
+  FieldMappingSuggestion,
+  WebhookSecretPayload,
+  ApiKeySecretPayload,
+  ApiKeyVerification,
+  TroubleshootingReport,
+  ErrorExplanation,
+  SyncInsights,
+  IntegrationAlert,
+  IntegrationHealth,
+];
+
+/**
+ * type-graphql builds the schema from the classes; printing it with its directives and handing
+ * the SDL to buildSubgraphSchema yields a Federation 2 subgraph (_service, _entities) that keeps
+ * type-graphql's resolvers, auth guard included, plus __resolveReference per entity.
+ */
+export async function buildIntegrationSchema(): Promise<{ schema: GraphQLSchema; sdl: string }> {
+  const typeGraphQLSchema = await buildSchema({
+    resolvers: [...resolvers],
+    orphanedTypes,
+    authChecker: authGuard,
+    validate: false,
+    // Every subscription brings its own `subscribe` (PgPubSub from the context, so notices reach
+    // all replicas); type-graphql still insists on a pubSub, which must never be reached.
+    pubSub: {
+      publish: () => {
+        throw new Error('publish through PgPubSub.notify');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions declare their own subscribe');
+      },
+    },
+    skipCheck: true,
+  });
+  const sdl = `${FEDERATION_LINK}\n${printSchemaWithDirectives(typeGraphQLSchema)}`;
+  const resolverMap = createResolversMap(typeGraphQLSchema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, extra] of Object.entries(referenceResolvers)) {
+    resolverMap[typeName] = { ...(resolverMap[typeName] ?? {}), ...extra };
+  }
+  const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolverMap as never });
+  return { schema, sdl };
+}

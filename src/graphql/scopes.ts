@@ -1,0 +1,27 @@
+/**
+ * Scopes are `<action>:<resource>` (read:connections, write:sync, publish:events, read:contacts).
+ * A granted `*` allows everything, `read:*` every read; otherwise the match is exact.
+ */
+export function scopeAllows(granted: string, required: string): boolean {
+  if (granted === '*' || granted === required) return true;
+  if (granted.endsWith(':*')) {
+    const action = granted.slice(0, -2);
+    return required.startsWith(`${action}:`);
+  }
+  return false;
+}
+
+/** True when any granted scope allows any of the required ones (required lists alternatives). */
+export function hasAnyScope(granted: readonly string[], required: readonly string[]): boolean {
+  if (required.length === 0) return true;
+  return required.some((need) => granted.some((have) => scopeAllows(have, need)));
+}
+
+/** The scope each stored resource needs to be read; resolvers and `_entities` share it. */
+export const READ_SCOPE = {
+  connections: 'read:connections',
+  sync: 'read:sync',
+  mappings: 'read:mappings',
+  webhooks: 'read:webhooks',
+  apiKeys: 'read:api_keys',
+} as const;

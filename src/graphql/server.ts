@@ -1,0 +1,92 @@
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginSubscriptionCallback } from '@apollo/server/plugin/subscriptionCallback';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { Express } from 'express';
+import { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Server } from 'node:http';
+import { WebSocketServer } from 'ws';
+import type { Metrics } from '../http/metrics';
+import { AppError } from '../errors';
+import type { GraphQLContext } from './context';
+import { createErrorFormatter } from './format-error';
+import type { Principal } from './principal';
+import { ContextDeps, contextFor, createRequestContext } from './request-context';
+
+/** Counts and times every operation for /metrics. */
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      const stop = metrics.graphqlDuration.startTimer();
+      return {
+        async willSendResponse({ operation, errors }) {
+          const operationType = operation?.operation ?? 'unknown';
+          stop({ operation_type: operationType });
+          metrics.graphqlRequests.inc({ operation_type: operationType, outcome: errors?.length ? 'error' : 'ok' });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * GraphQL over HTTP (POST /graphql, Apollo Server) and over WebSocket (graphql-ws, the
+ * `graphql-transport-ws` protocol the router's passthrough mode speaks) on one http.Server, plus
+ * Apollo's HTTP callback protocol for routers in callback mode.
+ */
+export async function mountGraphQL(app: Express, httpServer: Server, schema: GraphQLSchema, deps: ContextDeps, metrics: Metrics) {
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { principal?: Principal }>(
+    {
+      schema,
+      // A socket without valid credentials is refused at connection_init (close code 4403).
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        try {
+          const principal = await deps.authenticator.authenticate(typeof authorization === 'string' ? authorization : null);
+          if (!principal) return false;
+          ctx.extra.principal = principal;
+          return true;
+        } catch (error) {
+          if (error instanceof AppError) return false;
+          throw error;
+        }
+      },
+      context: (ctx) => contextFor(deps, ctx.extra.principal ?? null),
+    },
+    wsServer,
+  );
+
+  const formatError = createErrorFormatter((error) => deps.log.error({ err: error }, 'unexpected error in a GraphQL operation'));
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: deps.config.introspection,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginSubscriptionCallback(),
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin(metrics),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(deps, req.headers.authorization) }),
+  );
+  return apollo;
+}

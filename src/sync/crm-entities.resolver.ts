@@ -1,0 +1,99 @@
+import { Authorized, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { GraphQLContext } from '../graphql/context';
+import { READ_SCOPE } from '../graphql/scopes';
+import { Account, Contact, ContactEnrichment, ExternalPayment, Invoice } from './crm-entities.type';
+import { ExternalLinkEntity } from './external-link.entity';
+import { ExternalLink } from './external-link.type';
+import { toExternalLink } from './sync.mappers';
+
+/**
+ * External objects that are payments, per provider. A payment synced into HotCRM is linked to the
+ * invoice it pays (internal_object 'invoice'), with its mapped values in lastSyncedData.
+ */
+const PAYMENT_OBJECTS: Record<string, string[]> = {
+  stripe: ['charges', 'payment_intents'],
+  paypal: ['transactions', 'captures'],
+  quickbooks: ['Payment'],
+};
+
+function isPayment(link: ExternalLinkEntity): boolean {
+  return PAYMENT_OBJECTS[link.provider]?.includes(link.externalObject) ?? false;
+}
+
+const text = (value: unknown): string | null => (value === undefined || value === null || value === '' ? null : String(value));
+const date = (value: unknown): Date | null => {
+  const t = typeof value === 'number' ? value * 1000 : Date.parse(String(value));
+  return value === undefined || value === null || Number.isNaN(t) ? null : new Date(t);
+};
+
+async function linksOf(ctx: GraphQLContext, object: string, id: string): Promise<ExternalLinkEntity[]> {
+  return ctx.loaders.linksByInternal.load(`${object}:${id}`);
+}
+
+@Resolver(() => Account)
+export class AccountFieldsResolver {
+  @Authorized(READ_SCOPE.sync)
+  @FieldResolver(() => [ExternalLink], { description: 'Records in external systems linked to this account by syncs (Stripe customer, QuickBooks Customer, ...).' })
+  async externalLinks(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<ExternalLink[]> {
+    return (await linksOf(ctx, 'account', account.id)).map(toExternalLink);
+  }
+}
+
+@Resolver(() => Contact)
+export class ContactFieldsResolver {
+  @Authorized(READ_SCOPE.sync)
+  @FieldResolver(() => [ExternalLink])
+  async externalLinks(@Root() contact: Contact, @Ctx() ctx: GraphQLContext): Promise<ExternalLink[]> {
+    return (await linksOf(ctx, 'contact', contact.id)).map(toExternalLink);
+  }
+
+  /** The newest synced person record (LinkedIn, Gmail, Outlook) whose email is the contact's. */
+  @Authorized(READ_SCOPE.sync)
+  @Directive('@requires(fields: "email")')
+  @FieldResolver(() => ContactEnrichment, {
+    nullable: true,
+    description: "Profile data from synced external records (LinkedIn, Gmail, Outlook) that match the contact's email; null when none match.",
+  })
+  async enrichment(@Root() contact: Contact, @Ctx() ctx: GraphQLContext): Promise<ContactEnrichment | null> {
+    if (!contact.email) return null;
+    const [match] = await ctx.loaders.linksByEmail.load(contact.email);
+    if (!match) return null;
+    const data = match.lastSyncedData ?? {};
+    const fullName = text(data.full_name) ?? ([text(data.first_name), text(data.last_name)].filter(Boolean).join(' ') || null);
+    return Object.assign(new ContactEnrichment(), {
+      provider: match.provider,
+      fullName,
+      headline: text(data.headline),
+      company: text(data.company),
+      title: text(data.title),
+      location: text(data.location),
+      profileUrl: text(data.profile_url),
+      enrichedAt: match.lastSyncedAt ?? match.updatedAt,
+    });
+  }
+}
+
+@Resolver(() => Invoice)
+export class InvoiceFieldsResolver {
+  @Authorized(READ_SCOPE.sync)
+  @FieldResolver(() => [ExternalLink])
+  async externalLinks(@Root() invoice: Invoice, @Ctx() ctx: GraphQLContext): Promise<ExternalLink[]> {
+    return (await linksOf(ctx, 'invoice', invoice.id)).filter((link) => !isPayment(link)).map(toExternalLink);
+  }
+
+  @Authorized(READ_SCOPE.sync)
+  @FieldResolver(() => [ExternalPayment], { description: 'Payments for this invoice recorded in Stripe, PayPal or QuickBooks, from synced records.' })
+  async payments(@Root() invoice: Invoice, @Ctx() ctx: GraphQLContext): Promise<ExternalPayment[]> {
+    return (await linksOf(ctx, 'invoice', invoice.id)).filter(isPayment).map((link) => {
+      const data = link.lastSyncedData ?? {};
+      return Object.assign(new ExternalPayment(), {
+        provider: link.provider,
+        externalId: link.externalId,
+        amount: Number(data.amount ?? data.amount_paid ?? 0),
+        currency: String(data.currency ?? data.currency_code ?? ''),
+        status: String(data.status ?? 'unknown'),
+        paidAt: date(data.paid_at ?? data.paid_date),
+      });
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { paginate, toRelay, whereUuid } from '../db/paginate';
+import { GraphQLContext, orgOf } from '../graphql/context';
+import { found } from '../graphql/found';
+import { READ_SCOPE } from '../graphql/scopes';
+import { SyncConfig } from './sync-config.type';
+import { SyncConflictEntity } from './sync-conflict.entity';
+import { SyncConflict, SyncConflictConnection } from './sync-conflict.type';
+import { SyncConflictStatus } from './sync.enums';
+import { toSyncConfig, toSyncConflict } from './sync.mappers';
+
+@Resolver(() => SyncConflict)
+export class SyncConflictResolver {
+  @Authorized(READ_SCOPE.sync)
+  @Query(() => SyncConflictConnection)
+  async syncConflicts(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('syncConfigId', () => ID, { nullable: true }) syncConfigId?: string,
+    @Arg('status', () => SyncConflictStatus, { nullable: true }) status?: SyncConflictStatus,
+  ) {
+    const qb = ctx.db.getRepository(SyncConflictEntity).createQueryBuilder('c').where('c.organization_id = :org', { org: orgOf(ctx) });
+    whereUuid(qb, 'c.sync_config_id', syncConfigId);
+    if (status) qb.andWhere('c.status = :status', { status });
+    return toRelay(await paginate(qb, { first, after }), toSyncConflict);
+  }
+
+  @FieldResolver(() => SyncConfig)
+  async syncConfig(@Root() conflict: SyncConflict, @Ctx() ctx: GraphQLContext): Promise<SyncConfig> {
+    return toSyncConfig(found(await ctx.loaders.syncConfig.load(conflict.syncConfigId), 'SyncConfig', conflict.syncConfigId));
+  }
+}

@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** One execution of a sync config (HotCRM's sync_log object). */
+@Entity('sync_run')
+export class SyncRunEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'organization_id', type: 'text' }) organizationId!: string;
+  @Column({ name: 'sync_config_id', type: 'uuid' }) syncConfigId!: string;
+  @Column({ type: 'text' }) status!: string;
+  @Column({ type: 'text' }) trigger!: string;
+  @Column({ type: 'text' }) mode!: string;
+  @Column({ name: 'job_id', type: 'text', nullable: true }) jobId!: string | null;
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt!: Date | null;
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt!: Date | null;
+  @Column({ name: 'duration_ms', type: 'integer', nullable: true }) durationMs!: number | null;
+  @Column({ name: 'records_processed', type: 'integer' }) recordsProcessed!: number;
+  @Column({ name: 'records_created', type: 'integer' }) recordsCreated!: number;
+  @Column({ name: 'records_updated', type: 'integer' }) recordsUpdated!: number;
+  @Column({ name: 'records_deleted', type: 'integer' }) recordsDeleted!: number;
+  @Column({ name: 'records_failed', type: 'integer' }) recordsFailed!: number;
+  @Column({ type: 'integer' }) conflicts!: number;
+  @Column({ name: 'error_details', type: 'text', nullable: true }) errorDetails!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}
