@@ -1,10 +1,17 @@
-import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+import { bool, cleanEnv, makeValidator, num, str, url } from 'envalid';
 
 /** A 32-byte key given as base64: anything else would silently weaken AES-256-GCM. */
 const encryptionKey = makeValidator<string>((value) => {
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length !== 32) throw new Error('must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)');
   return value;
+});
+
+/** A TCP port; 0 asks the kernel for a free one (tests, side-by-side instances). */
+const port = makeValidator<number>((value) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('must be a port number from 0 to 65535');
+  return n;
 });
 
 /** A postgres:// URL; envalid's url() accepts it, but we also refuse other schemes early. */

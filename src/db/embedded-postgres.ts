@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -89,6 +89,9 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir, 'pg');
   mkdirSync(path.dirname(databaseDir), { recursive: true });
+  // As root, the binaries run as a `postgres` system user, which must be able to enter the
+  // parent directory (mkdtemp makes it 0700).
+  if (process.getuid?.() === 0) chmodSync(path.dirname(databaseDir), 0o755);
   const port = requestedPort ?? (await freePort());
   const EmbeddedPostgres = loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({

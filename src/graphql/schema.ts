@@ -10,6 +10,7 @@ import { ConnectionTestResult, OAuthAuthorization } from '../connections/connect
 import { ConnectorResolver } from '../connectors/connector.resolver';
 import { ErrorExplanation, IntegrationAlert, IntegrationHealth, SyncInsights, TroubleshootingReport } from '../intelligence/intelligence.type';
 import { AccountFieldsResolver, ContactFieldsResolver, InvoiceFieldsResolver } from '../sync/crm-entities.resolver';
+import { Account, Contact, Invoice } from '../sync/crm-entities.type';
 import { ExternalLinkResolver } from '../sync/external-link.resolver';
 import { FieldMappingResolver } from '../sync/field-mapping.resolver';
 import { FieldMappingSuggestion } from '../sync/field-mapping.type';
@@ -46,8 +47,14 @@ const resolvers = [
   ApiKeyResolver,
 ] as const;
 
-/** Contract types no operation returns yet; their operations arrive with the issues that own them. */
+/**
+ * Types no root field returns: the other clouds' entities this subgraph extends (reached only
+ * through `_entities`), and contract types whose operations arrive with the issues that own them.
+ */
 const orphanedTypes = [
+  Account,
+  Contact,
+  Invoice,
   OAuthAuthorization,
   ConnectionTestResult,
   FieldMappingSuggestion,

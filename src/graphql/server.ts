@@ -2,6 +2,7 @@ import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginSubscriptionCallback } from '@apollo/server/plugin/subscriptionCallback';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express } from 'express';
 import { GraphQLSchema } from 'graphql';
@@ -70,6 +71,8 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginSubscriptionCallback(),
       ApolloServerPluginLandingPageDisabled(),
+      // Federated traces for the router, with error messages masked: they may name other rows.
+      ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
       metricsPlugin(metrics),
       {
         async serverWillStart() {

@@ -1,0 +1,69 @@
+import { SignJWT } from 'jose';
+import pino from 'pino';
+import { startService, RunningService } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createTestDatabase } from './database';
+
+export const BOOTSTRAP_KEY = 'hcrm_test_BootstrapKeyForTests1234567890abc';
+export const JWT_SECRET = 'test-gateway-secret-that-is-long-enough-for-hs256';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestService {
+  service: RunningService;
+  url: string;
+  databaseUrl: string;
+  /** POST /graphql as the bootstrap key (scope `*`, org `default`) unless `token` says otherwise. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** A gateway JWT as the router would send it: HS256 with org, sub and scope claims. */
+export function gatewayToken(org: string, scopes: string[], sub = 'user-1'): Promise<string> {
+  return new SignJWT({ org, scope: scopes.join(' ') })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+/** Starts the real service (ROLE=all) on a random port against a database of its own. */
+export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY,
+    GATEWAY_JWT_SECRET: JWT_SECRET,
+    ALLOW_PRIVATE_TARGETS: 'true',
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  const service = await startService(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const gql = async <T>(query: string, variables?: Record<string, unknown>, token: string | null = BOOTSTRAP_KEY) => {
+    const response = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as object) } as GraphQLResponse<T>;
+  };
+  return {
+    service,
+    url: service.url,
+    databaseUrl: database.url,
+    gql,
+    stop: async () => {
+      await service.stop();
+      await database.drop();
+    },
+  };
+}
