@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express } from 'express';
-import { GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
@@ -38,6 +38,10 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
  * Apollo's HTTP callback protocol for routers in callback mode.
  */
 export async function mountGraphQL(app: Express, httpServer: Server, schema: GraphQLSchema, deps: ContextDeps, metrics: Metrics) {
+  // One formatter for HTTP and WebSocket, so both speak the contract's error codes.
+  const formatError = createErrorFormatter((error) => deps.log.error({ err: error }, 'unexpected error in a GraphQL operation'));
+  const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer<Record<string, unknown>, { principal?: Principal }>(
     {
@@ -56,11 +60,12 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
         }
       },
       context: (ctx) => contextFor(deps, ctx.extra.principal ?? null),
+      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : result),
     },
     wsServer,
   );
 
-  const formatError = createErrorFormatter((error) => deps.log.error({ err: error }, 'unexpected error in a GraphQL operation'));
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection: deps.config.introspection,

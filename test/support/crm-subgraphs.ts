@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
@@ -61,7 +62,7 @@ function revenueSchema({ invoices }: CrmData) {
 }
 
 async function serve(schema: ReturnType<typeof buildSubgraphSchema>): Promise<{ url: string; server: ApolloServer }> {
-  const server = new ApolloServer({ schema });
+  const server = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
   return { url, server };
 }
