@@ -79,14 +79,19 @@ export async function startService(config: Config, log: Logger): Promise<Running
     if (shuttingDown) return;
     shuttingDown = true;
     log.info('shutting down');
+    const step = async (name: string, action: () => Promise<unknown>) => {
+      await action();
+      log.debug(`shutdown: ${name} done`);
+    };
     // Apollo's drain plugin stops accepting connections and waits for in-flight requests.
-    if (apollo) await apollo.stop();
-    else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    httpServer.closeAllConnections?.();
-    await stopBoss(boss, config.shutdownTimeoutMs);
-    if (servesApi) await pubsub.close();
-    await db.destroy();
-    await database.stop();
+    await step('http', async () => {
+      if (apollo) await apollo.stop();
+      else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    });
+    await step('queue', () => stopBoss(boss, config.shutdownTimeoutMs));
+    if (servesApi) await step('pubsub', () => pubsub.close());
+    await step('pool', () => db.destroy());
+    await step('database', () => database.stop());
     log.info('stopped');
   };
 

