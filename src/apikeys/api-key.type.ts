@@ -7,7 +7,7 @@ import { ApiKeyStatus, ApiKeyVerificationCode } from './api-key.enums';
 // ApiKey.usage(from, to, granularity) is added by @FieldResolver. Only the key's hash is stored,
 // and it never appears here.
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ApiKeyRateLimit {
   @Field(() => Int)
   limit!: number;
@@ -16,7 +16,7 @@ export class ApiKeyRateLimit {
   windowSeconds!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RateLimitState {
   @Field(() => Int)
   limit!: number;
@@ -28,7 +28,7 @@ export class RateLimitState {
   resetAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ApiKeyUsageBucket {
   @Field(() => DateTimeScalar)
   start!: Date;
@@ -42,6 +42,7 @@ export class ApiKeyUsageBucket {
 
 @Directive('@key(fields: "id")')
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Inbound API access: only a hash of the key is stored; the key itself is shown once.',
 })
@@ -85,7 +86,7 @@ export class ApiKey {
 export const { Edge: ApiKeyEdge, Page: ApiKeyConnection } = relayTypes(ApiKey, 'ApiKey');
 export type ApiKeyConnection = InstanceType<typeof ApiKeyConnection>;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ApiKeySecretPayload {
   @Field(() => ApiKey)
   apiKey!: ApiKey;
@@ -94,7 +95,7 @@ export class ApiKeySecretPayload {
   key!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ApiKeyVerification {
   @Field(() => Boolean)
   valid!: boolean;

@@ -10,6 +10,7 @@ import { ConnectionStatus } from './connection.enums';
 
 @Directive('@key(fields: "id")')
 @ObjectType({
+  simpleResolvers: true,
   description:
     'An authenticated link to one account of an external service. Secrets are stored encrypted and never returned.',
 })
@@ -77,7 +78,7 @@ export class Connection {
 export const { Edge: ConnectionEdge, Page: ConnectionConnection } = relayTypes(Connection, 'Connection');
 export type ConnectionConnection = InstanceType<typeof ConnectionConnection>;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OAuthAuthorization {
   @Field(() => String, {
     description:
@@ -92,7 +93,7 @@ export class OAuthAuthorization {
   expiresAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ConnectionTestResult {
   @Field(() => Boolean)
   ok!: boolean;

@@ -4,7 +4,7 @@ import { JSONScalar } from '../graphql/scalars';
 import { AuthType, ConnectorCategory, ConnectorStatus, ConnectorType, FieldType } from './connector.enums';
 
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SchemaField {
   @Field(() => String)
   name!: string;
@@ -16,7 +16,7 @@ export class SchemaField {
   required!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ConnectorObject {
   @Field(() => String)
   name!: string;
@@ -31,7 +31,7 @@ export class ConnectorObject {
   supportsWrite!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ConnectorAction {
   @Field(() => String)
   name!: string;
@@ -43,7 +43,7 @@ export class ConnectorAction {
   inputSchema!: unknown;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RateLimitPolicy {
   @Field(() => String)
   strategy!: string;
@@ -58,6 +58,7 @@ export class RateLimitPolicy {
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "key")')
 @ObjectType({
+  simpleResolvers: true,
   description:
     'An external service integration: built in (stripe, paypal, quickbooks, docusign, adobe_sign, slack, teams, gmail, outlook, linkedin) or custom.',
 })

@@ -14,7 +14,7 @@ import { WebhookAttemptEntity } from '../webhooks/webhook-attempt.entity';
 import { IntegrationEventEntity } from '../webhooks/integration-event.entity';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
 import { WebhookSubscriptionEntity } from '../webhooks/webhook-subscription.entity';
-import { externalLinksByInternalId, linksByEmail } from '../sync/external-link.queries';
+import { externalLinksByInternalId, LinkRow, linksByEmail } from '../sync/external-link.queries';
 
 type OrgRow = ObjectLiteral & { id: string; organizationId: string };
 
@@ -112,7 +112,7 @@ export function createLoaders(db: DataSource, organizationId: string | null) {
     lastRunByConfig: lastRunByConfig(db, org),
     deliveryCountByEvent: deliveryCountByEvent(db, org),
     /** Keyed `<internalObject>:<internalId>`: Account/Contact/Invoice.externalLinks and payments. */
-    linksByInternal: new DataLoader<string, ExternalLinkEntity[]>((keys) => externalLinksByInternalId(db, org, keys)),
+    linksByInternal: new DataLoader<string, LinkRow[]>((keys) => externalLinksByInternalId(db, org, keys)),
     /** Synced profile records by lower-cased email: Contact.enrichment. */
     linksByEmail: new DataLoader<string, ExternalLinkEntity[]>((emails) => linksByEmail(db, org, emails)),
   };

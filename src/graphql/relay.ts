@@ -2,7 +2,7 @@ import { ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
 
 /** The contract's PageInfo; @shareable because every subgraph may declare it. */
 @Directive('@shareable')
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -22,7 +22,7 @@ export interface RelayPage<T> {
  * names them (ConnectionEdge / ConnectionConnection for the Connection node, and so on).
  */
 export function relayTypes<T extends object>(node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field(() => String)
     cursor!: string;
@@ -31,7 +31,7 @@ export function relayTypes<T extends object>(node: ClassType<T>, name: string) {
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class Page implements RelayPage<T> {
     @Field(() => [Edge])
     edges!: Edge[];

@@ -3,7 +3,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars';
 import { Severity } from './intelligence.enums';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Finding {
   @Field(() => Severity)
   severity!: Severity;
@@ -29,7 +29,7 @@ export class Finding {
   sample!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TroubleshootingReport {
   @Field(() => String)
   summary!: string;
@@ -38,7 +38,7 @@ export class TroubleshootingReport {
   findings!: Finding[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ErrorExplanation {
   @Field(() => String)
   code!: string;
@@ -53,7 +53,7 @@ export class ErrorExplanation {
   retryable!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SyncAnomaly {
   @Field(() => String)
   metric!: string;
@@ -71,7 +71,7 @@ export class SyncAnomaly {
   explanation!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SyncInsights {
   @Field(() => [Finding])
   dataQualityIssues!: Finding[];
@@ -87,7 +87,7 @@ export class SyncInsights {
 }
 
 // Not an entity: alerts are transient subscription payloads, so the related ids are plain fields.
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IntegrationAlert {
   @Field(() => ID)
   id!: string;
@@ -117,7 +117,7 @@ export class IntegrationAlert {
   organizationId!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IntegrationHealth {
   @Field(() => Int)
   connections!: number;

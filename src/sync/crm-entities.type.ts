@@ -7,14 +7,14 @@ import { DateTimeScalar } from '../graphql/scalars';
 // it never stores their own columns, so each class holds just the key (and Contact's external email).
 
 @Directive('@key(fields: "id")')
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Account {
   @Field(() => ID)
   id!: string;
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Contact {
   @Field(() => ID)
   id!: string;
@@ -27,13 +27,13 @@ export class Contact {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Invoice {
   @Field(() => ID)
   id!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ContactEnrichment {
   @Field(() => String)
   provider!: string;
@@ -60,7 +60,7 @@ export class ContactEnrichment {
   enrichedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ExternalPayment {
   @Field(() => String)
   provider!: string;

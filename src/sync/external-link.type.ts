@@ -7,7 +7,7 @@ import { ExternalLinkStatus } from './sync.enums';
 // connection and syncConfig are added by @FieldResolver from the ids below.
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: "One CRM record linked to one external record: the sync's record cache." })
+@ObjectType({ simpleResolvers: true, description: "One CRM record linked to one external record: the sync's record cache." })
 export class ExternalLink {
   @Field(() => ID)
   id!: string;

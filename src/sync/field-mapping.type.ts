@@ -4,7 +4,7 @@ import { relayTypes } from '../graphql/relay';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { TransformType } from './sync.enums';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Transform {
   @Field(() => TransformType)
   type!: TransformType;
@@ -17,7 +17,7 @@ export class Transform {
   params!: unknown;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class FieldMappingRule {
   @Field(() => String, { description: 'Dot path in the source record, e.g. address.city.' })
   sourceField!: string;
@@ -33,7 +33,7 @@ export class FieldMappingRule {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'A reusable mapping template between an external object and a CRM object.' })
+@ObjectType({ simpleResolvers: true, description: 'A reusable mapping template between an external object and a CRM object.' })
 export class FieldMapping {
   @Field(() => ID)
   id!: string;
@@ -69,7 +69,7 @@ export const { Edge: FieldMappingEdge, Page: FieldMappingConnection } = relayTyp
 );
 export type FieldMappingConnection = InstanceType<typeof FieldMappingConnection>;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class FieldMappingSuggestion {
   @Field(() => String)
   sourceField!: string;

@@ -8,6 +8,7 @@ import { SyncConflictStatus } from './sync.enums';
 
 @Directive('@key(fields: "id")')
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A field that changed on both sides since the last sync, held for a person under MANUAL resolution.',
 })

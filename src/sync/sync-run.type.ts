@@ -6,7 +6,7 @@ import { SyncMode, SyncRunStatus, SyncTrigger } from './sync.enums';
 
 // syncConfig and logs(first) are added by @FieldResolver; syncConfigId below resolves the former.
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SyncLogEntry {
   @Field(() => DateTimeScalar)
   at!: Date;
@@ -25,7 +25,7 @@ export class SyncLogEntry {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: "One execution of a sync config (HotCRM's sync_log)." })
+@ObjectType({ simpleResolvers: true, description: "One execution of a sync config (HotCRM's sync_log)." })
 export class SyncRun {
   @Field(() => ID)
   id!: string;

@@ -1,4 +1,4 @@
-import { ExternalLinkEntity } from './external-link.entity';
+import type { LinkRow } from './external-link.queries';
 import { ExternalLink } from './external-link.type';
 import { FieldMappingEntity } from './field-mapping.entity';
 import { FieldMapping } from './field-mapping.type';
@@ -103,7 +103,7 @@ export function toSyncConflict(row: SyncConflictEntity): SyncConflict {
   });
 }
 
-export function toExternalLink(row: ExternalLinkEntity): ExternalLink {
+export function toExternalLink(row: LinkRow): ExternalLink {
   return Object.assign(new ExternalLink(), {
     id: row.id,
     provider: row.provider,

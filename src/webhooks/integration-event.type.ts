@@ -7,6 +7,7 @@ import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 
 @Directive('@key(fields: "id")')
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A CRM or integration event: opportunity.won published by the Sales cloud, integration.sync.completed from here, or stripe.invoice.paid received from a provider.',
 })

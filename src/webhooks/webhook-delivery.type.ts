@@ -6,7 +6,7 @@ import { WebhookDeliveryStatus } from './webhook.enums';
 
 // subscription and attempts are added by @FieldResolver; subscriptionId resolves the former.
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class WebhookAttempt {
   @Field(() => Int)
   attemptNumber!: number;
@@ -28,7 +28,7 @@ export class WebhookAttempt {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'One event sent to one subscription, with every attempt.' })
+@ObjectType({ simpleResolvers: true, description: 'One event sent to one subscription, with every attempt.' })
 export class WebhookDelivery {
   @Field(() => ID)
   id!: string;

@@ -8,6 +8,7 @@ import { RetryPolicy, WebhookStatus } from './webhook.enums';
 
 @Directive('@key(fields: "id")')
 @ObjectType({
+  simpleResolvers: true,
   description:
     'An outbound subscription: events matching eventTypes and filters are POSTed to targetUrl, signed per the Standard Webhooks spec.',
 })
@@ -64,7 +65,7 @@ export const { Edge: WebhookSubscriptionEdge, Page: WebhookSubscriptionConnectio
 );
 export type WebhookSubscriptionConnection = InstanceType<typeof WebhookSubscriptionConnection>;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class WebhookSecretPayload {
   @Field(() => WebhookSubscription)
   subscription!: WebhookSubscription;
