@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { Client } from 'pg';
@@ -33,7 +33,14 @@ describe('the service process on embedded PostgreSQL', () => {
     key = /hcrm_test_[1-9A-HJ-NP-Za-km-z]+/.exec(a.output())![0];
   }, 120_000);
   afterAll(async () => {
-    for (const svc of [a, b]) if (svc && svc.child.exitCode === null) svc.child.kill('SIGKILL');
+    for (const svc of [a, b]) {
+      if (!svc) continue;
+      if (svc.child.exitCode === null) {
+        svc.child.kill('SIGTERM');
+        await svc.exited;
+      }
+      rmSync(svc.dataDir, { recursive: true, force: true });
+    }
   });
 
   it('prints a bootstrap key once on first start and says it runs on embedded Postgres', async () => {

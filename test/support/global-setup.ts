@@ -16,5 +16,5 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'integration-test-pg-'));
   const embedded = await startEmbeddedPostgres(dataDir, undefined, pino({ level: 'silent' }));
   process.env.TEST_ADMIN_DATABASE_URL = embedded.url;
-  (globalThis as Record<string, unknown>).__EMBEDDED_PG__ = embedded;
+  (globalThis as Record<string, unknown>).__EMBEDDED_PG__ = { stop: embedded.stop, dataDir };
 }
