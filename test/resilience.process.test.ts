@@ -62,8 +62,18 @@ describe('the service process on embedded PostgreSQL', () => {
 
   it('recovers after PostgreSQL restarts, queries and subscriptions alike, without being restarted', async () => {
     const received: any[] = [];
-    const ws = createClient({ url: a.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, lazy: false });
+    let connected = false;
+    const ws = createClient({
+      url: a.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${key}` },
+      lazy: false,
+      on: { connected: () => (connected = true) },
+    });
     ws.subscribe({ query: 'subscription { connectionStatusChanged { id status } }' }, { next: (m) => received.push(m), error: () => undefined, complete: () => undefined });
+    // The subscription is registered before the database goes away.
+    await waitUntil(() => connected, 10_000);
+    await new Promise((r) => setTimeout(r, 300));
 
     await restartEmbeddedPostgres(a.dataDir);
     await waitUntil(async () => (await query(a, '{ connections { totalCount } }').catch(() => null))?.data?.connections?.totalCount === 0, 30_000);
@@ -88,7 +98,7 @@ describe('the service process on embedded PostgreSQL', () => {
       await notify(`SELECT pg_notify('integration_changes', $1)`, [JSON.stringify({ topic: 'connection', organizationId: 'default', id })]).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 250));
       return received.length > 0;
-    }, 20_000);
+    }, 20_000, () => a.output().split('\n').slice(-30).join('\n'));
     await ws.dispose();
     expect(received[0].data.connectionStatusChanged).toEqual({ id, status: 'ERROR' });
   }, 90_000);

@@ -8,7 +8,7 @@ import express, { Express } from 'express';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Server } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Metrics } from '../http/metrics';
 import { AppError } from '../errors';
 import type { GraphQLContext } from './context';
@@ -56,7 +56,11 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
           return true;
         } catch (error) {
           if (error instanceof AppError) return false;
-          throw error;
+          // The key could not be checked (say the database is restarting): close with 1013
+          // "try again later", which graphql-ws clients retry, rather than a fatal 4500.
+          deps.log.warn({ err: (error as Error).message }, 'could not authenticate a WebSocket; asking the client to retry');
+          (ctx.extra as { socket?: WebSocket }).socket?.close(1013, 'Service temporarily unavailable');
+          return false;
         }
       },
       context: (ctx) => contextFor(deps, ctx.extra.principal ?? null),

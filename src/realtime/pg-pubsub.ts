@@ -1,7 +1,7 @@
 import { Repeater } from '@repeaterjs/repeater';
-import createSubscriber, { Subscriber } from 'pg-listen';
 import type { Logger } from 'pino';
 import { ChangeNotice, ChangeTopic, CHANGES_CHANNEL, isChangeNotice } from './change-notice';
+import { PgListener } from './pg-listener';
 
 type Listener = (notice: ChangeNotice) => void;
 
@@ -12,35 +12,23 @@ export interface SqlExecutor {
 
 /**
  * Postgres LISTEN/NOTIFY as the one pubsub of every replica: a worker's NOTIFY reaches the
- * graphql-ws clients of every api process. pg-listen keeps one dedicated connection, reconnects
- * after a database restart and re-issues LISTEN.
+ * graphql-ws clients of every api process. The listener reconnects after a database restart and
+ * re-issues LISTEN.
  */
 export class PgPubSub {
-  private readonly subscriber: Subscriber;
+  private readonly listener: PgListener;
   private readonly listeners = new Map<ChangeTopic, Set<Listener>>();
 
   constructor(databaseUrl: string, private readonly log: Logger) {
-    this.subscriber = createSubscriber(
-      { connectionString: databaseUrl },
-      {
-        paranoidChecking: 5_000,
-        retryInterval: (attempt) => Math.min(250 * 2 ** attempt, 5_000),
-        // Keep trying for as long as the process lives: a database restart must not end realtime.
-        retryTimeout: Number.MAX_SAFE_INTEGER,
-      },
-    );
-    this.subscriber.notifications.on(CHANGES_CHANNEL, (payload: unknown) => this.dispatch(payload));
-    this.subscriber.events.on('error', (error) => this.log.error({ err: error.message }, 'LISTEN connection failed'));
-    this.subscriber.events.on('reconnect', (attempt) => this.log.warn({ attempt }, 'LISTEN connection lost; reconnecting'));
+    this.listener = new PgListener(databaseUrl, CHANGES_CHANNEL, (payload) => this.dispatch(payload), log);
   }
 
-  async start(): Promise<void> {
-    await this.subscriber.connect();
-    await this.subscriber.listenTo(CHANGES_CHANNEL);
+  start(): Promise<void> {
+    return this.listener.start();
   }
 
-  async close(): Promise<void> {
-    await this.subscriber.close();
+  close(): Promise<void> {
+    return this.listener.close();
   }
 
   /** Publishes through `executor`; inside a transaction the NOTIFY is delivered only on commit. */
@@ -68,7 +56,13 @@ export class PgPubSub {
     return n;
   }
 
-  private dispatch(payload: unknown): void {
+  private dispatch(raw: string): void {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw);
+    } catch {
+      payload = null;
+    }
     if (!isChangeNotice(payload)) {
       this.log.warn('ignoring malformed change notice');
       return;
