@@ -1,4 +1,5 @@
 import { InitialSchema1764201600000 } from './1764201600000-initial-schema';
+import { ProviderRateBudget1764288000000 } from './1764288000000-provider-rate-budget';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
-export const migrations = [InitialSchema1764201600000];
+export const migrations = [InitialSchema1764201600000, ProviderRateBudget1764288000000];

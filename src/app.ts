@@ -17,6 +17,8 @@ import { healthRouter } from './http/health';
 import { createMetrics, Metrics } from './http/metrics';
 import { startBoss, stopBoss } from './jobs/boss';
 import { PgPubSub } from './realtime/pg-pubsub';
+import { createServices } from './services';
+import { oauthCallbackRouter } from './connections/oauth.callback';
 
 export interface RunningService {
   url: string;
@@ -45,6 +47,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const apiKeys = new ApiKeyRepository(db);
   await ensureBootstrapKey(config, apiKeys, log);
 
+  const services = await createServices(db, database.url, config, log);
   const servesApi = config.role !== 'worker';
   const pubsub = new PgPubSub(database.url, log);
   if (servesApi) await pubsub.start();
@@ -55,6 +58,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   app.disable('x-powered-by');
   app.use(pinoHttp({ logger: log, customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'debug') }));
   app.use(healthRouter(db, boss, metrics, () => shuttingDown));
+  if (servesApi) app.use(oauthCallbackRouter(services.oauth, log));
   const httpServer: Server = createServer(app);
 
   const apollo = servesApi
@@ -64,6 +68,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         log,
         pubsub,
         authenticator: new Authenticator(config, apiKeys),
+        services,
       }, metrics)
     : null;
 
@@ -90,6 +95,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     });
     await step('queue', () => stopBoss(boss, config.shutdownTimeoutMs));
     if (servesApi) await step('pubsub', () => pubsub.close());
+    await step('services', () => services.close());
     await step('pool', () => db.destroy());
     await step('database', () => database.stop());
     log.info('stopped');

@@ -7,6 +7,27 @@ const encryptionKey = makeValidator<string>((value) => {
   return value;
 });
 
+/**
+ * Older keys kept only to open values sealed before a rotation: `id:base64key,id:base64key`.
+ * Each key is checked like INTEGRATION_ENCRYPTION_KEY, and an id may appear once.
+ */
+const previousEncryptionKeys = makeValidator<{ id: string; key: string }[]>((value) => {
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const keys = entries.map((entry) => {
+    const separator = entry.indexOf(':');
+    const id = entry.slice(0, separator);
+    const key = entry.slice(separator + 1);
+    // Never echo the entry: it holds a key.
+    if (separator < 1 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new Error('must be comma-separated id:base64key pairs, ids of letters, digits, . _ -');
+    if (Buffer.from(key, 'base64').length !== 32) throw new Error(`key "${id}" must be 32 bytes encoded as base64`);
+    return { id, key };
+  });
+  const ids = keys.map((k) => k.id);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new Error(`key id "${duplicate}" appears more than once`);
+  return keys;
+});
+
 /** A TCP port; 0 asks the kernel for a free one (tests, side-by-side instances). */
 const port = makeValidator<number>((value) => {
   const n = Number(value);
@@ -36,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       EMBEDDED_PG_PORT: port({ default: undefined }),
       INTEGRATION_ENCRYPTION_KEY: encryptionKey({ default: undefined }),
       INTEGRATION_ENCRYPTION_KEY_ID: str({ default: 'k1' }),
+      INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: previousEncryptionKeys({ default: [] }),
       GATEWAY_JWT_SECRET: str({ default: undefined }),
       GATEWAY_JWKS_URL: url({ default: undefined }),
       INTEGRATION_BOOTSTRAP_API_KEY: str({ default: undefined }),
@@ -45,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       CRM_GATEWAY_URL: url({ default: undefined }),
       LLM_BASE_URL: url({ default: undefined }),
       SHUTDOWN_TIMEOUT_MS: num({ default: 10_000 }),
+      PROVIDER_RETRY_BASE_DELAY_MS: num({ default: 500, desc: 'first backoff step of provider retries (tests shorten it)' }),
     },
     {
       // Throw instead of envalid's default process.exit, so callers (tests, main) decide.
@@ -68,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     embeddedPgPort: raw.EMBEDDED_PG_PORT as number | undefined,
     encryptionKey: raw.INTEGRATION_ENCRYPTION_KEY as string | undefined,
     encryptionKeyId: raw.INTEGRATION_ENCRYPTION_KEY_ID,
+    previousEncryptionKeys: raw.INTEGRATION_ENCRYPTION_PREVIOUS_KEYS,
     gatewayJwtSecret: raw.GATEWAY_JWT_SECRET as string | undefined,
     gatewayJwksUrl: raw.GATEWAY_JWKS_URL as string | undefined,
     bootstrapApiKey: raw.INTEGRATION_BOOTSTRAP_API_KEY as string | undefined,
@@ -78,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     crmGatewayUrl: raw.CRM_GATEWAY_URL as string | undefined,
     llmBaseUrl: raw.LLM_BASE_URL as string | undefined,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    providerRetryBaseDelayMs: raw.PROVIDER_RETRY_BASE_DELAY_MS,
     apiKeyEnvironment: raw.NODE_ENV === 'production' ? 'live' : 'test',
   };
 }

@@ -10,7 +10,7 @@ export class ConnectionEntity {
   @Column({ type: 'text' }) name!: string;
   @Column({ name: 'auth_type', type: 'text' }) authType!: string;
   @Column({ type: 'text' }) status!: string;
-  /** `<keyId>:<iv>:<tag>:<ciphertext>` as written by the credentials vault. */
+  /** `v1:<keyId>:<iv>:<tag>:<ciphertext>` as written by the credentials vault. */
   @Column({ name: 'credentials_encrypted', type: 'text', nullable: true }) credentialsEncrypted!: string | null;
   @Column({ name: 'credential_hint', type: 'text', nullable: true }) credentialHint!: string | null;
   @Column({ type: 'text', array: true }) scopes!: string[];

@@ -5,6 +5,7 @@ import { ConnectorEntity } from './connector.entity';
 import { AuthType, ConnectorCategory, ConnectorStatus, ConnectorType } from './connector.enums';
 import { Connector } from './connector.type';
 import { BUILT_IN_CONNECTORS } from './registry';
+import { customDefinition } from './rest-engine/custom-definition';
 
 /** The built-ins (in code, the same for every organization) and the organization's own. */
 export class ConnectorCatalog {
@@ -26,6 +27,14 @@ export class ConnectorCatalog {
     if (builtIn) return fromDefinition(builtIn);
     const row = await this.db.getRepository(ConnectorEntity).findOne({ where: { organizationId, key } });
     return row ? fromEntity(row) : null;
+  }
+
+  /** The definition calls run with: a built-in's, or a custom connector's through the REST engine. */
+  async definitionFor(organizationId: string, key: string): Promise<ConnectorDefinition | null> {
+    const builtIn = BUILT_IN_CONNECTORS.get(key);
+    if (builtIn) return builtIn;
+    const row = await this.db.getRepository(ConnectorEntity).findOne({ where: { organizationId, key } });
+    return row ? customDefinition(row) : null;
   }
 
   /** Built-ins use their key as id; custom connectors have a UUID. */

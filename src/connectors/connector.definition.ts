@@ -1,4 +1,5 @@
 import type { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
+import type { ConnectorHandler } from './connector.handler';
 
 export interface ObjectDefinition {
   name: string;
@@ -26,9 +27,25 @@ export interface ConnectorDefinition {
   baseUrl: string;
   version: string | null;
   icon: string | null;
-  oauth?: { authorizationUrl: string; tokenUrl: string; defaultScopes: string[] };
+  oauth?: {
+    authorizationUrl: string;
+    tokenUrl: string;
+    defaultScopes: string[];
+    /** How the client authenticates at the token URL (RFC 6749 2.3.1); most accept the form. */
+    clientAuth?: 'form' | 'basic';
+    /** Extra authorize parameters the provider needs (Google: access_type=offline). */
+    authorizeParams?: Record<string, string>;
+    /** Separator of the scope parameter (Slack uses commas). */
+    scopeSeparator?: string;
+    /** Client-credentials grant instead of a user's authorization (PayPal). */
+    grant?: 'authorization_code' | 'client_credentials';
+  };
   /** The provider's documented request budget (DESIGN.md's starting table). */
   rateLimit: { strategy: string; limit: number; windowSeconds: number };
   objects: ObjectDefinition[];
   actions: ActionDefinition[];
+  /** Credential fields createConnection requires per auth type (OAUTH2 tokens come from the flow). */
+  credentialFields?: Partial<Record<AuthType, string[]>>;
+  /** The behaviour; absent only while a connector is metadata alone. */
+  handler?: ConnectorHandler;
 }

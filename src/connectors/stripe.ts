@@ -1,7 +1,130 @@
-import { ConnectorDefinition } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType } from './connector.enums';
+import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 
-/** Stripe: metadata and rate budget. Objects and actions arrive with the connectors issue. */
+/**
+ * Stripe (https://docs.stripe.com/api): secret key as Bearer, form-encoded writes, lists paged
+ * with `limit` + `starting_after` + `has_more`, errors as {error: {type, code, message}}.
+ * Incremental reads use `created[gt]` (Stripe lists newest first and has no updated filter).
+ */
+const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+
+const OBJECTS: ObjectDefinition[] = [
+  {
+    name: 'customers',
+    supportsIncremental: true,
+    supportsWrite: true,
+    fields: [
+      f('id', FieldType.STRING, true), f('name', FieldType.STRING), f('email', FieldType.EMAIL), f('phone', FieldType.PHONE),
+      f('description', FieldType.STRING), f('currency', FieldType.STRING), f('balance', FieldType.INTEGER),
+      f('address.line1', FieldType.STRING), f('address.city', FieldType.STRING), f('address.state', FieldType.STRING),
+      f('address.postal_code', FieldType.STRING), f('address.country', FieldType.STRING), f('created', FieldType.DATETIME),
+      f('metadata', FieldType.OBJECT),
+    ],
+  },
+  {
+    name: 'invoices',
+    supportsIncremental: true,
+    supportsWrite: false,
+    fields: [
+      f('id', FieldType.STRING, true), f('number', FieldType.STRING), f('customer', FieldType.STRING), f('status', FieldType.ENUM),
+      f('currency', FieldType.STRING), f('total', FieldType.CURRENCY), f('amount_paid', FieldType.CURRENCY), f('amount_due', FieldType.CURRENCY),
+      f('due_date', FieldType.DATETIME), f('created', FieldType.DATETIME),
+    ],
+  },
+  {
+    name: 'payment_intents',
+    supportsIncremental: true,
+    supportsWrite: false,
+    fields: [f('id', FieldType.STRING, true), f('amount', FieldType.CURRENCY), f('currency', FieldType.STRING), f('status', FieldType.ENUM), f('customer', FieldType.STRING), f('invoice', FieldType.STRING), f('created', FieldType.DATETIME)],
+  },
+  {
+    name: 'charges',
+    supportsIncremental: true,
+    supportsWrite: false,
+    fields: [f('id', FieldType.STRING, true), f('amount', FieldType.CURRENCY), f('currency', FieldType.STRING), f('status', FieldType.ENUM), f('paid', FieldType.BOOLEAN), f('customer', FieldType.STRING), f('invoice', FieldType.STRING), f('created', FieldType.DATETIME)],
+  },
+  {
+    name: 'refunds',
+    supportsIncremental: true,
+    supportsWrite: false,
+    fields: [f('id', FieldType.STRING, true), f('amount', FieldType.CURRENCY), f('currency', FieldType.STRING), f('status', FieldType.ENUM), f('charge', FieldType.STRING), f('payment_intent', FieldType.STRING), f('created', FieldType.DATETIME)],
+  },
+  {
+    name: 'subscriptions',
+    supportsIncremental: true,
+    supportsWrite: false,
+    fields: [f('id', FieldType.STRING, true), f('customer', FieldType.STRING), f('status', FieldType.ENUM), f('current_period_end', FieldType.DATETIME), f('cancel_at_period_end', FieldType.BOOLEAN), f('created', FieldType.DATETIME)],
+  },
+];
+
+const WRITABLE = new Set(OBJECTS.filter((o) => o.supportsWrite).map((o) => o.name));
+const MAX_PAGE_SIZE = 100;
+
+/** Stripe's form encoding: nested objects as `address[city]`, arrays as `expand[0]`. */
+export function stripeForm(data: Record<string, unknown>, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    const name = prefix ? `${prefix}[${key}]` : key;
+    if (value !== null && typeof value === 'object') stripeForm(value as Record<string, unknown>, name, out);
+    else out[name] = value === null ? '' : String(value);
+  }
+  return out;
+}
+
+function objectPath(object: string): string {
+  if (!OBJECTS.some((o) => o.name === object)) throw new Error(`Stripe has no object "${object}" here`);
+  return `/v1/${object}`;
+}
+
+const handler: ConnectorHandler = {
+  async test(call) {
+    await call.request({ method: 'GET', path: '/v1/balance' });
+  },
+
+  async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
+    const query: Record<string, string | number> = { limit: Math.min(pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) };
+    if (cursor) query.starting_after = cursor;
+    if (typeof since === 'number') query['created[gt]'] = since;
+    const { body } = await call.request<{ data: ConnectorRecord[]; has_more: boolean }>({ method: 'GET', path: objectPath(object), query });
+    const records = body.data ?? [];
+    const newest = records.reduce((max, r) => Math.max(max, Number(r.created) || 0), typeof since === 'number' ? since : 0);
+    return {
+      records,
+      nextCursor: body.has_more && records.length ? String(records[records.length - 1].id) : null,
+      checkpoint: newest || undefined,
+    };
+  },
+
+  async get(call, object, id) {
+    return (await call.request<ConnectorRecord>({ method: 'GET', path: `${objectPath(object)}/${encodeURIComponent(id)}` })).body;
+  },
+
+  async create(call, object, data) {
+    if (!WRITABLE.has(object)) throw new Error(`Stripe ${object} are read-only here`);
+    return (await call.request<ConnectorRecord>({ method: 'POST', path: objectPath(object), form: stripeForm(data) })).body;
+  },
+
+  async update(call, object, id, data) {
+    if (!WRITABLE.has(object)) throw new Error(`Stripe ${object} are read-only here`);
+    return (await call.request<ConnectorRecord>({ method: 'POST', path: `${objectPath(object)}/${encodeURIComponent(id)}`, form: stripeForm(data) })).body;
+  },
+
+  actions: {
+    async createPaymentIntent(call: ConnectorCall, input) {
+      return (await call.request({ method: 'POST', path: '/v1/payment_intents', form: stripeForm(input) })).body;
+    },
+    async createRefund(call: ConnectorCall, input) {
+      return (await call.request({ method: 'POST', path: '/v1/refunds', form: stripeForm(input) })).body;
+    },
+  },
+
+  parseError(body) {
+    const error = (body as { error?: { code?: string; type?: string; message?: string } })?.error;
+    return { code: error?.code ?? error?.type, message: error?.message };
+  },
+};
+
 export const stripe: ConnectorDefinition = {
   key: 'stripe',
   name: 'Stripe',
@@ -14,6 +137,40 @@ export const stripe: ConnectorDefinition = {
   version: '2024-06-20',
   icon: null,
   rateLimit: { strategy: 'token_bucket', limit: 100, windowSeconds: 1 },
-  objects: [],
-  actions: [],
+  credentialFields: { [AuthType.API_KEY]: ['apiKey'] },
+  objects: OBJECTS,
+  actions: [
+    {
+      name: 'createPaymentIntent',
+      description: 'Creates a PaymentIntent (POST /v1/payment_intents).',
+      inputSchema: {
+        type: 'object',
+        required: ['amount', 'currency'],
+        properties: {
+          amount: { type: 'integer', minimum: 1, description: 'In the smallest currency unit (cents).' },
+          currency: { type: 'string', pattern: '^[a-z]{3}$' },
+          customer: { type: 'string' },
+          description: { type: 'string' },
+          metadata: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+        additionalProperties: false,
+      },
+    },
+    {
+      name: 'createRefund',
+      description: 'Refunds a charge or PaymentIntent, in full or in part (POST /v1/refunds).',
+      inputSchema: {
+        type: 'object',
+        properties: {
+          payment_intent: { type: 'string' },
+          charge: { type: 'string' },
+          amount: { type: 'integer', minimum: 1 },
+          reason: { enum: ['duplicate', 'fraudulent', 'requested_by_customer'] },
+        },
+        oneOf: [{ required: ['payment_intent'] }, { required: ['charge'] }],
+        additionalProperties: false,
+      },
+    },
+  ],
+  handler,
 };

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PgPubSub } from '../realtime/pg-pubsub';
+import type { Services } from '../services';
 import type { Loaders } from './loaders';
 import type { Principal } from './principal';
 
@@ -15,6 +16,7 @@ export interface GraphQLContext {
   config: Config;
   log: Logger;
   pubsub: PgPubSub;
+  services: Services;
 }
 
 /** The caller's organization; only reached past the auth guard, so a principal is present. */

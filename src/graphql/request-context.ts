@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import type { PgPubSub } from '../realtime/pg-pubsub';
+import type { Services } from '../services';
 import type { Authenticator } from './authenticate';
 import type { GraphQLContext } from './context';
 import { createLoaders } from './loaders';
@@ -14,6 +15,7 @@ export interface ContextDeps {
   log: Logger;
   pubsub: PgPubSub;
   authenticator: Authenticator;
+  services: Services;
 }
 
 /**
@@ -42,5 +44,6 @@ export function contextFor(deps: ContextDeps, principal: Principal | null, authE
     config: deps.config,
     log: deps.log,
     pubsub: deps.pubsub,
+    services: deps.services,
   };
 }

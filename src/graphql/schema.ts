@@ -6,8 +6,10 @@ import { buildSchema, createResolversMap } from 'type-graphql';
 import { ApiKeyResolver } from '../apikeys/api-key.resolver';
 import { ApiKeySecretPayload, ApiKeyVerification } from '../apikeys/api-key.type';
 import { ConnectionResolver } from '../connections/connection.resolver';
+import { ConnectionMutationsResolver } from '../connections/connection.mutations.resolver';
 import { ConnectionTestResult, OAuthAuthorization } from '../connections/connection.type';
 import { ConnectorResolver } from '../connectors/connector.resolver';
+import { ConnectorRecordsResolver } from '../connectors/connector-records.resolver';
 import { ErrorExplanation, IntegrationAlert, IntegrationHealth, SyncInsights, TroubleshootingReport } from '../intelligence/intelligence.type';
 import { AccountFieldsResolver, ContactFieldsResolver, InvoiceFieldsResolver } from '../sync/crm-entities.resolver';
 import { Account, Contact, Invoice } from '../sync/crm-entities.type';
@@ -31,7 +33,9 @@ const FEDERATION_LINK = `extend schema
 
 const resolvers = [
   ConnectorResolver,
+  ConnectorRecordsResolver,
   ConnectionResolver,
+  ConnectionMutationsResolver,
   FieldMappingResolver,
   SyncConfigResolver,
   SyncRunResolver,

@@ -25,3 +25,12 @@ export const READ_SCOPE = {
   webhooks: 'read:webhooks',
   apiKeys: 'read:api_keys',
 } as const;
+
+/** The scope each capability's mutations need. */
+export const WRITE_SCOPE = {
+  connections: 'write:connections',
+  sync: 'write:sync',
+  mappings: 'write:mappings',
+  webhooks: 'write:webhooks',
+  apiKeys: 'write:api_keys',
+} as const;

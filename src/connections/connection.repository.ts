@@ -1,0 +1,45 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { PgPubSub } from '../realtime/pg-pubsub';
+import { ConnectionEntity } from './connection.entity';
+
+/**
+ * The connection table's writes. A status change and its NOTIFY commit together, so
+ * connectionStatusChanged never announces a change that rolled back and never misses one.
+ */
+export class ConnectionRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async findOwned(organizationId: string, id: string, manager: EntityManager = this.db.manager): Promise<ConnectionEntity | null> {
+    return manager.findOne(ConnectionEntity, { where: { organizationId, id } });
+  }
+
+  /** Inserts a connection and announces its first status. */
+  async insert(row: Partial<ConnectionEntity>): Promise<ConnectionEntity> {
+    return this.db.transaction(async (manager) => {
+      const saved = await manager.save(ConnectionEntity, manager.create(ConnectionEntity, row));
+      await PgPubSub.notify(manager, { topic: 'connection', organizationId: saved.organizationId, id: saved.id });
+      return saved;
+    });
+  }
+
+  /** Applies `changes`; NOTIFYs when the status moved (or when asked, e.g. credentials replaced). */
+  async update(
+    current: ConnectionEntity,
+    changes: Partial<ConnectionEntity>,
+    manager?: EntityManager,
+  ): Promise<ConnectionEntity> {
+    const run = async (m: EntityManager) => {
+      await m.update(ConnectionEntity, { id: current.id, organizationId: current.organizationId }, changes as never);
+      if (changes.status && changes.status !== current.status) {
+        await PgPubSub.notify(m, { topic: 'connection', organizationId: current.organizationId, id: current.id });
+      }
+      return (await m.findOneOrFail(ConnectionEntity, { where: { id: current.id } })) as ConnectionEntity;
+    };
+    return manager ? run(manager) : this.db.transaction(run);
+  }
+
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    const result = await this.db.getRepository(ConnectionEntity).delete({ organizationId, id });
+    return (result.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,143 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { ConnectorCatalog } from '../connectors/connector.catalog';
+import { AuthType } from '../connectors/connector.enums';
+import { BadUserInputError, NotFoundError } from '../errors';
+import { ConnectionEntity } from './connection.entity';
+import { ConnectionStatus } from './connection.enums';
+import { ConnectionRepository } from './connection.repository';
+import { checkConfig, checkCredentials, chooseAuthType, isPlainObject, resolveConnector } from './connection.validation';
+import type { ConnectorRuntime } from './connector-runtime';
+import { credentialHint } from './credential-hint';
+import type { CredentialsVault } from './credentials-vault';
+import type { TokenRefresher } from './token-refresher';
+import type { CreateConnectionInput, UpdateConnectionInput } from './connection.inputs';
+
+export interface ConnectionTest {
+  ok: boolean;
+  status: ConnectionStatus;
+  latencyMs: number;
+  message: string;
+}
+
+/** Connections' rules: what may be stored, how a test moves the status, what disconnect clears. */
+export class ConnectionService {
+  private readonly repo: ConnectionRepository;
+
+  constructor(
+    private readonly catalog: ConnectorCatalog,
+    private readonly vault: CredentialsVault,
+    private readonly runtime: ConnectorRuntime,
+    private readonly tokens: TokenRefresher,
+    private readonly config: Config,
+    private readonly log: Logger,
+    db: ConstructorParameters<typeof ConnectionRepository>[0],
+  ) {
+    this.repo = new ConnectionRepository(db);
+  }
+
+  async get(organizationId: string, id: string): Promise<ConnectionEntity> {
+    const row = await this.repo.findOwned(organizationId, id).catch(() => null);
+    if (!row) throw new NotFoundError('Connection', id);
+    return row;
+  }
+
+  async create(organizationId: string, input: CreateConnectionInput): Promise<ConnectionEntity> {
+    if (!input.name?.trim()) throw new BadUserInputError('name must not be empty', 'name');
+    const { connector, definition } = await resolveConnector(this.catalog, organizationId, input.connectorKey);
+    const authType = chooseAuthType(connector.authTypes, input.authType);
+    const config = await checkConfig(input.config, this.config);
+    let credentials = checkCredentials(definition, authType, input.credentials);
+    let status = ConnectionStatus.CONNECTED;
+    let expiresAt: Date | null = null;
+    if (authType === AuthType.OAUTH2) {
+      // Tokens come from startOAuth/completeOAuth; here only imported tokens or, for client-
+      // credentials connectors, the client id and secret the first token is requested with.
+      const imported = typeof credentials.accessToken === 'string';
+      const clientCredentials = definition?.oauth?.grant === 'client_credentials' && typeof credentials.clientId === 'string';
+      if (!imported && !clientCredentials) {
+        throw new BadUserInputError('OAUTH2 connections are made with startOAuth, or created with credentials.accessToken', 'credentials.accessToken');
+      }
+      if (imported && credentials.expiresAt !== undefined) {
+        const at = new Date(String(credentials.expiresAt));
+        if (Number.isNaN(at.getTime())) throw new BadUserInputError('credentials.expiresAt must be a date', 'credentials.expiresAt');
+        expiresAt = at;
+        const { expiresAt: _dropped, ...rest } = credentials;
+        credentials = rest;
+      }
+      if (!imported) expiresAt = new Date(0); // no token yet: the first call requests one
+    }
+    if (authType === AuthType.NONE) status = ConnectionStatus.CONNECTED;
+    return this.repo.insert({
+      organizationId,
+      connectorKey: connector.key,
+      customConnectorId: connector.builtIn ? null : connector.id,
+      name: input.name.trim(),
+      authType,
+      status,
+      credentialsEncrypted: authType === AuthType.NONE ? null : this.vault.seal(credentials),
+      credentialHint: credentialHint(credentials),
+      scopes: [],
+      expiresAt,
+      config,
+    });
+  }
+
+  async update(organizationId: string, id: string, input: UpdateConnectionInput): Promise<ConnectionEntity> {
+    const current = await this.get(organizationId, id);
+    const changes: Partial<ConnectionEntity> = {};
+    if (input.name !== undefined && input.name !== null) {
+      if (!input.name.trim()) throw new BadUserInputError('name must not be empty', 'name');
+      changes.name = input.name.trim();
+    }
+    if (input.config !== undefined) changes.config = await checkConfig(input.config, this.config);
+    if (input.credentials !== undefined && input.credentials !== null) {
+      if (!isPlainObject(input.credentials)) throw new BadUserInputError('credentials must be an object', 'credentials');
+      const { definition } = await resolveConnector(this.catalog, organizationId, current.connectorKey);
+      const previous = current.credentialsEncrypted ? this.vault.open<Record<string, unknown>>(current.credentialsEncrypted) : {};
+      // Partial updates merge (add a webhookSecret without re-sending the API key); the result
+      // must still satisfy the auth type.
+      const merged = checkCredentials(definition, current.authType as AuthType, { ...previous, ...input.credentials });
+      changes.credentialsEncrypted = this.vault.seal(merged);
+      changes.credentialHint = credentialHint(merged);
+      if (current.status === ConnectionStatus.DISCONNECTED || current.status === ConnectionStatus.ERROR || current.status === ConnectionStatus.EXPIRED) {
+        changes.status = ConnectionStatus.CONNECTED;
+        changes.lastError = null;
+      }
+    }
+    return Object.keys(changes).length ? this.repo.update(current, changes) : current;
+  }
+
+  /** A cheap authenticated call; the outcome becomes the connection's status. */
+  async test(organizationId: string, id: string): Promise<ConnectionTest> {
+    const current = await this.get(organizationId, id);
+    const started = performance.now();
+    try {
+      const { handler, call } = await this.runtime.bind(current);
+      await handler.test(call);
+      const latencyMs = Math.round(performance.now() - started);
+      const fresh = await this.get(organizationId, id);
+      await this.repo.update(fresh, { status: ConnectionStatus.CONNECTED, lastError: null, lastUsedAt: new Date() });
+      return { ok: true, status: ConnectionStatus.CONNECTED, latencyMs, message: 'Connected' };
+    } catch (error) {
+      const latencyMs = Math.round(performance.now() - started);
+      const message = (error as Error).message;
+      const fresh = await this.get(organizationId, id);
+      const status = fresh.status === ConnectionStatus.EXPIRED ? ConnectionStatus.EXPIRED : ConnectionStatus.ERROR;
+      await this.repo.update(fresh, { status, lastError: message });
+      this.log.info({ connectionId: id, status }, 'connection test failed');
+      return { ok: false, status, latencyMs, message };
+    }
+  }
+
+  /** Forgets the credentials; the row, its syncs and links stay until deleteConnection. */
+  async disconnect(organizationId: string, id: string): Promise<ConnectionEntity> {
+    const current = await this.get(organizationId, id);
+    return this.repo.update(current, { status: ConnectionStatus.DISCONNECTED, credentialsEncrypted: null, expiresAt: null });
+  }
+
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    await this.get(organizationId, id);
+    return this.repo.delete(organizationId, id);
+  }
+}

@@ -1,0 +1,98 @@
+import { DataSource } from 'typeorm';
+import type { ConnectorDefinition } from '../connectors/connector.definition';
+import { AuthType } from '../connectors/connector.enums';
+import { CallRequest, ConnectorCall, ConnectorHandler, defaultAuthorize } from '../connectors/connector.handler';
+import { ProviderError } from '../connectors/http/provider-error';
+import type { ProviderHttpPool } from '../connectors/http/provider-http-pool';
+import { BadUserInputError } from '../errors';
+import { ConnectionEntity } from './connection.entity';
+import type { CredentialsVault } from './credentials-vault';
+import { ConnectionExpiredError } from './oauth.errors';
+import { Credentials, TokenRefresher } from './token-refresher';
+
+/** lastUsedAt is written at most this often per connection: it is a hint, not an audit log. */
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+export interface ConnectorBinding {
+  definition: ConnectorDefinition;
+  handler: ConnectorHandler;
+  call: ConnectorCall;
+}
+
+/**
+ * Binds a stored connection to its connector: decrypted credentials, the base URL (config.baseUrl
+ * overrides the provider's for sandboxes), and a request function that authenticates every call,
+ * refreshes OAuth2 tokens before expiry, and retries once with a new token after a 401.
+ */
+export class ConnectorRuntime {
+  private readonly lastUsedWrites = new Map<string, number>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly vault: CredentialsVault,
+    private readonly pool: ProviderHttpPool,
+    private readonly tokens: TokenRefresher,
+    private readonly resolveDefinition: (connection: ConnectionEntity) => Promise<ConnectorDefinition | null>,
+  ) {}
+
+  definitionOf(connection: ConnectionEntity): Promise<ConnectorDefinition | null> {
+    return this.resolveDefinition(connection);
+  }
+
+  async bind(connection: ConnectionEntity): Promise<ConnectorBinding> {
+    const definition = await this.resolveDefinition(connection);
+    if (!definition?.handler) throw new BadUserInputError(`Connector ${connection.connectorKey} cannot make calls`, 'connectorKey');
+    const handler = definition.handler;
+    const authType = connection.authType as AuthType;
+    if (!connection.credentialsEncrypted && authType !== AuthType.NONE) {
+      throw new ConnectionExpiredError(connection.id, 'the connection has no credentials (disconnected or never authorized)');
+    }
+    let credentials: Credentials = authType === AuthType.OAUTH2 ? await this.tokens.fresh(connection, definition) : this.open(connection);
+    const baseUrl = String(connection.config?.baseUrl ?? definition.baseUrl).replace(/\/+$/, '');
+    const http = this.pool.for(definition.key, definition.rateLimit, handler);
+    const authorize = (creds: Credentials) => (handler.authorize ?? defaultAuthorize)(authType, creds);
+
+    const send = (req: CallRequest, creds: Credentials) =>
+      http.request({
+        method: req.method,
+        url: /^https?:\/\//.test(req.path) ? req.path : `${baseUrl}${req.path.startsWith('/') ? '' : '/'}${req.path}`,
+        query: req.query,
+        json: req.json,
+        form: req.form,
+        headers: { accept: 'application/json', ...authorize(creds), ...req.headers },
+      });
+
+    const call: ConnectorCall = {
+      connectionId: connection.id,
+      organizationId: connection.organizationId,
+      authType,
+      config: connection.config ?? {},
+      get credentials() {
+        return credentials;
+      },
+      baseUrl,
+      request: async <T>(req: CallRequest) => {
+        this.touch(connection);
+        try {
+          return (await send(req, credentials)) as { status: number; headers: Headers; body: T };
+        } catch (error) {
+          if (authType !== AuthType.OAUTH2 || !(error instanceof ProviderError) || error.status !== 401) throw error;
+          credentials = await this.tokens.fresh(connection, definition, String(credentials.accessToken));
+          return (await send(req, credentials)) as { status: number; headers: Headers; body: T };
+        }
+      },
+    };
+    return { definition, handler, call };
+  }
+
+  private open(connection: ConnectionEntity): Credentials {
+    return connection.credentialsEncrypted ? this.vault.open<Credentials>(connection.credentialsEncrypted) : {};
+  }
+
+  private touch(connection: ConnectionEntity): void {
+    const now = Date.now();
+    if (now - (this.lastUsedWrites.get(connection.id) ?? 0) < LAST_USED_WRITE_INTERVAL_MS) return;
+    this.lastUsedWrites.set(connection.id, now);
+    void this.db.query('UPDATE connection SET last_used_at = now() WHERE id = $1', [connection.id]).catch(() => undefined);
+  }
+}

@@ -1,0 +1,132 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import { ConnectorCatalog } from '../connectors/connector.catalog';
+import type { ConnectorDefinition } from '../connectors/connector.definition';
+import { AuthType } from '../connectors/connector.enums';
+import type { ProviderHttpPool } from '../connectors/http/provider-http-pool';
+import { BadUserInputError } from '../errors';
+import { assertPublicTarget } from '../net/target-guard';
+import { ConnectionEntity } from './connection.entity';
+import { ConnectionStatus } from './connection.enums';
+import { ConnectionRepository } from './connection.repository';
+import { checkConfig, resolveConnector } from './connection.validation';
+import { credentialHint } from './credential-hint';
+import type { CredentialsVault } from './credentials-vault';
+import type { CompleteOAuthInput, SetOAuthClientInput, StartOAuthInput } from './connection.inputs';
+import { OAuthClientStore } from './oauth-client.store';
+import { OAuthStateEntity } from './oauth-state.entity';
+import { requestToken } from './oauth.tokens';
+
+/** DESIGN.md: single-use state that expires in 10 minutes. */
+export const STATE_TTL_MS = 10 * 60_000;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const randomToken = () => randomBytes(32).toString('base64url');
+
+/** RFC 6749 authorization code flow with PKCE (RFC 7636, S256) for the OAuth2 connectors. */
+export class OAuthService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly catalog: ConnectorCatalog,
+    private readonly vault: CredentialsVault,
+    private readonly clients: OAuthClientStore,
+    private readonly pool: ProviderHttpPool,
+    private readonly config: Config,
+  ) {}
+
+  async setClient(organizationId: string, input: SetOAuthClientInput): Promise<void> {
+    const definition = await this.oauthDefinition(organizationId, input.connectorKey);
+    if (!input.clientId.trim()) throw new BadUserInputError('clientId must not be empty', 'clientId');
+    if (!input.clientSecret.trim()) throw new BadUserInputError('clientSecret must not be empty', 'clientSecret');
+    for (const field of ['authorizationUrl', 'tokenUrl'] as const) {
+      if (input[field]) await assertPublicTarget(input[field] as string, this.config.allowPrivateTargets, field);
+    }
+    await this.clients.save(organizationId, definition.key, input);
+  }
+
+  async start(organizationId: string, input: StartOAuthInput) {
+    const definition = await this.oauthDefinition(organizationId, input.connectorKey);
+    if (!input.name.trim()) throw new BadUserInputError('name must not be empty', 'name');
+    await assertPublicTarget(input.redirectUri, true, 'redirectUri'); // the user's browser goes there, so any http(s) URL
+    const config = await checkConfig(input.config, this.config);
+    const app = await this.clients.find(organizationId, definition);
+    if (!app) throw new BadUserInputError(`No OAuth client for ${definition.key}: call setOAuthClient first`, 'connectorKey');
+    const state = randomToken();
+    const verifier = randomToken();
+    const expiresAt = new Date(Date.now() + STATE_TTL_MS);
+    const scopes = input.scopes?.length ? input.scopes : definition.oauth!.defaultScopes;
+    await this.db.getRepository(OAuthStateEntity).insert({
+      organizationId,
+      stateHash: sha256(state),
+      connectorKey: definition.key,
+      name: input.name.trim(),
+      redirectUri: input.redirectUri,
+      scopes,
+      config,
+      codeVerifierEncrypted: this.vault.seal(verifier),
+      expiresAt,
+    } as never);
+    const url = new URL(app.authorizationUrl);
+    const params: Record<string, string> = {
+      response_type: 'code',
+      client_id: app.clientId,
+      redirect_uri: input.redirectUri,
+      scope: scopes.join(definition.oauth!.scopeSeparator ?? ' '),
+      state,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+      ...definition.oauth!.authorizeParams,
+    };
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    return { authorizationUrl: url.toString(), state, expiresAt };
+  }
+
+  /**
+   * Consumes the state (once, before expiry, for the caller's organization when one is given:
+   * the browser callback has none), exchanges the code and stores the connection.
+   */
+  async complete(organizationId: string | null, input: CompleteOAuthInput): Promise<ConnectionEntity> {
+    const consumed: OAuthStateEntity[] = await this.db.query(
+      `UPDATE oauth_state SET used_at = now()
+        WHERE state_hash = $1 AND used_at IS NULL AND expires_at > now() AND ($2::text IS NULL OR organization_id = $2)
+        RETURNING id, organization_id AS "organizationId", connector_key AS "connectorKey", name, redirect_uri AS "redirectUri",
+                  scopes, config, code_verifier_encrypted AS "codeVerifierEncrypted"`,
+      [sha256(input.state), organizationId],
+    ).then((result: [OAuthStateEntity[], number] | OAuthStateEntity[]) => (Array.isArray(result[0]) ? (result[0] as OAuthStateEntity[]) : (result as OAuthStateEntity[])));
+    const pending = consumed[0];
+    if (!pending) throw new BadUserInputError('Unknown, expired or already used state', 'state');
+    if (!input.code?.trim()) throw new BadUserInputError('code must not be empty', 'code');
+    const definition = await this.oauthDefinition(pending.organizationId, pending.connectorKey);
+    const app = await this.clients.find(pending.organizationId, definition);
+    if (!app) throw new BadUserInputError(`No OAuth client for ${definition.key}`, 'state');
+    const http = this.pool.for(definition.key, definition.rateLimit, definition.handler);
+    const tokens = await requestToken(http, app, {
+      grant_type: 'authorization_code',
+      code: input.code,
+      redirect_uri: pending.redirectUri,
+      code_verifier: this.vault.open<string>(pending.codeVerifierEncrypted),
+    });
+    const credentials = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tokenType: tokens.tokenType };
+    return new ConnectionRepository(this.db).insert({
+      organizationId: pending.organizationId,
+      connectorKey: definition.key,
+      name: pending.name,
+      authType: AuthType.OAUTH2,
+      status: ConnectionStatus.CONNECTED,
+      credentialsEncrypted: this.vault.seal(credentials),
+      credentialHint: credentialHint(credentials),
+      scopes: tokens.scopes ?? pending.scopes,
+      expiresAt: tokens.expiresAt,
+      config: pending.config,
+    });
+  }
+
+  private async oauthDefinition(organizationId: string, connectorKey: string): Promise<ConnectorDefinition> {
+    const { connector, definition } = await resolveConnector(this.catalog, organizationId, connectorKey);
+    if (!definition?.oauth || !connector.authTypes.includes(AuthType.OAUTH2) || definition.oauth.grant === 'client_credentials') {
+      throw new BadUserInputError(`${connectorKey} does not use the OAuth2 authorization code flow`, 'connectorKey');
+    }
+    return definition;
+  }
+}

@@ -1,0 +1,85 @@
+import type { AuthType } from './connector.enums';
+
+/** One request to the provider, relative to the connection's base URL; auth is added for it. */
+export interface CallRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A path under the base URL (`/v1/customers`) or an absolute URL the provider handed out (next links). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+export interface CallResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/**
+ * What a connector handler gets for one operation on one connection: the connection's settings,
+ * its decrypted credentials, and an HTTP function that already applies the base URL, the
+ * credentials, the provider's rate budget, retries, timeouts, the target guard and (for OAuth2)
+ * token refresh before expiry and after a 401.
+ */
+export interface ConnectorCall {
+  connectionId: string;
+  organizationId: string;
+  authType: AuthType;
+  config: Record<string, unknown>;
+  credentials: Record<string, unknown>;
+  baseUrl: string;
+  request<T = any>(req: CallRequest): Promise<CallResponse<T>>;
+}
+
+export type ConnectorRecord = Record<string, unknown>;
+
+export interface ListOptions {
+  /** Where the previous page ended, as this handler returned it; null for the first page. */
+  cursor?: string | null;
+  pageSize?: number;
+  /** Incremental checkpoint from the last committed page of an earlier run (handler-defined). */
+  since?: unknown;
+}
+
+export interface ListPage {
+  records: ConnectorRecord[];
+  /** Pass back as `cursor` for the next page; null when this was the last one. */
+  nextCursor: string | null;
+  /** For incremental objects: the checkpoint to store once this page is committed. */
+  checkpoint?: unknown;
+}
+
+export type ActionHandler = (call: ConnectorCall, input: Record<string, unknown>) => Promise<unknown>;
+
+/** The behaviour of one provider; its metadata lives beside it in the ConnectorDefinition. */
+export interface ConnectorHandler {
+  /** Headers that authenticate a request with these credentials (default: Bearer token). */
+  authorize?(authType: AuthType, credentials: Record<string, unknown>): Record<string, string>;
+  /** A cheap authenticated call that proves the credentials work. */
+  test(call: ConnectorCall): Promise<void>;
+  list(call: ConnectorCall, object: string, options: ListOptions): Promise<ListPage>;
+  get?(call: ConnectorCall, object: string, id: string): Promise<ConnectorRecord>;
+  create?(call: ConnectorCall, object: string, data: ConnectorRecord): Promise<ConnectorRecord>;
+  update?(call: ConnectorCall, object: string, id: string, data: ConnectorRecord): Promise<ConnectorRecord>;
+  actions: Record<string, ActionHandler>;
+  /** The provider's error body to {code, message}, when its shape is not a common one. */
+  parseError?(body: unknown, status: number): { code?: string; message?: string };
+}
+
+/** Bearer for tokens, API keys and OAuth access tokens; Basic for username and password. */
+export function defaultAuthorize(authType: AuthType, credentials: Record<string, unknown>): Record<string, string> {
+  switch (authType) {
+    case 'BASIC':
+      return { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` };
+    case 'API_KEY':
+      return { authorization: `Bearer ${credentials.apiKey}` };
+    case 'TOKEN':
+      return { authorization: `Bearer ${credentials.token}` };
+    case 'OAUTH2':
+      return { authorization: `Bearer ${credentials.accessToken}` };
+    default:
+      return {};
+  }
+}

@@ -1,0 +1,49 @@
+import type { Dispatcher } from 'undici';
+import type { Logger } from 'pino';
+import type { Config } from '../../config';
+import { createGuardedDispatcher } from '../../net/target-guard';
+import type { ConnectorHandler } from '../connector.handler';
+import { ProviderHttp } from './provider-http';
+import { RateBudget } from './rate-budget';
+
+export interface RateLimitPolicy {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** The default budget for providers without a documented one (DESIGN.md: 30 requests/s). */
+export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { limit: 30, windowSeconds: 1 };
+
+/**
+ * One ProviderHttp per provider, all sharing the process's guarded dispatcher and the Postgres-
+ * backed rate budget (so the budget holds across replicas).
+ */
+export class ProviderHttpPool {
+  private readonly clients = new Map<string, ProviderHttp>();
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly budget: RateBudget, config: Config, private readonly log: Logger, private readonly tuning: { baseDelayMs?: number } = {}) {
+    this.dispatcher = createGuardedDispatcher(config.allowPrivateTargets);
+  }
+
+  for(provider: string, rateLimit: RateLimitPolicy | null | undefined, handler?: ConnectorHandler): ProviderHttp {
+    let client = this.clients.get(provider);
+    if (!client) {
+      client = new ProviderHttp({
+        provider,
+        rateLimit: rateLimit ?? DEFAULT_RATE_LIMIT,
+        budget: this.budget,
+        dispatcher: this.dispatcher,
+        parseError: handler?.parseError?.bind(handler),
+        baseDelayMs: this.tuning.baseDelayMs,
+        log: this.log,
+      } as ConstructorParameters<typeof ProviderHttp>[0]);
+      this.clients.set(provider, client);
+    }
+    return client;
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close?.();
+  }
+}

@@ -1,0 +1,106 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimitedError } from '../../errors';
+
+/** A provider's documented request budget: `limit` requests per `windowSeconds`. */
+export interface RatePolicy {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** The budget stayed exhausted for longer than the caller is willing to wait. */
+export class RateBudgetExceededError extends RateLimitedError {
+  constructor(readonly key: string, retryAfterSeconds: number) {
+    super(`Request budget for ${key} is used up; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
+    this.name = 'RateBudgetExceededError';
+  }
+}
+
+export interface RateBudgetOptions {
+  /** The shared store; every replica pointing at the same database shares one budget. */
+  pool: Pool;
+  /** End the pool on close() (set when the budget created it). */
+  ownsPool?: boolean;
+  /** Longest a take() waits for a point before giving up with RateBudgetExceededError. */
+  maxWaitMs?: number;
+}
+
+/** Created by migrations/1764288000000-provider-rate-budget.ts. */
+const TABLE_NAME = 'provider_rate_budget';
+/** Spreads waiters that would otherwise all wake on the same millisecond and race for points. */
+const WAKE_JITTER_MS = 25;
+
+/**
+ * A per-provider request budget shared across replicas (DESIGN.md §4 "Provider HTTP"), kept in
+ * Postgres by rate-limiter-flexible as fixed windows: `take()` waits for a point instead of
+ * failing, so callers pace themselves rather than collecting 429s from the provider.
+ */
+export class RateBudget {
+  private readonly limiters = new Map<string, RateLimiterPostgres>();
+  private readonly maxWaitMs: number;
+  private closed = false;
+
+  constructor(private readonly options: RateBudgetOptions) {
+    this.maxWaitMs = options.maxWaitMs ?? 30_000;
+  }
+
+  /** A budget with a small pool of its own, ended by close(). */
+  static fromUrl(databaseUrl: string, options: Omit<RateBudgetOptions, 'pool' | 'ownsPool'> = {}): RateBudget {
+    const pool = new Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5000, keepAlive: true });
+    return new RateBudget({ ...options, pool, ownsPool: true });
+  }
+
+  /** Resolves once one point of `key`'s budget under `policy` is consumed. */
+  async take(key: string, policy: RatePolicy): Promise<void> {
+    if (this.closed) throw new Error('RateBudget is closed');
+    const limiter = this.limiterFor(policy);
+    const deadline = Date.now() + this.maxWaitMs;
+    for (;;) {
+      try {
+        await limiter.consume(key, 1);
+        return;
+      } catch (rejection) {
+        // Anything but a RateLimiterRes is a bug or a store failure the insurance did not absorb.
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        const waitMs = Math.max(rejection.msBeforeNext, 1) + Math.floor(Math.random() * WAKE_JITTER_MS);
+        if (Date.now() + waitMs > deadline) {
+          throw new RateBudgetExceededError(key, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+        }
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.limiters.clear();
+    if (this.options.ownsPool) await this.options.pool.end();
+  }
+
+  /** One limiter per distinct policy; the prefix keeps two policies for one key from sharing a counter. */
+  private limiterFor(policy: RatePolicy): RateLimiterPostgres {
+    if (!Number.isInteger(policy.limit) || policy.limit < 1 || !(policy.windowSeconds > 0)) {
+      throw new Error(`Invalid rate policy ${JSON.stringify(policy)}: limit must be a positive integer, windowSeconds > 0`);
+    }
+    const id = `${policy.limit}/${policy.windowSeconds}s`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      limiter = new RateLimiterPostgres({
+        storeClient: this.options.pool,
+        storeType: 'pool',
+        tableName: TABLE_NAME,
+        tableCreated: true,
+        keyPrefix: id,
+        points: policy.limit,
+        duration: policy.windowSeconds,
+        // If Postgres is briefly unreachable, pace this process alone rather than fail every
+        // provider call; the shared budget resumes when the store answers again.
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix: id, points: policy.limit, duration: policy.windowSeconds }),
+      });
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+}

@@ -1,0 +1,91 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface ProviderRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  /** Parsed JSON or form body ({} when empty); `raw` keeps the bytes. */
+  body: any;
+  raw: string;
+}
+
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export type Route = (req: ProviderRequest, params: string[]) => Reply | Promise<Reply>;
+
+/**
+ * A local stand-in for a provider's API on 127.0.0.1: routes by method and path pattern, records
+ * every request, and can be told to fail the next N requests (429 with Retry-After, 5xx, a reset)
+ * to exercise the client's retries.
+ */
+export class ProviderServer {
+  readonly requests: ProviderRequest[] = [];
+  private readonly routes: { method: string; pattern: RegExp; route: Route }[] = [];
+  private readonly failures: (Reply | 'reset')[] = [];
+  private server?: Server;
+  url = '';
+
+  on(method: string, pattern: string | RegExp, route: Route): this {
+    const regex = typeof pattern === 'string' ? new RegExp(`^${pattern.replace(/:[a-z_]+/gi, '([^/]+)')}$`) : pattern;
+    this.routes.push({ method, pattern: regex, route });
+    return this;
+  }
+
+  /** The next requests fail this way, in order, before routes answer again. */
+  failNext(...failures: (Reply | 'reset')[]): this {
+    this.failures.push(...failures);
+    return this;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://local');
+    const type = String(req.headers['content-type'] ?? '');
+    const body = !raw ? {} : type.includes('json') ? JSON.parse(raw) : type.includes('x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(raw)) : raw;
+    const request: ProviderRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, raw };
+    this.requests.push(request);
+    const failure = this.failures.shift();
+    if (failure === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    let reply: Reply = failure ?? { status: 404, body: { error: { type: 'invalid_request_error', message: `No route ${request.method} ${request.path}` } } };
+    if (!failure) {
+      for (const { method, pattern, route } of this.routes) {
+        const match = method === request.method ? pattern.exec(request.path) : null;
+        if (match) {
+          reply = await route(request, match.slice(1).map(decodeURIComponent));
+          break;
+        }
+      }
+    }
+    const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    res.writeHead(reply.status ?? 200, { 'content-type': typeof reply.body === 'string' ? 'text/plain' : 'application/json', ...reply.headers });
+    res.end(payload);
+  }
+}
+
+export function bearer(req: ProviderRequest): string | null {
+  const match = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''));
+  return match ? match[1] : null;
+}
