@@ -89,7 +89,7 @@ describe('ProviderHttp retries', () => {
   it('waits out a 429 for at least its Retry-After, then succeeds', async () => {
     const server = await provider((_req, res, hit) => (hit === 1 ? json(res, 429, STRIPE_ERROR, { 'retry-after': '1' }) : json(res, 200, { id: 'cus_1' })));
     const retries: ProviderRetryEvent[] = [];
-    const response = await client({ onRetry: (e) => retries.push(e) }).request<{ id: string }>({ method: 'GET', url: `${server.url}/v1/customers/cus_1` });
+    const response = await client({ maxDelayMs: 2000, onRetry: (e) => retries.push(e) }).request<{ id: string }>({ method: 'GET', url: `${server.url}/v1/customers/cus_1` });
     expect(response.body).toEqual({ id: 'cus_1' });
     expect(server.arrivals[1] - server.arrivals[0]).toBeGreaterThanOrEqual(1000);
     expect(retries).toEqual([expect.objectContaining({ provider: 'stripe', status: 429, attempt: 1, endpoint: `${server.url}/v1/customers/cus_1` })]);

@@ -100,7 +100,7 @@ export class OAuthService {
     const definition = await this.oauthDefinition(pending.organizationId, pending.connectorKey);
     const app = await this.clients.find(pending.organizationId, definition);
     if (!app) throw new BadUserInputError(`No OAuth client for ${definition.key}`, 'state');
-    const http = this.pool.for(definition.key, definition.rateLimit, definition.handler);
+    const http = this.pool.forTokens(definition.key, definition.rateLimit);
     const tokens = await requestToken(http, app, {
       grant_type: 'authorization_code',
       code: input.code,

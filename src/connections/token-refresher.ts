@@ -31,21 +31,17 @@ export class TokenRefresher {
   async fresh(connection: ConnectionEntity, definition: ConnectorDefinition, rejectedToken?: string): Promise<Credentials> {
     const current = this.open(connection);
     if (!rejectedToken && !needsRefresh(connection.expiresAt)) return current;
-    return this.db.transaction(async (manager) => {
+    const outcome = await this.db.transaction(async (manager): Promise<{ credentials: Credentials } | { refused: string }> => {
       const locked = await manager.findOne(ConnectionEntity, { where: { id: connection.id }, lock: { mode: 'pessimistic_write' } });
       if (!locked) throw new ConnectionExpiredError(connection.id, 'the connection no longer exists');
       const credentials = this.open(locked);
       const replaced = rejectedToken ? credentials.accessToken !== rejectedToken : !needsRefresh(locked.expiresAt);
-      if (replaced) return credentials;
+      if (replaced) return { credentials };
       let tokens: TokenSet;
       try {
         tokens = await this.requestNew(locked, definition, credentials);
       } catch (error) {
-        if (error instanceof ProviderError && [400, 401, 403].includes(error.status ?? 0)) {
-          await new ConnectionRepository(this.db).update(locked, { status: ConnectionStatus.EXPIRED, lastError: `Token refresh refused: ${error.message}` }, manager);
-          this.log.warn({ connectionId: locked.id }, 'refresh token refused; connection EXPIRED');
-          throw new ConnectionExpiredError(locked.id, error.message);
-        }
+        if (error instanceof ProviderError && [400, 401, 403].includes(error.status ?? 0)) return { refused: error.message };
         throw error;
       }
       const next = { ...credentials, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? credentials.refreshToken ?? null };
@@ -55,12 +51,21 @@ export class TokenRefresher {
         manager,
       );
       this.log.info({ connectionId: locked.id }, 'access token refreshed');
-      return next;
+      return { credentials: next };
     });
+    if ('credentials' in outcome) return outcome.credentials;
+    // Recorded in its own transaction: the refresh transaction ends with the lock, and an error
+    // thrown inside it would roll the status back.
+    const latest = await this.db.manager.findOne(ConnectionEntity, { where: { id: connection.id } });
+    if (latest) {
+      await new ConnectionRepository(this.db).update(latest, { status: ConnectionStatus.EXPIRED, lastError: `Token refresh refused: ${outcome.refused}` });
+    }
+    this.log.warn({ connectionId: connection.id }, 'refresh token refused; connection EXPIRED');
+    throw new ConnectionExpiredError(connection.id, outcome.refused);
   }
 
   private async requestNew(connection: ConnectionEntity, definition: ConnectorDefinition, credentials: Credentials): Promise<TokenSet> {
-    const http = this.pool.for(definition.key, definition.rateLimit, definition.handler);
+    const http = this.pool.forTokens(definition.key, definition.rateLimit);
     if (definition.oauth?.grant === 'client_credentials') {
       const client = await this.clientFor(connection, definition, credentials);
       return requestToken(http, client, { grant_type: 'client_credentials' });

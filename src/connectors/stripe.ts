@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
@@ -72,6 +73,12 @@ export function stripeForm(data: Record<string, unknown>, prefix = '', out: Reco
   return out;
 }
 
+/**
+ * Stripe's idempotency keys make a POST safe to resend after a reset or 5xx (the provider client
+ * only retries uncertain POSTs that carry one): one key per logical write, reused by its retries.
+ */
+const idempotent = () => ({ 'idempotency-key': randomUUID() });
+
 function objectPath(object: string): string {
   if (!OBJECTS.some((o) => o.name === object)) throw new Error(`Stripe has no object "${object}" here`);
   return `/v1/${object}`;
@@ -102,20 +109,20 @@ const handler: ConnectorHandler = {
 
   async create(call, object, data) {
     if (!WRITABLE.has(object)) throw new Error(`Stripe ${object} are read-only here`);
-    return (await call.request<ConnectorRecord>({ method: 'POST', path: objectPath(object), form: stripeForm(data) })).body;
+    return (await call.request<ConnectorRecord>({ method: 'POST', path: objectPath(object), form: stripeForm(data), headers: idempotent() })).body;
   },
 
   async update(call, object, id, data) {
     if (!WRITABLE.has(object)) throw new Error(`Stripe ${object} are read-only here`);
-    return (await call.request<ConnectorRecord>({ method: 'POST', path: `${objectPath(object)}/${encodeURIComponent(id)}`, form: stripeForm(data) })).body;
+    return (await call.request<ConnectorRecord>({ method: 'POST', path: `${objectPath(object)}/${encodeURIComponent(id)}`, form: stripeForm(data), headers: idempotent() })).body;
   },
 
   actions: {
     async createPaymentIntent(call: ConnectorCall, input) {
-      return (await call.request({ method: 'POST', path: '/v1/payment_intents', form: stripeForm(input) })).body;
+      return (await call.request({ method: 'POST', path: '/v1/payment_intents', form: stripeForm(input), headers: idempotent() })).body;
     },
     async createRefund(call: ConnectorCall, input) {
-      return (await call.request({ method: 'POST', path: '/v1/refunds', form: stripeForm(input) })).body;
+      return (await call.request({ method: 'POST', path: '/v1/refunds', form: stripeForm(input), headers: idempotent() })).body;
     },
   },
 

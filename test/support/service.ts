@@ -6,6 +6,8 @@ import { createTestDatabase } from './database';
 
 export const BOOTSTRAP_KEY = 'hcrm_test_BootstrapKeyForTests1234567890abc';
 export const JWT_SECRET = 'test-gateway-secret-that-is-long-enough-for-hs256';
+/** A fixed AES-256 key for tests (32 bytes, base64); production keys come from the environment. */
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -35,6 +37,18 @@ export function gatewayToken(org: string, scopes: string[], sub = 'user-1'): Pro
 /** Starts the real service (ROLE=all) on a random port against a database of its own. */
 export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
   const database = await createTestDatabase();
+  return startOnDatabase(database, env);
+}
+
+/**
+ * Another replica (ROLE=all by default) on the same database as `first`: replicas share
+ * everything through Postgres, which is what the cross-replica tests check.
+ */
+export async function startReplica(first: TestService, env: Record<string, string> = {}): Promise<TestService> {
+  return startOnDatabase({ url: first.databaseUrl, drop: async () => undefined }, env);
+}
+
+async function startOnDatabase(database: { url: string; drop(): Promise<void> }, env: Record<string, string>): Promise<TestService> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -45,6 +59,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     GATEWAY_JWT_SECRET: JWT_SECRET,
     ALLOW_PRIVATE_TARGETS: 'true',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    INTEGRATION_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ...env,
   });
   const service = await startService(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));

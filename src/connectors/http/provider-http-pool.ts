@@ -11,6 +11,13 @@ export interface RateLimitPolicy {
   windowSeconds: number;
 }
 
+function oauthError(body: unknown): { code?: string; message?: string } {
+  const error = body as { error?: unknown; error_description?: unknown } | null;
+  const code = typeof error?.error === 'string' ? error.error : undefined;
+  const description = typeof error?.error_description === 'string' ? error.error_description : undefined;
+  return { code, message: description ? `${code}: ${description}` : code };
+}
+
 /** The default budget for providers without a documented one (DESIGN.md: 30 requests/s). */
 export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { limit: 30, windowSeconds: 1 };
 
@@ -41,6 +48,14 @@ export class ProviderHttpPool {
       this.clients.set(provider, client);
     }
     return client;
+  }
+
+  /**
+   * The client for a provider's OAuth token endpoint: same budget and guard, but errors read as
+   * RFC 6749 5.2 ({error, error_description}) rather than the API's own shape.
+   */
+  forTokens(provider: string, rateLimit: RateLimitPolicy | null | undefined): ProviderHttp {
+    return this.for(`${provider}:oauth`, rateLimit, { parseError: oauthError } as unknown as ConnectorHandler);
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Dispatcher, fetch as undiciFetch } from 'undici';
-import { BlockedTargetError } from '../../net/target-guard';
-
-const BLOCKED_TARGET: BlockedTargetError['code'] = 'BLOCKED_TARGET';
+import type { BlockedTargetError } from '../../net/target-guard';
 import { ProviderError, ProviderErrorParser } from './provider-error';
 import { RateBudget, RatePolicy } from './rate-budget';
 
@@ -66,6 +64,7 @@ type Outcome =
   | { kind: 'response'; status: number; headers: Headers; body: unknown }
   | { kind: 'network'; code: string; message: string; beforeRequestSent: boolean; error: unknown };
 
+const BLOCKED_TARGET: BlockedTargetError['code'] = 'BLOCKED_TARGET';
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 /** Failures where the request cannot have reached the provider, so a retry is always safe. */
 const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -160,9 +159,10 @@ export class ProviderHttp {
     const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
     let responded = false;
     try {
-      // undici's own fetch, not the global one: Node bundles an older undici, and handing its fetch
-      // a dispatcher from another copy mixes versions and turns typed socket errors (BlockedTargetError)
-      // into plain ones whenever the two copies do not share a realm.
+      // undici's own fetch rather than the global one: Node 20 bundles an older undici, so the
+      // package's fetch keeps fetch and dispatcher on one version; and Node's fetch keeps a socket
+      // error as `cause` only if it is instanceof its own Error, so from another realm (jest) a
+      // BlockedTargetError would arrive as a plain Error without its code.
       const response = await undiciFetch(url, { method, headers, body, signal, dispatcher: this.options.dispatcher });
       responded = true;
       // Read inside the same signal: a provider that stalls mid-body is a timeout too.
