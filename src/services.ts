@@ -9,6 +9,7 @@ import { OAuthService } from './connections/oauth.service';
 import { TokenRefresher } from './connections/token-refresher';
 import { ConnectorActionService } from './connectors/connector-action.service';
 import { ConnectorCatalog } from './connectors/connector.catalog';
+import { CustomConnectorService } from './connectors/custom-connector.service';
 import { ProviderHttpPool } from './connectors/http/provider-http-pool';
 import { RateBudget } from './connectors/http/rate-budget';
 import { BUILT_IN_CONNECTORS } from './connectors/registry';
@@ -32,6 +33,7 @@ export async function createServices(db: DataSource, databaseUrl: string, config
     connections,
     oauth: new OAuthService(db, catalog, vault, oauthClients, http, config),
     actions: new ConnectorActionService(connections, runtime),
+    customConnectors: new CustomConnectorService(db, config),
     runtime,
     builtIns: BUILT_IN_CONNECTORS,
     close: async () => {

@@ -75,6 +75,18 @@ describe('OAuth2 connections', () => {
     expect(replay.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'state' });
   });
 
+  it('keeps the redirect parameters a connector declares, such as QuickBooks’ realmId', async () => {
+    await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
+      input: { connectorKey: 'quickbooks', clientId: oauth.clientId, clientSecret: oauth.clientSecret, authorizationUrl: `${oauth.url}/authorize`, tokenUrl: `${oauth.url}/token` },
+    });
+    const res: any = await t.gql(START, { input: { connectorKey: 'quickbooks', name: 'Books', redirectUri: `${t.url}/oauth/callback` } });
+    const callback = new URL((await fetch(res.data.startOAuth.authorizationUrl, { redirect: 'manual' })).headers.get('location')!);
+    callback.searchParams.set('realmId', '9130357766900766'); // Intuit adds the company id
+    expect((await fetch(callback)).status).toBe(200);
+    const list: any = await t.gql('{ connections(connectorKey: "quickbooks") { edges { node { status config } } } }');
+    expect(list.data.connections.edges[0].node).toEqual({ status: 'CONNECTED', config: { realmId: '9130357766900766' } });
+  });
+
   it('refuses an expired state and a state of another organization', async () => {
     const { authorizationUrl, state } = await start();
     const code = new URL((await fetch(authorizationUrl, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code');

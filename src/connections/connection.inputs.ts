@@ -42,5 +42,7 @@ export class StartOAuthInput {
 export class CompleteOAuthInput {
   @Field(() => String) state!: string;
   @Field(() => String) code!: string;
+  @Field(() => JSONScalar, { nullable: true, description: 'Settings the provider returned with the redirect, e.g. {realmId} from QuickBooks.' })
+  config?: unknown;
 }
 

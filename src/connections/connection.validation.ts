@@ -2,7 +2,6 @@ import type { Config } from '../config';
 import { ConnectorCatalog } from '../connectors/connector.catalog';
 import { ConnectorDefinition } from '../connectors/connector.definition';
 import { AuthType } from '../connectors/connector.enums';
-import { BUILT_IN_CONNECTORS } from '../connectors/registry';
 import { BadUserInputError } from '../errors';
 import { assertPublicTarget } from '../net/target-guard';
 
@@ -21,7 +20,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export async function resolveConnector(catalog: ConnectorCatalog, organizationId: string, key: string, field = 'connectorKey') {
   const connector = await catalog.byKey(organizationId, key);
   if (!connector) throw new BadUserInputError(`Unknown connector "${key}"`, field);
-  return { connector, definition: BUILT_IN_CONNECTORS.get(key) ?? null };
+  return { connector, definition: await catalog.definitionFor(organizationId, key) };
 }
 
 export function chooseAuthType(available: AuthType[], requested: AuthType | null | undefined): AuthType {

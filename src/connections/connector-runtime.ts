@@ -13,6 +13,17 @@ import { Credentials, TokenRefresher } from './token-refresher';
 /** lastUsedAt is written at most this often per connection: it is a hint, not an audit log. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
+/**
+ * A path under the base URL, or an absolute URL the provider handed out (next links, delta
+ * links) on the base URL's own origin: credentials are never sent to another host, whatever a
+ * cursor says.
+ */
+function resolveUrl(baseUrl: string, origin: string, path: string): string {
+  if (!/^https?:\/\//i.test(path)) return `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
+  if (new URL(path).origin !== origin) throw new BadUserInputError(`Refusing to send credentials to ${new URL(path).origin}: not the connection's API`, 'cursor');
+  return path;
+}
+
 export interface ConnectorBinding {
   definition: ConnectorDefinition;
   handler: ConnectorHandler;
@@ -49,13 +60,15 @@ export class ConnectorRuntime {
     }
     let credentials: Credentials = authType === AuthType.OAUTH2 ? await this.tokens.fresh(connection, definition) : this.open(connection);
     const baseUrl = String(connection.config?.baseUrl ?? definition.baseUrl).replace(/\/+$/, '');
-    const http = this.pool.for(definition.key, definition.rateLimit, handler);
+    const http = this.pool.for(definition.provider, definition.rateLimit, handler, definition.poolKey);
     const authorize = (creds: Credentials) => (handler.authorize ?? defaultAuthorize)(authType, creds);
 
+    const origin = new URL(baseUrl).origin;
     const send = (req: CallRequest, creds: Credentials) =>
       http.request({
         method: req.method,
-        url: /^https?:\/\//.test(req.path) ? req.path : `${baseUrl}${req.path.startsWith('/') ? '' : '/'}${req.path}`,
+        url: resolveUrl(baseUrl, origin, req.path),
+        idempotent: req.idempotent,
         query: req.query,
         json: req.json,
         form: req.form,

@@ -14,6 +14,13 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
  * the pending authorization (and its organization), so no API key is needed here; it is single
  * use and expires in ten minutes.
  */
+/** The redirect parameters the pending authorization's connector keeps as config (QuickBooks' realmId). */
+async function returnedConfig(oauth: OAuthService, state: string, query: Record<string, unknown>): Promise<Record<string, string> | null> {
+  const names = await oauth.callbackConfigParams(state);
+  const picked = Object.fromEntries(names.filter((name) => typeof query[name] === 'string').map((name) => [name, query[name] as string]));
+  return Object.keys(picked).length ? picked : null;
+}
+
 export function oauthCallbackRouter(oauth: OAuthService, log: Logger): Router {
   const router = Router();
   router.get('/oauth/callback', async (req, res) => {
@@ -27,7 +34,7 @@ export function oauthCallbackRouter(oauth: OAuthService, log: Logger): Router {
       return;
     }
     try {
-      const connection = await oauth.complete(null, { state, code });
+      const connection = await oauth.complete(null, { state, code, config: await returnedConfig(oauth, state, req.query as Record<string, unknown>) });
       res.type('html').send(page('Connected', `${escape(connection.name)} is connected. You can close this window.`));
     } catch (failure) {
       const known = failure instanceof AppError;

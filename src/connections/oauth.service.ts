@@ -100,7 +100,7 @@ export class OAuthService {
     const definition = await this.oauthDefinition(pending.organizationId, pending.connectorKey);
     const app = await this.clients.find(pending.organizationId, definition);
     if (!app) throw new BadUserInputError(`No OAuth client for ${definition.key}`, 'state');
-    const http = this.pool.forTokens(definition.key, definition.rateLimit);
+    const http = this.pool.forTokens(definition.provider, definition.rateLimit, definition.poolKey);
     const tokens = await requestToken(http, app, {
       grant_type: 'authorization_code',
       code: input.code,
@@ -108,6 +108,8 @@ export class OAuthService {
       code_verifier: this.vault.open<string>(pending.codeVerifierEncrypted),
     });
     const credentials = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tokenType: tokens.tokenType };
+    const returned = await checkConfig(input.config, this.config);
+    const config = returned || pending.config ? { ...(pending.config ?? {}), ...(returned ?? {}) } : null;
     return new ConnectionRepository(this.db).insert({
       organizationId: pending.organizationId,
       connectorKey: definition.key,
@@ -118,8 +120,16 @@ export class OAuthService {
       credentialHint: credentialHint(credentials),
       scopes: tokens.scopes ?? pending.scopes,
       expiresAt: tokens.expiresAt,
-      config: pending.config,
+      config,
     });
+  }
+
+  /** Which redirect parameters the pending authorization's connector keeps (before it is consumed). */
+  async callbackConfigParams(state: string): Promise<string[]> {
+    const pending = await this.db.getRepository(OAuthStateEntity).findOne({ where: { stateHash: sha256(state) } });
+    if (!pending) return [];
+    const definition = await this.catalog.definitionFor(pending.organizationId, pending.connectorKey);
+    return definition?.oauth?.callbackConfigParams ?? [];
   }
 
   private async oauthDefinition(organizationId: string, connectorKey: string): Promise<ConnectorDefinition> {

@@ -42,6 +42,8 @@ export class TokenRefresher {
         tokens = await this.requestNew(locked, definition, credentials);
       } catch (error) {
         if (error instanceof ProviderError && [400, 401, 403].includes(error.status ?? 0)) return { refused: error.message };
+        // No refresh token or no OAuth app: as final as a refused refresh.
+        if (error instanceof ConnectionExpiredError) return { refused: error.message };
         throw error;
       }
       const next = { ...credentials, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? credentials.refreshToken ?? null };
@@ -65,7 +67,7 @@ export class TokenRefresher {
   }
 
   private async requestNew(connection: ConnectionEntity, definition: ConnectorDefinition, credentials: Credentials): Promise<TokenSet> {
-    const http = this.pool.forTokens(definition.key, definition.rateLimit);
+    const http = this.pool.forTokens(definition.provider, definition.rateLimit, definition.poolKey);
     if (definition.oauth?.grant === 'client_credentials') {
       const client = await this.clientFor(connection, definition, credentials);
       return requestToken(http, client, { grant_type: 'client_credentials' });
@@ -74,7 +76,10 @@ export class TokenRefresher {
       throw new ConnectionExpiredError(connection.id, 'no refresh token was issued');
     }
     const client = await this.clientFor(connection, definition, credentials);
-    return requestToken(http, client, { grant_type: 'refresh_token', refresh_token: credentials.refreshToken });
+    // The refresh path comes from the provider, the host from the configured token URL, so a
+    // sandbox, another shard or a test server keeps working.
+    const refreshUrl = definition.oauth?.refreshUrl ? new URL(new URL(definition.oauth.refreshUrl).pathname, client.tokenUrl).toString() : client.tokenUrl;
+    return requestToken(http, { ...client, tokenUrl: refreshUrl }, { grant_type: 'refresh_token', refresh_token: credentials.refreshToken });
   }
 
   /** The connection's own client id/secret (client-credentials connectors) or the org's OAuth app. */

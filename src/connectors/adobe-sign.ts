@@ -1,7 +1,185 @@
-import { ConnectorDefinition } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType } from './connector.enums';
+import { ActionDefinition, ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
+import { ProviderError } from './http/provider-error';
 
-/** Adobe Acrobat Sign: metadata and rate budget. Objects and actions arrive with the connectors issue. */
+/**
+ * Adobe Acrobat Sign REST v6 (https://secure.na1.adobesign.com/public/docs/restapi/v6): OAuth2
+ * authorization code (scopes carry a modifier such as agreement_read:account), Bearer tokens,
+ * agreements listed with cursor/pageSize and page.nextCursor in the body (userAgreementList),
+ * errors as {code, message}. Accounts live on shards (na1, na2, eu1, ...): outside na1,
+ * config.baseUrl is the account's api_access_point + 'api/rest/v6'.
+ * GET /agreements has no modified-since filter, so agreements are read in full each run.
+ */
+const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+
+const OBJECTS: ObjectDefinition[] = [
+  {
+    name: 'agreements',
+    supportsIncremental: false,
+    supportsWrite: true,
+    fields: [
+      // What GET /agreements returns per agreement (UserAgreement)...
+      f('id', FieldType.STRING, true), f('name', FieldType.STRING), f('status', FieldType.ENUM), f('type', FieldType.ENUM),
+      f('displayDate', FieldType.DATETIME), f('esign', FieldType.BOOLEAN), f('hidden', FieldType.BOOLEAN), f('groupId', FieldType.STRING),
+      f('parentId', FieldType.STRING), f('latestVersionId', FieldType.STRING), f('displayParticipantSetInfos', FieldType.ARRAY),
+      // ...and what GET /agreements/{agreementId} adds (AgreementInfo).
+      f('senderEmail', FieldType.EMAIL), f('signatureType', FieldType.ENUM), f('createdDate', FieldType.DATETIME),
+      f('expirationTime', FieldType.DATETIME), f('message', FieldType.STRING), f('participantSetsInfo', FieldType.ARRAY),
+      f('externalId.id', FieldType.STRING),
+    ],
+  },
+];
+
+const MAX_PAGE_SIZE = 100;
+
+const ROLES = [
+  'SIGNER', 'APPROVER', 'ACCEPTOR', 'CERTIFIED_RECIPIENT', 'FORM_FILLER', 'DELEGATE_TO_SIGNER', 'DELEGATE_TO_APPROVER',
+  'DELEGATE_TO_ACCEPTOR', 'DELEGATE_TO_CERTIFIED_RECIPIENT', 'DELEGATE_TO_FORM_FILLER', 'NOTARY_SIGNER', 'ELECTRONIC_SEALER',
+];
+
+interface UserAgreements {
+  userAgreementList?: ConnectorRecord[];
+  page?: { nextCursor?: string };
+}
+
+function known(object: string): void {
+  if (!OBJECTS.some((o) => o.name === object)) throw new Error(`Adobe Sign has no object "${object}" here`);
+}
+
+function agreementPath(id: unknown): string {
+  return `/agreements/${encodeURIComponent(String(id))}`;
+}
+
+async function getAgreement(call: ConnectorCall, id: string): Promise<ConnectorRecord> {
+  return (await call.request<ConnectorRecord>({ method: 'GET', path: agreementPath(id) })).body;
+}
+
+const handler: ConnectorHandler = {
+  async test(call) {
+    // Within the agreement_read scope the connection asks for (GET /users/me needs user_read).
+    await call.request({ method: 'GET', path: '/agreements', query: { pageSize: 1 } });
+  },
+
+  async list(call, object, { cursor, pageSize }): Promise<ListPage> {
+    known(object);
+    const query = { pageSize: Math.min(pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE), cursor: cursor ?? undefined };
+    const { body } = await call.request<UserAgreements>({ method: 'GET', path: '/agreements', query });
+    return { records: body?.userAgreementList ?? [], nextCursor: body?.page?.nextCursor || null };
+  },
+
+  async get(call, object, id) {
+    known(object);
+    return getAgreement(call, id);
+  },
+
+  /** AgreementCreationInfo as given; the response is only {id}, so the agreement is read back. */
+  async create(call, object, data) {
+    known(object);
+    const { body } = await call.request<{ id: string }>({ method: 'POST', path: '/agreements', json: data });
+    return getAgreement(call, body.id);
+  },
+
+  /**
+   * PUT /agreements/{id} replaces a DRAFT or AUTHORING agreement and wants the ETag it was read
+   * with in If-Match, so read, merge and write back (Adobe answers 412 if it changed in between).
+   */
+  async update(call, object, id, data) {
+    known(object);
+    const current = await call.request<ConnectorRecord>({ method: 'GET', path: agreementPath(id) });
+    const etag = current.headers.get('etag');
+    const { id: _id, ...changes } = data;
+    await call.request({ method: 'PUT', path: agreementPath(id), json: { ...current.body, ...changes }, headers: etag ? { 'if-match': etag } : {} });
+    return getAgreement(call, id);
+  },
+
+  actions: {
+    async sendAgreement(call, input) {
+      const agreement = { ...input, signatureType: 'ESIGN', state: 'IN_PROCESS' };
+      const { body } = await call.request<{ id: string }>({ method: 'POST', path: '/agreements', json: agreement });
+      return body;
+    },
+
+    async getSigningUrl(call, input) {
+      const query = { frameParent: input.frameParent as string | undefined };
+      return (await call.request({ method: 'GET', path: `${agreementPath(input.agreementId)}/signingUrls`, query })).body;
+    },
+  },
+
+  parseError(body) {
+    const error = body as { code?: unknown; message?: unknown } | null;
+    if (error && typeof error === 'object' && typeof error.code === 'string') {
+      return { code: error.code, message: typeof error.message === 'string' ? error.message : undefined };
+    }
+    return ProviderError.parseCommonBody(body); // the OAuth endpoints answer {error, error_description}
+  },
+};
+
+const EMAIL_MEMBER = {
+  type: 'object',
+  required: ['email'],
+  properties: { email: { type: 'string', format: 'email' } },
+  additionalProperties: false,
+};
+
+const ACTIONS: ActionDefinition[] = [
+  {
+    name: 'sendAgreement',
+    description: 'Creates an agreement and sends it for e-signature (POST /agreements, signatureType ESIGN, state IN_PROCESS).',
+    inputSchema: {
+      type: 'object',
+      required: ['name', 'fileInfos', 'participantSetsInfo'],
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 255 },
+        fileInfos: {
+          type: 'array',
+          minItems: 1,
+          description: 'Documents: a transientDocumentId from POST /transientDocuments or a libraryDocumentId.',
+          items: {
+            type: 'object',
+            properties: { transientDocumentId: { type: 'string', minLength: 1 }, libraryDocumentId: { type: 'string', minLength: 1 } },
+            oneOf: [{ required: ['transientDocumentId'] }, { required: ['libraryDocumentId'] }],
+            additionalProperties: false,
+          },
+        },
+        participantSetsInfo: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['memberInfos', 'order', 'role'],
+            properties: {
+              memberInfos: { type: 'array', minItems: 1, items: EMAIL_MEMBER },
+              order: { type: 'integer', minimum: 1 },
+              role: { enum: ROLES },
+              name: { type: 'string' },
+            },
+            additionalProperties: false,
+          },
+        },
+        message: { type: 'string', maxLength: 10000 },
+        ccs: { type: 'array', items: EMAIL_MEMBER },
+        externalId: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } }, additionalProperties: false },
+        expirationTime: { type: 'string', format: 'date-time' },
+      },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'getSigningUrl',
+    description: 'The e-sign URLs of an agreement waiting for signature (GET /agreements/{agreementId}/signingUrls).',
+    inputSchema: {
+      type: 'object',
+      required: ['agreementId'],
+      properties: {
+        agreementId: { type: 'string', minLength: 1 },
+        frameParent: { type: 'string', minLength: 1, description: 'Origin that will embed the signing page in an iframe.' },
+      },
+      additionalProperties: false,
+    },
+  },
+];
+
 export const adobeSign: ConnectorDefinition = {
   key: 'adobe_sign',
   name: 'Adobe Acrobat Sign',
@@ -15,10 +193,16 @@ export const adobeSign: ConnectorDefinition = {
   icon: null,
   oauth: {
     authorizationUrl: 'https://secure.na1.adobesign.com/public/oauth/v2',
+    // Code exchange at /token; Adobe documents refreshes at /oauth/v2/refresh (refreshUrl).
     tokenUrl: 'https://api.na1.adobesign.com/oauth/v2/token',
+    refreshUrl: 'https://api.na1.adobesign.com/oauth/v2/refresh',
+    // The ':account' modifier grants access to the whole account's agreements, not only the user's.
     defaultScopes: ['agreement_read:account', 'agreement_write:account', 'agreement_send:account'],
+    scopeSeparator: ' ',
+    clientAuth: 'form',
   },
   rateLimit: { strategy: 'token_bucket', limit: 30, windowSeconds: 1 },
-  objects: [],
-  actions: [],
+  objects: OBJECTS,
+  actions: ACTIONS,
+  handler,
 };

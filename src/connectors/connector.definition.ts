@@ -30,6 +30,8 @@ export interface ConnectorDefinition {
   oauth?: {
     authorizationUrl: string;
     tokenUrl: string;
+    /** Where refresh_token grants go when not the token URL (Adobe Sign: /oauth/v2/refresh). */
+    refreshUrl?: string;
     defaultScopes: string[];
     /** How the client authenticates at the token URL (RFC 6749 2.3.1); most accept the form. */
     clientAuth?: 'form' | 'basic';
@@ -37,6 +39,8 @@ export interface ConnectorDefinition {
     authorizeParams?: Record<string, string>;
     /** Separator of the scope parameter (Slack uses commas). */
     scopeSeparator?: string;
+    /** Redirect parameters that belong in the connection's config (QuickBooks: realmId). */
+    callbackConfigParams?: string[];
     /** Client-credentials grant instead of a user's authorization (PayPal). */
     grant?: 'authorization_code' | 'client_credentials';
   };
@@ -46,6 +50,8 @@ export interface ConnectorDefinition {
   actions: ActionDefinition[];
   /** Credential fields createConnection requires per auth type (OAUTH2 tokens come from the flow). */
   credentialFields?: Partial<Record<AuthType, string[]>>;
+  /** Keys this connector's HTTP client and rate budget when `provider` is not unique (custom connectors). */
+  poolKey?: string;
   /** The behaviour; absent only while a connector is metadata alone. */
   handler?: ConnectorHandler;
 }

@@ -9,6 +9,8 @@ export interface CallRequest {
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
+  /** Safe to resend after an uncertain failure (the provider dedupes it, e.g. PayPal-Request-Id). */
+  idempotent?: boolean;
 }
 
 export interface CallResponse<T = any> {

@@ -1,7 +1,258 @@
-import { ConnectorDefinition } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType } from './connector.enums';
+import { BadUserInputError } from '../errors';
+import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage } from './connector.handler';
+import { ProviderError } from './http/provider-error';
 
-/** Gmail: metadata and rate budget. Objects and actions arrive with the connectors issue. */
+/**
+ * Gmail API v1 (https://developers.google.com/gmail/api/reference/rest): OAuth2 bearer tokens;
+ * lists return only ids, paged with maxResults + pageToken/nextPageToken, so every listed message
+ * is read with format=metadata for the headers a record carries. Incremental reads walk
+ * users.history from the largest historyId seen. Errors are Google's
+ * {error: {code, message, status, errors: [{reason}]}}.
+ */
+const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+
+const OBJECTS: ObjectDefinition[] = [
+  {
+    name: 'messages',
+    supportsIncremental: true,
+    supportsWrite: false,
+    fields: [
+      f('id', FieldType.STRING, true), f('threadId', FieldType.STRING, true), f('labelIds', FieldType.ARRAY), f('snippet', FieldType.STRING),
+      f('historyId', FieldType.STRING), f('internalDate', FieldType.DATETIME), f('sizeEstimate', FieldType.INTEGER),
+      f('from', FieldType.STRING), f('to', FieldType.STRING), f('subject', FieldType.STRING), f('date', FieldType.DATETIME),
+    ],
+  },
+  {
+    name: 'threads',
+    supportsIncremental: false,
+    supportsWrite: false,
+    fields: [f('id', FieldType.STRING, true), f('snippet', FieldType.STRING), f('historyId', FieldType.STRING), f('messages', FieldType.ARRAY)],
+  },
+];
+
+/** The headers records carry; format=metadata returns only those asked for. */
+const HEADERS = ['From', 'To', 'Subject', 'Date'];
+/** Each listed id costs a messages.get against a budget of 250 requests per 100 s: modest pages. */
+const DEFAULT_PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 100;
+/** Gmail answers 429 "Too many concurrent requests for user" past a handful of parallel calls. */
+const GET_CONCURRENCY = 5;
+
+interface GmailMessage {
+  id: string; threadId: string; labelIds?: string[]; snippet?: string; historyId?: string; internalDate?: string; sizeEstimate?: number;
+  payload?: { headers?: { name: string; value: string }[] };
+}
+interface MessageList { messages?: { id: string; threadId: string }[]; nextPageToken?: string }
+interface ThreadList { threads?: { id: string; snippet?: string; historyId?: string }[]; nextPageToken?: string }
+interface HistoryList { history?: { id: string; messagesAdded?: { message: { id: string } }[] }[]; nextPageToken?: string; historyId?: string }
+interface GoogleErrorBody { error?: { code?: number; message?: string; status?: string; errors?: { reason?: string }[] } }
+
+/** Where a messages listing stands: a full listing or a history walk, and the largest historyId so far. */
+interface MessagesCursor {
+  mode: 'full' | 'history';
+  pageToken?: string;
+  /** startHistoryId of a history walk: every page of one walk repeats it. */
+  start?: string;
+  max?: string;
+}
+
+function pageSizeOf(pageSize: number | undefined): number {
+  return Math.max(1, Math.min(pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
+}
+
+/** historyIds are unsigned 64-bit integers sent as strings: compared as BigInt, not Number. */
+function maxHistoryId(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a || !/^\d+$/.test(a)) return b && /^\d+$/.test(b) ? b : undefined;
+  if (!b || !/^\d+$/.test(b)) return a;
+  return BigInt(a) >= BigInt(b) ? a : b;
+}
+
+function encodeCursor(cursor: MessagesCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): MessagesCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as MessagesCursor;
+    if (parsed.mode === 'full' || (parsed.mode === 'history' && typeof parsed.start === 'string')) return parsed;
+  } catch {
+    // fall through: not a cursor this connector handed out
+  }
+  throw new BadUserInputError('cursor is not one the Gmail connector returned', 'cursor');
+}
+
+/** By shape rather than instanceof, which fails for errors from another realm (jest, workers). */
+function statusOf(error: unknown): number | null {
+  const status = (error as { name?: unknown; status?: unknown } | null)?.status;
+  return (error as Error | null)?.name === 'ProviderError' && typeof status === 'number' ? status : null;
+}
+
+/** A path with repeated metadataHeaders parameters, which CallRequest.query (one value per name) cannot express. */
+function metadataPath(resource: 'messages' | 'threads', id: string): string {
+  return `/users/me/${resource}/${encodeURIComponent(id)}?format=metadata&${HEADERS.map((h) => `metadataHeaders=${h}`).join('&')}`;
+}
+
+function toRecord(message: GmailMessage): ConnectorRecord {
+  const header = (name: string) => message.payload?.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value ?? null;
+  const date = header('Date');
+  const parsed = date ? new Date(date) : null;
+  return {
+    id: message.id,
+    threadId: message.threadId,
+    labelIds: message.labelIds ?? [],
+    snippet: message.snippet ?? null,
+    historyId: message.historyId ?? null,
+    internalDate: message.internalDate ? new Date(Number(message.internalDate)).toISOString() : null,
+    sizeEstimate: message.sizeEstimate ?? null,
+    from: header('From'),
+    to: header('To'),
+    subject: header('Subject'),
+    date: parsed && !Number.isNaN(parsed.getTime()) ? parsed.toISOString() : date,
+  };
+}
+
+async function getMessage(call: ConnectorCall, id: string): Promise<ConnectorRecord> {
+  return toRecord((await call.request<GmailMessage>({ method: 'GET', path: metadataPath('messages', id) })).body);
+}
+
+/** Reads listed ids a few at a time, in list order; a message deleted since it was listed (404) is skipped. */
+async function fetchMessages(call: ConnectorCall, ids: string[]): Promise<ConnectorRecord[]> {
+  const out: (ConnectorRecord | null)[] = ids.map(() => null);
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const i = next++;
+      out[i] = await getMessage(call, ids[i]).catch((error: unknown) => {
+        if (statusOf(error) === 404) return null;
+        throw error;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(GET_CONCURRENCY, ids.length) }, worker));
+  return out.filter((r): r is ConnectorRecord => r !== null);
+}
+
+async function fullPage(call: ConnectorCall, state: MessagesCursor, size: number): Promise<ListPage> {
+  const { body } = await call.request<MessageList>({ method: 'GET', path: '/users/me/messages', query: { maxResults: size, pageToken: state.pageToken } });
+  const records = await fetchMessages(call, (body.messages ?? []).map((m) => m.id));
+  const max = records.reduce<string | undefined>((m, r) => maxHistoryId(m, r.historyId as string | undefined), state.max);
+  return { records, nextCursor: body.nextPageToken ? encodeCursor({ mode: 'full', pageToken: body.nextPageToken, max }) : null, checkpoint: max };
+}
+
+async function historyPage(call: ConnectorCall, state: MessagesCursor, size: number): Promise<ListPage> {
+  const { body } = await call.request<HistoryList>({
+    method: 'GET',
+    path: '/users/me/history',
+    query: { startHistoryId: state.start, historyTypes: 'messageAdded', maxResults: size, pageToken: state.pageToken },
+  });
+  const history = body.history ?? [];
+  const ids = [...new Set(history.flatMap((h) => (h.messagesAdded ?? []).map((added) => added.message.id)))];
+  const records = await fetchMessages(call, ids);
+  // Checkpoints follow the history records' ids, not the fetched messages' own historyIds: a
+  // message changed later carries an id beyond records not read yet, and resuming there would
+  // skip them. On the last page the mailbox's current historyId covers everything read.
+  let max = history.reduce<string | undefined>((m, h) => maxHistoryId(m, h.id), state.max);
+  if (!body.nextPageToken) max = maxHistoryId(max, body.historyId);
+  return { records, nextCursor: body.nextPageToken ? encodeCursor({ ...state, pageToken: body.nextPageToken, max }) : null, checkpoint: max };
+}
+
+async function listMessages(call: ConnectorCall, { cursor, pageSize, since }: ListOptions): Promise<ListPage> {
+  const size = pageSizeOf(pageSize);
+  const sinceId = typeof since === 'string' || typeof since === 'number' ? String(since) : undefined;
+  const state: MessagesCursor = cursor ? decodeCursor(cursor) : sinceId ? { mode: 'history', start: sinceId, max: sinceId } : { mode: 'full' };
+  if (state.mode === 'full') return fullPage(call, state, size);
+  try {
+    return await historyPage(call, state, size);
+  } catch (error) {
+    // Gmail keeps history for about a week (sometimes only hours); an older startHistoryId is a
+    // 404, and Google's documented remedy is a full sync: start one rather than fail the run.
+    if (statusOf(error) !== 404) throw error;
+    return fullPage(call, { mode: 'full' }, size);
+  }
+}
+
+async function listThreads(call: ConnectorCall, { cursor, pageSize }: ListOptions): Promise<ListPage> {
+  // threads.list already carries snippet and historyId, enough for a record without a get each.
+  const { body } = await call.request<ThreadList>({ method: 'GET', path: '/users/me/threads', query: { maxResults: pageSizeOf(pageSize), pageToken: cursor ?? undefined } });
+  return { records: (body.threads ?? []).map((t) => ({ id: t.id, snippet: t.snippet ?? null, historyId: t.historyId ?? null })), nextCursor: body.nextPageToken ?? null };
+}
+
+/** RFC 2047 encoded-words for a non-ASCII header, each under the 75-character limit, folded. */
+function encodeHeader(value: string): string {
+  if (/^[\x20-\x7e]*$/.test(value)) return value;
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of value) {
+    if (Buffer.byteLength(chunk + char) > 45) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += char;
+  }
+  words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join('\r\n ');
+}
+
+export interface SendEmailInput {
+  to: string[]; cc?: string[]; bcc?: string[]; from?: string; subject: string; body: string; contentType?: 'text/plain' | 'text/html'; threadId?: string;
+}
+
+/** The RFC 2822 message messages.send takes: headers, then a base64 body so any UTF-8 text survives. */
+export function buildMime(input: SendEmailInput): string {
+  const headers = [
+    ...(input.from ? [`From: ${input.from}`] : []),
+    `To: ${input.to.join(', ')}`,
+    ...(input.cc?.length ? [`Cc: ${input.cc.join(', ')}`] : []),
+    ...(input.bcc?.length ? [`Bcc: ${input.bcc.join(', ')}`] : []),
+    `Subject: ${encodeHeader(input.subject)}`,
+    'MIME-Version: 1.0',
+    `Content-Type: ${input.contentType ?? 'text/plain'}; charset="UTF-8"`,
+    'Content-Transfer-Encoding: base64',
+  ];
+  const body = Buffer.from(input.body, 'utf8').toString('base64').replace(/.{1,76}/g, '$&\r\n');
+  return `${headers.join('\r\n')}\r\n\r\n${body}`;
+}
+
+const handler: ConnectorHandler = {
+  async test(call) {
+    await call.request({ method: 'GET', path: '/users/me/profile' });
+  },
+
+  async list(call, object, options): Promise<ListPage> {
+    if (object === 'messages') return listMessages(call, options);
+    if (object === 'threads') return listThreads(call, options);
+    throw new Error(`Gmail has no object "${object}" here`);
+  },
+
+  async get(call, object, id) {
+    if (object === 'messages') return getMessage(call, id);
+    if (object !== 'threads') throw new Error(`Gmail has no object "${object}" here`);
+    const { body } = await call.request<{ id: string; historyId?: string; messages?: GmailMessage[] }>({ method: 'GET', path: metadataPath('threads', id) });
+    const messages = (body.messages ?? []).map(toRecord);
+    return { id: body.id, historyId: body.historyId ?? null, snippet: messages[messages.length - 1]?.snippet ?? null, messages };
+  },
+
+  actions: {
+    async sendEmail(call: ConnectorCall, input) {
+      const message = input as unknown as SendEmailInput;
+      const raw = Buffer.from(buildMime(message), 'utf8').toString('base64url');
+      const json = message.threadId ? { raw, threadId: message.threadId } : { raw };
+      return (await call.request({ method: 'POST', path: '/users/me/messages/send', json })).body;
+    },
+  },
+
+  parseError(body) {
+    const error = (body as GoogleErrorBody | null)?.error;
+    // Token endpoint errors are OAuth's {error: "invalid_grant"}; the common parser reads those.
+    if (!error || typeof error !== 'object') return ProviderError.parseCommonBody(body);
+    return { code: error.errors?.[0]?.reason ?? error.status ?? (error.code ? String(error.code) : undefined), message: error.message };
+  },
+};
+
+const emails = { type: 'array', items: { type: 'string', format: 'email' } };
+
 export const gmail: ConnectorDefinition = {
   key: 'gmail',
   name: 'Gmail',
@@ -17,8 +268,32 @@ export const gmail: ConnectorDefinition = {
     authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
     tokenUrl: 'https://oauth2.googleapis.com/token',
     defaultScopes: ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.send'],
+    // Google issues a refresh token only for offline access, and again only with prompt=consent.
+    authorizeParams: { access_type: 'offline', prompt: 'consent' },
   },
   rateLimit: { strategy: 'token_bucket', limit: 250, windowSeconds: 100 },
-  objects: [],
-  actions: [],
+  objects: OBJECTS,
+  actions: [
+    {
+      name: 'sendEmail',
+      description: 'Sends an email from the mailbox (POST users/me/messages/send with an RFC 2822 message).',
+      inputSchema: {
+        type: 'object',
+        required: ['to', 'subject', 'body'],
+        properties: {
+          to: { ...emails, minItems: 1 },
+          cc: emails,
+          bcc: emails,
+          from: { type: 'string', format: 'email', description: "A send-as address of the mailbox; Gmail uses the account's own when omitted." },
+          // No line breaks: a CR/LF in a header value would let input add headers of its own.
+          subject: { type: 'string', maxLength: 900, pattern: '^[^\\r\\n]*$' },
+          body: { type: 'string' },
+          contentType: { enum: ['text/plain', 'text/html'] },
+          threadId: { type: 'string', pattern: '^[0-9a-f]+$', description: 'Adds the message to this thread.' },
+        },
+        additionalProperties: false,
+      },
+    },
+  ],
+  handler,
 };

@@ -1,7 +1,225 @@
-import { ConnectorDefinition } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType } from './connector.enums';
+import { randomUUID } from 'node:crypto';
+import { BadUserInputError } from '../errors';
+import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
+import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
+import { ProviderError } from './http/provider-error';
 
-/** Outlook: metadata and rate budget. Objects and actions arrive with the connectors issue. */
+/**
+ * Outlook mail and calendar through Microsoft Graph v1.0 (https://learn.microsoft.com/graph/api):
+ * OAuth2 bearer tokens; inbox messages and calendar-view events are read with delta queries,
+ * paged by following @odata.nextLink until an @odata.deltaLink closes the round, and that link
+ * (an absolute URL) is the incremental checkpoint the next run starts from. Page size is asked
+ * for with `Prefer: odata.maxpagesize`. Errors are {error: {code, message}}; 429 carries Retry-After.
+ */
+const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+
+const OBJECTS: ObjectDefinition[] = [
+  {
+    name: 'messages',
+    supportsIncremental: true,
+    supportsWrite: false,
+    fields: [
+      f('id', FieldType.STRING, true), f('subject', FieldType.STRING), f('from.emailAddress.address', FieldType.EMAIL),
+      f('from.emailAddress.name', FieldType.STRING), f('toRecipients', FieldType.ARRAY), f('ccRecipients', FieldType.ARRAY),
+      f('receivedDateTime', FieldType.DATETIME), f('sentDateTime', FieldType.DATETIME), f('bodyPreview', FieldType.STRING),
+      f('isRead', FieldType.BOOLEAN), f('importance', FieldType.ENUM), f('conversationId', FieldType.STRING),
+      f('internetMessageId', FieldType.STRING), f('categories', FieldType.ARRAY), f('webLink', FieldType.URL),
+      f('lastModifiedDateTime', FieldType.DATETIME),
+    ],
+  },
+  {
+    name: 'events',
+    supportsIncremental: true,
+    supportsWrite: true,
+    fields: [
+      f('id', FieldType.STRING, true), f('subject', FieldType.STRING), f('start.dateTime', FieldType.DATETIME), f('start.timeZone', FieldType.STRING),
+      f('end.dateTime', FieldType.DATETIME), f('end.timeZone', FieldType.STRING), f('isAllDay', FieldType.BOOLEAN), f('isCancelled', FieldType.BOOLEAN),
+      f('location.displayName', FieldType.STRING), f('organizer.emailAddress.address', FieldType.EMAIL), f('attendees', FieldType.ARRAY),
+      f('bodyPreview', FieldType.STRING), f('showAs', FieldType.ENUM), f('webLink', FieldType.URL), f('lastModifiedDateTime', FieldType.DATETIME),
+    ],
+  },
+];
+
+/** Message delta takes $select on the first request; Graph carries it inside the links it hands back. */
+const MESSAGE_SELECT = 'subject,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,bodyPreview,isRead,importance,conversationId,internetMessageId,categories,webLink,lastModifiedDateTime';
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 100;
+const DAY_MS = 86_400_000;
+/** The calendar-view window of a first delta request (Graph requires one), unless config says otherwise. */
+const DEFAULT_PAST_DAYS = 30;
+const DEFAULT_FUTURE_DAYS = 365;
+/** Graph rewrites the folder into the links it returns (mailFolders('AAMk…')/messages/delta), so links are matched on their tail. */
+const DELTA_PATH: Record<string, RegExp> = { messages: /\/messages\/delta$/i, events: /\/calendarView\/delta$/i };
+
+interface DeltaPage { value?: ConnectorRecord[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string }
+interface GraphErrorBody { error?: { code?: string; message?: string } }
+
+function knownObject(object: string): void {
+  if (!OBJECTS.some((o) => o.name === object)) throw new Error(`Outlook has no object "${object}" here`);
+}
+
+/** By shape rather than instanceof, which fails for errors from another realm (jest, workers). */
+function statusOf(error: unknown): number | null {
+  const status = (error as { status?: unknown } | null)?.status;
+  return (error as Error | null)?.name === 'ProviderError' && typeof status === 'number' ? status : null;
+}
+
+function days(config: Record<string, unknown>, key: string, fallback: number): number {
+  const value = config[key];
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/** The first request of a delta round: where it starts and the parameters Graph then keeps in its links. */
+function firstRequest(call: ConnectorCall, object: string): Pick<CallRequest, 'path' | 'query'> {
+  if (object === 'messages') return { path: '/me/mailFolders/inbox/messages/delta', query: { $select: MESSAGE_SELECT } };
+  const now = Date.now();
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    path: '/me/calendarView/delta',
+    query: {
+      startDateTime: iso(now - days(call.config, 'calendarPastDays', DEFAULT_PAST_DAYS) * DAY_MS),
+      endDateTime: iso(now + days(call.config, 'calendarFutureDays', DEFAULT_FUTURE_DAYS) * DAY_MS),
+    },
+  };
+}
+
+/**
+ * Next and delta links are followed with the connection's token, and a cursor is caller input:
+ * only links under the connection's own base URL, to this object's delta function, are followed,
+ * so no other host can be handed the token.
+ */
+function isOwnLink(call: ConnectorCall, object: string, link: string): boolean {
+  const base = new URL(call.baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  try {
+    const url = new URL(link);
+    return url.origin === base.origin && url.pathname.startsWith(`${basePath}/`) && DELTA_PATH[object].test(url.pathname);
+  } catch {
+    return false;
+  }
+}
+
+async function deltaPage(call: ConnectorCall, object: string, link: string | null, size: number): Promise<DeltaPage> {
+  // Graph honours the page-size preference on every request of a round, so it is sent each time.
+  const headers = { prefer: `odata.maxpagesize=${size}` };
+  const req: CallRequest = link ? { method: 'GET', path: link, headers } : { method: 'GET', ...firstRequest(call, object), headers };
+  return (await call.request<DeltaPage>(req)).body ?? {};
+}
+
+async function list(call: ConnectorCall, object: string, cursor: string | null | undefined, pageSize: number | undefined, since: unknown): Promise<ListPage> {
+  knownObject(object);
+  const size = Math.max(1, Math.min(pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
+  if (cursor && !isOwnLink(call, object, cursor)) throw new BadUserInputError(`cursor is not a delta link of Outlook ${object} for this connection`, 'cursor');
+  // A checkpoint from before the connection's base URL changed points elsewhere: start a new round.
+  const deltaLink = typeof since === 'string' && isOwnLink(call, object, since) ? since : null;
+  let body: DeltaPage;
+  try {
+    body = await deltaPage(call, object, cursor || deltaLink, size);
+  } catch (error) {
+    // A delta token Graph no longer knows (expired, or the mailbox's sync state was reset) is a
+    // 410 Gone; Graph's documented remedy is a new full round, so start one instead of failing.
+    if (statusOf(error) !== 410 || cursor) throw error;
+    body = await deltaPage(call, object, null, size);
+  }
+  const deltaLinkOut = body['@odata.deltaLink'];
+  // Removed items come as {id, "@removed": {reason}} and are passed on so a sync can delete them.
+  return { records: body.value ?? [], nextCursor: body['@odata.nextLink'] ?? null, checkpoint: deltaLinkOut };
+}
+
+function itemPath(object: string, id: string): string {
+  knownObject(object);
+  return `/me/${object}/${encodeURIComponent(id)}`;
+}
+
+function writableEvents(object: string): void {
+  if (object !== 'events') throw new Error(`Outlook ${object} are read-only here (send mail with the sendMail action)`);
+}
+
+const recipients = (addresses: string[] | undefined) => (addresses ?? []).map((address) => ({ emailAddress: { address } }));
+
+interface SendMailInput { to: string[]; cc?: string[]; bcc?: string[]; subject: string; body: string; contentType?: 'Text' | 'HTML'; saveToSentItems?: boolean }
+interface Attendee { email: string; name?: string; type?: 'required' | 'optional' | 'resource' }
+interface CreateEventInput {
+  subject: string; start: { dateTime: string; timeZone: string }; end: { dateTime: string; timeZone: string };
+  attendees?: Attendee[]; body?: string; contentType?: 'Text' | 'HTML'; location?: string; isOnlineMeeting?: boolean;
+}
+
+const handler: ConnectorHandler = {
+  async test(call) {
+    await call.request({ method: 'GET', path: '/me', query: { $select: 'id,displayName,mail,userPrincipalName' } });
+  },
+
+  list(call, object, { cursor, pageSize, since }) {
+    return list(call, object, cursor, pageSize, since);
+  },
+
+  async get(call, object, id) {
+    const query = object === 'messages' ? { $select: MESSAGE_SELECT } : undefined;
+    return (await call.request<ConnectorRecord>({ method: 'GET', path: itemPath(object, id), query })).body;
+  },
+
+  async create(call, object, data) {
+    writableEvents(object);
+    return (await call.request<ConnectorRecord>({ method: 'POST', path: '/me/events', json: data })).body;
+  },
+
+  async update(call, object, id, data) {
+    writableEvents(object);
+    return (await call.request<ConnectorRecord>({ method: 'PATCH', path: itemPath(object, id), json: data })).body;
+  },
+
+  actions: {
+    async sendMail(call: ConnectorCall, input) {
+      const mail = input as unknown as SendMailInput;
+      const message = {
+        subject: mail.subject,
+        body: { contentType: mail.contentType ?? 'Text', content: mail.body },
+        toRecipients: recipients(mail.to),
+        ...(mail.cc?.length ? { ccRecipients: recipients(mail.cc) } : {}),
+        ...(mail.bcc?.length ? { bccRecipients: recipients(mail.bcc) } : {}),
+      };
+      // Graph answers 202 Accepted with no body: the message is queued for delivery.
+      const { status } = await call.request({ method: 'POST', path: '/me/sendMail', json: { message, saveToSentItems: mail.saveToSentItems ?? true } });
+      return { accepted: status === 202 || status === 200 };
+    },
+
+    async createEvent(call: ConnectorCall, input) {
+      const event = input as unknown as CreateEventInput;
+      const json = {
+        subject: event.subject,
+        start: event.start,
+        end: event.end,
+        attendees: (event.attendees ?? []).map((a) => ({ emailAddress: { address: a.email, ...(a.name ? { name: a.name } : {}) }, type: a.type ?? 'required' })),
+        ...(event.body !== undefined ? { body: { contentType: event.contentType ?? 'Text', content: event.body } } : {}),
+        ...(event.location ? { location: { displayName: event.location } } : {}),
+        ...(event.isOnlineMeeting !== undefined ? { isOnlineMeeting: event.isOnlineMeeting } : {}),
+        // Graph drops a second POST with the same transactionId, should a create ever be repeated.
+        transactionId: randomUUID(),
+      };
+      return (await call.request({ method: 'POST', path: '/me/events', json })).body;
+    },
+  },
+
+  parseError(body) {
+    const error = (body as GraphErrorBody | null)?.error;
+    // The token endpoint (Microsoft identity platform) answers OAuth's {error: "invalid_grant", error_description}.
+    if (!error || typeof error !== 'object') return ProviderError.parseCommonBody(body);
+    return { code: error.code, message: error.message };
+  },
+};
+
+const emails = { type: 'array', items: { type: 'string', format: 'email' } };
+const dateTimeTimeZone = {
+  type: 'object',
+  required: ['dateTime', 'timeZone'],
+  properties: {
+    dateTime: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?$', description: 'Local time in timeZone, without an offset.' },
+    timeZone: { type: 'string', minLength: 1, description: 'A Windows or IANA time zone name, e.g. "UTC" or "Europe/Berlin".' },
+  },
+  additionalProperties: false,
+};
+
 export const outlook: ConnectorDefinition = {
   key: 'outlook',
   name: 'Outlook',
@@ -16,9 +234,57 @@ export const outlook: ConnectorDefinition = {
   oauth: {
     authorizationUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
     tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
-    defaultScopes: ['offline_access', 'Mail.Read', 'Mail.Send', 'Calendars.ReadWrite'],
+    // offline_access for a refresh token; User.Read for GET /me (testConnection).
+    defaultScopes: ['offline_access', 'User.Read', 'Mail.Read', 'Mail.Send', 'Calendars.ReadWrite'],
   },
   rateLimit: { strategy: 'token_bucket', limit: 30, windowSeconds: 1 },
-  objects: [],
-  actions: [],
+  objects: OBJECTS,
+  actions: [
+    {
+      name: 'sendMail',
+      description: 'Sends a message from the mailbox (POST /me/sendMail).',
+      inputSchema: {
+        type: 'object',
+        required: ['to', 'subject', 'body'],
+        properties: {
+          to: { ...emails, minItems: 1 },
+          cc: emails,
+          bcc: emails,
+          subject: { type: 'string', maxLength: 255 },
+          body: { type: 'string' },
+          contentType: { enum: ['Text', 'HTML'] },
+          saveToSentItems: { type: 'boolean' },
+        },
+        additionalProperties: false,
+      },
+    },
+    {
+      name: 'createEvent',
+      description: 'Creates an event in the calendar and invites its attendees (POST /me/events).',
+      inputSchema: {
+        type: 'object',
+        required: ['subject', 'start', 'end'],
+        properties: {
+          subject: { type: 'string', minLength: 1, maxLength: 255 },
+          start: dateTimeTimeZone,
+          end: dateTimeTimeZone,
+          attendees: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['email'],
+              properties: { email: { type: 'string', format: 'email' }, name: { type: 'string' }, type: { enum: ['required', 'optional', 'resource'] } },
+              additionalProperties: false,
+            },
+          },
+          body: { type: 'string' },
+          contentType: { enum: ['Text', 'HTML'] },
+          location: { type: 'string' },
+          isOnlineMeeting: { type: 'boolean' },
+        },
+        additionalProperties: false,
+      },
+    },
+  ],
+  handler,
 };

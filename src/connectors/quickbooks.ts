@@ -1,7 +1,205 @@
-import { ConnectorDefinition } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType } from './connector.enums';
+import { BadUserInputError } from '../errors';
+import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 
-/** QuickBooks Online: metadata and rate budget. Objects and actions arrive with the connectors issue. */
+/**
+ * QuickBooks Online Accounting API v3 (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/):
+ * every path is under /v3/company/{realmId}, the company the user picked when authorizing (Intuit
+ * returns it as `realmId` on the OAuth redirect; it lives in the connection's config). Reads use
+ * the query endpoint (`select * from Customer ... STARTPOSITION n MAXRESULTS m`, at most 1000 a
+ * page); writes POST the entity, updates with Id + SyncToken (sparse, so unsent fields stay).
+ * Errors are {Fault: {Error: [{Message, Detail, code}], type}}; 401s spell it {fault: {error: [...]}}.
+ *
+ * Paging is keyset on Metadata.LastUpdatedTime: each page asks for records at or after the last
+ * time seen and skips the ones already read at exactly that time. Plain STARTPOSITION offsets
+ * would skip a record whenever one on an earlier page is edited mid-read (it moves to the end).
+ */
+const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const meta = [f('Id', FieldType.STRING, true), f('SyncToken', FieldType.STRING), f('MetaData.CreateTime', FieldType.DATETIME), f('MetaData.LastUpdatedTime', FieldType.DATETIME)];
+
+const OBJECTS: ObjectDefinition[] = [
+  {
+    name: 'Customer',
+    supportsIncremental: true,
+    supportsWrite: true,
+    fields: [
+      ...meta, f('DisplayName', FieldType.STRING, true), f('GivenName', FieldType.STRING), f('FamilyName', FieldType.STRING),
+      f('CompanyName', FieldType.STRING), f('PrimaryEmailAddr.Address', FieldType.EMAIL), f('PrimaryPhone.FreeFormNumber', FieldType.PHONE),
+      f('Mobile.FreeFormNumber', FieldType.PHONE), f('WebAddr.URI', FieldType.URL), f('BillAddr.Line1', FieldType.STRING), f('BillAddr.City', FieldType.STRING),
+      f('BillAddr.CountrySubDivisionCode', FieldType.STRING), f('BillAddr.PostalCode', FieldType.STRING), f('BillAddr.Country', FieldType.STRING),
+      f('Balance', FieldType.CURRENCY), f('CurrencyRef.value', FieldType.STRING), f('Active', FieldType.BOOLEAN), f('Notes', FieldType.STRING),
+    ],
+  },
+  {
+    name: 'Invoice',
+    supportsIncremental: true,
+    supportsWrite: true,
+    fields: [
+      ...meta, f('DocNumber', FieldType.STRING), f('CustomerRef.value', FieldType.STRING, true), f('Line', FieldType.ARRAY, true),
+      f('TxnDate', FieldType.DATE), f('DueDate', FieldType.DATE), f('TotalAmt', FieldType.CURRENCY), f('Balance', FieldType.CURRENCY),
+      f('CurrencyRef.value', FieldType.STRING), f('BillEmail.Address', FieldType.EMAIL), f('EmailStatus', FieldType.ENUM), f('CustomerMemo.value', FieldType.STRING),
+    ],
+  },
+  {
+    name: 'Payment',
+    supportsIncremental: true,
+    supportsWrite: false,
+    fields: [
+      ...meta, f('CustomerRef.value', FieldType.STRING, true), f('TotalAmt', FieldType.CURRENCY, true), f('UnappliedAmt', FieldType.CURRENCY),
+      f('TxnDate', FieldType.DATE), f('PaymentRefNum', FieldType.STRING), f('CurrencyRef.value', FieldType.STRING), f('Line', FieldType.ARRAY),
+    ],
+  },
+];
+
+const ENTITIES = new Set(OBJECTS.map((o) => o.name));
+const WRITABLE = new Set(OBJECTS.filter((o) => o.supportsWrite).map((o) => o.name));
+/** Intuit retires older minor versions; 75 is the floor it accepts since 2025. */
+const MINOR_VERSION = 75;
+const MAX_RESULTS = 1000;
+/** An ISO 8601 timestamp, and nothing that could end the quoted literal in a query. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Where the next page starts: records updated at or after `after`, minus the `skip` already read at exactly that time. */
+interface QueryCursor { after: string; skip: number }
+
+function realmOf(call: ConnectorCall): string {
+  const realmId = call.config.realmId;
+  if (typeof realmId !== 'string' || !/^\d+$/.test(realmId)) {
+    throw new BadUserInputError('QuickBooks connections need config.realmId: the numeric company id Intuit returns as realmId when the user authorizes (updateConnection config)', 'config.realmId');
+  }
+  return realmId;
+}
+
+function entityOf(object: string, write = false): string {
+  if (!ENTITIES.has(object)) throw new Error(`QuickBooks has no object "${object}" here`);
+  if (write && !WRITABLE.has(object)) throw new Error(`QuickBooks ${object} records are read-only here`);
+  return object;
+}
+
+const companyPath = (call: ConnectorCall, rest: string) => `/v3/company/${realmOf(call)}/${rest}`;
+const lastUpdated = (record: ConnectorRecord) => (record.MetaData as { LastUpdatedTime?: string } | undefined)?.LastUpdatedTime;
+
+function timestamp(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !TIMESTAMP.test(value)) throw new Error(`QuickBooks ${what} must be an ISO 8601 timestamp`);
+  return value;
+}
+
+function decode(cursor: string): QueryCursor {
+  const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as QueryCursor;
+  return { after: timestamp(parsed.after, 'cursor'), skip: Number.isInteger(parsed.skip) && parsed.skip >= 0 ? parsed.skip : 0 };
+}
+
+async function query(call: ConnectorCall, entity: string, statement: string): Promise<ConnectorRecord[]> {
+  const { body } = await call.request<{ QueryResponse?: Record<string, unknown> }>({
+    method: 'GET',
+    path: companyPath(call, 'query'),
+    query: { query: statement, minorversion: MINOR_VERSION },
+  });
+  // An empty result is `"QueryResponse": {}`, without the entity's array.
+  return (body.QueryResponse?.[entity] as ConnectorRecord[] | undefined) ?? [];
+}
+
+async function fetchOne(call: ConnectorCall, entity: string, id: string): Promise<ConnectorRecord> {
+  const path = companyPath(call, `${entity.toLowerCase()}/${encodeURIComponent(id)}`);
+  const { body } = await call.request<Record<string, ConnectorRecord>>({ method: 'GET', path, query: { minorversion: MINOR_VERSION } });
+  return body[entity];
+}
+
+async function save(call: ConnectorCall, entity: string, data: ConnectorRecord): Promise<ConnectorRecord> {
+  const path = companyPath(call, entity.toLowerCase());
+  const { body } = await call.request<Record<string, ConnectorRecord>>({ method: 'POST', path, query: { minorversion: MINOR_VERSION }, json: data });
+  return body[entity];
+}
+
+interface InvoiceLine { amount: number; description?: string; itemId?: string; quantity?: number; unitPrice?: number }
+
+/** createInvoice's friendly input as an Intuit Invoice (sales-item lines). */
+function invoiceBody(input: Record<string, unknown>): ConnectorRecord {
+  const lines = (input.lines as InvoiceLine[]).map((line) => ({
+    Amount: line.amount,
+    Description: line.description,
+    DetailType: 'SalesItemLineDetail',
+    SalesItemLineDetail: {
+      ItemRef: line.itemId ? { value: line.itemId } : undefined,
+      Qty: line.quantity,
+      UnitPrice: line.unitPrice,
+    },
+  }));
+  return {
+    CustomerRef: { value: input.customerId },
+    Line: lines,
+    DocNumber: input.docNumber,
+    TxnDate: input.txnDate,
+    DueDate: input.dueDate,
+    BillEmail: input.billEmail ? { Address: input.billEmail } : undefined,
+    CustomerMemo: input.customerMemo ? { value: input.customerMemo } : undefined,
+  };
+}
+
+interface IntuitError { Message?: string; Detail?: string; code?: string; message?: string; detail?: string }
+interface IntuitFault { Error?: IntuitError[]; error?: IntuitError[]; type?: string }
+
+const handler: ConnectorHandler = {
+  async test(call) {
+    const realmId = realmOf(call);
+    await call.request({ method: 'GET', path: companyPath(call, `companyinfo/${realmId}`), query: { minorversion: MINOR_VERSION } });
+  },
+
+  async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
+    const entity = entityOf(object);
+    const position = cursor ? decode(cursor) : null;
+    const max = Math.min(pageSize ?? 100, MAX_RESULTS);
+    const where = position
+      ? ` where Metadata.LastUpdatedTime >= '${position.after}'`
+      : since !== undefined && since !== null ? ` where Metadata.LastUpdatedTime > '${timestamp(since, 'checkpoint')}'` : '';
+    const statement = `select * from ${entity}${where} orderby Metadata.LastUpdatedTime startposition ${(position?.skip ?? 0) + 1} maxresults ${max}`;
+    const records = await query(call, entity, statement);
+    const last = records.length ? lastUpdated(records[records.length - 1]) : undefined;
+    let nextCursor: string | null = null;
+    if (records.length === max && last) {
+      const ties = records.filter((r) => lastUpdated(r) === last).length;
+      const skip = ties + (position && position.after === last ? position.skip : 0);
+      nextCursor = Buffer.from(JSON.stringify({ after: last, skip } satisfies QueryCursor)).toString('base64url');
+    }
+    // Mid-read, the records still unread at exactly `last` must not fall behind the checkpoint, so
+    // it stops at the time before; no records leaves the stored checkpoint as it was.
+    const settled = nextCursor ? records.map(lastUpdated).filter((at) => at && at !== last).pop() : last;
+    return { records, nextCursor, checkpoint: settled ?? undefined };
+  },
+
+  async get(call, object, id) {
+    return fetchOne(call, entityOf(object), id);
+  },
+
+  async create(call, object, data) {
+    const { Id: _id, SyncToken: _token, ...fields } = data;
+    return save(call, entityOf(object, true), fields);
+  },
+
+  /** Sparse update: Intuit needs the current SyncToken (optimistic locking), read first when not given. */
+  async update(call, object, id, data) {
+    const entity = entityOf(object, true);
+    const syncToken = typeof data.SyncToken === 'string' ? data.SyncToken : (await fetchOne(call, entity, id)).SyncToken;
+    return save(call, entity, { ...data, Id: id, SyncToken: syncToken, sparse: true });
+  },
+
+  actions: {
+    async createInvoice(call, input) {
+      return save(call, 'Invoice', invoiceBody(input));
+    },
+  },
+
+  parseError(body) {
+    const record = (body ?? {}) as { Fault?: IntuitFault; fault?: IntuitFault };
+    const fault = record.Fault ?? record.fault;
+    const error = fault?.Error?.[0] ?? fault?.error?.[0];
+    const message = error?.Message ?? error?.message;
+    const detail = error?.Detail ?? error?.detail;
+    return { code: error?.code ?? fault?.type, message: [message, detail].filter(Boolean).join(': ') || undefined };
+  },
+};
+
 export const quickbooks: ConnectorDefinition = {
   key: 'quickbooks',
   name: 'QuickBooks Online',
@@ -14,11 +212,50 @@ export const quickbooks: ConnectorDefinition = {
   version: 'v3',
   icon: null,
   oauth: {
+    // Intuit names the company in the redirect (…&realmId=123); every API path needs it.
+    callbackConfigParams: ['realmId'],
     authorizationUrl: 'https://appcenter.intuit.com/connect/oauth2',
     tokenUrl: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
     defaultScopes: ['com.intuit.quickbooks.accounting'],
+    clientAuth: 'basic',
   },
-  rateLimit: { strategy: 'token_bucket', limit: 30, windowSeconds: 1 },
-  objects: [],
-  actions: [],
+  // Intuit allows 500 requests a minute per company; one budget for all companies stays under it.
+  rateLimit: { strategy: 'token_bucket', limit: 500, windowSeconds: 60 },
+  objects: OBJECTS,
+  actions: [
+    {
+      name: 'createInvoice',
+      description: 'Creates an invoice for a customer from sales-item lines (POST /v3/company/{realmId}/invoice).',
+      inputSchema: {
+        type: 'object',
+        required: ['customerId', 'lines'],
+        properties: {
+          customerId: { type: 'string', minLength: 1, description: 'The Customer Id (CustomerRef.value).' },
+          lines: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              required: ['amount'],
+              properties: {
+                amount: { type: 'number', minimum: 0 },
+                description: { type: 'string', maxLength: 4000 },
+                itemId: { type: 'string', description: 'Item Id (ItemRef.value); QuickBooks uses its default item when omitted.' },
+                quantity: { type: 'number' },
+                unitPrice: { type: 'number' },
+              },
+              additionalProperties: false,
+            },
+          },
+          docNumber: { type: 'string', maxLength: 21 },
+          txnDate: { type: 'string', format: 'date' },
+          dueDate: { type: 'string', format: 'date' },
+          billEmail: { type: 'string', format: 'email' },
+          customerMemo: { type: 'string', maxLength: 1000 },
+        },
+        additionalProperties: false,
+      },
+    },
+  ],
+  handler,
 };

@@ -23,6 +23,10 @@ export function createErrorFormatter(onUnexpected: (error: unknown) => void) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } };
     }
     const code = formatted.extensions?.code as string | undefined;
+    if (code === 'BAD_USER_INPUT' && !formatted.extensions?.field) {
+      const field = variableField(formatted.message);
+      if (field) return { ...formatted, extensions: { ...formatted.extensions, field } };
+    }
     if (code && INPUT_CODES.has(code)) {
       return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', reason: code } };
     }
@@ -33,4 +37,19 @@ export function createErrorFormatter(onUnexpected: (error: unknown) => void) {
     onUnexpected(original);
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+/**
+ * The input field a variable-coercion error is about, in the same dotted form the services use:
+ * `Variable "$input" got invalid value "SAML" at "input.authTypes[0]"` is `authTypes.0`, and a
+ * scalar variable (`$first`) is its own name.
+ */
+export function variableField(message: string): string | null {
+  const nested = /^Variable "\$\w+" got invalid value .*? at "([^"]+)"/.exec(message);
+  if (nested) {
+    const path = nested[1].replace(/\[(\d+)\]/g, '.$1').split('.').slice(1).join('.');
+    if (path) return path;
+  }
+  const variable = /^Variable "\$(\w+)"/.exec(message);
+  return variable ? variable[1] : null;
 }

@@ -10,6 +10,7 @@ import { ConnectionMutationsResolver } from '../connections/connection.mutations
 import { ConnectionTestResult, OAuthAuthorization } from '../connections/connection.type';
 import { ConnectorResolver } from '../connectors/connector.resolver';
 import { ConnectorRecordsResolver } from '../connectors/connector-records.resolver';
+import { ConnectorMutationsResolver } from '../connectors/connector.mutations.resolver';
 import { ErrorExplanation, IntegrationAlert, IntegrationHealth, SyncInsights, TroubleshootingReport } from '../intelligence/intelligence.type';
 import { AccountFieldsResolver, ContactFieldsResolver, InvoiceFieldsResolver } from '../sync/crm-entities.resolver';
 import { Account, Contact, Invoice } from '../sync/crm-entities.type';
@@ -34,6 +35,7 @@ const FEDERATION_LINK = `extend schema
 const resolvers = [
   ConnectorResolver,
   ConnectorRecordsResolver,
+  ConnectorMutationsResolver,
   ConnectionResolver,
   ConnectionMutationsResolver,
   FieldMappingResolver,

@@ -29,6 +29,8 @@ export class OAuthServer extends ProviderServer {
     super();
     this.on('GET', '/authorize', (req) => this.authorize(req));
     this.on('POST', '/token', (req) => this.token(req));
+    // Adobe Sign documents a separate refresh endpoint; the grant handling is the same.
+    this.on('POST', '/oauth/v2/refresh', (req) => this.token(req));
   }
 
   /** Tokens the provider API stand-ins accept. */

@@ -33,19 +33,20 @@ export class ProviderHttpPool {
     this.dispatcher = createGuardedDispatcher(config.allowPrivateTargets);
   }
 
-  for(provider: string, rateLimit: RateLimitPolicy | null | undefined, handler?: ConnectorHandler): ProviderHttp {
-    let client = this.clients.get(provider);
+  for(provider: string, rateLimit: RateLimitPolicy | null | undefined, handler?: ConnectorHandler, poolKey = provider): ProviderHttp {
+    let client = this.clients.get(poolKey);
     if (!client) {
       client = new ProviderHttp({
         provider,
+        budgetKey: `provider:${poolKey.replace(/:oauth$/, '')}`,
         rateLimit: rateLimit ?? DEFAULT_RATE_LIMIT,
         budget: this.budget,
         dispatcher: this.dispatcher,
         parseError: handler?.parseError?.bind(handler),
         baseDelayMs: this.tuning.baseDelayMs,
         log: this.log,
-      } as ConstructorParameters<typeof ProviderHttp>[0]);
-      this.clients.set(provider, client);
+      });
+      this.clients.set(poolKey, client);
     }
     return client;
   }
@@ -54,8 +55,8 @@ export class ProviderHttpPool {
    * The client for a provider's OAuth token endpoint: same budget and guard, but errors read as
    * RFC 6749 5.2 ({error, error_description}) rather than the API's own shape.
    */
-  forTokens(provider: string, rateLimit: RateLimitPolicy | null | undefined): ProviderHttp {
-    return this.for(`${provider}:oauth`, rateLimit, { parseError: oauthError } as unknown as ConnectorHandler);
+  forTokens(provider: string, rateLimit: RateLimitPolicy | null | undefined, poolKey = provider): ProviderHttp {
+    return this.for(provider, rateLimit, { parseError: oauthError } as unknown as ConnectorHandler, `${poolKey}:oauth`);
   }
 
   async close(): Promise<void> {

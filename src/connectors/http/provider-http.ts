@@ -8,6 +8,8 @@ import { RateBudget, RatePolicy } from './rate-budget';
 export interface ProviderHttpOptions {
   /** Names the budget key (`provider:<provider>`) and ProviderError.provider. */
   provider: string;
+  /** Overrides the budget key when the provider name is not unique (custom connectors per org). */
+  budgetKey?: string;
   rateLimit: RatePolicy;
   budget: RateBudget;
   /** From createGuardedDispatcher, so every attempt is re-checked against the SSRF rules. */
@@ -89,7 +91,7 @@ export class ProviderHttp {
     this.maxRetries = options.maxRetries ?? 4;
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
-    this.budgetKey = `provider:${options.provider}`;
+    this.budgetKey = options.budgetKey ?? `provider:${options.provider}`;
   }
 
   async request<T = unknown>(req: ProviderRequest): Promise<ProviderResponse<T>> {
@@ -110,7 +112,9 @@ export class ProviderHttp {
       let delayMs: number | null = null;
       let retryAfterSeconds: number | undefined;
       if (outcome.kind === 'response') {
-        const retryAfterMs = parseRetryAfter(outcome.headers.get('retry-after'));
+        // Retry-After where the provider sends it; DocuSign and others send X-RateLimit-Reset
+        // (epoch seconds) instead.
+        const retryAfterMs = parseRetryAfter(outcome.headers.get('retry-after')) ?? parseRateLimitReset(outcome.headers.get('x-ratelimit-reset'));
         if (outcome.status === 429) {
           retryAfterSeconds = Math.max(1, Math.ceil((retryAfterMs ?? backoffMs) / 1000));
           // Waiting less than the provider asked only earns another 429; past maxDelayMs the
@@ -212,6 +216,13 @@ function networkCause(error: unknown): { code?: unknown; message: string } | nul
 }
 
 /** Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3); returns ms or null. */
+/** X-RateLimit-Reset as epoch seconds to a delay in ms (null when absent or not a future epoch). */
+export function parseRateLimitReset(value: string | null, now = Date.now()): number | null {
+  const epoch = Number(value);
+  if (!value || !Number.isFinite(epoch) || epoch < 1_000_000_000) return null;
+  return Math.max(0, epoch * 1000 - now);
+}
+
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
   if (!value) return null;
   const trimmed = value.trim();

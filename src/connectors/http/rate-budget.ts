@@ -10,6 +10,9 @@ export interface RatePolicy {
 }
 
 /** The budget stayed exhausted for longer than the caller is willing to wait. */
+/** A process reserves at most 1/10 of a window's budget at once (see reserve). */
+const RESERVATION_DIVISOR = 10;
+
 export class RateBudgetExceededError extends RateLimitedError {
   constructor(readonly key: string, retryAfterSeconds: number) {
     super(`Request budget for ${key} is used up; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
@@ -38,6 +41,9 @@ const WAKE_JITTER_MS = 25;
  */
 export class RateBudget {
   private readonly limiters = new Map<string, RateLimiterPostgres>();
+  /** Points this process reserved from the shared window and has not used yet. */
+  private readonly reservations = new Map<string, { remaining: number; expiresAt: number }>();
+  private readonly reserving = new Map<string, Promise<void>>();
   private readonly maxWaitMs: number;
   private closed = false;
 
@@ -54,11 +60,38 @@ export class RateBudget {
   /** Resolves once one point of `key`'s budget under `policy` is consumed. */
   async take(key: string, policy: RatePolicy): Promise<void> {
     if (this.closed) throw new Error('RateBudget is closed');
-    const limiter = this.limiterFor(policy);
+    const id = `${policy.limit}/${policy.windowSeconds}s:${key}`;
     const deadline = Date.now() + this.maxWaitMs;
     for (;;) {
+      const local = this.reservations.get(id);
+      if (local && local.remaining > 0 && Date.now() < local.expiresAt) {
+        local.remaining--;
+        return;
+      }
+      // One reservation at a time per key in this process; the others wait for it, then retry.
+      const pending = this.reserving.get(id);
+      if (pending) {
+        await pending;
+        continue;
+      }
+      const reservation = this.reserve(id, key, policy, deadline).finally(() => this.reserving.delete(id));
+      this.reserving.set(id, reservation);
+      await reservation;
+    }
+  }
+
+  /**
+   * Takes a slice of the window's budget from the shared store in one round trip and hands it out
+   * locally: a tenth of the limit (at least 1), so a busy provider costs one store write per slice
+   * instead of one per request, while the store's count still bounds every replica together.
+   */
+  private async reserve(id: string, key: string, policy: RatePolicy, deadline: number): Promise<void> {
+    const limiter = this.limiterFor(policy);
+    const slice = Math.max(1, Math.floor(policy.limit / RESERVATION_DIVISOR));
+    for (;;) {
       try {
-        await limiter.consume(key, 1);
+        const granted = await limiter.consume(key, slice);
+        this.reservations.set(id, { remaining: slice, expiresAt: Date.now() + granted.msBeforeNext });
         return;
       } catch (rejection) {
         // Anything but a RateLimiterRes is a bug or a store failure the insurance did not absorb.

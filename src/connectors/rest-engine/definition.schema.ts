@@ -26,6 +26,7 @@ const style = (name: string) => ({ const: name });
 
 const PAGINATION = {
   type: 'object',
+  properties: { style: { type: 'string' } },
   required: ['style'],
   discriminator: { propertyName: 'style' },
   oneOf: [

@@ -6,6 +6,9 @@ import type { FieldType } from '../connector.enums';
  * the connector's base URL (or a connection's config.baseUrl override) and may use `{id}` (objects)
  * or `{<input field>}` (actions) placeholders.
  */
+/** The budget of a connector that declares none (DESIGN.md: default 30 requests/s). */
+export const DEFAULT_REST_RATE_LIMIT = { strategy: 'token_bucket', limit: 30, windowSeconds: 1 };
+
 export interface RestDeclaration {
   description?: string;
   version?: string;

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { OAuthServer } from './oauth.server';
+import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-server';
+
+type Envelope = Record<string, unknown> & { envelopeId: string; status: string; statusChangedDateTime: string; lastModifiedDateTime: string };
+type Recipient = Record<string, unknown> & { recipientId: string };
+
+/**
+ * DocuSign eSignature REST v2.1 as documented: every path under /restapi/v2.1/accounts/{accountId},
+ * Bearer tokens from the (local) OAuth server, Envelopes: listStatusChanges requiring from_date and
+ * paging with start_position/count, counters as strings and a nextUri while more remain;
+ * per-envelope recipients grouped by type; errors as {errorCode, message}; 429 with the
+ * X-RateLimit-* headers DocuSign documents (it sends no Retry-After).
+ */
+export class DocuSignServer extends ProviderServer {
+  readonly envelopes: Envelope[] = [];
+  readonly recipients = new Map<string, Record<string, Recipient[]>>();
+  /** Status changes start a month ago, a minute apart: inside a default look-back. */
+  private clock = Date.now() - 30 * 86_400_000;
+
+  constructor(private readonly oauth: OAuthServer, readonly accountId = '3f2c1a7e-5b4d-4e8f-9a10-2b3c4d5e6f70') {
+    super();
+    const account = `/restapi/v2.1/accounts/${accountId}`;
+    this.on('GET', account, (req) => this.authed(req, () => ({ body: { accountIdGuid: accountId, accountName: 'HotCRM Demo', planName: 'DEVCENTER_DEMO_APRIL2013', currentPlanId: 'b2c3' } })));
+    this.on('GET', `${account}/envelopes`, (req) => this.authed(req, () => this.list(req)));
+    this.on('POST', `${account}/envelopes`, (req) => this.authed(req, () => this.create(req.body)));
+    this.on('GET', `${account}/envelopes/:id`, (req, [id]) => this.authed(req, () => this.envelope(id)));
+    this.on('PUT', `${account}/envelopes/:id`, (req, [id]) => this.authed(req, () => this.update(id, req.body)));
+    this.on('GET', `${account}/envelopes/:id/recipients`, (req, [id]) => this.authed(req, () => this.recipientsOf(id)));
+    this.on('GET', /^\/restapi\/v2\.1\/accounts\/([^/]+)(?:\/.*)?$/, (req) => this.authed(req, () => error(400, 'USER_LACKS_MEMBERSHIP', 'The UserID does not have a valid membership in this Account.')));
+  }
+
+  /** Envelopes whose status changed a minute apart, each with a signer and a carbon copy. */
+  seedEnvelopes(count: number, status = 'sent'): Envelope[] {
+    return Array.from({ length: count }, (_, i) => {
+      const envelope = this.add({ status, emailSubject: `Contract ${i}` });
+      this.recipients.set(envelope.envelopeId, {
+        signers: [{ recipientId: '1', recipientIdGuid: randomUUID(), recipientType: 'signer', name: `Signer ${i}`, email: `signer${i}@example.com`, status, routingOrder: '1' }],
+        carbonCopies: [{ recipientId: '2', recipientIdGuid: randomUUID(), recipientType: 'carboncopy', name: 'Legal', email: 'legal@example.com', status: 'created', routingOrder: '2' }],
+      });
+      return envelope;
+    });
+  }
+
+  private add(fields: Record<string, unknown>): Envelope {
+    const at = new Date((this.clock += 60_000)).toISOString().replace('Z', '0000Z'); // DocuSign's 7-digit fractions
+    const envelopeId = randomUUID();
+    const envelope = { envelopeId, status: 'created', envelopeUri: `/envelopes/${envelopeId}`, createdDateTime: at, sentDateTime: at, statusChangedDateTime: at, lastModifiedDateTime: at, sender: { userName: 'Ada Lovelace', email: 'ada@example.com' }, ...fields } as Envelope;
+    this.envelopes.push(envelope);
+    return envelope;
+  }
+
+  private authed(req: ProviderRequest, then: () => Reply): Reply {
+    if (!this.oauth.isValid(bearer(req))) return error(401, 'AUTHORIZATION_INVALID_TOKEN', 'The access token provided is expired, revoked or malformed.');
+    return then();
+  }
+
+  private list(req: ProviderRequest): Reply {
+    const q = req.query;
+    const from = q.get('from_date');
+    if (!from && !q.get('envelope_ids') && !q.get('transaction_ids') && !q.get('folder_ids')) {
+      return error(400, 'INVALID_REQUEST_PARAMETER', "The request contained at least one invalid parameter. A value for 'from_date', 'envelope_ids', 'folder_ids' or 'transaction_ids' must be set.");
+    }
+    if (Number.isNaN(Date.parse(from!))) return error(400, 'INVALID_REQUEST_PARAMETER', "The request contained at least one invalid parameter. Invalid value specified for 'from_date'.");
+    const start = Number(q.get('start_position') ?? 0);
+    const count = Number(q.get('count') ?? 1000);
+    const field = q.get('order_by') === 'last_modified' ? 'lastModifiedDateTime' : 'statusChangedDateTime';
+    const sign = q.get('order') === 'asc' ? 1 : -1;
+    const matching = this.envelopes
+      .filter((e) => Date.parse(e.statusChangedDateTime) >= Date.parse(from!))
+      .sort((a, b) => sign * (Date.parse(String(a[field])) - Date.parse(String(b[field]))));
+    const page = matching.slice(start, start + count);
+    const end = start + page.length - 1;
+    const base = `/v2.1/accounts/${this.accountId}/envelopes`;
+    const more = end + 1 < matching.length;
+    return {
+      body: {
+        resultSetSize: String(page.length),
+        startPosition: String(start),
+        endPosition: String(end),
+        totalSetSize: String(matching.length),
+        nextUri: more ? `${base}?start_position=${end + 1}&count=${count}&from_date=${encodeURIComponent(from!)}` : '',
+        previousUri: start > 0 ? `${base}?start_position=${Math.max(0, start - count)}&count=${count}&from_date=${encodeURIComponent(from!)}` : '',
+        // DocuSign leaves the array out of an empty result set.
+        ...(page.length ? { envelopes: page } : {}),
+      },
+    };
+  }
+
+  private create(body: any): Reply {
+    const signers = body?.recipients?.signers;
+    if (!Array.isArray(body?.documents) || !body.documents.length) return error(400, 'ENVELOPE_IS_INCOMPLETE', 'The Envelope is not Complete. A Complete Envelope Requires Documents, Recipients, Tabs, and a Subject Line.');
+    if (!Array.isArray(signers) || !signers.every((s: Recipient) => s.recipientId && s.email && s.name)) return error(400, 'INVALID_RECIPIENT_ID', 'A recipient ID is missing or invalid.');
+    if (!body.documents.every((d: Record<string, string>) => d.documentId && /^[A-Za-z0-9+/]+={0,2}$/.test(d.documentBase64 ?? ''))) return error(400, 'INVALID_REQUEST_BODY', 'The request body is missing or improperly formatted. Document base64 is invalid.');
+    const envelope = this.add({ status: body.status === 'sent' ? 'sent' : 'created', emailSubject: body.emailSubject, emailBlurb: body.emailBlurb });
+    this.recipients.set(envelope.envelopeId, body.recipients);
+    return { status: 201, body: { envelopeId: envelope.envelopeId, uri: envelope.envelopeUri, statusDateTime: envelope.statusChangedDateTime, status: envelope.status } };
+  }
+
+  private envelope(id: string): Reply {
+    const envelope = this.envelopes.find((e) => e.envelopeId === id);
+    return envelope ? { body: envelope } : error(404, 'ENVELOPE_DOES_NOT_EXIST', 'The envelope specified either does not exist or you have no rights to it.');
+  }
+
+  private update(id: string, body: any): Reply {
+    const envelope = this.envelopes.find((e) => e.envelopeId === id);
+    if (!envelope) return this.envelope(id);
+    if (body?.status === 'voided') {
+      if (!body.voidedReason) return error(400, 'INVALID_REQUEST_PARAMETER', 'The request contained at least one invalid parameter. voidedReason is required when voiding an envelope.');
+      if (!['sent', 'delivered'].includes(envelope.status)) return error(400, 'ENVELOPE_CANNOT_VOID_INVALID_STATE', "Only envelopes in the 'Sent' or 'Delivered' states may be voided.");
+      const at = new Date((this.clock += 60_000)).toISOString();
+      Object.assign(envelope, { status: 'voided', voidedReason: body.voidedReason, voidedDateTime: at, statusChangedDateTime: at, lastModifiedDateTime: at });
+    } else {
+      Object.assign(envelope, body);
+    }
+    return { body: { envelopeId: id } };
+  }
+
+  private recipientsOf(id: string): Reply {
+    const recipients = this.recipients.get(id);
+    if (!recipients) return this.envelope(id);
+    const count = Object.values(recipients).reduce((n, list) => n + (Array.isArray(list) ? list.length : 0), 0);
+    return { body: { signers: [], agents: [], editors: [], intermediaries: [], carbonCopies: [], certifiedDeliveries: [], inPersonSigners: [], seals: [], witnesses: [], notaries: [], ...recipients, recipientCount: String(count), currentRoutingOrder: '1' } };
+  }
+}
+
+/** 429 as DocuSign sends it when the hourly (or 30-second burst) limit is spent. */
+export function docusignRateLimited(): Reply {
+  return {
+    status: 429,
+    headers: { 'x-ratelimit-limit': '3000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) },
+    body: { errorCode: 'HOURLY_APIINVOCATION_LIMIT_EXCEEDED', message: 'The maximum number of hourly API invocations has been exceeded. Hourly Limit: 3000' },
+  };
+}
+
+function error(status: number, errorCode: string, message: string): Reply {
+  return { status, body: { errorCode, message } };
+}

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-server';
+
+type Collection = 'messages' | 'events';
+type Fields = Record<string, unknown>;
+
+interface Item {
+  id: string;
+  /** The change counter when the item last changed: delta rounds return what changed after theirs. */
+  version: number;
+  removed: boolean;
+  data: Fields;
+}
+
+/** What a $skiptoken or $deltatoken stands for (Graph's tokens are opaque; these are base64url JSON). */
+interface DeltaState {
+  c: Collection;
+  /** Changes after this version belong to the round; 0 for an initial (full) round. */
+  since: number;
+  /** The version the round was cut at: later changes wait for the next round. */
+  upto?: number;
+  offset?: number;
+  select?: string;
+  window?: { start: string; end: string };
+  /** Sync-state generation the token was issued in; expireDeltaTokens() starts a new one. */
+  gen?: number;
+}
+
+/** Graph's error body: {error: {code, message, innerError: {date, request-id, client-request-id}}}. */
+function graphError(status: number, code: string, message: string, headers?: Record<string, string>): Reply {
+  return { status, headers, body: { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomBytes(8).toString('hex'), 'client-request-id': randomBytes(8).toString('hex') } } } };
+}
+
+const INBOX_ID = 'AQMkADAwATNiZmYAZC1hZmU2LWE5ZDEtMDACLTAwCgAuAAAD';
+const WINDOWS_ZONES = ['UTC', 'Pacific Standard Time', 'W. Europe Standard Time', 'Eastern Standard Time'];
+const encode = (state: DeltaState) => Buffer.from(JSON.stringify(state)).toString('base64url');
+
+/**
+ * Microsoft Graph v1.0 as documented for Outlook mail and calendar, under /v1.0: Bearer tokens
+ * checked against the OAuth stand-in; delta functions on the inbox's messages and on a calendar
+ * view (startDateTime/endDateTime required on the first request), paged by
+ * `Prefer: odata.maxpagesize` with @odata.nextLink, closing each round with an @odata.deltaLink;
+ * removed items as {id, "@removed": {reason}}; 410 for a delta token it no longer keeps;
+ * sendMail answering 202; events created with 201. Links carry the folder as Graph rewrites it.
+ */
+export class OutlookServer extends ProviderServer {
+  readonly items: Record<Collection, Item[]> = { messages: [], events: [] };
+  readonly sentMail: Fields[] = [];
+  /** Delta tokens of an earlier generation answer 410 (Graph keeps sync state only for a while). */
+  private generation = 0;
+  private version = 0;
+  private clock = Date.parse('2024-05-01T08:00:00Z');
+
+  constructor(private readonly isValid: (token: string | null) => boolean, readonly mail = 'megan@contoso.example') {
+    super();
+    this.on('GET', '/v1\\.0/me', (req) => this.authed(req, () => ({ body: { id: 'user-1', displayName: 'Megan Bowen', mail: this.mail, userPrincipalName: this.mail } })));
+    this.on('GET', /^\/v1\.0\/me\/mailFolders(?:\/inbox|\('[^']+'\))\/messages\/delta$/, (req) => this.authed(req, () => this.delta(req, 'messages')));
+    this.on('GET', '/v1\\.0/me/calendarView/delta', (req) => this.authed(req, () => this.delta(req, 'events')));
+    this.on('GET', '/v1\\.0/me/messages/:id', (req, [id]) => this.authed(req, () => this.read('messages', id)));
+    this.on('GET', '/v1\\.0/me/events/:id', (req, [id]) => this.authed(req, () => this.read('events', id)));
+    this.on('PATCH', '/v1\\.0/me/events/:id', (req, [id]) => this.authed(req, () => this.patchEvent(id, req.body as Fields)));
+    this.on('POST', '/v1\\.0/me/events', (req) => this.authed(req, () => this.createEvent(req.body as Fields)));
+    this.on('POST', '/v1\\.0/me/sendMail', (req) => this.authed(req, () => this.sendMail(req.body as Fields)));
+  }
+
+  addMessage(fields: { subject: string; from?: string; isRead?: boolean }): Fields {
+    this.clock += 60_000;
+    const at = new Date(this.clock).toISOString();
+    const from = { emailAddress: { name: fields.from ?? 'Alex Wilber', address: fields.from ?? 'alex@contoso.example' } };
+    return this.put('messages', {
+      id: `AAMkAGI2${randomBytes(12).toString('hex')}`, subject: fields.subject, bodyPreview: `About ${fields.subject}`, body: { contentType: 'html', content: `<p>About ${fields.subject}</p>` },
+      from, sender: from, toRecipients: [{ emailAddress: { name: 'Megan Bowen', address: this.mail } }], ccRecipients: [], receivedDateTime: at, sentDateTime: at,
+      isRead: fields.isRead ?? false, importance: 'normal', conversationId: `AAQkAGI2${randomBytes(6).toString('hex')}`, internetMessageId: `<${randomBytes(6).toString('hex')}@contoso.example>`,
+      categories: [], parentFolderId: INBOX_ID, createdDateTime: at, webLink: 'https://outlook.office365.com/owa/?ItemID=x',
+    });
+  }
+
+  seedMessages(count: number): Fields[] {
+    return Array.from({ length: count }, (_, i) => this.addMessage({ subject: `Message ${i}` }));
+  }
+
+  /** An event `daysFromNow` ahead, one hour long, in UTC. */
+  addEvent(subject: string, daysFromNow: number): Fields {
+    const start = new Date(Date.now() + daysFromNow * 86_400_000);
+    const dt = (d: Date) => d.toISOString().replace('Z', '').replace(/\.\d{3}$/, '.0000000');
+    return this.put('events', this.eventFrom({ subject, start: { dateTime: dt(start), timeZone: 'UTC' }, end: { dateTime: dt(new Date(start.getTime() + 3_600_000)), timeZone: 'UTC' } }));
+  }
+
+  update(c: Collection, id: string, changes: Fields): Fields {
+    const item = this.items[c].find((i) => i.id === id && !i.removed)!;
+    return this.put(c, { ...item.data, ...changes });
+  }
+
+  remove(c: Collection, id: string): void {
+    const item = this.items[c].find((i) => i.id === id)!;
+    Object.assign(item, { removed: true, version: ++this.version });
+  }
+
+  /** Forgets every sync state handed out so far, as Graph does when a delta token expires. */
+  expireDeltaTokens(): void {
+    this.generation++;
+  }
+
+  private put(c: Collection, data: Fields): Fields {
+    const stamped = { '@odata.etag': `W/"${randomBytes(6).toString('base64')}"`, ...data, lastModifiedDateTime: new Date().toISOString() };
+    const existing = this.items[c].find((i) => i.id === data.id);
+    if (existing) Object.assign(existing, { data: stamped, version: ++this.version });
+    else this.items[c].push({ id: String(data.id), data: stamped, version: ++this.version, removed: false });
+    return stamped;
+  }
+
+  private authed(req: ProviderRequest, then: () => Reply): Reply {
+    if (this.isValid(bearer(req))) return then();
+    return graphError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.', { 'www-authenticate': 'Bearer realm="", error="invalid_token"' });
+  }
+
+  private delta(req: ProviderRequest, c: Collection): Reply {
+    const q = new Map([...req.query].map(([k, v]) => [k.toLowerCase(), v]));
+    const token = q.get('$skiptoken') ?? q.get('$deltatoken');
+    let state: DeltaState;
+    if (token) {
+      try {
+        state = JSON.parse(Buffer.from(token, 'base64url').toString()) as DeltaState;
+      } catch {
+        return graphError(400, 'BadRequest', 'Invalid delta or skip token.');
+      }
+      if (state.c !== c) return graphError(400, 'BadRequest', 'The token does not belong to this resource.');
+      if (q.has('$deltatoken') && (state.gen ?? 0) < this.generation) return graphError(410, 'SyncStateNotFound', 'The sync state generation is not found.');
+    } else if (c === 'events') {
+      const [start, end] = [q.get('startdatetime'), q.get('enddatetime')];
+      if (!start || !end) return graphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+      state = { c, since: 0, window: { start, end } };
+    } else {
+      state = { c, since: 0, select: q.get('$select') };
+    }
+    const upto = state.upto ?? this.version;
+    const size = Number(/odata\.maxpagesize=(\d+)/.exec(String(req.headers.prefer ?? ''))?.[1] ?? 10);
+    const changes = this.items[c]
+      .filter((i) => i.version > state.since && i.version <= upto && (state.since > 0 || !i.removed) && this.inWindow(i, state.window))
+      .sort((a, b) => a.version - b.version);
+    const offset = state.offset ?? 0;
+    const page = changes.slice(offset, offset + size).map((i) => (i.removed ? { id: i.id, '@removed': { reason: 'deleted' } } : this.project(i.data, state.select)));
+    const path = c === 'messages' ? `/v1.0/me/mailFolders('${INBOX_ID}')/messages/delta` : '/v1.0/me/calendarView/delta';
+    const more = offset + size < changes.length;
+    const link = more
+      ? { '@odata.nextLink': `${this.url}${path}?$skiptoken=${encode({ ...state, upto, offset: offset + size })}` }
+      : { '@odata.deltaLink': `${this.url}${path}?$deltatoken=${encode({ c, since: upto, select: state.select, window: state.window, gen: this.generation })}` };
+    const context = `${this.url}/v1.0/$metadata#Collection(${c === 'messages' ? 'message' : 'event'})`;
+    return { headers: { 'preference-applied': `odata.maxpagesize=${size}` }, body: { '@odata.context': context, ...link, value: page } };
+  }
+
+  /** Calendar-view membership: the event overlaps the window (times compared as UTC here). */
+  private inWindow(item: Item, window: DeltaState['window']): boolean {
+    if (!window) return true;
+    const time = (key: 'start' | 'end') => Date.parse(`${String((item.data[key] as { dateTime: string }).dateTime).slice(0, 19)}Z`);
+    return time('start') < Date.parse(window.end) && time('end') > Date.parse(window.start);
+  }
+
+  private project(data: Fields, select: string | undefined): Fields {
+    if (!select) return data;
+    const keep = new Set(['id', '@odata.etag', ...select.split(',')]);
+    return Object.fromEntries(Object.entries(data).filter(([key]) => keep.has(key)));
+  }
+
+  private read(c: Collection, id: string): Reply {
+    const item = this.items[c].find((i) => i.id === id && !i.removed);
+    return item ? { body: item.data } : graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  }
+
+  private eventFrom(body: Fields): Fields {
+    const attendees = ((body.attendees as Fields[] | undefined) ?? []).map((a) => ({ ...a, status: { response: 'none', time: '0001-01-01T00:00:00Z' } }));
+    const id = `AAMkAGViNDU${randomBytes(12).toString('hex')}`;
+    return {
+      id, isAllDay: false, isCancelled: false, showAs: 'busy', isOnlineMeeting: false, location: { displayName: '' }, bodyPreview: '',
+      organizer: { emailAddress: { name: 'Megan Bowen', address: this.mail } }, webLink: `https://outlook.office365.com/owa/?itemid=${id}`,
+      ...body, attendees, createdDateTime: new Date().toISOString(),
+    };
+  }
+
+  private badTimeZone(body: Fields): Reply | null {
+    const known = new Set([...WINDOWS_ZONES, ...Intl.supportedValuesOf('timeZone')]);
+    for (const key of ['start', 'end']) {
+      const zone = (body[key] as { timeZone?: string } | undefined)?.timeZone;
+      if (zone !== undefined && !known.has(zone)) return graphError(400, 'TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`);
+    }
+    return null;
+  }
+
+  private createEvent(body: Fields): Reply {
+    if (!body.start || !body.end) return graphError(400, 'ErrorInvalidRequest', 'Your request can\u2019t be completed. The start and end of an event are required.');
+    const bad = this.badTimeZone(body);
+    if (bad) return bad;
+    return { status: 201, body: this.put('events', this.eventFrom(body)) };
+  }
+
+  private patchEvent(id: string, changes: Fields): Reply {
+    if (!this.items.events.some((i) => i.id === id && !i.removed)) return this.read('events', id);
+    return this.badTimeZone(changes) ?? { body: this.update('events', id, changes) };
+  }
+
+  private sendMail(body: Fields): Reply {
+    const message = body.message as { toRecipients?: unknown[] } | undefined;
+    if (!message) return graphError(400, 'ErrorInvalidRequest', 'Empty Payload. JSON content expected.');
+    if (!message.toRecipients?.length) return graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\u2019t be sent because it contains no recipients.');
+    this.sentMail.push(body);
+    return { status: 202 };
+  }
+}

@@ -1,0 +1,192 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-server';
+
+type Row = Record<string, any>;
+
+const DAY_MS = 86_400_000;
+const id17 = () => randomBytes(9).toString('hex').toUpperCase().slice(0, 17);
+const invoiceId = () => `INV2-${Array.from({ length: 5 }, () => randomBytes(2).toString('hex').toUpperCase()).join('-')}`;
+
+/**
+ * PayPal's REST APIs as documented (https://developer.paypal.com/api/rest/): client-credentials
+ * tokens at /v1/oauth2/token (HTTP Basic), Bearer on every call with 401 AUTHENTICATION_FAILURE
+ * otherwise, Invoicing v2 (page/page_size ≤ 100, totals only with total_required=true), Transaction
+ * Search (start_date/end_date required, ≤ 31 days, page/page_size ≤ 500, total_pages), Payments v2
+ * refunds (PayPal-Request-Id idempotency), errors as {name, message, debug_id, details[]}.
+ */
+export class PayPalServer extends ProviderServer {
+  readonly invoices: Row[] = [];
+  readonly transactions: Row[] = [];
+  readonly captures = new Map<string, Row>();
+  readonly refunds = new Map<string, Row>();
+  readonly validTokens = new Set<string>();
+  tokenRequests = 0;
+  refuseClient = false;
+  private readonly byRequestId = new Map<string, Row>();
+
+  constructor(readonly clientId = 'AeLocalPayPalClientId0001', readonly clientSecret = 'EKLocalPayPalClientSecret0001') {
+    super();
+    this.on('POST', '/v1/oauth2/token', (req) => this.token(req));
+    this.on('GET', '/v2/invoicing/invoices', (req) => this.authed(req, () => this.listInvoices(req)));
+    this.on('POST', '/v2/invoicing/invoices', (req) => this.authed(req, () => this.createInvoice(req)));
+    this.on('GET', '/v2/invoicing/invoices/:id', (req, [id]) => this.authed(req, () => this.withInvoice(id, (inv) => ({ body: inv }))));
+    this.on('PUT', '/v2/invoicing/invoices/:id', (req, [id]) => this.authed(req, () => this.withInvoice(id, (inv) => ({ body: Object.assign(inv, req.body, { id }) }))));
+    this.on('POST', '/v2/invoicing/invoices/:id/send', (req, [id]) => this.authed(req, () => this.withInvoice(id, (inv) => this.send(inv))));
+    this.on('GET', '/v1/reporting/transactions', (req) => this.authed(req, () => this.search(req)));
+    this.on('GET', '/v2/payments/refunds/:id', (req, [id]) => this.authed(req, () => (this.refunds.has(id) ? { body: this.refunds.get(id) } : notFound())));
+    this.on('POST', '/v2/payments/captures/:id/refund', (req, [id]) => this.authed(req, () => this.refund(req, id)));
+  }
+
+  expireAccessTokens(): void {
+    this.validTokens.clear();
+  }
+
+  seedInvoices(count: number): Row[] {
+    return Array.from({ length: count }, (_, i) => this.addInvoice({ detail: { currency_code: 'USD', invoice_number: `#${1000 + i}`, invoice_date: '2024-05-01' }, amount: { currency_code: 'USD', value: `${10 + i}.00` } }));
+  }
+
+  /** Transactions spread evenly over the last `days` days (newest an hour ago). */
+  seedTransactions(count: number, days: number): Row[] {
+    const now = Date.now();
+    return Array.from({ length: count }, (_, i) => this.addTransaction(new Date(now - 3_600_000 - Math.floor((i * days * DAY_MS) / count)), 'T0006', `${(i + 1) * 3}.50`));
+  }
+
+  seedCapture(value: string, currency = 'USD'): Row {
+    const capture = { id: id17(), status: 'COMPLETED', amount: { currency_code: currency, value }, refunded: 0 };
+    this.captures.set(capture.id, capture);
+    return capture;
+  }
+
+  private addInvoice(fields: Row): Row {
+    const invoice = { id: invoiceId(), status: 'DRAFT', ...fields, detail: { ...fields.detail, metadata: { create_time: new Date().toISOString() } } };
+    this.invoices.push(invoice);
+    return invoice;
+  }
+
+  private addTransaction(at: Date, code: string, value: string, extra: Row = {}): Row {
+    const row = {
+      transaction_info: {
+        paypal_account_id: 'LOCALACCT12345',
+        transaction_id: id17(),
+        transaction_event_code: code,
+        transaction_initiation_date: at.toISOString().replace(/\.\d+Z$/, '+0000'),
+        transaction_updated_date: at.toISOString().replace(/\.\d+Z$/, '+0000'),
+        transaction_amount: { currency_code: 'USD', value },
+        transaction_status: 'S',
+        ...extra,
+      },
+      payer_info: { email_address: 'buyer@example.com', payer_name: { alternate_full_name: 'Local Buyer' } },
+    };
+    this.transactions.push(row);
+    return row;
+  }
+
+  private token(req: ProviderRequest): Reply {
+    this.tokenRequests++;
+    const basic = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ''));
+    const [id, secret] = basic ? Buffer.from(basic[1], 'base64').toString().split(':').map(decodeURIComponent) : [];
+    if (this.refuseClient || id !== this.clientId || secret !== this.clientSecret) return { status: 401, body: { error: 'invalid_client', error_description: 'Client Authentication failed' } };
+    if (req.body.grant_type !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'Grant Type is NULL' } };
+    const token = `A21AA${randomBytes(16).toString('hex')}`;
+    this.validTokens.add(token);
+    return { body: { scope: 'https://uri.paypal.com/services/invoicing https://uri.paypal.com/services/reporting/search/read', access_token: token, token_type: 'Bearer', app_id: 'APP-80W284485P519543T', expires_in: 32400, nonce: randomUUID() } };
+  }
+
+  private authed(req: ProviderRequest, then: () => Reply): Reply {
+    if (!this.validTokens.has(bearer(req) ?? '')) {
+      return { status: 401, body: { name: 'AUTHENTICATION_FAILURE', message: 'Authentication failed due to invalid authentication credentials or a missing Authorization header.', links: [{ href: 'https://developer.paypal.com/docs/api/overview/#error', rel: 'information_link' }] } };
+    }
+    return then();
+  }
+
+  private listInvoices(req: ProviderRequest): Reply {
+    const page = Number(req.query.get('page') ?? 1);
+    const size = Number(req.query.get('page_size') ?? 20);
+    if (!(page >= 1) || !(size >= 1 && size <= 100)) return invalid('page_size', 'INVALID_PARAMETER_VALUE', 'The value of a field is invalid.');
+    const items = this.invoices.slice((page - 1) * size, page * size);
+    const totals = req.query.get('total_required') === 'true' ? { total_items: this.invoices.length, total_pages: Math.ceil(this.invoices.length / size) } : {};
+    return { body: { ...totals, items, links: [{ href: `/v2/invoicing/invoices?page=${page}&page_size=${size}`, rel: 'self', method: 'GET' }] } };
+  }
+
+  private createInvoice(req: ProviderRequest): Reply {
+    if (!req.body?.detail?.currency_code) return invalid('/detail/currency_code', 'MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.');
+    const invoice = this.addInvoice(req.body);
+    const self = { rel: 'self', href: `${this.url}/v2/invoicing/invoices/${invoice.id}`, method: 'GET' };
+    return { status: 201, body: req.headers.prefer === 'return=representation' ? invoice : self };
+  }
+
+  private withInvoice(id: string, then: (invoice: Row) => Reply): Reply {
+    const invoice = this.invoices.find((i) => i.id === id);
+    return invoice ? then(invoice) : notFound();
+  }
+
+  private send(invoice: Row): Reply {
+    if (invoice.status !== 'DRAFT') return { status: 422, body: { name: 'UNPROCESSABLE_ENTITY', message: 'The requested action could not be performed, semantically incorrect, or failed business validation.', debug_id: debugId(), details: [{ issue: 'CANNOT_SEND_INVOICE', description: 'Invoice is not in a state that allows sending.' }] } };
+    const future = Date.parse(invoice.detail?.invoice_date ?? '') > Date.now();
+    invoice.status = future ? 'SCHEDULED' : 'SENT';
+    return { status: future ? 202 : 200, body: { href: `https://www.sandbox.paypal.com/invoice/p/#${invoice.id}`, rel: 'payer-view', method: 'GET' } };
+  }
+
+  private search(req: ProviderRequest): Reply {
+    const start = Date.parse(req.query.get('start_date') ?? '');
+    const end = Date.parse(req.query.get('end_date') ?? '');
+    if (Number.isNaN(start) || Number.isNaN(end)) return invalid(Number.isNaN(start) ? 'start_date' : 'end_date', 'MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.');
+    if (end - start > 31 * DAY_MS || end < start) return invalid('end_date', 'INVALID_REQUEST', 'Date range is greater than 31 days');
+    const page = Number(req.query.get('page') ?? 1);
+    const size = Number(req.query.get('page_size') ?? 100);
+    if (!(size >= 1 && size <= 500)) return invalid('page_size', 'INVALID_PARAMETER_VALUE', 'The value of a field is invalid.');
+    const type = req.query.get('transaction_type');
+    const matching = this.transactions.filter((t) => {
+      const at = Date.parse(t.transaction_info.transaction_initiation_date.replace(/\+0000$/, 'Z'));
+      return at >= start && at < end && (!type || t.transaction_info.transaction_event_code === type);
+    });
+    const totalPages = Math.ceil(matching.length / size);
+    return {
+      body: {
+        transaction_details: matching.slice((page - 1) * size, page * size),
+        account_number: 'LOCALACCT12345',
+        start_date: req.query.get('start_date'),
+        end_date: req.query.get('end_date'),
+        last_refreshed_datetime: new Date().toISOString(),
+        page,
+        total_items: matching.length,
+        total_pages: totalPages,
+        links: [],
+      },
+    };
+  }
+
+  private refund(req: ProviderRequest, captureId: string): Reply {
+    const requestId = String(req.headers['paypal-request-id'] ?? '');
+    if (requestId && this.byRequestId.has(requestId)) return { status: 201, body: this.byRequestId.get(requestId) };
+    const capture = this.captures.get(captureId);
+    if (!capture) return notFound();
+    const amount = req.body.amount ?? { currency_code: capture.amount.currency_code, value: (Number(capture.amount.value) - capture.refunded).toFixed(2) };
+    if (Number(amount.value) > Number(capture.amount.value) - capture.refunded) {
+      return { status: 422, body: { name: 'UNPROCESSABLE_ENTITY', message: 'The requested action could not be performed, semantically incorrect, or failed business validation.', debug_id: debugId(), details: [{ issue: 'REFUND_AMOUNT_EXCEEDED', description: 'The refund amount must be less than or equal to the capture amount that has not yet been refunded.' }] } };
+    }
+    capture.refunded += Number(amount.value);
+    const now = new Date();
+    const refund = { id: id17(), amount, invoice_id: req.body.invoice_id, note_to_payer: req.body.note_to_payer, status: 'COMPLETED', create_time: now.toISOString(), update_time: now.toISOString(), links: [{ rel: 'up', href: `${this.url}/v2/payments/captures/${captureId}`, method: 'GET' }] };
+    this.refunds.set(refund.id, refund);
+    if (requestId) this.byRequestId.set(requestId, refund);
+    const row = this.addTransaction(now, 'T1107', `-${amount.value}`, { paypal_reference_id: captureId, paypal_reference_id_type: 'TXN', invoice_id: req.body.invoice_id });
+    row.transaction_info.transaction_id = refund.id;
+    return { status: 201, body: refund };
+  }
+
+  /** A refund in the reporting data only (as if made elsewhere), `daysAgo` in the past. */
+  seedRefund(captureId: string, value: string, daysAgo: number): Row {
+    return this.addTransaction(new Date(Date.now() - daysAgo * DAY_MS), 'T1107', `-${value}`, { paypal_reference_id: captureId, paypal_reference_id_type: 'TXN' });
+  }
+}
+
+const debugId = () => randomBytes(7).toString('hex');
+
+function invalid(field: string, issue: string, description: string): Reply {
+  return { status: 400, body: { name: 'INVALID_REQUEST', message: 'Request is not well-formed, syntactically incorrect, or violates schema.', debug_id: debugId(), details: [{ field, location: 'query', issue, description }] } };
+}
+
+function notFound(): Reply {
+  return { status: 404, body: { name: 'RESOURCE_NOT_FOUND', message: 'The specified resource does not exist.', debug_id: debugId(), details: [{ issue: 'INVALID_RESOURCE_ID', description: 'Specified resource ID does not exist. Please check the resource ID and try again.' }] } };
+}
