@@ -171,7 +171,8 @@ export class ProviderHttp {
       responded = true;
       // Read inside the same signal: a provider that stalls mid-body is a timeout too.
       const text = await response.text();
-      const responseHeaders = new Headers([...response.headers]);
+      // undici's Headers implements the same interface as the global one; no copy needed.
+      const responseHeaders = response.headers as unknown as Headers;
       return { kind: 'response', status: response.status, headers: responseHeaders, body: parseBody(text, responseHeaders.get('content-type')) };
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;
