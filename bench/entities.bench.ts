@@ -142,6 +142,7 @@ async function startServiceProcess(databaseUrl: string): Promise<ServiceProcess>
     env: {
       ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl,
       INTEGRATION_BOOTSTRAP_API_KEY: API_KEY, GATEWAY_JWT_SECRET: JWT_SECRET, SHUTDOWN_TIMEOUT_MS: '2000',
+      INTEGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
