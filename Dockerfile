@@ -9,7 +9,8 @@ COPY migrations ./migrations
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled output only, as a non-root user.
-# In a container, DATABASE_URL points at a managed Postgres (the embedded one is for development).
+# In a container, DATABASE_URL points at a managed Postgres (the embedded one is for development)
+# and INTEGRATION_ENCRYPTION_KEY must be set (production refuses to start without it).
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=4001
 WORKDIR /app
