@@ -1,15 +1,12 @@
 import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
-import { Client, Pool } from 'pg';
-import pino from 'pino';
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { Pool } from 'pg';
+import { freePort } from '../src/net/free-port';
+import { openBenchDatabase } from './support';
 
 /**
  * `npm run bench:entities`: one `_entities` request for 1,000 Account representations with
@@ -33,37 +30,6 @@ const QUERY = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Account
 const RAW_SQL = `SELECT * FROM external_link WHERE organization_id=$1
   AND (internal_object, internal_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`;
 const ids = Array.from({ length: ACCOUNTS }, (_, n) => `acc-${n}`);
-
-interface Database {
-  url: string;
-  dispose(): Promise<void>;
-}
-
-/** A fresh database on DATABASE_URL's server, or an embedded Postgres in a temp dir. */
-async function openBenchDatabase(): Promise<Database> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'integration-bench-pg-'));
-    const embedded = await startEmbeddedPostgres(dataDir, undefined, pino({ level: 'silent' }));
-    return {
-      url: embedded.url,
-      dispose: async () => {
-        await embedded.stop();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try { await client.query(sql); } finally { await client.end(); }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), dispose: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /** One connection row and two links per account, each in a single statement. */
 async function seed(pool: Pool): Promise<void> {
@@ -117,16 +83,6 @@ async function statementCount(url: string): Promise<number> {
   return Number(line.split(' ')[1]);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface ServiceProcess {
   url: string;

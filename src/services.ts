@@ -26,7 +26,7 @@ export async function createServices(db: DataSource, databaseUrl: string, config
   const oauthClients = new OAuthClientStore(db, vault);
   const tokens = new TokenRefresher(db, vault, oauthClients, http, log);
   const runtime = new ConnectorRuntime(db, vault, http, tokens, (connection) => catalog.definitionFor(connection.organizationId, connection.connectorKey));
-  const connections = new ConnectionService(catalog, vault, runtime, tokens, config, log, db);
+  const connections = new ConnectionService(catalog, vault, runtime, config, log, db);
   return {
     vault,
     catalog,

@@ -10,7 +10,6 @@ import { checkConfig, checkCredentials, chooseAuthType, isPlainObject, resolveCo
 import type { ConnectorRuntime } from './connector-runtime';
 import { credentialHint } from './credential-hint';
 import type { CredentialsVault } from './credentials-vault';
-import type { TokenRefresher } from './token-refresher';
 import type { CreateConnectionInput, UpdateConnectionInput } from './connection.inputs';
 
 export interface ConnectionTest {
@@ -28,7 +27,6 @@ export class ConnectionService {
     private readonly catalog: ConnectorCatalog,
     private readonly vault: CredentialsVault,
     private readonly runtime: ConnectorRuntime,
-    private readonly tokens: TokenRefresher,
     private readonly config: Config,
     private readonly log: Logger,
     db: ConstructorParameters<typeof ConnectionRepository>[0],

@@ -1,4 +1,4 @@
-import { ActionDefinition, ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 import { ProviderError } from './http/provider-error';
@@ -11,7 +11,7 @@ import { ProviderError } from './http/provider-error';
  * config.baseUrl is the account's api_access_point + 'api/rest/v6'.
  * GET /agreements has no modified-since filter, so agreements are read in full each run.
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 
 const OBJECTS: ObjectDefinition[] = [
   {

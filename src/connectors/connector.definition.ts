@@ -1,4 +1,4 @@
-import type { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import type { ConnectorHandler } from './connector.handler';
 
 export interface ObjectDefinition {
@@ -54,4 +54,9 @@ export interface ConnectorDefinition {
   poolKey?: string;
   /** The behaviour; absent only while a connector is metadata alone. */
   handler?: ConnectorHandler;
+}
+
+/** A field of an object's schema (what Connector.objects shows). */
+export function field(name: string, type: FieldType, required = false) {
+  return { name, type, required };
 }

@@ -1,5 +1,5 @@
 import { BadUserInputError, NotFoundError } from '../errors';
-import { ActionDefinition, ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 import { ProviderError } from './http/provider-error';
@@ -13,7 +13,7 @@ import { ProviderError } from './http/provider-error';
  * checkpoint. Paging is start_position/count, answered with string counters
  * (resultSetSize, totalSetSize, endPosition) and a nextUri. Errors are {errorCode, message}.
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 
 const OBJECTS: ObjectDefinition[] = [
   {

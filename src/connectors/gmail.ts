@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../errors';
-import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage } from './connector.handler';
 import { ProviderError } from './http/provider-error';
@@ -11,7 +11,7 @@ import { ProviderError } from './http/provider-error';
  * users.history from the largest historyId seen. Errors are Google's
  * {error: {code, message, status, errors: [{reason}]}}.
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 
 const OBJECTS: ObjectDefinition[] = [
   {

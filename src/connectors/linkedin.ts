@@ -1,4 +1,4 @@
-import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 
@@ -9,7 +9,7 @@ import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './co
  * X-Restli-Protocol-Version headers, paged with start/count and paging.total). LinkedIn allows
  * no other member data to third parties, and nothing here is writable.
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 const API_VERSION = '202501';
 const MAX_PAGE_SIZE = 100;
 

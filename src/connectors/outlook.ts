@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { BadUserInputError } from '../errors';
-import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 import { ProviderError } from './http/provider-error';
+import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from './microsoft-identity';
 
 /**
  * Outlook mail and calendar through Microsoft Graph v1.0 (https://learn.microsoft.com/graph/api):
@@ -12,7 +13,7 @@ import { ProviderError } from './http/provider-error';
  * (an absolute URL) is the incremental checkpoint the next run starts from. Page size is asked
  * for with `Prefer: odata.maxpagesize`. Errors are {error: {code, message}}; 429 carries Retry-After.
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 
 const OBJECTS: ObjectDefinition[] = [
   {
@@ -228,12 +229,11 @@ export const outlook: ConnectorDefinition = {
   category: ConnectorCategory.EMAIL,
   connectorType: ConnectorType.REST_API,
   authTypes: [AuthType.OAUTH2],
-  baseUrl: 'https://graph.microsoft.com/v1.0',
+  baseUrl: GRAPH_BASE_URL,
   version: 'v1.0',
   icon: null,
   oauth: {
-    authorizationUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
-    tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+    ...MICROSOFT_OAUTH_URLS,
     // offline_access for a refresh token; User.Read for GET /me (testConnection).
     defaultScopes: ['offline_access', 'User.Read', 'Mail.Read', 'Mail.Send', 'Calendars.ReadWrite'],
   },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 
@@ -18,7 +18,7 @@ import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './co
  *   listed from Transaction Search with event code T1107 (payment refund), whose transaction id
  *   is the refund id, and `get` returns the full refund from the Payments API.
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 
 const OBJECTS: ObjectDefinition[] = [
   {

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../errors';
-import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 
@@ -15,7 +15,7 @@ import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './co
  * time seen and skips the ones already read at exactly that time. Plain STARTPOSITION offsets
  * would skip a record whenever one on an earlier page is edited mid-read (it moves to the end).
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 const meta = [f('Id', FieldType.STRING, true), f('SyncToken', FieldType.STRING), f('MetaData.CreateTime', FieldType.DATETIME), f('MetaData.LastUpdatedTime', FieldType.DATETIME)];
 
 const OBJECTS: ObjectDefinition[] = [

@@ -1,4 +1,4 @@
-import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, defaultAuthorize, ListPage } from './connector.handler';
 import { ProviderError } from './http/provider-error';
@@ -11,7 +11,7 @@ import { ProviderError } from './http/provider-error';
  * Slack answers most errors with HTTP 200 and {ok:false, error:'<code>'}; only rate limits use
  * a status (429 + Retry-After), which the shared HTTP layer already retries.
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 
 const OBJECTS: ObjectDefinition[] = [
   {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 
@@ -8,7 +8,7 @@ import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './co
  * with `limit` + `starting_after` + `has_more`, errors as {error: {type, code, message}}.
  * Incremental reads use `created[gt]` (Stripe lists newest first and has no updated filter).
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 
 const OBJECTS: ObjectDefinition[] = [
   {

