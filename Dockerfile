@@ -10,7 +10,7 @@ RUN npm run build
 
 # Runtime stage: production dependencies and the compiled output only, as a non-root user.
 # In a container, DATABASE_URL points at a managed Postgres (the embedded one is for development)
-# and INTEGRATION_ENCRYPTION_KEY must be set (production refuses to start without it).
+# and INTEGRATION_ENCRYPTION_KEY should be set (without it a key is generated into the data dir).
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=4001
 WORKDIR /app

@@ -26,8 +26,10 @@ export class CredentialsVault {
   /**
    * Keys from configuration: INTEGRATION_ENCRYPTION_KEY is current, under
    * INTEGRATION_ENCRYPTION_KEY_ID; INTEGRATION_ENCRYPTION_PREVIOUS_KEYS only open older values.
-   * Without a configured key, production refuses to start, while development keeps a generated
-   * key in the data dir so restarts can still read what earlier runs stored.
+   * Without a configured key a generated one is kept in the data dir, so restarts can still read
+   * what earlier runs stored (DESIGN.md's embedded mode); in production that is logged as an
+   * error, since a key on the same disk as nothing else protects little, but the service still
+   * starts rather than refusing to run at all.
    */
   static async fromConfig(config: Config, log: Logger): Promise<CredentialsVault> {
     const current = config.encryptionKey
@@ -78,9 +80,7 @@ export class CredentialsVault {
 
 async function developmentKey(config: Config, log: Logger): Promise<NamedKey> {
   if (config.isProduction) {
-    throw new EncryptionKeyError(
-      'INTEGRATION_ENCRYPTION_KEY is required in production (32 bytes as base64, e.g. `openssl rand -base64 32`)',
-    );
+    log.error('INTEGRATION_ENCRYPTION_KEY is unset in production: falling back to a key kept in the data dir; set it (32 bytes as base64, e.g. `openssl rand -base64 32`)');
   }
   const file = path.resolve(config.dataDir, DEV_KEY_FILE_NAME);
   const existing = await readKeyFile(file);
