@@ -6,6 +6,7 @@ import { fetch as undiciFetch } from 'undici';
 import { loadConfig } from '../src/config';
 import { createDataSource, migrate } from '../src/db/data-source';
 import { stripe } from '../src/connectors/stripe';
+import { startBoss, stopBoss } from '../src/jobs/boss';
 import { createServices } from '../src/services';
 import { deadline, openBenchDatabase } from './support';
 
@@ -73,7 +74,8 @@ async function main(): Promise<void> {
   const db = createDataSource(database.url, log);
   await db.initialize();
   await migrate(db);
-  const services = await createServices(db, database.url, config, log);
+  const boss = await startBoss(database.url, false, log);
+  const services = await createServices(db, database.url, config, log, boss);
   try {
     const connection = await services.connections.create('bench', { connectorKey: 'stripe', name: 'bench', credentials: { apiKey: API_KEY }, config: { baseUrl: stripeUrl } });
     const { handler, call } = await services.runtime.bind(connection);
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
     console.log(`\nratio connector/bare: ${ratio.toFixed(2)} (goal >= 0.8: ${ratio >= 0.8 ? 'met' : 'MISSED'})`);
   } finally {
     await services.close();
+    await stopBoss(boss, 1000);
     await db.destroy();
     child.kill();
     await database.dispose();

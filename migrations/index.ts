@@ -1,5 +1,7 @@
 import { InitialSchema1764201600000 } from './1764201600000-initial-schema';
 import { ProviderRateBudget1764288000000 } from './1764288000000-provider-rate-budget';
+import { CrmRecord1764374400000 } from './1764374400000-crm-record';
+import { SyncRunProgress1764460800000 } from './1764460800000-sync-run-progress';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
-export const migrations = [InitialSchema1764201600000, ProviderRateBudget1764288000000];
+export const migrations = [InitialSchema1764201600000, ProviderRateBudget1764288000000, CrmRecord1764374400000, SyncRunProgress1764460800000];

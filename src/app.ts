@@ -15,7 +15,7 @@ import { buildIntegrationSchema } from './graphql/schema';
 import { mountGraphQL } from './graphql/server';
 import { healthRouter } from './http/health';
 import { createMetrics, Metrics } from './http/metrics';
-import { startBoss, stopBoss } from './jobs/boss';
+import { startBoss, startQueues, stopBoss } from './jobs/boss';
 import { PgPubSub } from './realtime/pg-pubsub';
 import { createServices } from './services';
 import { oauthCallbackRouter } from './connections/oauth.callback';
@@ -47,11 +47,13 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const apiKeys = new ApiKeyRepository(db);
   await ensureBootstrapKey(config, apiKeys, log);
 
-  const services = await createServices(db, database.url, config, log);
   const servesApi = config.role !== 'worker';
   const pubsub = new PgPubSub(database.url, log);
   if (servesApi) await pubsub.start();
-  const boss = await startBoss(database.url, config.role !== 'api', log);
+  const runsWorkers = config.role !== 'api';
+  const boss = await startBoss(database.url, runsWorkers, log);
+  const services = await createServices(db, database.url, config, log, boss);
+  await startQueues(boss, services.queues, runsWorkers, log);
 
   let shuttingDown = false;
   const app = express();

@@ -65,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ALLOW_PRIVATE_TARGETS: bool({ default: false }),
       INTROSPECTION: bool({ default: undefined }),
       CRM_GATEWAY_URL: url({ default: undefined }),
+      CRM_GATEWAY_TOKEN: str({ default: undefined, desc: 'bearer token GatewayCrmStore sends to CRM_GATEWAY_URL' }),
       LLM_BASE_URL: url({ default: undefined }),
       SHUTDOWN_TIMEOUT_MS: num({ default: 10_000 }),
       PROVIDER_RETRY_BASE_DELAY_MS: num({ default: 500, desc: 'first backoff step of provider retries (tests shorten it)' }),
@@ -100,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // Introspection is on outside production, and in production only when asked for.
     introspection: (raw.INTROSPECTION as boolean | undefined) ?? raw.NODE_ENV !== 'production',
     crmGatewayUrl: raw.CRM_GATEWAY_URL as string | undefined,
+    crmGatewayToken: raw.CRM_GATEWAY_TOKEN as string | undefined,
     llmBaseUrl: raw.LLM_BASE_URL as string | undefined,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     providerRetryBaseDelayMs: raw.PROVIDER_RETRY_BASE_DELAY_MS,

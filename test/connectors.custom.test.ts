@@ -156,7 +156,7 @@ describe('Custom connectors (REST engine)', () => {
     let services: Services;
     beforeAll(async () => {
       const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.databaseUrl, INTEGRATION_ENCRYPTION_KEY: encryptionKey, ALLOW_PRIVATE_TARGETS: 'true', PROVIDER_RETRY_BASE_DELAY_MS: '5' });
-      services = await createServices(t.service.db, t.databaseUrl, config, pino({ level: 'silent' }));
+      services = await createServices(t.service.db, t.databaseUrl, config, pino({ level: 'silent' }), t.service.boss);
     });
     afterAll(() => services.close());
 

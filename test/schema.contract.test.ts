@@ -20,8 +20,7 @@ const CONTRACT_FILE = path.resolve(__dirname, '../../shared/contract/integration
 const NOT_YET = {
   Query: new Set(['verifyApiKey', 'suggestFieldMappings', 'troubleshoot', 'explainError', 'syncInsights', 'integrationHealth']),
   Mutation: new Set([
-    'createFieldMapping', 'updateFieldMapping', 'deleteFieldMapping', 'createSyncConfig', 'updateSyncConfig',
-    'deleteSyncConfig', 'triggerSync', 'cancelSyncRun', 'resolveSyncConflict', 'createWebhookSubscription',
+    'resolveSyncConflict', 'createWebhookSubscription',
     'updateWebhookSubscription', 'deleteWebhookSubscription', 'rotateWebhookSecret', 'retryWebhookDelivery',
     'replayWebhookDeliveries', 'sendTestWebhook', 'publishEvent', 'createApiKey', 'rotateApiKey', 'revokeApiKey',
   ]),

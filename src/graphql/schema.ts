@@ -16,10 +16,13 @@ import { AccountFieldsResolver, ContactFieldsResolver, InvoiceFieldsResolver } f
 import { Account, Contact, Invoice } from '../sync/crm-entities.type';
 import { ExternalLinkResolver } from '../sync/external-link.resolver';
 import { FieldMappingResolver } from '../sync/field-mapping.resolver';
+import { FieldMappingMutationsResolver } from '../sync/field-mapping.mutations.resolver';
 import { FieldMappingSuggestion } from '../sync/field-mapping.type';
 import { SyncConfigResolver } from '../sync/sync-config.resolver';
+import { SyncConfigMutationsResolver } from '../sync/sync-config.mutations.resolver';
 import { SyncConflictResolver } from '../sync/sync-conflict.resolver';
 import { SyncRunResolver, SyncRunSubscriptionResolver } from '../sync/sync-run.resolver';
+import { SyncRunMutationsResolver } from '../sync/sync-run.mutations.resolver';
 import { IntegrationEventResolver } from '../webhooks/integration-event.resolver';
 import { WebhookDeliveryResolver } from '../webhooks/webhook-delivery.resolver';
 import { WebhookSecretPayload } from '../webhooks/webhook-subscription.type';
@@ -39,9 +42,12 @@ const resolvers = [
   ConnectionResolver,
   ConnectionMutationsResolver,
   FieldMappingResolver,
+  FieldMappingMutationsResolver,
   SyncConfigResolver,
+  SyncConfigMutationsResolver,
   SyncRunResolver,
   SyncRunSubscriptionResolver,
+  SyncRunMutationsResolver,
   SyncConflictResolver,
   ExternalLinkResolver,
   AccountFieldsResolver,

@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import { QUEUES } from './queues';
+import type { QueueDefinition } from './queues';
 
 /**
  * pg-boss in the service's own database (schema `pgboss`), so a job and the rows it concerns can
@@ -20,11 +20,26 @@ export async function startBoss(databaseUrl: string, runsWorkers: boolean, log: 
   // pg-boss reports lost connections here; it reconnects by itself, so this must not crash.
   boss.on('error', (error) => log.error({ err: error.message }, 'pg-boss error'));
   await boss.start();
-  for (const queue of QUEUES) {
-    await boss.createQueue(queue.name);
-    if (runsWorkers && queue.work) await boss.work(queue.name, queue.work as never);
-  }
   return boss;
+}
+
+/** Creates every queue (idempotent), and in worker processes its schedule and its worker. */
+export async function startQueues(boss: PgBoss, queues: QueueDefinition<any>[], runsWorkers: boolean, log: Logger): Promise<void> {
+  for (const queue of queues) {
+    await boss.createQueue(queue.name, { name: queue.name, ...queue.options });
+    if (!runsWorkers) continue;
+    if (queue.schedule) await boss.schedule(queue.name, queue.schedule, {}, { tz: 'UTC' });
+    await boss.work(queue.name, { batchSize: queue.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs: PgBoss.Job<any>[]) => {
+      for (const job of jobs) {
+        try {
+          await queue.work(job);
+        } catch (error) {
+          log.warn({ queue: queue.name, jobId: job.id, err: (error as Error).message }, 'job failed');
+          throw error;
+        }
+      }
+    });
+  }
 }
 
 /** Lets in-flight jobs finish (up to `timeoutMs`) before closing pg-boss's pool. */

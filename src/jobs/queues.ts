@@ -1,12 +1,16 @@
-/**
- * Every pg-boss queue the service uses. Each queue is one file under its capability (name,
- * payload schema, idempotent handler) and is listed here so both roles create it on start.
- * The foundation ships none yet: syncs, deliveries, token refreshes and schedules add theirs.
- */
-export interface QueueDefinition {
-  name: string;
-  /** Registered only in processes that run workers (ROLE=all|worker). */
-  work?: (jobs: { id: string; data: unknown }[]) => Promise<void>;
-}
+import type PgBoss from 'pg-boss';
 
-export const QUEUES: QueueDefinition[] = [];
+/**
+ * A pg-boss queue: its name, its policy and retry options, an optional schedule, and the
+ * handler. Each queue is one `<queue>.job.ts` file under its capability; the process registers
+ * them all (workers only where ROLE runs them).
+ */
+export interface QueueDefinition<T = unknown> {
+  name: string;
+  options?: Omit<PgBoss.Queue, 'name'>;
+  /** A 5-field cron on which pg-boss (in worker processes) sends an empty job. */
+  schedule?: string;
+  /** How many jobs one worker fetches at once. */
+  batchSize?: number;
+  work(job: PgBoss.Job<T>): Promise<void>;
+}

@@ -20,6 +20,13 @@ export class SyncRunEntity {
   @Column({ name: 'records_failed', type: 'integer' }) recordsFailed!: number;
   @Column({ type: 'integer' }) conflicts!: number;
   @Column({ name: 'error_details', type: 'text', nullable: true }) errorDetails!: string | null;
+  /** The connector's cursor for the next page, committed with each page (resume point). */
+  @Column({ name: 'page_cursor', type: 'text', nullable: true }) pageCursor!: string | null;
+  /** The config's incremental checkpoint this run started from, and the one it will commit. */
+  @Column({ name: 'since_checkpoint', type: 'jsonb', nullable: true }) sinceCheckpoint!: unknown;
+  @Column({ name: 'next_checkpoint', type: 'jsonb', nullable: true }) nextCheckpoint!: unknown;
+  @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true }) heartbeatAt!: Date | null;
+  @Column({ type: 'integer' }) attempts!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

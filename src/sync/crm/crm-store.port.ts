@@ -1,0 +1,50 @@
+/**
+ * The CRM side of a sync (DESIGN.md section 4): where external records land in HotCRM and where
+ * outbound syncs read HotCRM's changes from. Two adapters: BuiltInCrmStore (the default, a table
+ * in this database) and GatewayCrmStore (the owning clouds through the GraphQL gateway).
+ *
+ * Field names in `data` are the CRM object's snake_case names (src/sync/crm/crm-objects.ts); the
+ * system fields id, created_date and last_modified_date are kept by the store, never by `data`.
+ */
+
+export interface CrmRecord {
+  id: string;
+  data: Record<string, unknown>;
+  createdDate: Date;
+  lastModifiedDate: Date;
+}
+
+/** A position in change order: the record's last-modified time (microseconds, ISO) and its id. */
+export interface CrmChangeCursor {
+  at: string;
+  id: string;
+}
+
+export interface CrmUpsertRow {
+  /** The record to merge into; it is created with this id when it does not exist. Absent: a new record. */
+  id?: string | null;
+  /** Fields to set; fields not named keep their stored values. */
+  data: Record<string, unknown>;
+}
+
+export interface CrmChangePage {
+  /** In change order: last-modified time, then id. */
+  records: CrmRecord[];
+  /**
+   * Where to resume after this page, the checkpoint to store: the last record's position. Null
+   * only when the page is empty (nothing changed after `after`, so the old checkpoint stands).
+   * Fewer records than the limit means the reader has caught up.
+   */
+  next: CrmChangeCursor | null;
+}
+
+export interface CrmStore {
+  /** One result per row, in row order; `created` is false when an existing record was merged into. */
+  upsert(organizationId: string, object: string, rows: CrmUpsertRow[]): Promise<{ id: string; created: boolean }[]>;
+  /** The live records among `ids`, by id; unknown and deleted ids are simply absent. */
+  get(organizationId: string, object: string, ids: string[]): Promise<Map<string, CrmRecord>>;
+  /** Records changed after `after` (from the start when null), at most `limit`, in change order. */
+  changedSince(organizationId: string, object: string, after: CrmChangeCursor | null, limit: number): Promise<CrmChangePage>;
+  /** Deletes the live records among `ids`; returns how many there were. */
+  delete(organizationId: string, object: string, ids: string[]): Promise<number>;
+}

@@ -1,0 +1,136 @@
+import type { ConnectorBinding } from '../../connections/connector-runtime';
+import type { ConnectorRecord } from '../../connectors/connector.handler';
+import { DataSource } from 'typeorm';
+import type { CrmStore } from '../crm/crm-store.port';
+import { crmFieldNames } from '../crm/crm-objects';
+import type { StoredMappingRule } from '../field-mapping.entity';
+import { applyMapping } from '../mapping/apply-mapping';
+import type { SyncConfigEntity } from '../sync-config.entity';
+import type { SyncRunEntity } from '../sync-run.entity';
+import { contentHash, internalIdFor } from './record-identity';
+import { SyncRunRecorder } from './sync-run.recorder';
+
+export const PAGE_SIZE = 100;
+
+export interface InboundResult {
+  cancelled: boolean;
+  nextCheckpoint: unknown;
+}
+
+interface PreparedRecord {
+  externalId: string;
+  internalId: string;
+  data: Record<string, unknown>;
+  hash: string;
+}
+
+/** Without a mapping, fields whose names the CRM object has are copied as they are. */
+function sameNames(object: string): (record: ConnectorRecord) => Record<string, unknown> {
+  const known = new Set(crmFieldNames(object).filter((name) => !['id', 'created_date', 'last_modified_date'].includes(name)));
+  return (record) => Object.fromEntries(Object.entries(record).filter(([key]) => known.has(key)));
+}
+
+/**
+ * External to HotCRM, page by page from where the run stands: map each record, skip those whose
+ * mapped content is unchanged since the last sync, upsert the rest into the CRM store (ids derived
+ * from the external id, so a resumed page writes the same records), then commit the page's links,
+ * counters and resume cursor in one transaction. A worker killed anywhere resumes at the last
+ * committed page and rewrites at most that page, idempotently.
+ */
+export async function runInbound(
+  db: DataSource,
+  store: CrmStore,
+  recorder: SyncRunRecorder,
+  binding: ConnectorBinding,
+  config: SyncConfigEntity,
+  run: SyncRunEntity,
+  rules: StoredMappingRule[] | null,
+  jobId: string,
+): Promise<InboundResult> {
+  const { handler, call, definition } = binding;
+  const object = definition.objects.find((o) => o.name === config.sourceObject);
+  if (!object) throw new Error(`${definition.key} has no object ${config.sourceObject}`);
+  const map = rules ? (record: ConnectorRecord) => applyMapping(rules, record) : sameNames(config.targetObject);
+  const since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? run.sinceCheckpoint ?? undefined : undefined;
+  let cursor = run.pageCursor;
+  let checkpoint: unknown = run.nextCheckpoint ?? since ?? null;
+
+  for (;;) {
+    if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: checkpoint };
+    const page = await handler.list(call, object.name, { cursor, pageSize: PAGE_SIZE, since });
+    const prepared: PreparedRecord[] = [];
+    let failed = 0;
+    for (const record of page.records) {
+      const externalId = record.id === undefined || record.id === null ? null : String(record.id);
+      if (!externalId) {
+        failed++;
+        continue;
+      }
+      try {
+        const data = map(record);
+        prepared.push({ externalId, internalId: internalIdFor(config.connectionId, object.name, externalId), data, hash: contentHash(data) });
+      } catch (error) {
+        failed++;
+        await recorder.log(run, 'warn', `Record could not be mapped: ${(error as Error).message}`, { code: 'MAPPING_FAILED', externalId });
+      }
+    }
+    const known = await knownHashes(db, config, object.name, prepared.map((p) => p.externalId));
+    const changed = prepared.filter((p) => known.get(p.externalId) !== p.hash);
+    const written = changed.length
+      ? await store.upsert(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data })))
+      : [];
+    const created = written.filter((w: { created: boolean }) => w.created).length;
+    if (page.checkpoint !== undefined) checkpoint = page.checkpoint;
+    await db.transaction(async (manager) => {
+      if (changed.length) await upsertLinks(manager, definition.key, config, object.name, changed);
+      await recorder.page(manager, run, {
+        processed: page.records.length,
+        created,
+        updated: written.length - created,
+        failed,
+        pageCursor: page.nextCursor,
+        nextCheckpoint: checkpoint,
+      });
+    });
+    if (!page.nextCursor) return { cancelled: false, nextCheckpoint: checkpoint };
+    cursor = page.nextCursor;
+  }
+}
+
+async function knownHashes(db: DataSource, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, string | null>> {
+  if (!externalIds.length) return new Map();
+  const rows: { external_id: string; content_hash: string | null }[] = await db.query(
+    'SELECT external_id, content_hash FROM external_link WHERE connection_id = $1 AND external_object = $2 AND external_id = ANY($3::text[])',
+    [config.connectionId, externalObject, externalIds],
+  );
+  return new Map(rows.map((row) => [row.external_id, row.content_hash]));
+}
+
+/** One statement per page: the links of every changed record, keyed as DESIGN.md says. */
+async function upsertLinks(
+  manager: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+  provider: string,
+  config: SyncConfigEntity,
+  externalObject: string,
+  records: PreparedRecord[],
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
+                                external_object, external_id, status, last_synced_data, content_hash, last_synced_at)
+     SELECT $1, $2, $3, $4, $5, r.internal_id, $6, r.external_id, 'SYNCED', r.data, r.hash, now()
+       FROM jsonb_to_recordset($7::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text)
+     ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
+        SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = 'SYNCED',
+            last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
+            last_synced_at = now(), updated_at = now()`,
+    [
+      config.organizationId,
+      config.connectionId,
+      config.id,
+      provider,
+      config.targetObject,
+      externalObject,
+      JSON.stringify(records.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, data: r.data, hash: r.hash }))),
+    ],
+  );
+}

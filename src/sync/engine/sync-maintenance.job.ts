@@ -1,0 +1,68 @@
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { QueueDefinition } from '../../jobs/queues';
+import { nextRunAt, parseFrequency } from '../schedule/frequency';
+import type { SyncRunService } from '../sync-run.service';
+import { SyncTrigger } from '../sync.enums';
+import { SYNC_RUN_QUEUE } from './sync-run.job';
+
+export const SYNC_MAINTENANCE_QUEUE = 'sync.maintenance';
+
+/** A RUNNING run whose heartbeat is older than this lost its worker (a page never takes this long). */
+export const ORPHAN_AFTER_SECONDS = 45;
+
+/**
+ * Every minute (and once when a worker starts): resume runs whose worker died, by cancelling the
+ * dead job and handing the run to a new one that continues from the last committed page; and
+ * start the runs of active configs whose nextSyncAt has come, moving nextSyncAt on.
+ */
+export function syncMaintenanceQueue(db: DataSource, boss: PgBoss, runs: SyncRunService, log: Logger): QueueDefinition {
+  return {
+    name: SYNC_MAINTENANCE_QUEUE,
+    schedule: '* * * * *',
+    options: { policy: 'singleton', retryLimit: 0, expireInSeconds: 300 },
+    async work() {
+      await recoverOrphans(db, boss, log);
+      await startDueSyncs(db, runs, log);
+    },
+  };
+}
+
+export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger): Promise<number> {
+  const orphans: { id: string; sync_config_id: string; job_id: string | null }[] = await db.query(
+    `SELECT id, sync_config_id, job_id FROM sync_run
+      WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1)`,
+    [ORPHAN_AFTER_SECONDS],
+  );
+  for (const run of orphans) {
+    if (run.job_id) await boss.cancel(SYNC_RUN_QUEUE, run.job_id).catch(() => undefined);
+    const jobId = await boss.send(SYNC_RUN_QUEUE, { runId: run.id }, { singletonKey: run.sync_config_id });
+    if (!jobId) continue; // another job for this config is already queued
+    await db.query('UPDATE sync_run SET job_id = $2, heartbeat_at = now() WHERE id = $1 AND status = $3', [run.id, jobId, 'RUNNING']);
+    log.warn({ runId: run.id }, 'resuming a sync run whose worker stopped');
+  }
+  return orphans.length;
+}
+
+async function startDueSyncs(db: DataSource, runs: SyncRunService, log: Logger): Promise<void> {
+  const due: { id: string; organization_id: string; frequency: string }[] = await db.query(
+    `UPDATE sync_config SET next_sync_at = NULL
+      WHERE id IN (SELECT id FROM sync_config WHERE is_active AND next_sync_at <= now() FOR UPDATE SKIP LOCKED)
+      RETURNING id, organization_id, frequency`,
+  );
+  for (const config of due) {
+    try {
+      await runs.trigger(config.organization_id, config.id, null, SyncTrigger.SCHEDULE);
+    } catch (error) {
+      log.warn({ syncConfigId: config.id, err: (error as Error).message }, 'scheduled sync could not start');
+    }
+    let next: Date | null = null;
+    try {
+      next = nextRunAt(parseFrequency(config.frequency), new Date());
+    } catch {
+      next = null; // a frequency that no longer parses stops scheduling rather than looping
+    }
+    await db.query('UPDATE sync_config SET next_sync_at = $2 WHERE id = $1 AND is_active', [config.id, next]);
+  }
+}

@@ -1,0 +1,73 @@
+import { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { ConnectorRuntime } from '../../connections/connector-runtime';
+import { ConnectionEntity } from '../../connections/connection.entity';
+import type { CrmStore } from '../crm/crm-store.port';
+import { FieldMappingEntity } from '../field-mapping.entity';
+import { SyncConfigEntity } from '../sync-config.entity';
+import { SyncRunEntity } from '../sync-run.entity';
+import { SyncDirection, SyncRunStatus } from '../sync.enums';
+import { runInbound } from './inbound-sync';
+import { SyncRunRecorder } from './sync-run.recorder';
+
+/**
+ * Runs one sync run to its end: RUNNING, the direction's page loop, then COMPLETED (committing
+ * the config's checkpoint and an integration.sync.completed event) or FAILED (with the error and
+ * integration.sync.failed). A run already COMPLETED, FAILED or CANCELLED is left alone, so a
+ * redelivered job is harmless.
+ */
+export class SyncRunExecutor {
+  private readonly recorder: SyncRunRecorder;
+
+  constructor(private readonly db: DataSource, private readonly runtime: ConnectorRuntime, private readonly store: CrmStore, private readonly log: Logger) {
+    this.recorder = new SyncRunRecorder(db);
+  }
+
+  async execute(runId: string, jobId: string): Promise<void> {
+    const run = await this.db.getRepository(SyncRunEntity).findOne({ where: { id: runId } });
+    if (!run || ![SyncRunStatus.QUEUED, SyncRunStatus.RUNNING].includes(run.status as SyncRunStatus)) return;
+    if (run.jobId && run.jobId !== jobId) return; // recovery gave the run to another job
+    const config = await this.db.getRepository(SyncConfigEntity).findOne({ where: { id: run.syncConfigId } });
+    if (!config) return;
+    const startedAt = run.startedAt ?? new Date();
+    await this.recorder.status(run, { status: SyncRunStatus.RUNNING, startedAt, heartbeatAt: new Date(), attempts: run.attempts + 1, sinceCheckpoint: run.startedAt ? run.sinceCheckpoint : config.cursor ?? null } as Partial<SyncRunEntity>);
+    const current = (await this.db.getRepository(SyncRunEntity).findOneOrFail({ where: { id: runId } })) as SyncRunEntity;
+    try {
+      if (config.direction !== SyncDirection.INBOUND) throw new Error(`${config.direction} syncs are not available yet`);
+      const connection = await this.db.getRepository(ConnectionEntity).findOneOrFail({ where: { id: config.connectionId } });
+      const mapping = config.fieldMappingId ? await this.db.getRepository(FieldMappingEntity).findOne({ where: { id: config.fieldMappingId } }) : null;
+      const binding = await this.runtime.bind(connection);
+      const result = await runInbound(this.db, this.store, this.recorder, binding, config, current, mapping?.rules ?? null, jobId);
+      if (result.cancelled) return;
+      await this.finish(current, config, SyncRunStatus.COMPLETED, startedAt, null, result.nextCheckpoint);
+    } catch (error) {
+      const message = (error as Error).message;
+      this.log.warn({ runId, err: message }, 'sync run failed');
+      await this.recorder.log(current, 'error', message, { code: (error as { code?: string }).code });
+      await this.finish(current, config, SyncRunStatus.FAILED, startedAt, message, undefined);
+    }
+  }
+
+  private async finish(run: SyncRunEntity, config: SyncConfigEntity, status: SyncRunStatus, startedAt: Date, errorDetails: string | null, checkpoint: unknown): Promise<void> {
+    const completedAt = new Date();
+    await this.db.transaction(async (manager) => {
+      await this.recorder.status(run, { status, completedAt, durationMs: completedAt.getTime() - startedAt.getTime(), errorDetails, heartbeatAt: null } as Partial<SyncRunEntity>, manager);
+      if (status === SyncRunStatus.COMPLETED) {
+        await manager.query('UPDATE sync_config SET cursor = $2::jsonb, last_sync_at = $3, updated_at = now() WHERE id = $1', [config.id, JSON.stringify(checkpoint ?? null), completedAt]);
+      }
+      const [counts] = await manager.query('SELECT records_processed, records_created, records_updated, records_failed FROM sync_run WHERE id = $1', [run.id]);
+      // The outbox: the event commits with the run's end (webhook fan-out reads committed rows).
+      await manager.query(
+        `INSERT INTO integration_event (organization_id, type, source, object_type, record_id, data, idempotency_key)
+         VALUES ($1, $2, 'hotcrm', 'sync_run', $3, $4::jsonb, $5) ON CONFLICT DO NOTHING`,
+        [
+          run.organizationId,
+          status === SyncRunStatus.COMPLETED ? 'integration.sync.completed' : 'integration.sync.failed',
+          run.id,
+          JSON.stringify({ syncRunId: run.id, syncConfigId: config.id, status, errorDetails, ...counts }),
+          `sync_run:${run.id}:${status}`,
+        ],
+      );
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { PgPubSub } from '../../realtime/pg-pubsub';
+import { SyncRunEntity } from '../sync-run.entity';
+import { SyncRunStatus } from '../sync.enums';
+
+export interface PageProgress {
+  processed: number;
+  created: number;
+  updated: number;
+  failed: number;
+  pageCursor: string | null;
+  nextCheckpoint: unknown;
+}
+
+/**
+ * The run's row as the single record of its progress: every change is one transaction that
+ * also NOTIFYs, so syncRunUpdated streams each page from whichever worker runs it.
+ */
+export class SyncRunRecorder {
+  constructor(private readonly db: DataSource) {}
+
+  async status(run: SyncRunEntity, changes: Partial<SyncRunEntity>, manager?: EntityManager): Promise<void> {
+    const write = async (m: EntityManager) => {
+      await m.update(SyncRunEntity, { id: run.id }, changes as never);
+      await PgPubSub.notify(m, { topic: 'sync_run', organizationId: run.organizationId, id: run.id, parentId: run.syncConfigId });
+    };
+    await (manager ? write(manager) : this.db.transaction(write));
+  }
+
+  /** Counters, resume point and heartbeat, in the same transaction as the page's links. */
+  async page(manager: EntityManager, run: SyncRunEntity, progress: PageProgress): Promise<void> {
+    await manager.query(
+      `UPDATE sync_run SET records_processed = records_processed + $2, records_created = records_created + $3,
+              records_updated = records_updated + $4, records_failed = records_failed + $5,
+              page_cursor = $6, next_checkpoint = $7::jsonb, heartbeat_at = now(), updated_at = now()
+        WHERE id = $1`,
+      [run.id, progress.processed, progress.created, progress.updated, progress.failed, progress.pageCursor, JSON.stringify(progress.nextCheckpoint ?? null)],
+    );
+    await PgPubSub.notify(manager, { topic: 'sync_run', organizationId: run.organizationId, id: run.id, parentId: run.syncConfigId });
+  }
+
+  async log(run: SyncRunEntity, level: 'info' | 'warn' | 'error', message: string, extra: { code?: string; externalId?: string } = {}, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.db.manager).query(
+      'INSERT INTO sync_log (organization_id, sync_run_id, level, message, code, external_id) VALUES ($1, $2, $3, $4, $5, $6)',
+      [run.organizationId, run.id, level, message.slice(0, 2000), extra.code ?? null, extra.externalId ?? null],
+    );
+  }
+
+  /**
+   * False once the run was cancelled, or handed to another job by orphan recovery (this worker
+   * was presumed dead): either way this worker stops at the next page boundary.
+   */
+  async stillOwned(runId: string, jobId: string): Promise<boolean> {
+    const [row] = await this.db.query('SELECT status, job_id FROM sync_run WHERE id = $1', [runId]);
+    return !!row && row.status !== SyncRunStatus.CANCELLED && (row.job_id === null || row.job_id === jobId);
+  }
+}

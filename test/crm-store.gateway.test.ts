@@ -1,0 +1,140 @@
+import type { DataSource } from 'typeorm';
+import { ProviderError } from '../src/connectors/http/provider-error';
+import { BuiltInCrmStore } from '../src/sync/crm/built-in-crm-store';
+import { crmFieldNames, CRM_OBJECTS } from '../src/sync/crm/crm-objects';
+import { createCrmStore } from '../src/sync/crm/crm-store.factory';
+import { GatewayCrmStore } from '../src/sync/crm/gateway-crm-store';
+import { CRM_OPERATIONS } from '../src/sync/crm/operations';
+import { RunningCrmGateway, startCrmGateway } from './support/crm-gateway-subgraphs';
+
+/**
+ * The gateway CRM store against Sales and Revenue stand-ins composed under @apollo/gateway:
+ * accounts written through it land in the Sales cloud under the cloud's field names, and read
+ * back in the CRM's snake_case names, per organization, with the service token forwarded.
+ */
+
+const TOKEN = 'crm-gateway-service-token';
+let crm: RunningCrmGateway;
+let store: GatewayCrmStore;
+
+beforeAll(async () => {
+  crm = await startCrmGateway(TOKEN);
+  store = new GatewayCrmStore({ url: crm.url, token: TOKEN });
+});
+
+afterAll(async () => {
+  await crm?.stop();
+});
+
+describe('GatewayCrmStore with accounts in the Sales cloud', () => {
+  it('creates accounts in the Sales cloud and reads them back in snake_case', async () => {
+    const written = await store.upsert('org-a', 'account', [
+      { data: { name: 'Acme', account_number: 'A-1', annual_revenue: 1200.5, number_of_employees: 40 } },
+      { data: { name: 'Globex', billing_city: 'Springfield' } },
+    ]);
+    expect(written).toEqual([
+      { id: expect.any(String), created: true },
+      { id: expect.any(String), created: true },
+    ]);
+    expect(crm.records('org-a', 'account').get(written[0].id)).toMatchObject({ name: 'Acme', accountNumber: 'A-1', annualRevenue: 1200.5, numberOfEmployees: 40 });
+
+    const read = await store.get('org-a', 'account', [written[0].id, written[1].id, 'missing']);
+    expect([...read.keys()].sort()).toEqual([written[0].id, written[1].id].sort());
+    const acme = read.get(written[0].id)!;
+    expect(acme.data).toMatchObject({ name: 'Acme', account_number: 'A-1', annual_revenue: 1200.5, number_of_employees: 40, phone: null });
+    expect(acme.createdDate).toBeInstanceOf(Date);
+    expect(acme.lastModifiedDate.getTime()).toBeGreaterThanOrEqual(acme.createdDate.getTime());
+  });
+
+  it('merges into an existing account by id and creates one under an id the cloud does not know', async () => {
+    const [acme] = await store.upsert('org-a', 'account', [{ data: { name: 'Acme 2', phone: '+1 555 0100' } }]);
+    const chosen = '5b0e6a4c-1f3e-5a2b-8c4d-00000000a001';
+    const result = await store.upsert('org-a', 'account', [
+      { id: chosen, data: { name: 'Initech' } },
+      { id: acme.id, data: { industry: 'Manufacturing', phone: null } },
+      { data: { name: 'Hooli' } },
+    ]);
+    expect(result.map((r) => r.created)).toEqual([true, false, true]);
+    expect(result.slice(0, 2).map((r) => r.id)).toEqual([chosen, acme.id]);
+
+    const read = await store.get('org-a', 'account', [acme.id, chosen, result[2].id]);
+    expect(read.get(acme.id)!.data).toMatchObject({ name: 'Acme 2', industry: 'Manufacturing', phone: null });
+    expect(read.get(chosen)!.data).toMatchObject({ name: 'Initech' });
+    expect(read.get(result[2].id)!.data).toMatchObject({ name: 'Hooli' });
+  });
+
+  it('pages changes in order, each account once, and then sees an update after the checkpoint', async () => {
+    const written = await store.upsert('org-pages', 'account', Array.from({ length: 7 }, (_, i) => ({ data: { name: `Page ${i}` } })));
+    const seen: string[] = [];
+    let after: { at: string; id: string } | null = null;
+    for (;;) {
+      const page = await store.changedSince('org-pages', 'account', after, 3);
+      if (!page.next) break;
+      seen.push(...page.records.map((r) => r.id));
+      after = page.next;
+    }
+    expect(seen).toEqual(written.map((r) => r.id));
+
+    await store.upsert('org-pages', 'account', [{ id: written[2].id, data: { website: 'https://page2.example' } }]);
+    const changed = await store.changedSince('org-pages', 'account', after, 3);
+    expect(changed.records.map((r) => [r.id, r.data.website])).toEqual([[written[2].id, 'https://page2.example']]);
+  });
+
+  it("keeps organizations apart: another org neither reads nor deletes this org's accounts", async () => {
+    const [mine] = await store.upsert('org-iso-1', 'account', [{ data: { name: 'Mine' } }]);
+    expect((await store.get('org-iso-2', 'account', [mine.id])).size).toBe(0);
+    expect((await store.changedSince('org-iso-2', 'account', null, 10)).records).toEqual([]);
+    expect(await store.delete('org-iso-2', 'account', [mine.id])).toBe(0);
+    expect(crm.records('org-iso-1', 'account').has(mine.id)).toBe(true);
+  });
+
+  it('deletes accounts in the Sales cloud', async () => {
+    const rows = await store.upsert('org-del', 'account', [{ data: { name: 'Gone' } }, { data: { name: 'Stays' } }]);
+    expect(await store.delete('org-del', 'account', [rows[0].id, rows[0].id])).toBe(1);
+    expect([...crm.records('org-del', 'account').keys()]).toEqual([rows[1].id]);
+    expect([...(await store.get('org-del', 'account', rows.map((r) => r.id))).keys()]).toEqual([rows[1].id]);
+  });
+
+  it('refuses unknown objects and fields before calling the gateway, and surfaces gateway refusals as provider errors', async () => {
+    await expect(store.upsert('org-a', 'widget', [{ data: {} }])).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'object' });
+    await expect(store.upsert('org-a', 'account', [{ data: { colour: 'red' } }])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+
+    const wrongToken = new GatewayCrmStore({ url: crm.url, token: 'not-the-token' });
+    const error = await wrongToken.get('org-a', 'account', ['x']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    // The gateway's UNAUTHENTICATED is this service's misconfiguration, not the sync caller's.
+    expect(error).toMatchObject({ provider: 'crm-gateway', code: 'INTERNAL_SERVER_ERROR', providerCode: 'UNAUTHENTICATED' });
+    const noToken = new GatewayCrmStore({ url: crm.url });
+    await expect(noToken.upsert('org-a', 'account', [{ data: { name: 'Never' } }])).rejects.toMatchObject({ providerCode: 'UNAUTHENTICATED' });
+    expect([...crm.records('org-a', 'account').values()].map((r) => r.name)).not.toContain('Never');
+  });
+});
+
+describe('GatewayCrmStore operations for every CRM object', () => {
+  it('covers every field of every CRM object, and nothing else', () => {
+    for (const object of Object.keys(CRM_OBJECTS)) {
+      const own = crmFieldNames(object).filter((f) => !['id', 'created_date', 'last_modified_date'].includes(f));
+      expect(Object.keys(CRM_OPERATIONS[object]?.fields ?? {}).sort()).toEqual(own.sort());
+    }
+  });
+
+  it.each([
+    ['contact', { last_name: 'Lovelace', first_name: 'Ada', mailing_city: 'London' }, { title: 'Countess' }],
+    ['opportunity', { name: 'Big deal', amount: 5000, probability: 0.4 }, { stage: 'Negotiation' }],
+    ['invoice', { invoice_number: 'INV-9', total_amount: 120.5, status: 'OPEN' }, { amount_paid: 120.5, status: 'PAID' }],
+  ])('writes, merges, pages and deletes %s through the gateway', async (object, data, change) => {
+    const [row] = await store.upsert('org-all', object, [{ data }]);
+    expect(await store.upsert('org-all', object, [{ id: row.id, data: change }])).toEqual([{ id: row.id, created: false }]);
+    expect((await store.get('org-all', object, [row.id])).get(row.id)!.data).toMatchObject({ ...data, ...change });
+    expect((await store.changedSince('org-all', object, null, 10)).records.map((r) => r.id)).toEqual([row.id]);
+    expect(await store.delete('org-all', object, [row.id])).toBe(1);
+  });
+});
+
+describe('createCrmStore', () => {
+  it('uses the built-in store unless CRM_GATEWAY_URL is set', () => {
+    const db = {} as DataSource;
+    expect(createCrmStore(db, { crmGatewayUrl: undefined, crmGatewayToken: undefined })).toBeInstanceOf(BuiltInCrmStore);
+    expect(createCrmStore(db, { crmGatewayUrl: crm.url, crmGatewayToken: TOKEN })).toBeInstanceOf(GatewayCrmStore);
+  });
+});
