@@ -43,13 +43,19 @@ export interface ListOptions {
   pageSize?: number;
   /** Incremental checkpoint from the last committed page of an earlier run (handler-defined). */
   since?: unknown;
+  /** The checkpoint this read has reached so far (from earlier pages), to carry forward. */
+  checkpoint?: unknown;
 }
 
 export interface ListPage {
   records: ConnectorRecord[];
   /** Pass back as `cursor` for the next page; null when this was the last one. */
   nextCursor: string | null;
-  /** For incremental objects: the checkpoint to store once this page is committed. */
+  /**
+   * For incremental objects: the checkpoint of the read so far once this page is committed; it
+   * replaces the previous one (undefined keeps it). A handler whose pages are not in change
+   * order combines it with `options.checkpoint`.
+   */
   checkpoint?: unknown;
 }
 

@@ -95,11 +95,13 @@ const handler: ConnectorHandler = {
     if (typeof since === 'number') query['created[gt]'] = since;
     const { body } = await call.request<{ data: ConnectorRecord[]; has_more: boolean }>({ method: 'GET', path: objectPath(object), query });
     const records = body.data ?? [];
+    // Stripe lists newest first: the first page holds the newest `created`, which is the whole
+    // read's checkpoint; later pages leave it as it is.
     const newest = records.reduce((max, r) => Math.max(max, Number(r.created) || 0), typeof since === 'number' ? since : 0);
     return {
       records,
       nextCursor: body.has_more && records.length ? String(records[records.length - 1].id) : null,
-      checkpoint: newest || undefined,
+      checkpoint: cursor ? undefined : newest || undefined,
     };
   },
 

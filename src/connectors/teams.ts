@@ -143,7 +143,7 @@ async function listChannels(call: ConnectorCall, cursor: string | null | undefin
   return { records, nextCursor: following ? encodeChannelCursor({ team: following }) : null };
 }
 
-async function listMessages(call: ConnectorCall, cursor: string | null | undefined, pageSize: number | undefined, since: unknown): Promise<ListPage> {
+async function listMessages(call: ConnectorCall, cursor: string | null | undefined, pageSize: number | undefined, since: unknown, soFar?: unknown): Promise<ListPage> {
   const top = Math.min(pageSize ?? MAX_MESSAGES_PAGE, MAX_MESSAGES_PAGE);
   const sinceMs = typeof since === 'string' ? Date.parse(since) : Number.NaN;
   const incremental = !Number.isNaN(sinceMs);
@@ -152,7 +152,9 @@ async function listMessages(call: ConnectorCall, cursor: string | null | undefin
   else if (incremental) body = await getCollection(call, `${messagesPath(call)}/delta`, { $filter: `lastModifiedDateTime gt ${new Date(sinceMs).toISOString()}`, $top: top });
   else body = await getCollection(call, messagesPath(call), { $top: top });
   const records = body.value ?? [];
-  const newest = records.reduce((max, r) => Math.max(max, Date.parse(String(r.lastModifiedDateTime ?? '')) || 0), incremental ? sinceMs : 0);
+  // Pages are not in change order: carry the newest time of earlier pages forward.
+  const floor = Math.max(incremental ? sinceMs : 0, typeof soFar === 'string' ? Date.parse(soFar) || 0 : 0);
+  const newest = records.reduce((max, r) => Math.max(max, Date.parse(String(r.lastModifiedDateTime ?? '')) || 0), floor);
   return { records, nextCursor: body['@odata.nextLink'] ?? null, checkpoint: newest ? new Date(newest).toISOString() : undefined };
 }
 
@@ -165,7 +167,7 @@ const handler: ConnectorHandler = {
     await call.request({ method: 'GET', path: '/me/joinedTeams' });
   },
 
-  async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
+  async list(call, object, { cursor, pageSize, since, checkpoint }): Promise<ListPage> {
     switch (object) {
       case 'teams': {
         // joinedTeams takes no OData options; Graph may still page it server-side.
@@ -175,7 +177,7 @@ const handler: ConnectorHandler = {
       case 'channels':
         return listChannels(call, cursor);
       case 'messages':
-        return listMessages(call, cursor, pageSize, since);
+        return listMessages(call, cursor, pageSize, since, checkpoint);
       default:
         throw new Error(`Teams has no object "${object}" here`);
     }

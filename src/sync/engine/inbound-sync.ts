@@ -57,7 +57,7 @@ export async function runInbound(
 
   for (;;) {
     if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: checkpoint };
-    const page = await handler.list(call, object.name, { cursor, pageSize: PAGE_SIZE, since });
+    const page = await handler.list(call, object.name, { cursor, pageSize: PAGE_SIZE, since, checkpoint });
     const prepared: PreparedRecord[] = [];
     let failed = 0;
     for (const record of page.records) {

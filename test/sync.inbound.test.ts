@@ -1,0 +1,141 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { StripeServer } from './providers/stripe.server';
+import { BOOTSTRAP_KEY, startTestService, TestService } from './support/service';
+
+const RUN = `query($id: ID!) { syncRun(id: $id) { id status trigger mode recordsProcessed recordsCreated recordsUpdated recordsFailed errorDetails durationMs
+  syncConfig { cursor lastSyncAt } logs { level message } } }`;
+const TRIGGER = 'mutation($id: ID!, $mode: SyncMode) { triggerSync(id: $id, mode: $mode) { id status } }';
+
+/**
+ * Inbound sync end to end: Stripe customers from a local Stripe server into the built-in CRM
+ * store as accounts, through a field mapping, on a pg-boss worker, watched live.
+ */
+describe('inbound sync: Stripe customers to accounts', () => {
+  let t: TestService;
+  let stripe: StripeServer;
+  let configId: string;
+
+  const waitForRun = async (id: string, ms = 20_000) => {
+    const until = Date.now() + ms;
+    for (;;) {
+      const res: any = await t.gql(RUN, { id });
+      const run = res.data?.syncRun;
+      if (run && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(run.status)) return run;
+      if (Date.now() > until) throw new Error(`run still ${run?.status}: ${JSON.stringify(res.errors ?? run)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const accounts = async () => (await t.service.db.query(`SELECT id, data FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND deleted_at IS NULL`)) as { id: string; data: any }[];
+
+  beforeAll(async () => {
+    stripe = await new StripeServer().start();
+    stripe.seedCustomers(230);
+    t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
+    const conn: any = await t.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
+      input: { connectorKey: 'stripe', name: 'Stripe', credentials: { apiKey: stripe.apiKey }, config: { baseUrl: stripe.url } },
+    });
+    const mapping: any = await t.gql('mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }', {
+      input: {
+        name: 'Stripe customer → account',
+        sourceObject: 'customers',
+        targetObject: 'account',
+        rules: [
+          { sourceField: 'name', targetField: 'name', transform: { type: 'TRIM' } },
+          { sourceField: 'email', targetField: 'email', transform: { type: 'LOWERCASE' } },
+          { sourceField: 'phone', targetField: 'phone', transform: { type: 'PHONE_E164' } },
+          { sourceField: 'address.city', targetField: 'billing_city' },
+          { sourceField: 'address.country', targetField: 'billing_country' },
+        ],
+      },
+    });
+    expect(mapping.errors).toBeUndefined();
+    const config: any = await t.gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id nextSyncAt } }', {
+      input: { name: 'Customers', connectionId: conn.data.createConnection.id, sourceObject: 'customers', targetObject: 'account', direction: 'INBOUND', frequency: 'manual', fieldMappingId: mapping.data.createFieldMapping.id },
+    });
+    expect(config.errors).toBeUndefined();
+    configId = config.data.createSyncConfig.id;
+  });
+  afterAll(async () => {
+    await t.stop();
+    await stripe.stop();
+  });
+
+  it('creates one account per customer, mapped, with links, streaming progress', async () => {
+    const updates: any[] = [];
+    const ws = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` }, lazy: false });
+    ws.subscribe({ query: 'subscription($id: ID) { syncRunUpdated(syncConfigId: $id) { status recordsProcessed } }', variables: { id: configId } }, { next: (m) => updates.push(m.data?.syncRunUpdated), error: () => undefined, complete: () => undefined });
+    await new Promise((r) => setTimeout(r, 300));
+
+    const started: any = await t.gql(TRIGGER, { id: configId });
+    expect(started.data.triggerSync.status).toBe('QUEUED');
+    const run = await waitForRun(started.data.triggerSync.id);
+    expect(run).toMatchObject({ status: 'COMPLETED', trigger: 'MANUAL', mode: 'FULL', recordsProcessed: 230, recordsCreated: 230, recordsUpdated: 0, recordsFailed: 0, errorDetails: null });
+    expect(run.syncConfig.lastSyncAt).not.toBeNull();
+    expect(typeof run.syncConfig.cursor).toBe('number'); // Stripe's created[gt] checkpoint
+
+    const stored = await accounts();
+    expect(stored).toHaveLength(230);
+    const customer = stripe.store.get('customers')![7] as any;
+    const account = stored.find((a) => a.data.email === customer.email)!;
+    expect(account.data).toMatchObject({ name: customer.name, email: customer.email, phone: customer.phone, billing_city: 'Berlin', billing_country: 'DE' });
+
+    const links: any = await t.gql('query($id: ID!) { externalLinks(syncConfigId: $id, first: 1) { totalCount edges { node { provider externalObject internalObject status } } } }', { id: configId });
+    expect(links.data.externalLinks.totalCount).toBe(230);
+    expect(links.data.externalLinks.edges[0].node).toEqual({ provider: 'stripe', externalObject: 'customers', internalObject: 'account', status: 'SYNCED' });
+    const viaEntities: any = await t.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { externalLinks { externalId lastSyncedData } } } }', { r: [{ __typename: 'Account', id: account.id }] });
+    expect(viaEntities.data._entities[0].externalLinks).toEqual([{ externalId: customer.id, lastSyncedData: account.data }]);
+
+    await new Promise((r) => setTimeout(r, 300));
+    await ws.dispose();
+    const statuses = updates.map((u) => u?.status);
+    expect(statuses).toContain('RUNNING');
+    expect(statuses[statuses.length - 1]).toBe('COMPLETED');
+    // at least one update per page of 100
+    expect(updates.filter((u) => u?.status === 'RUNNING' && u.recordsProcessed > 0).length).toBeGreaterThanOrEqual(3);
+
+    const events: any = await t.gql('{ integrationEvents(type: "integration.sync.*") { edges { node { type data } } } }');
+    expect(events.data.integrationEvents.edges[0].node).toMatchObject({ type: 'integration.sync.completed', data: { syncConfigId: configId, status: 'COMPLETED' } });
+  });
+
+  it('skips unchanged records, picks up an edit, and reads only new records incrementally', async () => {
+    const customers = stripe.store.get('customers')! as any[];
+    customers[3].name = 'Renamed Customer';
+    const full = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    expect(full).toMatchObject({ status: 'COMPLETED', mode: 'FULL', recordsProcessed: 230, recordsCreated: 0, recordsUpdated: 1 });
+    expect((await accounts()).filter((a) => a.data.name === 'Renamed Customer')).toHaveLength(1);
+
+    stripe.seedCustomers(5);
+    const incremental = await waitForRun((await t.gql(TRIGGER, { id: configId }) as any).data.triggerSync.id);
+    expect(incremental).toMatchObject({ status: 'COMPLETED', mode: 'INCREMENTAL', recordsProcessed: 5, recordsCreated: 5 });
+    expect(await accounts()).toHaveLength(235);
+  });
+
+  it('returns the pending run when triggered twice, and cancels a queued run', async () => {
+    const [a, b]: any[] = await Promise.all([t.gql(TRIGGER, { id: configId, mode: 'FULL' }), t.gql(TRIGGER, { id: configId, mode: 'FULL' })]);
+    expect(a.data.triggerSync.id).toBe(b.data.triggerSync.id);
+    const cancelled: any = await t.gql('mutation($id: ID!) { cancelSyncRun(id: $id) { status completedAt } }', { id: a.data.triggerSync.id });
+    expect(cancelled.data.cancelSyncRun.status).toBe('CANCELLED');
+    const again = await t.gql('mutation($id: ID!) { cancelSyncRun(id: $id) { status } }', { id: a.data.triggerSync.id });
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const after: any = await t.gql(RUN, { id: a.data.triggerSync.id });
+    expect(after.data.syncRun.status).toBe('CANCELLED');
+  });
+
+  it('records a failed run with the provider error and an integration.sync.failed event', async () => {
+    await t.gql('mutation($id: ID!) { updateConnection(id: $id, input: { credentials: { apiKey: "sk_test_revokedrevoked" } }) { id } }', {
+      id: ((await t.gql('{ connections { edges { node { id } } } }')) as any).data.connections.edges[0].node.id,
+    });
+    const failed = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.errorDetails).toContain('Invalid API Key');
+    expect(failed.logs.some((l: any) => l.level === 'error')).toBe(true);
+    const events: any = await t.gql('{ integrationEvents(type: "integration.sync.failed") { totalCount } }');
+    expect(events.data.integrationEvents.totalCount).toBe(1);
+  });
+
+  it('refuses to trigger another organization’s config', async () => {
+    const res = await t.gql(TRIGGER, { id: configId }, 'hcrm_test_NoSuchKeyAtAll');
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
