@@ -64,8 +64,8 @@ export class ConnectorRuntime {
     const authorize = (creds: Credentials) => (handler.authorize ?? defaultAuthorize)(authType, creds);
 
     const origin = new URL(baseUrl).origin;
-    const send = (req: CallRequest, creds: Credentials) =>
-      http.request({
+    const send = async (req: CallRequest, creds: Credentials) => {
+      const response = await http.request({
         method: req.method,
         url: resolveUrl(baseUrl, origin, req.path),
         idempotent: req.idempotent,
@@ -74,6 +74,9 @@ export class ConnectorRuntime {
         form: req.form,
         headers: { accept: 'application/json', ...authorize(creds), ...req.headers },
       });
+      handler.checkResponse?.(response);
+      return response;
+    };
 
     const call: ConnectorCall = {
       connectionId: connection.id,

@@ -72,6 +72,12 @@ export interface ConnectorHandler {
   create?(call: ConnectorCall, object: string, data: ConnectorRecord): Promise<ConnectorRecord>;
   update?(call: ConnectorCall, object: string, id: string, data: ConnectorRecord): Promise<ConnectorRecord>;
   actions: Record<string, ActionHandler>;
+  /**
+   * Inspects every successful HTTP response; throwing a ProviderError here makes it a failure
+   * (status 401 included, which refreshes an OAuth2 token and resends once). For providers that
+   * answer errors with HTTP 200 (Slack's {ok: false}).
+   */
+  checkResponse?(response: CallResponse): void;
   /** The provider's error body to {code, message}, when its shape is not a common one. */
   parseError?(body: unknown, status: number): { code?: string; message?: string };
 }

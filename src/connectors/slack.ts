@@ -1,6 +1,6 @@
 import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
-import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, defaultAuthorize, ListPage } from './connector.handler';
+import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
 import { ProviderError } from './http/provider-error';
 
 /**
@@ -85,31 +85,12 @@ function slackError(body: SlackBody | null): ProviderError {
   return new ProviderError({ provider: 'slack', status: statusFor(code), providerCode: code, providerMessage: body ? detailOf(body) : 'Slack sent no JSON body' });
 }
 
-/**
- * Access tokens Slack has refused. The runtime refreshes only when the HTTP call itself fails
- * with 401, and Slack's refusal arrives as a 200; so `authorize` fails a retry with a refused
- * token as a local 401 before it is sent, which makes the runtime refresh and resend once.
- * A refused token stays refused (later calls refresh before sending it); the set is bounded.
- */
-const refusedTokens = new Set<string>();
-const MAX_REFUSED_TOKENS = 1000;
-
-function rememberRefused(token: string): void {
-  if (refusedTokens.size >= MAX_REFUSED_TOKENS) refusedTokens.delete(refusedTokens.values().next().value as string);
-  refusedTokens.add(token);
-}
-
 /** Calls one Web API method and returns its body once Slack said ok:true; ok:false becomes a ProviderError. */
 async function slackCall<T extends SlackBody>(call: ConnectorCall, method: string, args: Record<string, unknown>, write = false): Promise<T> {
   const req: CallRequest = write
     ? { method: 'POST', path: `/${method}`, json: args, headers: { 'content-type': JSON_UTF8 } }
     : { method: 'GET', path: `/${method}`, query: args as CallRequest['query'] };
-  let { body } = await call.request<T | null>(req);
-  if (body?.ok === false && AUTH_ERRORS.has(String(body.error)) && call.authType === AuthType.OAUTH2) {
-    // A refused request did nothing at Slack, so sending it again (POSTs included) is safe.
-    rememberRefused(String(call.credentials.accessToken));
-    ({ body } = await call.request<T | null>(req));
-  }
+  const { body } = await call.request<T | null>(req);
   if (!body || body.ok !== true) throw slackError(body);
   return body;
 }
@@ -123,11 +104,14 @@ function listArgs(call: ConnectorCall, cursor: string | null | undefined, pageSi
 }
 
 const handler: ConnectorHandler = {
-  authorize(authType, credentials) {
-    if (authType === AuthType.OAUTH2 && refusedTokens.has(String(credentials.accessToken))) {
-      throw new ProviderError({ provider: 'slack', status: 401, providerCode: 'invalid_auth', providerMessage: 'Slack refused this access token' });
-    }
-    return defaultAuthorize(authType, credentials);
+  /**
+   * Slack refuses a token with HTTP 200 and {ok: false, error: 'invalid_auth'}: raised here as a
+   * 401, the runtime refreshes the OAuth token and resends once (a refused call did nothing at
+   * Slack, so resending a POST is safe).
+   */
+  checkResponse(response) {
+    const body = response.body as SlackBody | null;
+    if (body?.ok === false && AUTH_ERRORS.has(String(body.error))) throw slackError(body);
   },
 
   async test(call) {
