@@ -103,6 +103,21 @@ describe('ProviderHttp retries', () => {
     expect(error.extensions()).toMatchObject({ retryAfterSeconds: 120, provider: { name: 'stripe', status: 429 } });
   });
 
+  it('treats Google’s 403 rateLimitExceeded like a 429, and a plain 403 as final', async () => {
+    const quota = { error: { code: 403, message: 'Rate Limit Exceeded', status: 'PERMISSION_DENIED', errors: [{ reason: 'rateLimitExceeded' }] } };
+    const server = await provider((_req, res, hit) => (hit === 1 ? json(res, 403, quota) : json(res, 200, { ok: true })));
+    const response = await client().request({ method: 'GET', url: server.url });
+    expect(response.body).toEqual({ ok: true });
+    expect(server.arrivals).toHaveLength(2);
+    const always = await provider((_req, res) => json(res, 403, quota));
+    const exhausted = await failure(client({ maxRetries: 1 }).request({ method: 'GET', url: always.url }));
+    expect(exhausted.code).toBe('RATE_LIMITED');
+    const denied = await provider((_req, res) => json(res, 403, { error: { code: 403, message: 'Insufficient Permission', errors: [{ reason: 'insufficientPermissions' }] } }));
+    const final = await failure(client().request({ method: 'GET', url: denied.url }));
+    expect(final.code).toBe('BAD_USER_INPUT');
+    expect(denied.arrivals).toHaveLength(1);
+  });
+
   it('retries a 503 and returns the later success', async () => {
     const server = await provider((_req, res, hit) => (hit < 3 ? json(res, 503, { message: 'busy' }) : json(res, 200, { ok: true })));
     const response = await client().request({ method: 'GET', url: server.url, query: { limit: 10, starting_after: undefined } });

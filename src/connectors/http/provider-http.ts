@@ -115,7 +115,7 @@ export class ProviderHttp {
         // Retry-After where the provider sends it; DocuSign and others send X-RateLimit-Reset
         // (epoch seconds) instead.
         const retryAfterMs = parseRetryAfter(outcome.headers.get('retry-after')) ?? parseRateLimitReset(outcome.headers.get('x-ratelimit-reset'));
-        if (outcome.status === 429) {
+        if (outcome.status === 429 || (outcome.status === 403 && isQuotaRefusal(outcome.body))) {
           retryAfterSeconds = Math.max(1, Math.ceil((retryAfterMs ?? backoffMs) / 1000));
           // Waiting less than the provider asked only earns another 429; past maxDelayMs the
           // caller (a job that can reschedule) is better placed to wait.
@@ -197,7 +197,8 @@ export class ProviderHttp {
     } catch {
       // A parser that cannot read an unexpected body must not hide the HTTP failure itself.
     }
-    return new ProviderError({ provider, status: outcome.status, providerCode: detail.code, providerMessage: detail.message, retryAfterSeconds });
+    const quota = outcome.status === 403 && isQuotaRefusal(outcome.body);
+    return new ProviderError({ provider, status: outcome.status, providerCode: detail.code, providerMessage: detail.message, retryAfterSeconds, ...(quota ? { code: 'RATE_LIMITED' as const } : {}) });
   }
 
   /** The target passed validation when saved but now resolves somewhere private: a config problem. */
@@ -217,6 +218,16 @@ function networkCause(error: unknown): { code?: unknown; message: string } | nul
 }
 
 /** Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3); returns ms or null. */
+/**
+ * Google APIs (Gmail) answer some rate limits with 403 and a reason rather than 429
+ * (https://developers.google.com/gmail/api/guides/handle-errors): retried like a 429.
+ */
+const QUOTA_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
+function isQuotaRefusal(body: unknown): boolean {
+  const errors = (body as { error?: { errors?: { reason?: unknown }[] } } | null)?.error?.errors;
+  return Array.isArray(errors) && errors.some((e) => QUOTA_REASONS.has(String(e?.reason)));
+}
+
 /** X-RateLimit-Reset as epoch seconds to a delay in ms (null when absent or not a future epoch). */
 export function parseRateLimitReset(value: string | null, now = Date.now()): number | null {
   const epoch = Number(value);
