@@ -21,6 +21,7 @@ import { SyncRunService } from './sync/sync-run.service';
 import { SyncRunExecutor } from './sync/engine/sync-run.executor';
 import { syncRunQueue } from './sync/engine/sync-run.job';
 import { syncMaintenanceQueue } from './sync/engine/sync-maintenance.job';
+import { SyncConflictService } from './sync/engine/conflict.service';
 
 /**
  * The composition root: every long-lived service, built once per process from the config and
@@ -50,6 +51,7 @@ export async function createServices(db: DataSource, databaseUrl: string, config
     syncConfigs: new SyncConfigService(db, catalog),
     crmStore,
     syncRuns,
+    syncConflicts: new SyncConflictService(db, runtime, crmStore),
     /** Every pg-boss queue of the service, registered by startQueues. */
     queues: [syncRunQueue(executor), syncMaintenanceQueue(db, boss, syncRuns, log)],
     builtIns: BUILT_IN_CONNECTORS,

@@ -69,7 +69,12 @@ export interface ConnectorHandler {
   test(call: ConnectorCall): Promise<void>;
   list(call: ConnectorCall, object: string, options: ListOptions): Promise<ListPage>;
   get?(call: ConnectorCall, object: string, id: string): Promise<ConnectorRecord>;
-  create?(call: ConnectorCall, object: string, data: ConnectorRecord): Promise<ConnectorRecord>;
+  /**
+   * `idempotencyKey` is stable for one logical create (the sync derives it from the CRM record):
+   * providers that deduplicate on it (Stripe's Idempotency-Key) then never create twice when a
+   * run resumes after a crash between the create and its link.
+   */
+  create?(call: ConnectorCall, object: string, data: ConnectorRecord, options?: { idempotencyKey?: string }): Promise<ConnectorRecord>;
   update?(call: ConnectorCall, object: string, id: string, data: ConnectorRecord): Promise<ConnectorRecord>;
   actions: Record<string, ActionHandler>;
   /**

@@ -109,9 +109,10 @@ const handler: ConnectorHandler = {
     return (await call.request<ConnectorRecord>({ method: 'GET', path: `${objectPath(object)}/${encodeURIComponent(id)}` })).body;
   },
 
-  async create(call, object, data) {
+  async create(call, object, data, options) {
     if (!WRITABLE.has(object)) throw new Error(`Stripe ${object} are read-only here`);
-    return (await call.request<ConnectorRecord>({ method: 'POST', path: objectPath(object), form: stripeForm(data), headers: idempotent() })).body;
+    const headers = options?.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : idempotent();
+    return (await call.request<ConnectorRecord>({ method: 'POST', path: objectPath(object), form: stripeForm(data), headers })).body;
   },
 
   async update(call, object, id, data) {

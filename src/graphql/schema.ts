@@ -21,6 +21,7 @@ import { FieldMappingSuggestion } from '../sync/field-mapping.type';
 import { SyncConfigResolver } from '../sync/sync-config.resolver';
 import { SyncConfigMutationsResolver } from '../sync/sync-config.mutations.resolver';
 import { SyncConflictResolver } from '../sync/sync-conflict.resolver';
+import { SyncConflictMutationsResolver } from '../sync/sync-conflict.mutations.resolver';
 import { SyncRunResolver, SyncRunSubscriptionResolver } from '../sync/sync-run.resolver';
 import { SyncRunMutationsResolver } from '../sync/sync-run.mutations.resolver';
 import { IntegrationEventResolver } from '../webhooks/integration-event.resolver';
@@ -49,6 +50,7 @@ const resolvers = [
   SyncRunSubscriptionResolver,
   SyncRunMutationsResolver,
   SyncConflictResolver,
+  SyncConflictMutationsResolver,
   ExternalLinkResolver,
   AccountFieldsResolver,
   ContactFieldsResolver,

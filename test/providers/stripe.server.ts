@@ -20,10 +20,10 @@ export class StripeServer extends ProviderServer {
     this.on('GET', '/v1/balance', (req) => this.authed(req, () => ({ body: { object: 'balance', available: [{ amount: 0, currency: 'usd' }], livemode: false } })));
     this.on('GET', '/v1/:object', (req, [object]) => this.authed(req, () => this.list(object, req)));
     this.on('GET', '/v1/:object/:id', (req, [object, id]) => this.authed(req, () => this.retrieve(object, id)));
-    this.on('POST', '/v1/customers', (req) => this.authed(req, () => ({ body: this.add('customers', unflatten(req.body)) })));
-    this.on('POST', '/v1/customers/:id', (req, [id]) => this.authed(req, () => this.modify('customers', id, unflatten(req.body))));
-    this.on('POST', '/v1/payment_intents', (req) => this.authed(req, () => this.createPaymentIntent(unflatten(req.body))));
-    this.on('POST', '/v1/refunds', (req) => this.authed(req, () => this.createRefund(unflatten(req.body))));
+    this.on('POST', '/v1/customers', (req) => this.authed(req, () => this.once(req, () => ({ body: this.add('customers', unflatten(req.body)) }))));
+    this.on('POST', '/v1/customers/:id', (req, [id]) => this.authed(req, () => this.once(req, () => this.modify('customers', id, unflatten(req.body)))));
+    this.on('POST', '/v1/payment_intents', (req) => this.authed(req, () => this.once(req, () => this.createPaymentIntent(unflatten(req.body)))));
+    this.on('POST', '/v1/refunds', (req) => this.authed(req, () => this.once(req, () => this.createRefund(unflatten(req.body)))));
   }
 
   /** Adds an object as Stripe would store it (ids and created timestamps increase). */
@@ -35,6 +35,18 @@ export class StripeServer extends ProviderServer {
 
   seedCustomers(count: number): StripeObject[] {
     return Array.from({ length: count }, (_, i) => this.add('customers', { name: `Customer ${i}`, email: `customer${i}@example.com`, phone: `+1555000${String(i).padStart(4, '0')}`, address: { city: 'Berlin', country: 'DE' } }));
+  }
+
+  /** Stripe's idempotency: a POST repeated with the same Idempotency-Key gets the first answer. */
+  private readonly idempotent = new Map<string, Reply>();
+  private once(req: ProviderRequest, then: () => Reply): Reply {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string') return then();
+    const seen = this.idempotent.get(key);
+    if (seen) return seen;
+    const reply = then();
+    this.idempotent.set(key, reply);
+    return reply;
   }
 
   private authed(req: ProviderRequest, then: () => Reply): Reply {

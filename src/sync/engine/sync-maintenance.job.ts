@@ -46,10 +46,13 @@ export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger):
 }
 
 async function startDueSyncs(db: DataSource, runs: SyncRunService, log: Logger): Promise<void> {
+  // In a CTE so the statement is a SELECT: TypeORM returns [rows, rowCount] for a bare UPDATE.
   const due: { id: string; organization_id: string; frequency: string }[] = await db.query(
-    `UPDATE sync_config SET next_sync_at = NULL
-      WHERE id IN (SELECT id FROM sync_config WHERE is_active AND next_sync_at <= now() FOR UPDATE SKIP LOCKED)
-      RETURNING id, organization_id, frequency`,
+    `WITH due AS (
+       UPDATE sync_config SET next_sync_at = NULL
+        WHERE id IN (SELECT id FROM sync_config WHERE is_active AND next_sync_at <= now() FOR UPDATE SKIP LOCKED)
+        RETURNING id, organization_id, frequency)
+     SELECT * FROM due`,
   );
   for (const config of due) {
     try {

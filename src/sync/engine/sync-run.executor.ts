@@ -7,7 +7,9 @@ import { FieldMappingEntity } from '../field-mapping.entity';
 import { SyncConfigEntity } from '../sync-config.entity';
 import { SyncRunEntity } from '../sync-run.entity';
 import { SyncDirection, SyncRunStatus } from '../sync.enums';
+import { runBidirectional } from './bidirectional-sync';
 import { runInbound } from './inbound-sync';
+import { runOutbound } from './outbound-sync';
 import { SyncRunRecorder } from './sync-run.recorder';
 
 /**
@@ -33,11 +35,11 @@ export class SyncRunExecutor {
     await this.recorder.status(run, { status: SyncRunStatus.RUNNING, startedAt, heartbeatAt: new Date(), attempts: run.attempts + 1, sinceCheckpoint: run.startedAt ? run.sinceCheckpoint : config.cursor ?? null } as Partial<SyncRunEntity>);
     const current = (await this.db.getRepository(SyncRunEntity).findOneOrFail({ where: { id: runId } })) as SyncRunEntity;
     try {
-      if (config.direction !== SyncDirection.INBOUND) throw new Error(`${config.direction} syncs are not available yet`);
+      const runDirection = config.direction === SyncDirection.OUTBOUND ? runOutbound : config.direction === SyncDirection.BIDIRECTIONAL ? runBidirectional : runInbound;
       const connection = await this.db.getRepository(ConnectionEntity).findOneOrFail({ where: { id: config.connectionId } });
       const mapping = config.fieldMappingId ? await this.db.getRepository(FieldMappingEntity).findOne({ where: { id: config.fieldMappingId } }) : null;
       const binding = await this.runtime.bind(connection);
-      const result = await runInbound(this.db, this.store, this.recorder, binding, config, current, mapping?.rules ?? null, jobId);
+      const result = await runDirection(this.db, this.store, this.recorder, binding, config, current, mapping?.rules ?? null, jobId);
       if (result.cancelled) return;
       await this.finish(current, config, SyncRunStatus.COMPLETED, startedAt, null, result.nextCheckpoint);
     } catch (error) {

@@ -1,0 +1,184 @@
+import type { DataSource } from 'typeorm';
+import type { ConnectorBinding } from '../../connections/connector-runtime';
+import type { ConnectorRecord } from '../../connectors/connector.handler';
+import type { CrmChangeCursor, CrmRecord, CrmStore } from '../crm/crm-store.port';
+import type { StoredMappingRule } from '../field-mapping.entity';
+import type { SyncConfigEntity } from '../sync-config.entity';
+import type { SyncRunEntity } from '../sync-run.entity';
+import { ConflictResolution } from '../sync.enums';
+import { InboundResult, PAGE_SIZE } from './inbound-sync';
+import { linksByExternalIds, linksByInternalIds, saveLinks } from './link-store';
+import { asPosition, crmChangePages, PageCounts, pushRecord } from './outbound-sync';
+import { ReconcileContext, reconcileRecord } from './reconcile-record';
+import { contentHash, internalIdFor } from './record-identity';
+import { isRecordError, syncPlan, writableObject } from './sync-plan';
+import type { SyncRunRecorder } from './sync-run.recorder';
+import { externalModifiedAt } from './three-way-merge';
+
+/** Both sides' checkpoints in sync_config.cursor: the connector's (inbound) and HotCRM's change position (outbound). */
+export interface BidirectionalCheckpoint {
+  inbound: unknown;
+  outbound: CrmChangeCursor | null;
+}
+
+/** What sync_run.next_checkpoint holds during a run: the checkpoints so far and the phase, to resume. */
+interface Progress extends BidirectionalCheckpoint {
+  phase: 'inbound' | 'outbound';
+}
+
+/** Reads a stored cursor, including one left by the config's earlier direction (a bare inbound or outbound checkpoint). */
+export function splitCheckpoint(value: unknown): BidirectionalCheckpoint {
+  if (value && typeof value === 'object' && ('inbound' in value || 'outbound' in value)) {
+    const v = value as Partial<BidirectionalCheckpoint>;
+    return { inbound: v.inbound ?? null, outbound: asPosition(v.outbound) };
+  }
+  const position = asPosition(value);
+  return position ? { inbound: null, outbound: position } : { inbound: value ?? null, outbound: null };
+}
+
+const zero = (): PageCounts => ({ created: 0, updated: 0, failed: 0, conflicts: 0 });
+
+/**
+ * Both directions in one run, so the three-way compare sees both sides at once:
+ *   1. external pages (as inbound reads them): new records are created in HotCRM; records whose
+ *      mapped content differs from the link's snapshot are merged with their CRM record;
+ *   2. HotCRM's changes since the outbound checkpoint: new records are created externally;
+ *      changed linked records are merged with the external record (read with handler.get).
+ * Records merged in phase 1 are not merged again in phase 2 (their own writes show up there as
+ * changes). Counters: created and updated add both sides' writes; conflicts count every field
+ * changed on both sides, whether the strategy settled it or MANUAL held it open.
+ */
+export async function runBidirectional(
+  db: DataSource,
+  store: CrmStore,
+  recorder: SyncRunRecorder,
+  binding: ConnectorBinding,
+  config: SyncConfigEntity,
+  run: SyncRunEntity,
+  rules: StoredMappingRule[] | null,
+  jobId: string,
+): Promise<InboundResult> {
+  const object = writableObject(binding, config);
+  const ctx: ReconcileContext = {
+    db, binding, config, object, store,
+    plan: syncPlan(rules, object, config.targetObject),
+    strategy: config.conflictResolution as ConflictResolution,
+    observedAt: run.startedAt ?? new Date(),
+  };
+  const since = run.mode === 'INCREMENTAL' ? splitCheckpoint(run.sinceCheckpoint) : { inbound: null, outbound: null };
+  const inboundSince = object.supportsIncremental && since.inbound !== null ? since.inbound : undefined;
+  const stored = run.nextCheckpoint as Progress | null;
+  const progress: Progress = stored && typeof stored === 'object' && 'phase' in stored ? { ...stored } : { phase: 'inbound', inbound: inboundSince ?? null, outbound: since.outbound };
+  const merged = new Set<string>();
+
+  const commit = async (processed: number, counts: PageCounts, pageCursor: string | null) =>
+    db.transaction(async (manager) => {
+      if (counts.conflicts) await manager.query('UPDATE sync_run SET conflicts = conflicts + $2 WHERE id = $1', [run.id, counts.conflicts]);
+      await recorder.page(manager, run, { processed, ...counts, pageCursor, nextCheckpoint: { ...progress } });
+    });
+
+  let cursor = progress.phase === 'inbound' ? run.pageCursor : null;
+  while (progress.phase === 'inbound') {
+    if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: null };
+    const page = await binding.handler.list(binding.call, object.name, { cursor, pageSize: PAGE_SIZE, since: inboundSince, checkpoint: progress.inbound });
+    const counts = await externalPage(ctx, recorder, run, page.records, merged);
+    if (page.checkpoint !== undefined) progress.inbound = page.checkpoint;
+    if (!page.nextCursor) progress.phase = 'outbound';
+    await commit(page.records.length, counts, page.nextCursor);
+    cursor = page.nextCursor;
+  }
+
+  const result = await crmChangePages({
+    db, store, recorder, config, run, jobId,
+    after: progress.outbound,
+    checkpointAt: (position) => ({ ...progress, outbound: position }),
+    handlePage: (records) => crmPage(ctx, recorder, run, records, merged),
+  });
+  return { cancelled: result.cancelled, nextCheckpoint: { inbound: progress.inbound, outbound: result.position } satisfies BidirectionalCheckpoint };
+}
+
+async function failed(recorder: SyncRunRecorder, run: SyncRunEntity, counts: PageCounts, error: unknown, what: string, externalId?: string): Promise<void> {
+  if (!isRecordError(error)) throw error;
+  counts.failed++;
+  await recorder.log(run, 'warn', `${what}: ${(error as Error).message}`, { code: 'SYNC_RECORD_FAILED', externalId });
+}
+
+/** Phase 1, one page of external records. */
+async function externalPage(ctx: ReconcileContext, recorder: SyncRunRecorder, run: SyncRunEntity, records: ConnectorRecord[], merged: Set<string>): Promise<PageCounts> {
+  const { config, object, plan, store } = ctx;
+  const counts = zero();
+  const prepared: { externalId: string; raw: ConnectorRecord; source: Record<string, unknown>; hash: string }[] = [];
+  for (const raw of records) {
+    const externalId = raw.id === undefined || raw.id === null ? null : String(raw.id);
+    if (!externalId) {
+      counts.failed++;
+      continue;
+    }
+    try {
+      const source = plan.fromExternal(raw);
+      prepared.push({ externalId, raw, source, hash: contentHash(source) });
+    } catch (error) {
+      await failed(recorder, run, counts, error, 'Record could not be mapped', externalId);
+    }
+  }
+  const links = await linksByExternalIds(ctx.db, config, object.name, prepared.map((p) => p.externalId));
+  // Unchanged since the last sync on the external side: any CRM-side change is phase 2's.
+  const changed = prepared.filter((p) => links.get(p.externalId)?.contentHash !== p.hash);
+  const linkedIds = changed.flatMap((p) => (links.has(p.externalId) ? [links.get(p.externalId)!.internalId] : []));
+  const crm = await store.get(config.organizationId, config.targetObject, linkedIds);
+
+  // New external records, and linked ones whose CRM record is gone: written to HotCRM as inbound does.
+  const copies = changed.flatMap((p) => {
+    const link = links.get(p.externalId);
+    if (link && crm.has(link.internalId)) return [];
+    return [{ ...p, internalId: link?.internalId ?? internalIdFor(config.connectionId, object.name, p.externalId) }];
+  });
+  if (copies.length) {
+    const written = await store.upsert(config.organizationId, config.targetObject, copies.map((c) => ({ id: c.internalId, data: c.source })));
+    await saveLinks(ctx.db, ctx.binding.definition.key, config, object.name, copies.map((c) => ({ internalId: c.internalId, externalId: c.externalId, data: c.source, hash: c.hash })));
+    for (const w of written) counts[w.created ? 'created' : 'updated']++;
+    copies.forEach((c) => merged.add(c.internalId));
+  }
+
+  for (const p of changed) {
+    const link = links.get(p.externalId);
+    const record = link && crm.get(link.internalId);
+    if (!link || !record) continue;
+    try {
+      const outcome = await reconcileRecord(ctx, link, p.source, externalModifiedAt(p.raw), record);
+      if (outcome.written) counts.updated++;
+      counts.conflicts += outcome.conflicts;
+      merged.add(record.id);
+    } catch (error) {
+      await failed(recorder, run, counts, error, `${object.name} ${p.externalId} could not be merged`, p.externalId);
+    }
+  }
+  return counts;
+}
+
+/** Phase 2, one page of HotCRM's changes. */
+async function crmPage(ctx: ReconcileContext, recorder: SyncRunRecorder, run: SyncRunEntity, records: CrmRecord[], merged: Set<string>): Promise<PageCounts> {
+  const { binding, object, plan } = ctx;
+  const counts = zero();
+  const links = await linksByInternalIds(ctx.db, ctx.config, object.name, records.map((r) => r.id));
+  for (const record of records) {
+    if (merged.has(record.id)) continue;
+    const link = links.get(record.id);
+    try {
+      if (!link) {
+        if ((await pushRecord(ctx, record, undefined)) === 'created') counts.created++;
+        continue;
+      }
+      if (link.contentHash === contentHash(plan.crmView(record.data))) continue; // unchanged, or our own write
+      // Without a way to read one record, the external side is taken as unchanged since the last sync.
+      const external = binding.handler.get ? await binding.handler.get(binding.call, object.name, link.externalId) : null;
+      const source = external ? plan.fromExternal(external) : link.lastSyncedData ?? {};
+      const outcome = await reconcileRecord(ctx, link, source, external ? externalModifiedAt(external) : null, record);
+      if (outcome.written) counts.updated++;
+      counts.conflicts += outcome.conflicts;
+    } catch (error) {
+      await failed(recorder, run, counts, error, `${ctx.config.targetObject} ${record.id} could not be synced`, link?.externalId);
+    }
+  }
+  return counts;
+}

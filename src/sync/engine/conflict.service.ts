@@ -1,0 +1,66 @@
+import type { DataSource } from 'typeorm';
+import { ConnectionEntity } from '../../connections/connection.entity';
+import type { ConnectorRuntime } from '../../connections/connector-runtime';
+import { isUuid } from '../../db/paginate';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../errors';
+import type { CrmStore } from '../crm/crm-store.port';
+import { FieldMappingEntity } from '../field-mapping.entity';
+import { SyncConfigEntity } from '../sync-config.entity';
+import { SyncConflictEntity } from '../sync-conflict.entity';
+import { ConflictChoice, SyncConflictStatus } from '../sync.enums';
+import { contentHash } from './record-identity';
+import { syncPlan, writableObject } from './sync-plan';
+
+/**
+ * Settles a conflict MANUAL held open: the chosen value is written to both sides and becomes the
+ * field's base in the link's lastSyncedData, so the next run sees the field in agreement.
+ */
+export class SyncConflictService {
+  constructor(private readonly db: DataSource, private readonly runtime: ConnectorRuntime, private readonly store: CrmStore) {}
+
+  async resolve(organizationId: string, id: string, choice: ConflictChoice, value: unknown): Promise<SyncConflictEntity> {
+    if (choice === ConflictChoice.CUSTOM && value === undefined) throw new BadUserInputError('value is required when choice is CUSTOM', 'value');
+    const conflict = isUuid(id) ? await this.db.getRepository(SyncConflictEntity).findOne({ where: { organizationId, id } }) : null;
+    if (!conflict) throw new NotFoundError('SyncConflict', id);
+    if (conflict.status !== SyncConflictStatus.OPEN) throw new ConflictError(`Conflict ${id} is already ${conflict.status}`);
+    const chosen = choice === ConflictChoice.KEEP_SOURCE ? conflict.sourceValue : choice === ConflictChoice.KEEP_TARGET ? conflict.targetValue : value;
+
+    // The row stays locked while both sides are written: a second resolve of the same conflict
+    // waits, then finds it RESOLVED; a provider refusal rolls back and leaves it OPEN.
+    await this.db.transaction(async (manager) => {
+      const [locked] = await manager.query('SELECT status FROM sync_conflict WHERE id = $1 FOR UPDATE', [conflict.id]);
+      if (locked?.status !== SyncConflictStatus.OPEN) throw new ConflictError(`Conflict ${id} is already ${locked?.status ?? 'gone'}`);
+      const config = await manager.findOne(SyncConfigEntity, { where: { organizationId, id: conflict.syncConfigId } });
+      if (!config) throw new NotFoundError('SyncConfig', conflict.syncConfigId);
+      const [link] = await manager.query(
+        `SELECT id, internal_id, last_synced_data FROM external_link
+          WHERE ($1::uuid IS NOT NULL AND id = $1) OR (connection_id = $2 AND external_object = $3 AND external_id = $4)
+          ORDER BY (id = $1) DESC NULLS LAST LIMIT 1 FOR UPDATE`,
+        [conflict.externalLinkId, config.connectionId, config.sourceObject, conflict.externalId],
+      );
+      const internalId: string | null = link?.internal_id ?? conflict.internalId;
+      if (!internalId) throw new ConflictError(`Conflict ${id} has no HotCRM record to write to`);
+
+      const connection = await manager.findOneOrFail(ConnectionEntity, { where: { id: config.connectionId } });
+      const mapping = config.fieldMappingId ? await manager.findOne(FieldMappingEntity, { where: { id: config.fieldMappingId } }) : null;
+      const binding = await this.runtime.bind(connection);
+      const object = writableObject(binding, config);
+      const payload = syncPlan(mapping?.rules ?? null, object, config.targetObject).toExternal({ [conflict.field]: chosen });
+      if (Object.keys(payload).length) await binding.handler.update!(binding.call, object.name, conflict.externalId, payload);
+      await this.store.upsert(organizationId, config.targetObject, [{ id: internalId, data: { [conflict.field]: chosen } }]);
+
+      if (link) {
+        const data = { ...(link.last_synced_data ?? {}), [conflict.field]: chosen };
+        // The link stays CONFLICT while another field of the same record is still held.
+        await manager.query(
+          `UPDATE external_link SET last_synced_data = $2::jsonb, content_hash = $3, last_synced_at = now(), updated_at = now(),
+                  status = CASE WHEN EXISTS (SELECT 1 FROM sync_conflict WHERE external_link_id = $1 AND status = 'OPEN' AND id <> $4) THEN 'CONFLICT' ELSE 'SYNCED' END
+            WHERE id = $1`,
+          [link.id, JSON.stringify(data), contentHash(data), conflict.id],
+        );
+      }
+      await manager.query(`UPDATE sync_conflict SET status = 'RESOLVED', resolved_value = $2::jsonb, resolved_at = now() WHERE id = $1`, [conflict.id, JSON.stringify(chosen ?? null)]);
+    });
+    return this.db.getRepository(SyncConflictEntity).findOneOrFail({ where: { id: conflict.id } });
+  }
+}
