@@ -264,12 +264,11 @@ describe('sync engine across processes', () => {
     }, 60_000);
 
     /**
-     * KNOWN BUG, kept as `it.failing` until fixed (then drop `.failing`): cancelSyncRun on a
-     * RUNNING run also cancels its pg-boss job, which frees the config's `stately` slot at once,
-     * while the worker goes on until its page ends (stillOwned is checked between pages). The next
-     * trigger's job then starts on the other replica and both workers run the config together.
+     * cancelSyncRun on a RUNNING run leaves its pg-boss job to the worker, which stops at the page
+     * boundary (its page commit is refused), so the config's one-active-run slot stays taken until
+     * that worker is done and the next run cannot overlap it.
      */
-    it.failing('does not start the next run while a cancelled run’s worker is still writing its page', async () => {
+    it('does not start the next run while a cancelled run’s worker is still writing its page', async () => {
       const gql = (q: string, v?: Record<string, unknown>) => first.gql(q, v) as Promise<any>;
       const { configId } = await setupInboundSync(gql, stripe);
       stripe.delayMs = 700;

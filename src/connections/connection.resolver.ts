@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ChangeNotice } from '../realtime/change-notice';
-import { subscribeToChanges } from '../graphql/subscription-filter';
+import { sharedRow, subscribeToChanges } from '../graphql/subscription-filter';
 import { ConnectorCatalog } from '../connectors/connector.catalog';
 import { Connector } from '../connectors/connector.type';
 import { paginate, toRelay } from '../db/paginate';
@@ -54,6 +54,7 @@ export class ConnectionResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('connectionId', () => ID, { nullable: true }) _connectionId?: string,
   ): Promise<Connection> {
-    return toConnection(found(await ctx.loaders.connection.clear(notice.id).load(notice.id), 'Connection', notice.id), ctx.config.publicUrl);
+    const row = await sharedRow(notice, () => ctx.db.getRepository(ConnectionEntity).findOne({ where: { id: notice.id, organizationId: notice.organizationId } }));
+    return toConnection(found(row, 'Connection', notice.id), ctx.config.publicUrl);
   }
 }

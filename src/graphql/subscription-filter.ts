@@ -18,3 +18,18 @@ export function subscribeToChanges(topic: ChangeTopic, scope: string, parentArg:
     );
   };
 }
+
+const loadedRows = new WeakMap<ChangeNotice, Promise<unknown>>();
+
+/**
+ * One load per notice, shared by every subscriber it reaches (they all passed the same
+ * organization filter): a NOTIFY to 1,000 dashboards is one SELECT, not 1,000.
+ */
+export function sharedRow<T>(notice: ChangeNotice, load: () => Promise<T>): Promise<T> {
+  let row = loadedRows.get(notice) as Promise<T> | undefined;
+  if (!row) {
+    row = load();
+    loadedRows.set(notice, row);
+  }
+  return row;
+}

@@ -29,6 +29,7 @@ export async function startQueues(boss: PgBoss, queues: QueueDefinition<any>[], 
     await boss.createQueue(queue.name, { name: queue.name, ...queue.options });
     if (!runsWorkers) continue;
     if (queue.schedule) await boss.schedule(queue.name, queue.schedule, {}, { tz: 'UTC' });
+    if (queue.runAfterStartSeconds !== undefined) await boss.send(queue.name, {}, { startAfter: queue.runAfterStartSeconds });
     await boss.work(queue.name, { batchSize: queue.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs: PgBoss.Job<any>[]) => {
       for (const job of jobs) {
         try {

@@ -10,6 +10,8 @@ export interface QueueDefinition<T = unknown> {
   options?: Omit<PgBoss.Queue, 'name'>;
   /** A 5-field cron on which pg-boss (in worker processes) sends an empty job. */
   schedule?: string;
+  /** Also run once this many seconds after a worker starts (not only on the schedule). */
+  runAfterStartSeconds?: number;
   /** How many jobs one worker fetches at once. */
   batchSize?: number;
   work(job: PgBoss.Job<T>): Promise<void>;

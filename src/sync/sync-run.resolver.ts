@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ChangeNotice } from '../realtime/change-notice';
-import { subscribeToChanges } from '../graphql/subscription-filter';
+import { sharedRow, subscribeToChanges } from '../graphql/subscription-filter';
+import { SyncRunEntity } from './sync-run.entity';
 import { BadUserInputError } from '../errors';
 import { GraphQLContext } from '../graphql/context';
 import { found } from '../graphql/found';
@@ -47,6 +48,7 @@ export class SyncRunSubscriptionResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('syncConfigId', () => ID, { nullable: true }) _syncConfigId?: string,
   ): Promise<SyncRun> {
-    return toSyncRun(found(await ctx.loaders.syncRun.clear(notice.id).load(notice.id), 'SyncRun', notice.id));
+    const row = await sharedRow(notice, () => ctx.db.getRepository(SyncRunEntity).findOne({ where: { id: notice.id, organizationId: notice.organizationId } }));
+    return toSyncRun(found(row, 'SyncRun', notice.id));
   }
 }

@@ -51,7 +51,10 @@ export class SyncRunService {
     }
     const completedAt = new Date();
     await this.recorder.status(run, { status: SyncRunStatus.CANCELLED, completedAt, durationMs: run.startedAt ? completedAt.getTime() - run.startedAt.getTime() : 0 } as Partial<SyncRunEntity>);
-    if (run.jobId) await this.boss.cancel(SYNC_RUN_QUEUE, run.jobId).catch(() => undefined);
+    // A queued job is cancelled outright. A running one is left to its worker, which stops at the
+    // next page boundary (its page commit is refused): cancelling the job would free the config's
+    // one-active-run slot while that worker is still writing.
+    if (run.jobId && run.status === SyncRunStatus.QUEUED) await this.boss.cancel(SYNC_RUN_QUEUE, run.jobId).catch(() => undefined);
     return this.db.getRepository(SyncRunEntity).findOneOrFail({ where: { id: runId } });
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ChangeNotice } from '../realtime/change-notice';
-import { subscribeToChanges } from '../graphql/subscription-filter';
+import { sharedRow, subscribeToChanges } from '../graphql/subscription-filter';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { GraphQLContext } from '../graphql/context';
 import { found } from '../graphql/found';
 import { READ_SCOPE } from '../graphql/scopes';
@@ -32,6 +33,7 @@ export class WebhookDeliveryResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('subscriptionId', () => ID, { nullable: true }) _subscriptionId?: string,
   ): Promise<WebhookDelivery> {
-    return toWebhookDelivery(found(await ctx.loaders.webhookDelivery.clear(notice.id).load(notice.id), 'WebhookDelivery', notice.id));
+    const row = await sharedRow(notice, () => ctx.db.getRepository(WebhookDeliveryEntity).findOne({ where: { id: notice.id, organizationId: notice.organizationId } }));
+    return toWebhookDelivery(found(row, 'WebhookDelivery', notice.id));
   }
 }

@@ -21,6 +21,9 @@ export function syncMaintenanceQueue(db: DataSource, boss: PgBoss, runs: SyncRun
   return {
     name: SYNC_MAINTENANCE_QUEUE,
     schedule: '* * * * *',
+    // A worker coming back after a crash resumes its runs as soon as their heartbeat is stale,
+    // rather than at the next minute that happens to pass the threshold.
+    runAfterStartSeconds: ORPHAN_AFTER_SECONDS + 5,
     options: { policy: 'singleton', retryLimit: 0, expireInSeconds: 300 },
     async work() {
       await recoverOrphans(db, boss, log);
@@ -41,6 +44,17 @@ export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger):
     if (!jobId) continue; // another job for this config is already queued
     await db.query('UPDATE sync_run SET job_id = $2, heartbeat_at = now() WHERE id = $1 AND status = $3', [run.id, jobId, 'RUNNING']);
     log.warn({ runId: run.id }, 'resuming a sync run whose worker stopped');
+  }
+  // A run cancelled while RUNNING keeps its job until its worker notices; if that worker died,
+  // the job would hold the config's slot until it expires: cancel it.
+  const abandoned: { id: string; job_id: string }[] = await db.query(
+    `SELECT id, job_id FROM sync_run
+      WHERE status = 'CANCELLED' AND job_id IS NOT NULL AND heartbeat_at < now() - make_interval(secs => $1)`,
+    [ORPHAN_AFTER_SECONDS],
+  );
+  for (const run of abandoned) {
+    await boss.cancel(SYNC_RUN_QUEUE, run.job_id).catch(() => undefined);
+    await db.query('UPDATE sync_run SET heartbeat_at = NULL WHERE id = $1', [run.id]);
   }
   return orphans.length;
 }

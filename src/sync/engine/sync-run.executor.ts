@@ -10,7 +10,7 @@ import { SyncDirection, SyncRunStatus } from '../sync.enums';
 import { runBidirectional } from './bidirectional-sync';
 import { runInbound } from './inbound-sync';
 import { runOutbound } from './outbound-sync';
-import { SyncRunRecorder } from './sync-run.recorder';
+import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
 
 /**
  * Runs one sync run to its end: RUNNING, the direction's page loop, then COMPLETED (committing
@@ -40,9 +40,11 @@ export class SyncRunExecutor {
       const mapping = config.fieldMappingId ? await this.db.getRepository(FieldMappingEntity).findOne({ where: { id: config.fieldMappingId } }) : null;
       const binding = await this.runtime.bind(connection);
       const result = await runDirection(this.db, this.store, this.recorder, binding, config, current, mapping?.rules ?? null, jobId);
-      if (result.cancelled) return;
+      // Cancelled or reassigned (also between the last page and here): leave the row alone.
+      if (result.cancelled || !(await this.recorder.stillOwned(runId, jobId))) return;
       await this.finish(current, config, SyncRunStatus.COMPLETED, startedAt, null, result.nextCheckpoint);
     } catch (error) {
+      if (error instanceof RunNotOwnedError) return; // cancelled or reassigned mid-page: stop quietly
       const message = (error as Error).message;
       this.log.warn({ runId, err: message }, 'sync run failed');
       await this.recorder.log(current, 'error', message, { code: (error as { code?: string }).code });

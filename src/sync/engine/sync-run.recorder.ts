@@ -3,6 +3,13 @@ import { PgPubSub } from '../../realtime/pg-pubsub';
 import { SyncRunEntity } from '../sync-run.entity';
 import { SyncRunStatus } from '../sync.enums';
 
+/** The run was cancelled or handed to another job while this worker was on a page. */
+export class RunNotOwnedError extends Error {
+  constructor(readonly runId: string) {
+    super(`Sync run ${runId} is no longer this worker's`);
+  }
+}
+
 export interface PageProgress {
   processed: number;
   created: number;
@@ -27,15 +34,23 @@ export class SyncRunRecorder {
     await (manager ? write(manager) : this.db.transaction(write));
   }
 
-  /** Counters, resume point and heartbeat, in the same transaction as the page's links. */
+  /**
+   * Counters, resume point and heartbeat, in the same transaction as the page's links. Only
+   * while this worker still owns the run (RUNNING, same job): otherwise RunNotOwnedError rolls
+   * the page back, so a cancelled or reassigned run is never written by two workers.
+   */
   async page(manager: EntityManager, run: SyncRunEntity, progress: PageProgress): Promise<void> {
-    await manager.query(
+    const result = await manager.query(
       `UPDATE sync_run SET records_processed = records_processed + $2, records_created = records_created + $3,
               records_updated = records_updated + $4, records_failed = records_failed + $5,
               page_cursor = $6, next_checkpoint = $7::jsonb, heartbeat_at = now(), updated_at = now()
-        WHERE id = $1`,
-      [run.id, progress.processed, progress.created, progress.updated, progress.failed, progress.pageCursor, JSON.stringify(progress.nextCheckpoint ?? null)],
+        WHERE id = $1 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $8
+        RETURNING id`,
+      [run.id, progress.processed, progress.created, progress.updated, progress.failed, progress.pageCursor, JSON.stringify(progress.nextCheckpoint ?? null), run.jobId],
     );
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const rows = Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result;
+    if (!rows.length) throw new RunNotOwnedError(run.id);
     await PgPubSub.notify(manager, { topic: 'sync_run', organizationId: run.organizationId, id: run.id, parentId: run.syncConfigId });
   }
 
