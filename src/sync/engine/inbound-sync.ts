@@ -8,7 +8,8 @@ import { applyMapping } from '../mapping/apply-mapping';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
 import { contentHash, internalIdFor } from './record-identity';
-import { SyncRunRecorder } from './sync-run.recorder';
+import { PageProgress, RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
+import { CHANGES_CHANNEL } from '../../realtime/change-notice';
 
 export const PAGE_SIZE = 100;
 
@@ -55,9 +56,17 @@ export async function runInbound(
   let cursor = run.pageCursor;
   let checkpoint: unknown = run.nextCheckpoint ?? since ?? null;
 
-  for (;;) {
-    if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: checkpoint };
-    const page = await handler.list(call, object.name, { cursor, pageSize: PAGE_SIZE, since, checkpoint });
+  const fetch = (from: string | null, reached: unknown) => handler.list(call, object.name, { cursor: from, pageSize: PAGE_SIZE, since, checkpoint: reached });
+
+  /**
+   * Stage one of a page: read it, map it, drop unchanged records, write the rest to the CRM
+   * store. It runs for page N+1 while page N commits, so the provider, this process and Postgres
+   * work at the same time; commits stay in page order, and a stage-one write ahead of its commit
+   * is rewritten identically if the run resumes.
+   */
+  const prepare = async (from: string | null, reached: unknown) => {
+    const page = await fetch(from, reached);
+    const checkpointAfter = page.checkpoint !== undefined ? page.checkpoint : reached;
     const prepared: PreparedRecord[] = [];
     let failed = 0;
     for (const record of page.records) {
@@ -80,21 +89,21 @@ export async function runInbound(
       ? await store.upsert(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data })))
       : [];
     const created = written.filter((w: { created: boolean }) => w.created).length;
-    if (page.checkpoint !== undefined) checkpoint = page.checkpoint;
-    await db.transaction(async (manager) => {
-      if (changed.length) await upsertLinks(manager, definition.key, config, object.name, changed);
-      await recorder.page(manager, run, {
-        processed: page.records.length,
-        created,
-        updated: written.length - created,
-        failed,
-        pageCursor: page.nextCursor,
-        nextCheckpoint: checkpoint,
-      });
-    });
-    if (!page.nextCursor) return { cancelled: false, nextCheckpoint: checkpoint };
-    cursor = page.nextCursor;
+    return { page, changed, checkpoint: checkpointAfter, progress: { processed: page.records.length, created, updated: written.length - created, failed } };
+  };
+
+  if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: checkpoint };
+  let next: Promise<Awaited<ReturnType<typeof prepare>>> | null = prepare(cursor, checkpoint);
+  while (next) {
+    const current: Awaited<ReturnType<typeof prepare>> = await next;
+    checkpoint = current.checkpoint;
+    next = current.page.nextCursor ? prepare(current.page.nextCursor, checkpoint) : null;
+    next?.catch(() => undefined); // surfaced when awaited, after this page has committed
+    // Links, counters, resume point and NOTIFY in one statement, refused (RunNotOwnedError)
+    // once the run was cancelled or reassigned.
+    await commitPage(db, run, definition.key, config, object.name, current.changed, { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint });
   }
+  return { cancelled: false, nextCheckpoint: checkpoint };
 }
 
 async function knownHashes(db: DataSource, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, string | null>> {
@@ -106,23 +115,42 @@ async function knownHashes(db: DataSource, config: SyncConfigEntity, externalObj
   return new Map(rows.map((row) => [row.external_id, row.content_hash]));
 }
 
-/** One statement per page: the links of every changed record, keyed as DESIGN.md says. */
-async function upsertLinks(
-  manager: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+/**
+ * One statement per page: the links of every changed record (keyed as DESIGN.md says), the
+ * run's counters and resume point, and the NOTIFY, written only while the run is still RUNNING
+ * under this worker's job. A round trip and a commit per page instead of five.
+ */
+async function commitPage(
+  db: DataSource,
+  run: SyncRunEntity,
   provider: string,
   config: SyncConfigEntity,
   externalObject: string,
   records: PreparedRecord[],
+  progress: PageProgress,
 ): Promise<void> {
-  await manager.query(
-    `INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
-                                external_object, external_id, status, last_synced_data, content_hash, last_synced_at)
-     SELECT $1, $2, $3, $4, $5, r.internal_id, $6, r.external_id, 'SYNCED', r.data, r.hash, now()
-       FROM jsonb_to_recordset($7::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text)
-     ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
-        SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = 'SYNCED',
-            last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
-            last_synced_at = now(), updated_at = now()`,
+  const rows: unknown[] = await db.query(
+    `WITH run AS (
+       UPDATE sync_run SET records_processed = records_processed + $9, records_created = records_created + $10,
+              records_updated = records_updated + $11, records_failed = records_failed + $12,
+              page_cursor = $13, next_checkpoint = $14::jsonb, heartbeat_at = now(), updated_at = now()
+        WHERE id = $8 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $15
+        RETURNING id, organization_id, sync_config_id
+     ), links AS (
+       INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
+                                  external_object, external_id, status, last_synced_data, content_hash, last_synced_at)
+       SELECT $1, $2, $3, $4, $5, r.internal_id, $6, r.external_id, 'SYNCED', r.data, r.hash, now()
+         FROM jsonb_to_recordset($7::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text)
+        WHERE EXISTS (SELECT 1 FROM run)
+       ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
+          SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = 'SYNCED',
+              last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
+              last_synced_at = now(), updated_at = now()
+       RETURNING 1
+     )
+     SELECT pg_notify('${CHANGES_CHANNEL}', json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text),
+            (SELECT count(*) FROM links) AS links
+       FROM run`,
     [
       config.organizationId,
       config.connectionId,
@@ -131,6 +159,15 @@ async function upsertLinks(
       config.targetObject,
       externalObject,
       JSON.stringify(records.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, data: r.data, hash: r.hash }))),
+      run.id,
+      progress.processed,
+      progress.created,
+      progress.updated,
+      progress.failed,
+      progress.pageCursor,
+      JSON.stringify(progress.nextCheckpoint ?? null),
+      run.jobId,
     ],
   );
+  if (!rows.length) throw new RunNotOwnedError(run.id);
 }

@@ -165,14 +165,34 @@ function concat(fields: string[], separator: string, record: Record<string, unkn
   return parts.length ? parts.join(separator) : null;
 }
 
+/**
+ * Parsing a number costs ~20 µs, the largest share of mapping a record; a re-sync sees the same
+ * numbers again, so results (E.164 or null for "not a number") are kept, up to a bound.
+ */
+const E164_CACHE_SIZE = 200_000; // ~20 MB at most
+
+const e164Cache = new Map<string, string | null>();
+
 function toE164(value: unknown, defaultCountry?: CountryCode): string | null {
   const text = toText(value).trim();
   if (text === '') return null;
+  const key = `${defaultCountry ?? ''}|${text}`;
+  let formatted = e164Cache.get(key);
+  if (formatted === undefined) {
+    formatted = parseE164(text, defaultCountry);
+    // Cleared when full: evicting one by one from a Map's head degrades to a scan per insert.
+    if (e164Cache.size >= E164_CACHE_SIZE) e164Cache.clear();
+    e164Cache.set(key, formatted);
+  }
+  if (formatted === null) {
+    throw new TransformValueError(TransformType.PHONE_E164, `not a phone number${defaultCountry ? ` for ${defaultCountry}` : ''}: ${JSON.stringify(value)}`);
+  }
+  return formatted;
+}
+
+function parseE164(text: string, defaultCountry?: CountryCode): string | null {
   const parsed = parsePhoneNumberFromString(text, defaultCountry);
   // isPossible checks the length for the country; isValid would also reject numbers whose ranges
   // the bundled metadata does not know yet, which would drop real customers' numbers.
-  if (!parsed || !parsed.isPossible()) {
-    throw new TransformValueError(TransformType.PHONE_E164, `not a phone number${defaultCountry ? ` for ${defaultCountry}` : ''}: ${JSON.stringify(value)}`);
-  }
-  return parsed.format('E.164');
+  return parsed && parsed.isPossible() ? parsed.format('E.164') : null;
 }
