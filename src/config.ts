@@ -69,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       LLM_BASE_URL: url({ default: undefined }),
       SHUTDOWN_TIMEOUT_MS: num({ default: 10_000 }),
       PROVIDER_RETRY_BASE_DELAY_MS: num({ default: 500, desc: 'first backoff step of provider retries (tests shorten it)' }),
+      SYNC_RETRY_BASE_SECONDS: num({ default: 30, desc: 'first backoff step before a failed sync run is retried' }),
     },
     {
       // Throw instead of envalid's default process.exit, so callers (tests, main) decide.
@@ -105,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     llmBaseUrl: raw.LLM_BASE_URL as string | undefined,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     providerRetryBaseDelayMs: raw.PROVIDER_RETRY_BASE_DELAY_MS,
+    syncRetryBaseSeconds: raw.SYNC_RETRY_BASE_SECONDS,
     apiKeyEnvironment: raw.NODE_ENV === 'production' ? 'live' : 'test',
   };
 }

@@ -38,7 +38,7 @@ export async function createServices(db: DataSource, databaseUrl: string, config
   const connections = new ConnectionService(catalog, vault, runtime, config, log, db);
   const crmStore = createCrmStore(db, config);
   const syncRuns = new SyncRunService(db, boss);
-  const executor = new SyncRunExecutor(db, runtime, crmStore, log);
+  const executor = new SyncRunExecutor(db, runtime, crmStore, log, boss, config.syncRetryBaseSeconds);
   return {
     vault,
     catalog,

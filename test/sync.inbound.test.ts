@@ -31,7 +31,7 @@ describe('inbound sync: Stripe customers to accounts', () => {
   beforeAll(async () => {
     stripe = await new StripeServer().start();
     stripe.seedCustomers(230);
-    t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
+    t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5', SYNC_RETRY_BASE_SECONDS: '0' });
     const conn: any = await t.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
       input: { connectorKey: 'stripe', name: 'Stripe', credentials: { apiKey: stripe.apiKey }, config: { baseUrl: stripe.url } },
     });
@@ -120,6 +120,17 @@ describe('inbound sync: Stripe customers to accounts', () => {
     expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
     const after: any = await t.gql(RUN, { id: a.data.triggerSync.id });
     expect(after.data.syncRun.status).toBe('CANCELLED');
+  });
+
+  it('retries a run after a transient provider failure and resumes it', async () => {
+    // More 503s in a row than one request's own retries absorb: the run fails once, then is
+    // queued again by itself and completes.
+    stripe.failNext(...Array.from({ length: 5 }, () => ({ status: 503, body: { error: { type: 'api_error', message: 'Stripe is down' } } })));
+    const run = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    expect(run).toMatchObject({ status: 'COMPLETED', recordsProcessed: 235 });
+    expect(run.logs.some((l: any) => l.level === 'warn' && /Attempt 1 failed.*retrying/.test(l.message))).toBe(true);
+    const [{ attempts }] = await t.service.db.query('SELECT attempts FROM sync_run WHERE id = $1', [run.id]);
+    expect(attempts).toBe(2);
   });
 
   it('records a failed run with the provider error and an integration.sync.failed event', async () => {

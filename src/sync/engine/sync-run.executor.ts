@@ -10,7 +10,19 @@ import { SyncDirection, SyncRunStatus } from '../sync.enums';
 import { runBidirectional } from './bidirectional-sync';
 import { runInbound } from './inbound-sync';
 import { runOutbound } from './outbound-sync';
+import type PgBoss from 'pg-boss';
+import { ProviderError } from '../../connectors/http/provider-error';
 import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
+import { SYNC_RUN_QUEUE } from './sync-run.job';
+
+/** A run gets this many attempts for transient failures, backing off from RETRY_BASE_SECONDS. */
+export const MAX_ATTEMPTS = 3;
+export const RETRY_BASE_SECONDS = 30;
+
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof ProviderError)) return false;
+  return error.code === 'RATE_LIMITED' || error.status === null || (error.status ?? 0) >= 500;
+}
 
 /**
  * Runs one sync run to its end: RUNNING, the direction's page loop, then COMPLETED (committing
@@ -21,7 +33,14 @@ import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
 export class SyncRunExecutor {
   private readonly recorder: SyncRunRecorder;
 
-  constructor(private readonly db: DataSource, private readonly runtime: ConnectorRuntime, private readonly store: CrmStore, private readonly log: Logger) {
+  constructor(
+    private readonly db: DataSource,
+    private readonly runtime: ConnectorRuntime,
+    private readonly store: CrmStore,
+    private readonly log: Logger,
+    private readonly boss: PgBoss,
+    private readonly retryBaseSeconds = RETRY_BASE_SECONDS,
+  ) {
     this.recorder = new SyncRunRecorder(db);
   }
 
@@ -46,10 +65,24 @@ export class SyncRunExecutor {
     } catch (error) {
       if (error instanceof RunNotOwnedError) return; // cancelled or reassigned mid-page: stop quietly
       const message = (error as Error).message;
+      if (isTransient(error) && current.attempts < MAX_ATTEMPTS && (await this.retryLater(current, config, message))) return;
       this.log.warn({ runId, err: message }, 'sync run failed');
       await this.recorder.log(current, 'error', message, { code: (error as { code?: string }).code });
       await this.finish(current, config, SyncRunStatus.FAILED, startedAt, message, undefined);
     }
+  }
+
+  /**
+   * A transient failure (the provider's 5xx or 429, a network error) puts the run back in the
+   * queue with exponential backoff; it resumes from its last committed page.
+   */
+  private async retryLater(run: SyncRunEntity, config: SyncConfigEntity, message: string): Promise<boolean> {
+    const delaySeconds = this.retryBaseSeconds * 2 ** (run.attempts - 1);
+    const jobId = await this.boss.send(SYNC_RUN_QUEUE, { runId: run.id }, { singletonKey: config.id, startAfter: delaySeconds });
+    if (!jobId) return false; // another job of this config is queued already: give up this run
+    await this.recorder.log(run, 'warn', `Attempt ${run.attempts} failed (${message}); retrying in ${delaySeconds} s`, { code: 'RETRY' });
+    await this.recorder.status(run, { status: SyncRunStatus.QUEUED, jobId, errorDetails: message, heartbeatAt: null } as Partial<SyncRunEntity>);
+    return true;
   }
 
   private async finish(run: SyncRunEntity, config: SyncConfigEntity, status: SyncRunStatus, startedAt: Date, errorDetails: string | null, checkpoint: unknown): Promise<void> {
