@@ -1,12 +1,8 @@
-import type { DataSource } from 'typeorm';
-import type { ConnectorBinding } from '../../connections/connector-runtime';
 import type { ConnectorRecord } from '../../connectors/connector.handler';
-import type { CrmChangeCursor, CrmRecord, CrmStore } from '../crm/crm-store.port';
-import type { StoredMappingRule } from '../field-mapping.entity';
-import type { SyncConfigEntity } from '../sync-config.entity';
+import type { CrmChangeCursor, CrmRecord } from '../crm/crm-store.port';
 import type { SyncRunEntity } from '../sync-run.entity';
 import { ConflictResolution } from '../sync.enums';
-import { InboundResult, PAGE_SIZE } from './inbound-sync';
+import { PAGE_SIZE } from './inbound-sync';
 import { linksByExternalIds, linksByInternalIds, saveLinks } from './link-store';
 import { asPosition, crmChangePages, PageCounts, pushRecord } from './outbound-sync';
 import { ReconcileContext, reconcileRecord } from './reconcile-record';
@@ -14,6 +10,7 @@ import { contentHash, internalIdFor } from './record-identity';
 import { isRecordError, syncPlan, writableObject } from './sync-plan';
 import type { SyncRunRecorder } from './sync-run.recorder';
 import { externalModifiedAt } from './three-way-merge';
+import type { RunContext, RunResult } from './run-context';
 
 /** Both sides' checkpoints in sync_config.cursor: the connector's (inbound) and HotCRM's change position (outbound). */
 export interface BidirectionalCheckpoint {
@@ -48,16 +45,8 @@ const zero = (): PageCounts => ({ created: 0, updated: 0, failed: 0, conflicts: 
  * changes). Counters: created and updated add both sides' writes; conflicts count every field
  * changed on both sides, whether the strategy settled it or MANUAL held it open.
  */
-export async function runBidirectional(
-  db: DataSource,
-  store: CrmStore,
-  recorder: SyncRunRecorder,
-  binding: ConnectorBinding,
-  config: SyncConfigEntity,
-  run: SyncRunEntity,
-  rules: StoredMappingRule[] | null,
-  jobId: string,
-): Promise<InboundResult> {
+export async function runBidirectional(context: RunContext): Promise<RunResult> {
+  const { db, store, recorder, binding, config, run, rules, jobId } = context;
   const object = writableObject(binding, config);
   const ctx: ReconcileContext = {
     db, binding, config, object, store,

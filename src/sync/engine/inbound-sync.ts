@@ -1,22 +1,15 @@
-import type { ConnectorBinding } from '../../connections/connector-runtime';
 import type { ConnectorRecord } from '../../connectors/connector.handler';
 import { DataSource } from 'typeorm';
-import type { CrmStore } from '../crm/crm-store.port';
+import { CHANGES_CHANNEL } from '../../realtime/change-notice';
 import { crmFieldNames } from '../crm/crm-objects';
-import type { StoredMappingRule } from '../field-mapping.entity';
 import { applyMapping } from '../mapping/apply-mapping';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
 import { contentHash, internalIdFor } from './record-identity';
-import { PageProgress, RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
-import { CHANGES_CHANNEL } from '../../realtime/change-notice';
+import { PageProgress, RunNotOwnedError } from './sync-run.recorder';
+import type { RunContext, RunResult } from './run-context';
 
 export const PAGE_SIZE = 100;
-
-export interface InboundResult {
-  cancelled: boolean;
-  nextCheckpoint: unknown;
-}
 
 interface PreparedRecord {
   externalId: string;
@@ -38,16 +31,8 @@ function sameNames(object: string): (record: ConnectorRecord) => Record<string, 
  * counters and resume cursor in one transaction. A worker killed anywhere resumes at the last
  * committed page and rewrites at most that page, idempotently.
  */
-export async function runInbound(
-  db: DataSource,
-  store: CrmStore,
-  recorder: SyncRunRecorder,
-  binding: ConnectorBinding,
-  config: SyncConfigEntity,
-  run: SyncRunEntity,
-  rules: StoredMappingRule[] | null,
-  jobId: string,
-): Promise<InboundResult> {
+export async function runInbound(context: RunContext): Promise<RunResult> {
+  const { db, store, recorder, binding, config, run, rules, jobId } = context;
   const { handler, call, definition } = binding;
   const object = definition.objects.find((o) => o.name === config.sourceObject);
   if (!object) throw new Error(`${definition.key} has no object ${config.sourceObject}`);

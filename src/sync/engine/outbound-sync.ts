@@ -2,15 +2,14 @@ import type { DataSource } from 'typeorm';
 import type { ConnectorBinding } from '../../connections/connector-runtime';
 import type { ObjectDefinition } from '../../connectors/connector.definition';
 import type { CrmChangeCursor, CrmRecord, CrmStore } from '../crm/crm-store.port';
-import type { StoredMappingRule } from '../field-mapping.entity';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
-import type { InboundResult } from './inbound-sync';
 import { PAGE_SIZE } from './inbound-sync';
 import { LinkRow, linksByInternalIds, saveLinks } from './link-store';
 import { contentHash } from './record-identity';
 import { isRecordError, SyncPlan, syncPlan, writableObject } from './sync-plan';
 import type { SyncRunRecorder } from './sync-run.recorder';
+import type { RunContext, RunResult } from './run-context';
 
 /** A stored outbound checkpoint, or null when `value` is not one (never synced, or another direction's). */
 export function asPosition(value: unknown): CrmChangeCursor | null {
@@ -100,16 +99,8 @@ export async function pushRecord(ctx: OutboundContext, record: CrmRecord, link: 
  * a {at, id} change position), mapped through the inverted rules and written through the
  * connector. Same signature and result as runInbound, so the executor just picks the function.
  */
-export async function runOutbound(
-  db: DataSource,
-  store: CrmStore,
-  recorder: SyncRunRecorder,
-  binding: ConnectorBinding,
-  config: SyncConfigEntity,
-  run: SyncRunEntity,
-  rules: StoredMappingRule[] | null,
-  jobId: string,
-): Promise<InboundResult> {
+export async function runOutbound(context: RunContext): Promise<RunResult> {
+  const { db, store, recorder, binding, config, run, rules, jobId } = context;
   const object = writableObject(binding, config);
   const ctx: OutboundContext = { db, binding, config, object, plan: syncPlan(rules, object, config.targetObject) };
   const since = run.mode === 'INCREMENTAL' ? asPosition(run.sinceCheckpoint) : null;

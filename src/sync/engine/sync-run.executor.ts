@@ -10,6 +10,7 @@ import { SyncDirection, SyncRunStatus } from '../sync.enums';
 import { runBidirectional } from './bidirectional-sync';
 import { runInbound } from './inbound-sync';
 import { runOutbound } from './outbound-sync';
+import type { RunDirection } from './run-context';
 import type PgBoss from 'pg-boss';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
@@ -54,11 +55,11 @@ export class SyncRunExecutor {
     await this.recorder.status(run, { status: SyncRunStatus.RUNNING, startedAt, heartbeatAt: new Date(), attempts: run.attempts + 1, sinceCheckpoint: run.startedAt ? run.sinceCheckpoint : config.cursor ?? null } as Partial<SyncRunEntity>);
     const current = (await this.db.getRepository(SyncRunEntity).findOneOrFail({ where: { id: runId } })) as SyncRunEntity;
     try {
-      const runDirection = config.direction === SyncDirection.OUTBOUND ? runOutbound : config.direction === SyncDirection.BIDIRECTIONAL ? runBidirectional : runInbound;
+      const runDirection: RunDirection = config.direction === SyncDirection.OUTBOUND ? runOutbound : config.direction === SyncDirection.BIDIRECTIONAL ? runBidirectional : runInbound;
       const connection = await this.db.getRepository(ConnectionEntity).findOneOrFail({ where: { id: config.connectionId } });
       const mapping = config.fieldMappingId ? await this.db.getRepository(FieldMappingEntity).findOne({ where: { id: config.fieldMappingId } }) : null;
       const binding = await this.runtime.bind(connection);
-      const result = await runDirection(this.db, this.store, this.recorder, binding, config, current, mapping?.rules ?? null, jobId);
+      const result = await runDirection({ db: this.db, store: this.store, recorder: this.recorder, binding, config, run: current, rules: mapping?.rules ?? null, jobId });
       // Cancelled or reassigned (also between the last page and here): leave the row alone.
       if (result.cancelled || !(await this.recorder.stillOwned(runId, jobId))) return;
       await this.finish(current, config, SyncRunStatus.COMPLETED, startedAt, null, result.nextCheckpoint);
