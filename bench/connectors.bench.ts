@@ -8,7 +8,7 @@ import { createDataSource, migrate } from '../src/db/data-source';
 import { stripe } from '../src/connectors/stripe';
 import { startBoss, stopBoss } from '../src/jobs/boss';
 import { createServices } from '../src/services';
-import { deadline, openBenchDatabase } from './support';
+import { openBenchDatabase, runBench } from './support';
 
 /**
  * `npm run bench:connectors`: 2,000 pages of 100 Stripe customers from a local Stripe-shaped
@@ -127,11 +127,4 @@ async function main(): Promise<void> {
   }
 }
 
-deadline(5 * 60_000, 'bench:connectors');
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench('bench:connectors', main, 5 * 60_000);

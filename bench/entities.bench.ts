@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
 import { Pool } from 'pg';
 import { freePort } from '../src/net/free-port';
-import { openBenchDatabase } from './support';
+import { openBenchDatabase, runBench } from './support';
 
 /**
  * `npm run bench:entities`: one `_entities` request for 1,000 Account representations with
@@ -201,16 +201,4 @@ async function main(): Promise<void> {
   }
 }
 
-const deadline = setTimeout(() => {
-  console.error(`bench:entities did not finish within ${DEADLINE_MS / 1000}s`);
-  process.exit(1);
-}, DEADLINE_MS);
-deadline.unref();
-
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench('bench:entities', main, DEADLINE_MS);

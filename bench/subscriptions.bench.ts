@@ -8,7 +8,7 @@ import { Client as WsClient, createClient } from 'graphql-ws';
 import { Client } from 'pg';
 import WebSocket from 'ws';
 import { freePort } from '../src/net/free-port';
-import { deadline, openBenchDatabase } from './support';
+import { openBenchDatabase, runBench } from './support';
 
 /**
  * `npm run bench:subscriptions`: 1,000 graphql-ws clients subscribed to syncRunUpdated on the
@@ -148,11 +148,4 @@ async function main(): Promise<void> {
   }
 }
 
-deadline(5 * 60_000, 'bench:subscriptions');
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench('bench:subscriptions', main, 5 * 60_000);

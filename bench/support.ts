@@ -48,3 +48,15 @@ export function deadline(ms: number, name: string): void {
     process.exit(1);
   }, ms).unref();
 }
+
+/** Runs a bench's main within a time limit and exits 0 when it printed its figures, 1 on error. */
+export function runBench(name: string, main: () => Promise<void>, limitMs = 5 * 60_000): void {
+  deadline(limitMs, name);
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -13,7 +13,7 @@ import { createServices } from '../src/services';
 import type { CreateFieldMappingInput } from '../src/sync/field-mapping.inputs';
 import type { CreateSyncConfigInput } from '../src/sync/sync-config.inputs';
 import { SyncDirection, SyncMode, SyncTrigger, TransformType } from '../src/sync/sync.enums';
-import { deadline, openBenchDatabase } from './support';
+import { openBenchDatabase, runBench } from './support';
 
 /**
  * `npm run bench:sync`: an inbound sync of 100,000 Stripe customers (1,000 pages of 100) from a
@@ -166,11 +166,4 @@ async function main(): Promise<void> {
   }
 }
 
-deadline(5 * 60_000, 'bench:sync');
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench('bench:sync', main, 5 * 60_000);

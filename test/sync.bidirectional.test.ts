@@ -1,6 +1,7 @@
 import { BuiltInCrmStore } from '../src/sync/crm/built-in-crm-store';
 import { StripeServer } from './providers/stripe.server';
 import { gatewayToken, startTestService, TestService } from './support/service';
+import { waitForRunEnd } from './support/sync-fixtures';
 
 const RUN = `query($id: ID!) { syncRun(id: $id) { id status mode recordsProcessed recordsCreated recordsUpdated recordsFailed conflicts errorDetails
   syncConfig { cursor } logs { level message } } }`;
@@ -19,16 +20,7 @@ describe('bidirectional sync: Stripe customers ↔ accounts', () => {
   let crm: BuiltInCrmStore;
   let configId: string;
 
-  const waitForRun = async (id: string, ms = 20_000) => {
-    const until = Date.now() + ms;
-    for (;;) {
-      const res: any = await t.gql(RUN, { id });
-      const run = res.data?.syncRun;
-      if (run && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(run.status)) return run;
-      if (Date.now() > until) throw new Error(`run still ${run?.status}: ${JSON.stringify(res.errors ?? run)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const waitForRun = (id: string, ms = 20_000) => waitForRunEnd((q, v) => t.gql(q, v), id, ms, RUN);
   const trigger = async (mode?: string) => waitForRun(((await t.gql(TRIGGER, { id: configId, mode })) as any).data.triggerSync.id);
   const strategy = async (conflictResolution: string) => {
     const res: any = await t.gql('mutation($id: ID!, $input: UpdateSyncConfigInput!) { updateSyncConfig(id: $id, input: $input) { conflictResolution } }', { id: configId, input: { conflictResolution } });

@@ -2,6 +2,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { StripeServer } from './providers/stripe.server';
 import { BOOTSTRAP_KEY, startTestService, TestService } from './support/service';
+import { waitForRunEnd } from './support/sync-fixtures';
 
 const RUN = `query($id: ID!) { syncRun(id: $id) { id status trigger mode recordsProcessed recordsCreated recordsUpdated recordsFailed errorDetails durationMs
   syncConfig { cursor lastSyncAt } logs { level message } } }`;
@@ -16,16 +17,7 @@ describe('inbound sync: Stripe customers to accounts', () => {
   let stripe: StripeServer;
   let configId: string;
 
-  const waitForRun = async (id: string, ms = 20_000) => {
-    const until = Date.now() + ms;
-    for (;;) {
-      const res: any = await t.gql(RUN, { id });
-      const run = res.data?.syncRun;
-      if (run && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(run.status)) return run;
-      if (Date.now() > until) throw new Error(`run still ${run?.status}: ${JSON.stringify(res.errors ?? run)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const waitForRun = (id: string, ms = 20_000) => waitForRunEnd((q, v) => t.gql(q, v), id, ms, RUN);
   const accounts = async () => (await t.service.db.query(`SELECT id, data FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND deleted_at IS NULL`)) as { id: string; data: any }[];
 
   beforeAll(async () => {

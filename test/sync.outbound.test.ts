@@ -1,6 +1,7 @@
 import { BuiltInCrmStore } from '../src/sync/crm/built-in-crm-store';
 import { StripeServer } from './providers/stripe.server';
 import { startTestService, TestService } from './support/service';
+import { waitForRunEnd } from './support/sync-fixtures';
 
 const RUN = `query($id: ID!) { syncRun(id: $id) { id status mode recordsProcessed recordsCreated recordsUpdated recordsFailed conflicts errorDetails
   syncConfig { cursor } logs { level message } } }`;
@@ -18,16 +19,7 @@ describe('outbound sync: accounts to Stripe customers', () => {
   let configId: string;
   let mappingId: string;
 
-  const waitForRun = async (id: string, ms = 20_000) => {
-    const until = Date.now() + ms;
-    for (;;) {
-      const res: any = await t.gql(RUN, { id });
-      const run = res.data?.syncRun;
-      if (run && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(run.status)) return run;
-      if (Date.now() > until) throw new Error(`run still ${run?.status}: ${JSON.stringify(res.errors ?? run)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const waitForRun = (id: string, ms = 20_000) => waitForRunEnd((q, v) => t.gql(q, v), id, ms, RUN);
   const customers = () => stripe.store.get('customers')! as any[];
   const trigger = async (id: string, mode?: string) => waitForRun(((await t.gql(TRIGGER, { id, mode })) as any).data.triggerSync.id);
   const createMapping = async (name: string, rules: unknown[]) => {

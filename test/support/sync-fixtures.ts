@@ -79,10 +79,11 @@ export async function setupInboundSync(gql: Gql, stripe: StripeServer, frequency
 }
 
 /** Polls syncRun until it ends (COMPLETED, FAILED or CANCELLED). */
-export async function waitForRunEnd(gql: Gql, id: string, ms: number): Promise<any> {
+/** Polls a run until it ends; `query` may select more of the run (logs, config). */
+export async function waitForRunEnd(gql: Gql, id: string, ms: number, query = RUN_QUERY): Promise<any> {
   const until = Date.now() + ms;
   for (;;) {
-    const res = await gql(RUN_QUERY, { id }).catch(() => null);
+    const res = await gql(query, { id }).catch(() => null);
     const run = res?.data?.syncRun;
     if (run && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(run.status)) return run;
     if (Date.now() > until) throw new Error(`run ${id} still ${run?.status}: ${JSON.stringify(res?.errors ?? run)}`);
