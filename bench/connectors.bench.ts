@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { fetch as undiciFetch } from 'undici';
@@ -9,6 +8,7 @@ import { stripe } from '../src/connectors/stripe';
 import { startBoss, stopBoss } from '../src/jobs/boss';
 import { createServices } from '../src/services';
 import { openBenchDatabase, runBench } from './support';
+import { startStripeLike } from './stripe-like-server';
 
 /**
  * `npm run bench:connectors`: 2,000 pages of 100 Stripe customers from a local Stripe-shaped
@@ -19,39 +19,9 @@ import { openBenchDatabase, runBench } from './support';
 const PAGES = 2_000;
 const PAGE_SIZE = 100;
 const BLOCK = 100;
+/** More customers than every page read here, so `has_more` stays true. */
+const SERVER_CUSTOMERS = 10_000_000;
 const API_KEY = 'sk_test_benchBenchBench4242';
-
-/**
- * A Stripe-shaped server in its own process (so it does not share the measured event loop):
- * answers `GET /v1/customers?limit&starting_after` with generated customers.
- */
-const SERVER_SOURCE = `
-const http = require('node:http');
-const KEY = process.argv[1];
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://x');
-  if (req.headers.authorization !== 'Bearer ' + KEY) {
-    res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"type":"invalid_request_error","message":"Invalid API Key"}}');
-    return;
-  }
-  const after = url.searchParams.get('starting_after');
-  const start = after ? Number(after.slice(4)) + 1 : 0;
-  const limit = Number(url.searchParams.get('limit') || 10);
-  const data = [];
-  for (let i = 0; i < limit; i++) {
-    const n = start + i;
-    data.push({ id: 'cus_' + n, object: 'customer', created: 1700000000 - n, name: 'Customer ' + n, email: 'c' + n + '@example.com', phone: '+15550000000', address: { city: 'Berlin', country: 'DE' }, metadata: {} });
-  }
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', url: '/v1/customers', has_more: true, data }));
-});
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
-`;
-
-async function startStripeLike(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', SERVER_SOURCE, API_KEY], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk) => resolve(String(chunk).trim())));
-  return { url: `http://127.0.0.1:${port}`, child };
-}
 
 /** Reads `pages` pages with a bare fetch loop; returns the elapsed ms. */
 async function bareLoop(baseUrl: string, pages: number, from: string | null): Promise<{ ms: number; cursor: string | null }> {
@@ -68,7 +38,7 @@ async function bareLoop(baseUrl: string, pages: number, from: string | null): Pr
 
 async function main(): Promise<void> {
   const database = await openBenchDatabase();
-  const { url: stripeUrl, child } = await startStripeLike();
+  const { url: stripeUrl, child } = await startStripeLike(API_KEY, SERVER_CUSTOMERS);
   const log = pino({ level: 'silent' });
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ALLOW_PRIVATE_TARGETS: 'true', INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') });
   const db = createDataSource(database.url, log);

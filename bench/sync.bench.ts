@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
@@ -14,6 +13,7 @@ import type { CreateFieldMappingInput } from '../src/sync/field-mapping.inputs';
 import type { CreateSyncConfigInput } from '../src/sync/sync-config.inputs';
 import { SyncDirection, SyncMode, SyncTrigger, TransformType } from '../src/sync/sync.enums';
 import { openBenchDatabase, runBench } from './support';
+import { startStripeLike } from './stripe-like-server';
 
 /**
  * `npm run bench:sync`: an inbound sync of 100,000 Stripe customers (1,000 pages of 100) from a
@@ -27,43 +27,6 @@ const TOTAL = 100_000;
 const PAGE_SIZE = 100;
 const ORG = 'bench';
 const API_KEY = 'sk_test_benchSyncBench4242';
-
-/**
- * Customers generated on the fly, newest first as Stripe lists them: customer n has
- * created = 1,700,000,000 - n, so `starting_after=cus_n` continues at n + 1.
- */
-const SERVER_SOURCE = `
-const http = require('node:http');
-const [KEY, TOTAL] = [process.argv[1], Number(process.argv[2])];
-const customer = (n) => ({ id: 'cus_' + n, object: 'customer', created: 1700000000 - n, livemode: false,
-  name: ' Customer ' + n + ' ', email: 'Customer' + n + '@Example.com', phone: '+1 555 ' + String(1000000 + (n % 9000000)).slice(-7),
-  description: null, currency: 'usd', balance: 0, delinquent: false, invoice_prefix: 'B' + n,
-  address: { line1: n + ' Main St', city: 'Berlin', state: null, postal_code: '10115', country: 'DE' },
-  metadata: { crm: 'bench' } });
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://x');
-  if (req.headers.authorization !== 'Bearer ' + KEY) {
-    res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"type":"invalid_request_error","message":"Invalid API Key"}}');
-    return;
-  }
-  const after = url.searchParams.get('starting_after');
-  const createdGt = url.searchParams.get('created[gt]');
-  const limit = Math.min(Number(url.searchParams.get('limit') || 10), 100);
-  const start = after ? Number(after.slice(4)) + 1 : 0;
-  const end = Math.min(TOTAL, createdGt ? 1700000000 - Number(createdGt) : TOTAL);
-  const data = [];
-  for (let n = start; n < Math.min(start + limit, end); n++) data.push(customer(n));
-  res.writeHead(200, { 'content-type': 'application/json' })
-    .end(JSON.stringify({ object: 'list', url: '/v1/customers', has_more: start + limit < end, data }));
-});
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
-`;
-
-async function startStripeLike(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', SERVER_SOURCE, API_KEY, String(TOTAL)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk) => resolve(String(chunk).trim())));
-  return { url: `http://127.0.0.1:${port}`, child };
-}
 
 /** No engine: fetch each page, write it with one INSERT ... ON CONFLICT, next page. */
 async function baseline(pool: Pool, baseUrl: string): Promise<{ ms: number; records: number }> {
@@ -89,7 +52,7 @@ async function baseline(pool: Pool, baseUrl: string): Promise<{ ms: number; reco
 
 async function main(): Promise<void> {
   const database = await openBenchDatabase();
-  const { url: stripeUrl, child } = await startStripeLike();
+  const { url: stripeUrl, child } = await startStripeLike(API_KEY, TOTAL);
   const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ALLOW_PRIVATE_TARGETS: 'true', INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') });
   const db = createDataSource(database.url, log);

@@ -17,7 +17,7 @@ import { healthRouter } from './http/health';
 import { createMetrics, Metrics } from './http/metrics';
 import { startBoss, startQueues, stopBoss } from './jobs/boss';
 import { PgPubSub } from './realtime/pg-pubsub';
-import { createServices } from './services';
+import { createServices, Services } from './services';
 import { oauthCallbackRouter } from './connections/oauth.callback';
 
 export interface RunningService {
@@ -27,6 +27,8 @@ export interface RunningService {
   db: DataSource;
   boss: PgBoss;
   metrics: Metrics;
+  /** The process's services (tests drive the connector runtime and the sync engine directly). */
+  services: Services;
   /** Stop taking requests, finish in-flight work, stop pg-boss, close the pools, stop embedded Postgres. */
   stop(): Promise<void>;
 }
@@ -103,5 +105,5 @@ export async function startService(config: Config, log: Logger): Promise<Running
     log.info('stopped');
   };
 
-  return { url, port, databaseUrl: database.url, db, boss, metrics, stop };
+  return { url, port, databaseUrl: database.url, db, boss, metrics, services, stop };
 }

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { loadConfig } from '../src/config';
-import { createServices, Services } from '../src/services';
+import type { Services } from '../src/services';
 import { ACME, acmeInput, fields } from './providers/custom-api.definition';
 import { CustomApiServer } from './providers/custom-api.server';
 import { BOOTSTRAP_KEY, gatewayToken, startTestService, TestService } from './support/service';
@@ -154,11 +152,9 @@ describe('Custom connectors (REST engine)', () => {
 
   describe('the engine behind sync (get, create, update, incremental)', () => {
     let services: Services;
-    beforeAll(async () => {
-      const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.databaseUrl, INTEGRATION_ENCRYPTION_KEY: encryptionKey, ALLOW_PRIVATE_TARGETS: 'true', PROVIDER_RETRY_BASE_DELAY_MS: '5' });
-      services = await createServices(t.service.db, t.databaseUrl, config, pino({ level: 'silent' }), t.service.boss);
+    beforeAll(() => {
+      services = t.service.services;
     });
-    afterAll(() => services.close());
 
     const bind = async () => services.runtime.bind(await services.connections.get('default', connectionId));
 

@@ -1,10 +1,8 @@
 import { gmail as definition } from '../src/connectors/gmail';
-import { AuthType } from '../src/connectors/connector.enums';
-import { ConnectorCall, ConnectorRecord } from '../src/connectors/connector.handler';
-import { ProviderError } from '../src/connectors/http/provider-error';
+import type { ConnectorRecord } from '../src/connectors/connector.handler';
 import { GmailServer } from './providers/gmail.server';
 import { OAuthServer } from './providers/oauth.server';
-import { startTestService, TestService } from './support/service';
+import { bindNewConnection, startTestService, TestService } from './support/service';
 
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType connector { key } } }`;
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
@@ -12,32 +10,6 @@ const RECORDS = 'query($id: ID!, $object: String!, $cursor: String, $pageSize: I
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
 
-/**
- * The handler as a sync run drives it (with `since`), outside GraphQL: connectionRecords reads
- * one page without a checkpoint. Authenticated like the runtime, errors parsed by the handler.
- */
-function directCall(baseUrl: string, accessToken: string): ConnectorCall {
-  return {
-    connectionId: 'direct',
-    organizationId: 'default',
-    authType: AuthType.OAUTH2,
-    config: {},
-    credentials: { accessToken },
-    baseUrl,
-    async request(req) {
-      const url = new URL(/^https?:/.test(req.path) ? req.path : `${baseUrl}${req.path}`);
-      for (const [name, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.append(name, String(value));
-      const res = await fetch(url, { method: req.method, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', ...req.headers }, body: req.json === undefined ? undefined : JSON.stringify(req.json) });
-      const text = await res.text();
-      const body = text ? JSON.parse(text) : null;
-      if (res.status >= 400) {
-        const detail = definition.handler!.parseError!(body, res.status);
-        throw new ProviderError({ provider: 'gmail', status: res.status, providerCode: detail.code, providerMessage: detail.message });
-      }
-      return { status: res.status, headers: res.headers, body };
-    },
-  };
-}
 
 /** The Gmail connector through GraphQL against local stand-ins for Google's OAuth server and the Gmail API. */
 describe('Gmail connector', () => {
@@ -182,7 +154,8 @@ describe('Gmail connector', () => {
   });
 
   it('syncs incrementally from the largest historyId seen, and falls back to a full listing when history is gone', async () => {
-    const call = directCall(baseUrl, oauth.issueTokens().access_token);
+    const tokens = oauth.issueTokens();
+    const call = await bindNewConnection(t, { connectorKey: 'gmail', name: 'direct', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, config: { baseUrl } });
     const list = (options: { cursor?: string | null; since?: unknown; pageSize?: number }) => definition.handler!.list(call, 'messages', options);
     let checkpoint: unknown;
     let cursor: string | null = null;

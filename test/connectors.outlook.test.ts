@@ -1,11 +1,9 @@
 import { outlook as definition } from '../src/connectors/outlook';
-import { AuthType } from '../src/connectors/connector.enums';
-import { ConnectorCall, ConnectorRecord } from '../src/connectors/connector.handler';
-import { ProviderError } from '../src/connectors/http/provider-error';
+import type { ConnectorRecord } from '../src/connectors/connector.handler';
 import { OAuthServer } from './providers/oauth.server';
 import { OutlookServer } from './providers/outlook.server';
 import { ProviderServer } from './providers/provider-server';
-import { startTestService, TestService } from './support/service';
+import { bindNewConnection, startTestService, TestService } from './support/service';
 
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType connector { key } } }`;
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
@@ -13,32 +11,6 @@ const RECORDS = 'query($id: ID!, $object: String!, $cursor: String, $pageSize: I
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
 
-/**
- * The handler as a sync run drives it (with `since`, get, create, update), outside GraphQL, which
- * reads one page without a checkpoint. Authenticated like the runtime, errors parsed by the handler.
- */
-function directCall(baseUrl: string, accessToken: string): ConnectorCall {
-  return {
-    connectionId: 'direct',
-    organizationId: 'default',
-    authType: AuthType.OAUTH2,
-    config: {},
-    credentials: { accessToken },
-    baseUrl,
-    async request(req) {
-      const url = new URL(/^https?:/.test(req.path) ? req.path : `${baseUrl}${req.path}`);
-      for (const [name, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.append(name, String(value));
-      const res = await fetch(url, { method: req.method, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', ...req.headers }, body: req.json === undefined ? undefined : JSON.stringify(req.json) });
-      const text = await res.text();
-      const body = text ? JSON.parse(text) : null;
-      if (res.status >= 400) {
-        const detail = definition.handler!.parseError!(body, res.status);
-        throw new ProviderError({ provider: 'outlook', status: res.status, providerCode: detail.code, providerMessage: detail.message });
-      }
-      return { status: res.status, headers: res.headers, body };
-    },
-  };
-}
 
 /** The Outlook connector through GraphQL against local stand-ins for Microsoft's OAuth server and Graph. */
 describe('Outlook connector', () => {
@@ -209,7 +181,8 @@ describe('Outlook connector', () => {
   });
 
   it('syncs incrementally from the stored @odata.deltaLink, and starts a new round after a 410', async () => {
-    const call = directCall(baseUrl, oauth.issueTokens().access_token);
+    const tokens = oauth.issueTokens();
+    const call = await bindNewConnection(t, { connectorKey: 'outlook', name: 'direct', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, config: { baseUrl } });
     const handler = definition.handler!;
     const round = async (object: string, since?: unknown) => {
       const records: ConnectorRecord[] = [];

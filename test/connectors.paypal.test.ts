@@ -1,7 +1,7 @@
-import type { CallRequest, ConnectorCall } from '../src/connectors/connector.handler';
+import type { ConnectorCall } from '../src/connectors/connector.handler';
 import { paypal as definition } from '../src/connectors/paypal';
 import { PayPalServer } from './providers/paypal.server';
-import { startTestService, TestService } from './support/service';
+import { bindNewConnection, startTestService, TestService } from './support/service';
 
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) {
   id status authType credentialHint connector { key } } }`;
@@ -12,26 +12,6 @@ const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
 
 const DAY_MS = 86_400_000;
 
-/** A bare ConnectorCall for the handler paths GraphQL does not reach yet (sync's `since`, writes). */
-function directCall(baseUrl: string, token: string, config: Record<string, unknown> = {}): ConnectorCall {
-  return {
-    connectionId: 'direct',
-    organizationId: 'default',
-    authType: 'OAUTH2' as ConnectorCall['authType'],
-    config,
-    credentials: {},
-    baseUrl,
-    async request<T>(req: CallRequest) {
-      const url = new URL(req.path, baseUrl);
-      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-      const headers = { authorization: `Bearer ${token}`, ...(req.json === undefined ? {} : { 'content-type': 'application/json' }), ...req.headers };
-      const res = await fetch(url, { method: req.method, headers, body: req.json === undefined ? undefined : JSON.stringify(req.json) });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`HTTP ${res.status}: ${text}`);
-      return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T };
-    },
-  };
-}
 
 /** The PayPal connector through GraphQL against a local server speaking PayPal's documented REST APIs. */
 describe('PayPal connector', () => {
@@ -199,9 +179,8 @@ describe('PayPal connector', () => {
   describe('handler paths a sync uses', () => {
     const handler = definition.handler!;
     let call: ConnectorCall;
-    beforeAll(() => {
-      paypal.validTokens.add('A21AA-direct');
-      call = directCall(paypal.url, 'A21AA-direct');
+    beforeAll(async () => {
+      call = await bindNewConnection(t, { connectorKey: 'paypal', name: 'direct', authType: 'OAUTH2', credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret }, config: { baseUrl: paypal.url } });
     });
 
     it('reads transactions from the checkpoint on, and the next checkpoint trails by three hours', async () => {

@@ -1,8 +1,8 @@
-import type { CallRequest, ConnectorCall } from '../src/connectors/connector.handler';
+import type { ConnectorCall } from '../src/connectors/connector.handler';
 import { quickbooks as definition } from '../src/connectors/quickbooks';
 import { OAuthServer } from './providers/oauth.server';
 import { intuitTime, QuickBooksServer } from './providers/quickbooks.server';
-import { startTestService, TestService } from './support/service';
+import { bindNewConnection, startTestService, TestService } from './support/service';
 
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) {
   id status authType credentialHint connector { key } } }`;
@@ -12,26 +12,6 @@ const RECORDS = 'query($id: ID!, $object: String!, $cursor: String) { connection
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
 
-/** A bare ConnectorCall for the handler paths GraphQL does not reach yet (sync's `since`, writes). */
-function directCall(baseUrl: string, token: string, config: Record<string, unknown>): ConnectorCall {
-  return {
-    connectionId: 'direct',
-    organizationId: 'default',
-    authType: 'OAUTH2' as ConnectorCall['authType'],
-    config,
-    credentials: {},
-    baseUrl,
-    async request<T>(req: CallRequest) {
-      const url = new URL(req.path, baseUrl);
-      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-      const headers = { authorization: `Bearer ${token}`, ...(req.json === undefined ? {} : { 'content-type': 'application/json' }), ...req.headers };
-      const res = await fetch(url, { method: req.method, headers, body: req.json === undefined ? undefined : JSON.stringify(req.json) });
-      const text = await res.text();
-      if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { body: JSON.parse(text) });
-      return { status: res.status, headers: res.headers, body: JSON.parse(text) as T };
-    },
-  };
-}
 
 /** The QuickBooks Online connector through GraphQL against a local server speaking Intuit's documented API. */
 describe('QuickBooks connector', () => {
@@ -192,8 +172,9 @@ describe('QuickBooks connector', () => {
   describe('handler paths a sync uses', () => {
     const handler = definition.handler!;
     let call: ConnectorCall;
-    beforeAll(() => {
-      call = directCall(qbo.url, oauth.issueTokens().access_token, { realmId: qbo.realmId });
+    beforeAll(async () => {
+      const tokens = oauth.issueTokens();
+      call = await bindNewConnection(t, { connectorKey: 'quickbooks', name: 'direct', authType: 'OAUTH2', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, config: { baseUrl: qbo.url, realmId: qbo.realmId } });
     });
 
     it('reads only records updated after the checkpoint, and returns the newest time as the next one', async () => {
@@ -215,7 +196,8 @@ describe('QuickBooks connector', () => {
       expect(updated).toMatchObject({ SyncToken: '1', DisplayName: 'Ada Lovelace', CompanyName: 'Analytical Engines', PrimaryEmailAddr: { Address: 'ada@example.com' } });
       expect(qbo.requests.filter((r) => r.method === 'POST').pop()!.body).toEqual({ CompanyName: 'Analytical Engines', Id: created.Id, SyncToken: '0', sparse: true });
       const stale = await handler.update!(call, 'Customer', String(created.Id), { SyncToken: '0', Notes: 'late' }).catch((e) => e);
-      expect(definition.handler!.parseError!(stale.body, 400)).toEqual({ code: '5010', message: expect.stringMatching(/^Stale Object Error: Stale Object Error : You and admin/) });
+      // Through the real runtime: Intuit's fault arrives parsed into the ProviderError.
+      expect(stale).toMatchObject({ status: 400, providerCode: '5010', providerMessage: expect.stringMatching(/^Stale Object Error: Stale Object Error : You and admin/) });
       await expect(handler.create!(call, 'Payment', {})).rejects.toThrow('read-only');
       expect(await handler.get!(call, 'Invoice', String(qbo.store.get('Invoice')![0].Id))).toMatchObject({ Id: qbo.store.get('Invoice')![0].Id });
     });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pino, { Logger } from 'pino';
 import { loadConfig } from '../src/config';
 import { CredentialsVault } from '../src/connections/credentials-vault';
-import { DecryptionError, EncryptionKeyError, UnknownEncryptionKeyError } from '../src/connections/encryption';
+import { DecryptionError, UnknownEncryptionKeyError } from '../src/connections/encryption';
 import { rotateEncryptionKeys } from '../src/connections/rotate-keys';
 import { seed } from './support/seed';
 import { startTestService, TestService } from './support/service';

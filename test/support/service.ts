@@ -82,3 +82,20 @@ async function startOnDatabase(database: { url: string; drop(): Promise<void> },
     },
   };
 }
+
+/**
+ * A new connection made through GraphQL, bound by the service's own connector runtime: the
+ * handler paths a sync drives (`since`, writes) that no GraphQL operation reaches, exercised
+ * with the same auth, refresh, retries and guard as production.
+ */
+export async function bindNewConnection(t: TestService, input: Record<string, unknown>, token: string = BOOTSTRAP_KEY) {
+  const res = await t.gql<{ createConnection: { id: string } }>(
+    'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }',
+    { input },
+    token,
+  );
+  if (!res.data) throw new Error(`createConnection failed: ${JSON.stringify(res.errors)}`);
+  const services = t.service.services;
+  const connection = await services.connections.get('default', res.data.createConnection.id);
+  return (await services.runtime.bind(connection)).call;
+}
