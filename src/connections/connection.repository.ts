@@ -1,13 +1,15 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { PgPubSub } from '../realtime/pg-pubsub';
+import type { EventOutbox } from '../webhooks/event-outbox';
 import { ConnectionEntity } from './connection.entity';
 
 /**
  * The connection table's writes. A status change and its NOTIFY commit together, so
- * connectionStatusChanged never announces a change that rolled back and never misses one.
+ * connectionStatusChanged never announces a change that rolled back and never misses one; the
+ * integration.connection.status_changed event for webhooks commits with it too.
  */
 export class ConnectionRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: DataSource, private readonly events: EventOutbox) {}
 
   async findOwned(organizationId: string, id: string, manager: EntityManager = this.db.manager): Promise<ConnectionEntity | null> {
     return manager.findOne(ConnectionEntity, { where: { organizationId, id } });
@@ -32,6 +34,17 @@ export class ConnectionRepository {
       await m.update(ConnectionEntity, { id: current.id, organizationId: current.organizationId }, changes as never);
       if (changes.status && changes.status !== current.status) {
         await PgPubSub.notify(m, { topic: 'connection', organizationId: current.organizationId, id: current.id });
+        await this.events.record(
+          current.organizationId,
+          {
+            type: 'integration.connection.status_changed',
+            source: 'hotcrm',
+            objectType: 'connection',
+            recordId: current.id,
+            data: { connectionId: current.id, connectorKey: current.connectorKey, previousStatus: current.status, status: changes.status, lastError: changes.lastError ?? null },
+          },
+          m,
+        );
       }
       return (await m.findOneOrFail(ConnectionEntity, { where: { id: current.id } })) as ConnectionEntity;
     };

@@ -21,18 +21,14 @@ export interface ConnectionTest {
 
 /** Connections' rules: what may be stored, how a test moves the status, what disconnect clears. */
 export class ConnectionService {
-  private readonly repo: ConnectionRepository;
-
   constructor(
     private readonly catalog: ConnectorCatalog,
     private readonly vault: CredentialsVault,
     private readonly runtime: ConnectorRuntime,
     private readonly config: Config,
     private readonly log: Logger,
-    db: ConstructorParameters<typeof ConnectionRepository>[0],
-  ) {
-    this.repo = new ConnectionRepository(db);
-  }
+    private readonly repo: ConnectionRepository,
+  ) {}
 
   async get(organizationId: string, id: string): Promise<ConnectionEntity> {
     const row = await this.repo.findOwned(organizationId, id).catch(() => null);

@@ -33,6 +33,7 @@ export class OAuthService {
     private readonly clients: OAuthClientStore,
     private readonly pool: ProviderHttpPool,
     private readonly config: Config,
+    private readonly connections: ConnectionRepository,
   ) {}
 
   async setClient(organizationId: string, input: SetOAuthClientInput): Promise<void> {
@@ -110,7 +111,7 @@ export class OAuthService {
     const credentials = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tokenType: tokens.tokenType };
     const returned = await checkConfig(input.config, this.config);
     const config = returned || pending.config ? { ...(pending.config ?? {}), ...(returned ?? {}) } : null;
-    return new ConnectionRepository(this.db).insert({
+    return this.connections.insert({
       organizationId: pending.organizationId,
       connectorKey: definition.key,
       name: pending.name,

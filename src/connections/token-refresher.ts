@@ -25,6 +25,7 @@ export class TokenRefresher {
     private readonly clients: OAuthClientStore,
     private readonly pool: ProviderHttpPool,
     private readonly log: Logger,
+    private readonly connections: ConnectionRepository,
   ) {}
 
   /** Fresh credentials for `connection`; `rejectedToken` forces a refresh unless already replaced. */
@@ -47,7 +48,7 @@ export class TokenRefresher {
         throw error;
       }
       const next = { ...credentials, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? credentials.refreshToken ?? null };
-      await new ConnectionRepository(this.db).update(
+      await this.connections.update(
         locked,
         { credentialsEncrypted: this.vault.seal(next), expiresAt: tokens.expiresAt, status: ConnectionStatus.CONNECTED, lastError: null },
         manager,
@@ -60,7 +61,7 @@ export class TokenRefresher {
     // thrown inside it would roll the status back.
     const latest = await this.db.manager.findOne(ConnectionEntity, { where: { id: connection.id } });
     if (latest) {
-      await new ConnectionRepository(this.db).update(latest, { status: ConnectionStatus.EXPIRED, lastError: `Token refresh refused: ${outcome.refused}` });
+      await this.connections.update(latest, { status: ConnectionStatus.EXPIRED, lastError: `Token refresh refused: ${outcome.refused}` });
     }
     this.log.warn({ connectionId: connection.id }, 'refresh token refused; connection EXPIRED');
     throw new ConnectionExpiredError(connection.id, outcome.refused);

@@ -16,6 +16,8 @@ export async function startBoss(databaseUrl: string, runsWorkers: boolean, log: 
     supervise: runsWorkers,
     schedule: runsWorkers,
     migrate: true,
+    // Expired jobs (their worker died) are retried on maintenance: every 30 s, not pg-boss's 2 min.
+    maintenanceIntervalSeconds: 30,
   });
   // pg-boss reports lost connections here; it reconnects by itself, so this must not crash.
   boss.on('error', (error) => log.error({ err: error.message }, 'pg-boss error'));
@@ -30,16 +32,29 @@ export async function startQueues(boss: PgBoss, queues: QueueDefinition<any>[], 
     if (!runsWorkers) continue;
     if (queue.schedule) await boss.schedule(queue.name, queue.schedule, {}, { tz: 'UTC' });
     if (queue.runAfterStartSeconds !== undefined) await boss.send(queue.name, {}, { startAfter: queue.runAfterStartSeconds });
-    await boss.work(queue.name, { batchSize: queue.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs: PgBoss.Job<any>[]) => {
-      for (const job of jobs) {
-        try {
-          await queue.work(job);
-        } catch (error) {
-          log.warn({ queue: queue.name, jobId: job.id, err: (error as Error).message }, 'job failed');
-          throw error;
-        }
-      }
-    });
+    for (let i = 0; i < (queue.workers ?? 1); i++) await startWorker(boss, queue, log);
+  }
+}
+
+async function startWorker(boss: PgBoss, queue: QueueDefinition<any>, log: Logger): Promise<void> {
+  const batchSize = queue.batchSize ?? 1;
+  const workerId: string = await boss.work(queue.name, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs: PgBoss.Job<any>[]) => {
+    try {
+      if (queue.workBatch) await queue.workBatch(jobs);
+      else for (const job of jobs) await runOne(queue, job, log);
+    } finally {
+      // pg-boss waits a polling interval after every batch; a full batch means more are waiting.
+      if (jobs.length >= batchSize) boss.notifyWorker(workerId);
+    }
+  });
+}
+
+async function runOne(queue: QueueDefinition<any>, job: PgBoss.Job<any>, log: Logger): Promise<void> {
+  try {
+    await queue.work(job);
+  } catch (error) {
+    log.warn({ queue: queue.name, jobId: job.id, err: (error as Error).message }, 'job failed');
+    throw error;
   }
 }
 

@@ -14,5 +14,9 @@ export interface QueueDefinition<T = unknown> {
   runAfterStartSeconds?: number;
   /** How many jobs one worker fetches at once. */
   batchSize?: number;
+  /** How many workers this process runs for the queue (default 1). */
+  workers?: number;
   work(job: PgBoss.Job<T>): Promise<void>;
+  /** Handles a whole fetched batch at once instead of job by job (work is then unused by workers). */
+  workBatch?(jobs: PgBoss.Job<T>[]): Promise<void>;
 }

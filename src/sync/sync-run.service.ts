@@ -1,3 +1,4 @@
+import { bossExecutor } from '../jobs/boss-executor';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../errors';
@@ -36,7 +37,7 @@ export class SyncRunService {
         mode: mode ?? (config.cursor === null || config.cursor === undefined ? SyncMode.FULL : SyncMode.INCREMENTAL),
         recordsProcessed: 0, recordsCreated: 0, recordsUpdated: 0, recordsDeleted: 0, recordsFailed: 0, conflicts: 0, attempts: 0,
       }));
-      const jobId = await this.boss.send(SYNC_RUN_QUEUE, { runId: run.id }, { singletonKey: config.id, db: { executeSql: (text: string, values: unknown[]) => manager.query(text, values).then((rows: unknown) => ({ rows })) } } as PgBoss.SendOptions);
+      const jobId = await this.boss.send(SYNC_RUN_QUEUE, { runId: run.id }, { singletonKey: config.id, db: bossExecutor(manager) });
       await manager.update(SyncRunEntity, { id: run.id }, { jobId });
       await PgPubSub.notify(manager, { topic: 'sync_run', organizationId, id: run.id, parentId: config.id });
       return { ...run, jobId } as SyncRunEntity;

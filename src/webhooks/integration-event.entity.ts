@@ -11,5 +11,7 @@ export class IntegrationEventEntity {
   @Column({ type: 'jsonb' }) data!: unknown;
   @Column({ name: 'occurred_at', type: 'timestamptz' }) occurredAt!: Date;
   @Column({ name: 'idempotency_key', type: 'text', nullable: true }) idempotencyKey!: string | null;
+  /** The connection a provider event arrived on. */
+  @Column({ name: 'connection_id', type: 'uuid', nullable: true }) connectionId!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createSign, createVerify, generateKeyPairSync, KeyObject, randomBytes, randomUUID } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-server';
 
 type Row = Record<string, any>;
@@ -35,6 +36,62 @@ export class PayPalServer extends ProviderServer {
     this.on('GET', '/v1/reporting/transactions', (req) => this.authed(req, () => this.search(req)));
     this.on('GET', '/v2/payments/refunds/:id', (req, [id]) => this.authed(req, () => (this.refunds.has(id) ? { body: this.refunds.get(id) } : notFound())));
     this.on('POST', '/v2/payments/captures/:id/refund', (req, [id]) => this.authed(req, () => this.refund(req, id)));
+    this.on('POST', '/v1/notifications/verify-webhook-signature', (req) => this.authed(req, () => this.verifyWebhookSignature(req)));
+    this.on('GET', '/v1/notifications/certs/:name', () => ({ headers: { 'content-type': 'application/x-pem-file' }, body: this.signingKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() }));
+  }
+
+  /** Webhooks registered in the app (what PayPal's dashboard lists); verification needs one of them. */
+  readonly webhookIds = new Set<string>();
+  private signingKeyPair?: { publicKey: KeyObject; privateKey: KeyObject };
+
+  private get signingKey() {
+    this.signingKeyPair ??= generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return this.signingKeyPair;
+  }
+
+  /** A webhook as POST /v1/notifications/webhooks would create it; returns its id. */
+  registerWebhook(): string {
+    const id = `${randomBytes(8).toString('hex').toUpperCase()}${Date.now()}`;
+    this.webhookIds.add(id);
+    return id;
+  }
+
+  /**
+   * A notification as PayPal delivers it: the event JSON and the transmission headers, signed
+   * the documented way (SHA256withRSA over `<transmission id>|<time>|<webhook id>|<CRC32 of the body>`).
+   */
+  signWebhook(event: Row, webhookId: string): { body: string; headers: Record<string, string> } {
+    const body = JSON.stringify(event);
+    const transmissionId = randomUUID();
+    const time = new Date().toISOString();
+    const signature = createSign('sha256').update(`${transmissionId}|${time}|${webhookId}|${crc32(body)}`).sign(this.signingKey.privateKey, 'base64');
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'paypal-transmission-id': transmissionId,
+        'paypal-transmission-time': time,
+        'paypal-transmission-sig': signature,
+        'paypal-cert-url': `${this.url}/v1/notifications/certs/CERT-local-0001`,
+        'paypal-auth-algo': 'SHA256withRSA',
+      },
+    };
+  }
+
+  /**
+   * POST /v1/notifications/verify-webhook-signature: all of auth_algo, cert_url, transmission_id,
+   * transmission_sig, transmission_time, webhook_id and webhook_event are required (400
+   * INVALID_REQUEST otherwise); the answer is {verification_status: SUCCESS | FAILURE}.
+   */
+  private verifyWebhookSignature(req: ProviderRequest): Reply {
+    const b = req.body ?? {};
+    const required = ['auth_algo', 'cert_url', 'transmission_id', 'transmission_sig', 'transmission_time', 'webhook_id'];
+    const missing = required.find((name) => typeof b[name] !== 'string' || !b[name]) ?? (b.webhook_event && typeof b.webhook_event === 'object' ? null : 'webhook_event');
+    if (missing) return { status: 400, body: { name: 'INVALID_REQUEST', message: 'Request is not well-formed, syntactically incorrect, or violates schema.', debug_id: debugId(), details: [{ field: `/${missing}`, location: 'body', issue: 'MISSING_REQUIRED_PARAMETER', description: 'A required field is missing.' }] } };
+    const trusted = b.cert_url.startsWith(`${this.url}/v1/notifications/certs/`) && b.auth_algo === 'SHA256withRSA' && this.webhookIds.has(b.webhook_id);
+    const signed = `${b.transmission_id}|${b.transmission_time}|${b.webhook_id}|${crc32(JSON.stringify(b.webhook_event))}`;
+    const valid = trusted && createVerify('sha256').update(signed).verify(this.signingKey.publicKey, b.transmission_sig, 'base64');
+    return { body: { verification_status: valid ? 'SUCCESS' : 'FAILURE' } };
   }
 
   expireAccessTokens(): void {

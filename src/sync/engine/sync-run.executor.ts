@@ -15,6 +15,8 @@ import type PgBoss from 'pg-boss';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
 import { SYNC_RUN_QUEUE } from './sync-run.job';
+import type { EventOutbox } from '../../webhooks/event-outbox';
+import type { SyncRunMonitor } from '../../intelligence/insights/sync-run.monitor';
 
 /** A run gets this many attempts for transient failures, backing off from RETRY_BASE_SECONDS. */
 export const MAX_ATTEMPTS = 3;
@@ -40,7 +42,10 @@ export class SyncRunExecutor {
     private readonly store: CrmStore,
     private readonly log: Logger,
     private readonly boss: PgBoss,
+    private readonly events: EventOutbox,
     private readonly retryBaseSeconds = RETRY_BASE_SECONDS,
+    /** Judges each ended run against the config's history (alerts on anomalies); never throws. */
+    private readonly monitor?: SyncRunMonitor,
   ) {
     this.recorder = new SyncRunRecorder(db);
   }
@@ -94,18 +99,21 @@ export class SyncRunExecutor {
         await manager.query('UPDATE sync_config SET cursor = $2::jsonb, last_sync_at = $3, updated_at = now() WHERE id = $1', [config.id, JSON.stringify(checkpoint ?? null), completedAt]);
       }
       const [counts] = await manager.query('SELECT records_processed, records_created, records_updated, records_failed FROM sync_run WHERE id = $1', [run.id]);
-      // The outbox: the event commits with the run's end (webhook fan-out reads committed rows).
-      await manager.query(
-        `INSERT INTO integration_event (organization_id, type, source, object_type, record_id, data, idempotency_key)
-         VALUES ($1, $2, 'hotcrm', 'sync_run', $3, $4::jsonb, $5) ON CONFLICT DO NOTHING`,
-        [
-          run.organizationId,
-          status === SyncRunStatus.COMPLETED ? 'integration.sync.completed' : 'integration.sync.failed',
-          run.id,
-          JSON.stringify({ syncRunId: run.id, syncConfigId: config.id, status, errorDetails, ...counts }),
-          `sync_run:${run.id}:${status}`,
-        ],
+      // The outbox: the event and its webhook deliveries commit with the run's end.
+      const type = status === SyncRunStatus.COMPLETED ? 'integration.sync.completed' : 'integration.sync.failed';
+      await this.events.record(
+        run.organizationId,
+        {
+          type,
+          source: 'hotcrm',
+          objectType: 'sync_run',
+          recordId: run.id,
+          data: { syncRunId: run.id, syncConfigId: config.id, status, errorDetails, ...counts },
+          idempotencyKey: `sync_run:${run.id}:${status}`,
+        },
+        manager,
       );
     });
+    await this.monitor?.afterRun(run.id);
   }
 }
