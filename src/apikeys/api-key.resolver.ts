@@ -7,8 +7,9 @@ import { READ_SCOPE } from '../graphql/scopes';
 import { DateTimeScalar } from '../graphql/scalars';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyStatus, UsageGranularity } from './api-key.enums';
-import { toApiKey } from './api-key.mapper';
-import { ApiKey, ApiKeyConnection, ApiKeyUsageBucket } from './api-key.type';
+import { toApiKey, toVerification } from './api-key.mapper';
+import { parseRequiredScopes } from './api-key.scopes';
+import { ApiKey, ApiKeyConnection, ApiKeyUsageBucket, ApiKeyVerification } from './api-key.type';
 import { usageBuckets } from './api-key-usage.queries';
 
 /** ACTIVE and EXPIRED are partly derived from expiresAt, so the filter says it in SQL. */
@@ -37,6 +38,21 @@ export class ApiKeyResolver {
   @Query(() => ApiKey, { nullable: true })
   async apiKey(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ApiKey> {
     return toApiKey(found(await ctx.loaders.apiKey.load(id), 'ApiKey', id));
+  }
+
+  /**
+   * For the gateway: read:api_keys, and it answers for a key of any organization (holding the key
+   * is the proof; see toVerification for what a caller of another organization is told).
+   */
+  @Authorized(READ_SCOPE.apiKeys)
+  @Query(() => ApiKeyVerification, { description: 'For the gateway and other services: checks a key, its scopes and its rate limit (and counts the request).' })
+  async verifyApiKey(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('key', () => String) key: string,
+    @Arg('requiredScopes', () => [String], { nullable: true }) requiredScopes?: string[] | null,
+  ): Promise<ApiKeyVerification> {
+    const result = await ctx.services.apiKeys.verifier.verify(key, parseRequiredScopes(requiredScopes));
+    return toVerification(result, orgOf(ctx));
   }
 
   @FieldResolver(() => [ApiKeyUsageBucket])

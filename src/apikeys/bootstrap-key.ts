@@ -4,6 +4,13 @@ import { displayPrefix, generateApiKey, hashApiKey } from './api-key.format';
 import { ApiKeyRepository } from './api-key.repository';
 
 /**
+ * The bootstrap key is the operator's setup key (scope `*`), also what scripts and dashboards use
+ * before anyone creates scoped keys: a limit that protects the service without getting in the
+ * way of setup or tooling. Keys created through createApiKey default to 1000 per 60 s.
+ */
+const BOOTSTRAP_RATE_LIMIT = { rateLimit: 100_000, rateWindowSeconds: 60 } as const;
+
+/**
  * So a fresh install can be used at all: INTEGRATION_BOOTSTRAP_API_KEY is ensured as a key with
  * scope `*` for INTEGRATION_BOOTSTRAP_ORG; without it, the first start of an organization with no
  * keys creates one and prints it once on stdout (never through the logger).
@@ -17,6 +24,7 @@ export async function ensureBootstrapKey(config: Config, keys: ApiKeyRepository,
       prefix: displayPrefix(config.bootstrapApiKey),
       keyHash: hashApiKey(config.bootstrapApiKey),
       scopes: ['*'],
+      ...BOOTSTRAP_RATE_LIMIT,
     });
     if (created) log.info({ organizationId }, 'bootstrap API key registered from INTEGRATION_BOOTSTRAP_API_KEY');
     return;
@@ -29,6 +37,7 @@ export async function ensureBootstrapKey(config: Config, keys: ApiKeyRepository,
     prefix: generated.prefix,
     keyHash: generated.hash,
     scopes: ['*'],
+    ...BOOTSTRAP_RATE_LIMIT,
   });
   if (created) {
     process.stdout.write(

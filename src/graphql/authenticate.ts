@@ -1,20 +1,21 @@
 import { createRemoteJWKSet, jwtVerify, JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config';
-import { hashApiKey, looksLikeApiKey } from '../apikeys/api-key.format';
-import { ApiKeyRepository } from '../apikeys/api-key.repository';
-import { UnauthenticatedError } from '../errors';
+import { ApiKeyVerificationCode } from '../apikeys/api-key.enums';
+import { looksLikeApiKey } from '../apikeys/api-key.format';
+import type { ApiKeyVerifier } from '../apikeys/api-key.verifier';
+import { RateLimitedError, UnauthenticatedError } from '../errors';
 import type { Principal } from './principal';
 
 /**
- * Turns an Authorization header into a Principal: an API key (hcrm_ prefix, looked up by its
- * SHA-256) or a gateway JWT (HS256 with GATEWAY_JWT_SECRET, or a key from GATEWAY_JWKS_URL)
- * carrying `org`, `sub` and `scope`. Returns null when no credentials were sent at all.
+ * Turns an Authorization header into a Principal: an API key (hcrm_ prefix, checked by the
+ * ApiKeyVerifier: cached lookup by SHA-256, shared rate limit, usage) or a gateway JWT (HS256
+ * with GATEWAY_JWT_SECRET, or a key from GATEWAY_JWKS_URL) carrying `org`, `sub` and `scope`. Returns null when no credentials were sent at all.
  */
 export class Authenticator {
   private readonly jwks?: JWTVerifyGetKey;
   private readonly hmacSecret?: Uint8Array;
 
-  constructor(config: Config, private readonly keys: ApiKeyRepository) {
+  constructor(config: Config, private readonly keys: ApiKeyVerifier) {
     if (config.gatewayJwtSecret) this.hmacSecret = new TextEncoder().encode(config.gatewayJwtSecret);
     if (config.gatewayJwksUrl) this.jwks = createRemoteJWKSet(new URL(config.gatewayJwksUrl));
   }
@@ -27,14 +28,21 @@ export class Authenticator {
     return looksLikeApiKey(token) ? this.fromApiKey(token) : this.fromJwt(token);
   }
 
+  /**
+   * Every request (and every graphql-ws connection) made with a key takes one request from its
+   * limit; over it, the request is RATE_LIMITED with retryAfterSeconds (the auth guard reports it
+   * on the first protected field, as it does UNAUTHENTICATED).
+   */
   private async fromApiKey(key: string): Promise<Principal> {
-    const row = await this.keys.findByHash(hashApiKey(key));
-    const now = Date.now();
-    if (!row || row.status === 'REVOKED' || (row.expiresAt && row.expiresAt.getTime() <= now)) {
+    const { code, key: row, rate } = await this.keys.verify(key);
+    if (code === ApiKeyVerificationCode.RATE_LIMITED && rate) {
+      throw new RateLimitedError(`API key rate limit of ${rate.limit} requests per ${row!.windowSeconds} s reached; retry in ${rate.retryAfterSeconds} s`, rate.retryAfterSeconds);
+    }
+    if (code !== ApiKeyVerificationCode.VALID || !row) {
       // One message for unknown, revoked and expired keys: the caller learns nothing about which.
       throw new UnauthenticatedError('Invalid API key');
     }
-    return { organizationId: row.organizationId, subject: `api_key:${row.id}`, scopes: row.scopes, kind: 'api_key', apiKeyId: row.id };
+    return { organizationId: row.organizationId, subject: `api_key:${row.id}`, scopes: [...row.scopes], kind: 'api_key', apiKeyId: row.id };
   }
 
   private async fromJwt(token: string): Promise<Principal> {
