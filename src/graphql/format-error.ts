@@ -1,11 +1,17 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { AppError } from '../errors';
 
-const PASSTHROUGH_CODES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'BAD_REQUEST']);
-/** Apollo's own codes for a request that is not valid for the schema: bad input to the caller. */
-const INPUT_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'OPERATION_RESOLUTION_FAILURE']);
+const PASSTHROUGH_CODES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+/**
+ * Apollo's own codes for a request that is not valid for the schema, or not a valid GraphQL
+ * request at all (BAD_REQUEST: no query, a CSRF-able simple request): bad input to the caller,
+ * under the contract's code, with Apollo's kept as `reason`.
+ */
+const INPUT_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST']);
+/** graphql-js's parse error for a document over `maxTokens` (src/graphql/armor.ts). */
+const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] \d+ tokens/;
 
 /**
  * The one place errors become responses: typed AppErrors keep their code and extensions,
@@ -14,7 +20,10 @@ const INPUT_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED'
  */
 export function createErrorFormatter(onUnexpected: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    // A resolver's error arrives wrapped with a path; one raised before execution (a graphql-ws
+    // operation refused in onSubscribe) carries its AppError as originalError without one.
+    const unwrapped = unwrapResolverError(error);
+    const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;
     if (original instanceof AppError) {
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: { code: original.code, ...original.extensions() } };
     }
@@ -28,10 +37,12 @@ export function createErrorFormatter(onUnexpected: (error: unknown) => void) {
       if (field) return { ...formatted, extensions: { ...formatted.extensions, field } };
     }
     if (code && INPUT_CODES.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', reason: code } };
+      const limit = formatted.extensions?.limit ?? (TOKEN_LIMIT.test(formatted.message) ? 'tokens' : undefined);
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', reason: code, ...(limit ? { limit } : {}) } };
     }
     if (code && PASSTHROUGH_CODES.has(code)) {
-      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      // `http` is Apollo's status hint; graphql-ws errors arrive here with it still attached.
+      const { stacktrace: _dropped, http: _status, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
     onUnexpected(original);

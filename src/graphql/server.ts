@@ -4,13 +4,15 @@ import { ApolloServerPluginSubscriptionCallback } from '@apollo/server/plugin/su
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { Express } from 'express';
+import express, { ErrorRequestHandler, Express } from 'express';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Metrics } from '../http/metrics';
 import { AppError } from '../errors';
+import { QueryArmor } from './armor';
+import { guardEntityRepresentations } from './entities-guard';
 import type { GraphQLContext } from './context';
 import { createErrorFormatter } from './format-error';
 import type { Principal } from './principal';
@@ -33,6 +35,36 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
 }
 
 /**
+ * A subscription sent as a plain HTTP request would be executed like a query, calling the
+ * subscription's resolver without an event; only graphql-ws and the router's callback protocol
+ * (the `subscription` request extension) carry subscriptions.
+ */
+const subscriptionsNeedAStream: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, request }) {
+        if (operation?.operation !== 'subscription' || request.extensions?.subscription) return;
+        throw new GraphQLError('Subscriptions are served over graphql-ws on /graphql, or through the router\'s HTTP callback protocol', {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        });
+      },
+    };
+  },
+};
+
+/**
+ * Body-parser failures (a body over 1 MiB, malformed JSON) as GraphQL errors in JSON, instead of
+ * Express's HTML page, which outside NODE_ENV=production carries a stack trace.
+ */
+const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
+  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : null;
+  if (!status) return next(error);
+  const message =
+    error.type === 'entity.too.large' ? 'Request body is larger than 1 MiB' : error.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : 'Request body could not be read';
+  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST_BODY' } }] });
+};
+
+/**
  * GraphQL over HTTP (POST /graphql, Apollo Server) and over WebSocket (graphql-ws, the
  * `graphql-transport-ws` protocol the router's passthrough mode speaks) on one http.Server, plus
  * Apollo's HTTP callback protocol for routers in callback mode.
@@ -41,9 +73,11 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
   // One formatter for HTTP and WebSocket, so both speak the contract's error codes.
   const formatError = createErrorFormatter((error) => deps.log.error({ err: error }, 'unexpected error in a GraphQL operation'));
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+  const armor = new QueryArmor({ ...deps.config.graphqlLimits, introspection: deps.config.introspection });
+  guardEntityRepresentations(schema);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { principal?: Principal }>(
+  const wsCleanup = useServer<Record<string, unknown>, { principal?: Principal; authorization?: string }>(
     {
       schema,
       // A socket without valid credentials is refused at connection_init (close code 4403).
@@ -53,6 +87,7 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
           const principal = await deps.authenticator.authenticate(typeof authorization === 'string' ? authorization : null);
           if (!principal) return false;
           ctx.extra.principal = principal;
+          ctx.extra.authorization = authorization as string;
           return true;
         } catch (error) {
           if (error instanceof AppError) return false;
@@ -62,6 +97,23 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
           (ctx.extra as { socket?: WebSocket }).socket?.close(1013, 'Service temporarily unavailable');
           return false;
         }
+      },
+      // Parse and validate with the same limits and introspection rule as HTTP; a bad operation
+      // gets an `error` message for its id instead of taking the socket down.
+      onSubscribe: async (ctx, _id, payload) => {
+        // Each operation on a socket is a request of its API key: counted against its rate limit,
+        // and refused once the key is revoked or expired, not only at connection time.
+        if (ctx.extra.principal?.kind === 'api_key') {
+          try {
+            await deps.authenticator.authenticate(ctx.extra.authorization);
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            return [new GraphQLError(error.message, { originalError: error })];
+          }
+        }
+        const checked = armor.checkOperation(schema, payload.query, payload.variables);
+        if (Array.isArray(checked)) return checked;
+        return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx) => contextFor(deps, ctx.extra.principal ?? null),
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
@@ -73,6 +125,10 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection: deps.config.introspection,
+    // Field suggestions ("Did you mean …?") would describe a schema introspection hides.
+    hideSchemaDetailsFromClientErrors: !deps.config.introspection,
+    validationRules: armor.validationRules(),
+    parseOptions: armor.parseOptions(),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
@@ -90,6 +146,8 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
       // Federated traces for the router, with error messages masked: they may name other rows.
       ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
       metricsPlugin(metrics),
+      armor.apolloPlugin(),
+      subscriptionsNeedAStream,
       {
         async serverWillStart() {
           return {
@@ -105,6 +163,7 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    bodyErrors,
     expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(deps, req.headers.authorization) }),
   );
   return apollo;

@@ -1,0 +1,163 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  DocumentNode,
+  GraphQLError,
+  GraphQLSchema,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  ParseOptions,
+  specifiedRules,
+  validate,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
+
+export interface ArmorLimits {
+  /** Nesting of fields; fragments (inline or named) add no level of their own. */
+  maxDepth: number;
+  /** graphql-armor's cost: objects 2, scalars 1, ×1.5 per level, × a literal `first`. */
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Lexer tokens in the document; stops a huge query before it is even parsed. */
+  maxTokens: number;
+  /** Off: introspection is refused, and validation errors stop suggesting field names. */
+  introspection: boolean;
+}
+
+type Limit = 'depth' | 'cost' | 'aliases' | 'directives';
+
+/**
+ * The operation limits (graphql-armor's depth, cost, alias and directive rules plus graphql-js's
+ * token cap) in one place, so Apollo (HTTP and the callback protocol) and graphql-ws apply the
+ * same ones: a subscription over WebSocket is no cheaper to abuse than a query over HTTP.
+ * Rejections read as ordinary validation failures (the formatter makes them BAD_USER_INPUT with
+ * reason GRAPHQL_VALIDATION_FAILED) plus `limit`, naming which one was hit.
+ */
+export class QueryArmor {
+  private readonly rules: ValidationRule[];
+
+  constructor(private readonly limits: ArmorLimits) {
+    const { maxDepth, maxCost, maxAliases, maxDirectives } = limits;
+    // Only armor's validation rules: tokens are graphql-js's own parse option (below), and
+    // suggestions go with Apollo's hideSchemaDetailsFromClientErrors.
+    this.rules = new ApolloArmor({
+      maxDepth: { n: maxDepth, flattenFragments: true, ...reject('depth') },
+      costLimit: { maxCost, flattenFragments: true, ...reject('cost') },
+      maxAliases: { n: maxAliases, ...reject('aliases') },
+      maxDirectives: { n: maxDirectives, ...reject('directives') },
+      maxTokens: { enabled: false },
+      blockFieldSuggestion: { enabled: false },
+    }).protect().validationRules;
+    this.rules.push(noNulInLiterals);
+  }
+
+  /** Rules Apollo runs after graphql-js's specified rules. */
+  validationRules(): ValidationRule[] {
+    return this.rules;
+  }
+
+  parseOptions(): ParseOptions {
+    return { maxLexicalTokens: this.limits.maxTokens };
+  }
+
+  /** Variables are not part of the document: this checks them once the operation is known. */
+  apolloPlugin(): ApolloServerPlugin {
+    return {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ request }) {
+            const error = nulInVariables(request.variables);
+            if (error) throw error;
+          },
+        };
+      },
+    };
+  }
+
+  /**
+   * graphql-ws's onSubscribe: parses and validates the way Apollo does (same limits,
+   * introspection rule and error codes) and answers a bad operation with an `error` message.
+   * Without it graphql-ws lets a syntax error escape, which closes the whole socket with 4500.
+   */
+  checkOperation(schema: GraphQLSchema, query: unknown, variables: unknown): { document: DocumentNode } | GraphQLError[] {
+    let document: DocumentNode;
+    try {
+      if (typeof query !== 'string') throw new GraphQLError('GraphQL operations must contain a non-empty `query`.');
+      document = parse(query, this.parseOptions());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+    }
+    const rules = [...specifiedRules, ...(this.limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...this.validationRules()];
+    // Field suggestions ("Did you mean …?") name schema fields; they go when introspection does.
+    const errors = validate(schema, document, rules, { hideSuggestions: !this.limits.introspection });
+    if (!errors.length) {
+      const error = nulInVariables(variables);
+      return error ? [error] : { document };
+    }
+    return errors.map(
+      (error) =>
+        new GraphQLError(error.message, {
+          nodes: error.nodes,
+          extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+        }),
+    );
+  }
+}
+
+/**
+ * graphql-armor's default is to throw from the visitor, which aborts validation (Apollo answers
+ * 500 for that); reporting to the validation context gives a 400 and a normal error instead.
+ * Its messages start with "Syntax Error:", which they are not.
+ */
+function reject(limit: Limit) {
+  return {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limit } })),
+    ],
+  };
+}
+
+const NUL = '\u0000';
+const NUL_MESSAGE = 'text may not contain NUL (\\u0000) characters';
+
+/**
+ * Postgres text and jsonb cannot store U+0000; a string carrying one would fail deep inside a
+ * query as a database error (an INTERNAL_SERVER_ERROR), so it is refused here as bad input.
+ */
+const noNulInLiterals: ValidationRule = (context) => ({
+  StringValue(node) {
+    if (node.value.includes(NUL)) context.reportError(new GraphQLError(`String literal: ${NUL_MESSAGE}.`, { nodes: [node] }));
+  },
+});
+
+/** The first NUL in any variable (strings and object keys, at any depth), as BAD_USER_INPUT. */
+function nulInVariables(variables: unknown): GraphQLError | null {
+  if (!variables || typeof variables !== 'object') return null;
+  // Iterative: a 1 MiB body can nest deeper than the call stack.
+  const stack: { value: unknown; path: string[] }[] = Object.entries(variables).map(([name, value]) => ({ value, path: [name] }));
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) return nulError(path);
+    } else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes(NUL)) return nulError(path);
+        stack.push({ value: child, path: [...path, key] });
+      }
+    }
+  }
+  return null;
+}
+
+function nulError(path: string[]): GraphQLError {
+  // `field` as the services name it: the input field under `$input`, else the variable itself.
+  const field = path.length > 1 ? path.slice(1).join('.') : path[0];
+  return new GraphQLError(`Variable "$${path[0]}" at "${path.join('.')}": ${NUL_MESSAGE}.`, {
+    extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } },
+  });
+}
