@@ -1,0 +1,26 @@
+import type { DataSource } from 'typeorm';
+import { FieldMappingEntity } from '../../sync/field-mapping.entity';
+import type { LearnedPair } from './suggest-mappings';
+
+/** The newest mappings first: when two disagree, the more recent choice is the user's current one. */
+const MAX_MAPPINGS = 200;
+
+/** The organization's saved rules into `targetObject`, as pairs the suggester ranks above its guesses. */
+export async function learnedPairs(db: DataSource, organizationId: string, sourceObject: string, targetObject: string): Promise<LearnedPair[]> {
+  const rows = await db.getRepository(FieldMappingEntity).find({
+    where: { organizationId, targetObject },
+    order: { updatedAt: 'DESC' },
+    take: MAX_MAPPINGS,
+  });
+  const pairs = rows.flatMap((row) =>
+    row.rules.map((rule) => ({
+      sourceField: rule.sourceField,
+      targetField: rule.targetField,
+      transform: rule.transform ?? null,
+      mappingName: row.name,
+      sameSourceObject: row.sourceObject.toLowerCase() === sourceObject.toLowerCase(),
+    })),
+  );
+  // Same source object first, then newest: the first pair for a (source, target) is the one kept.
+  return pairs.sort((a, b) => Number(b.sameSourceObject) - Number(a.sameSourceObject));
+}

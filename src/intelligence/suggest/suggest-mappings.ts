@@ -1,0 +1,180 @@
+import { isSupportedCountry } from 'libphonenumber-js';
+import type { FieldType } from '../../connectors/connector.enums';
+import { TransformType } from '../../sync/sync.enums';
+import { CandidateIndex } from './candidate-index';
+import { objectWord, profileField, type FieldProfile } from './field-profile';
+import { cachedTypeFit, confidenceBound, explainPair, scorePair, type PairScore } from './pair-score';
+import { typeFit, type SuggestedTransform, type TypeFit } from './transform-choice';
+
+export interface SchemaFieldLike {
+  name: string;
+  type?: FieldType | null;
+  sampleValues?: readonly unknown[] | null;
+}
+
+export interface ObjectSchemaLike {
+  object: string;
+  fields: readonly SchemaFieldLike[];
+}
+
+/** A rule of one of the organization's saved mappings into the same target object. */
+export interface LearnedPair {
+  sourceField: string;
+  targetField: string;
+  transform: { type: string; params?: unknown } | null;
+  mappingName: string;
+  /** Saved for the same source object (stronger than the same field name on another object). */
+  sameSourceObject: boolean;
+}
+
+export interface Suggestion {
+  sourceField: string;
+  targetField: string;
+  confidence: number;
+  transform: { type: TransformType; params: unknown } | null;
+  reasons: string[];
+}
+
+/** Below this a guess is more often wrong than right on the tuning pairs (bench/mapping.eval.ts). */
+export const MIN_CONFIDENCE = 0.5;
+const LEARNED_SAME_OBJECT = 0.99;
+const LEARNED_OTHER_OBJECT = 0.96;
+const FULL_NAME_SPLIT = 0.8;
+
+interface Candidate {
+  source: FieldProfile;
+  target: FieldProfile;
+  confidence: number;
+  transform: SuggestedTransform | { type: string; params?: unknown } | null;
+  learned: boolean;
+  /** Given for learned pairs and splits; heuristic pairs explain their score once kept. */
+  reasons?: string[];
+  score?: PairScore;
+}
+
+/** Candidates kept per target field: the assignment rarely reaches past the first few. */
+const PER_TARGET = 8;
+const byConfidence = (a: Candidate, b: Candidate) =>
+  b.confidence - a.confidence || Number(b.learned) - Number(a.learned) || a.source.name.length - b.source.name.length;
+
+/** A country for national phone numbers: the ISO code (or USA) most country samples show. */
+function phoneCountry(fields: FieldProfile[], raw: readonly SchemaFieldLike[]): string | null {
+  for (const [i, field] of fields.entries()) {
+    if (!field.words.includes('country')) continue;
+    for (const sample of raw[i].sampleValues ?? []) {
+      const text = typeof sample === 'string' ? sample.trim() : '';
+      if (/^(USA|United States)$/i.test(text)) return 'US';
+      if (/^[A-Z]{2}$/.test(text) && isSupportedCountry(text)) return text;
+    }
+  }
+  return null;
+}
+
+/**
+ * Suggestions for filling `target`'s fields from `source`'s: every pair scored (learned pairs
+ * first), then assigned greedily by confidence so each target field gets at most one source and
+ * each source fills one target (a full name may fill first and last name through SPLIT).
+ * Pure: the service adds the organization's learned pairs and checks input.
+ */
+export function suggestMappings(source: ObjectSchemaLike, target: ObjectSchemaLike, learned: readonly LearnedPair[] = [], minConfidence = MIN_CONFIDENCE): Suggestion[] {
+  const into = objectWord(target.object);
+  const sources = source.fields.map((f) => profileField(f.name, f.type, f.sampleValues, into));
+  const targets = target.fields.map((f) => profileField(f.name, f.type, f.sampleValues, into));
+  const fitOf = cachedTypeFit(phoneCountry(sources, source.fields));
+  const candidates: Candidate[] = [];
+
+  const sourceByName = new Map(sources.map((s) => [s.name, s]));
+  const targetByName = new Map(targets.map((t) => [t.name, t]));
+  for (const pair of learned) {
+    const s = sourceByName.get(pair.sourceField);
+    const t = targetByName.get(pair.targetField);
+    if (!s || !t) continue;
+    candidates.push({
+      source: s, target: t, learned: true, transform: pair.transform,
+      confidence: pair.sameSourceObject ? LEARNED_SAME_OBJECT : LEARNED_OTHER_OBJECT,
+      reasons: [`learned: your saved mapping "${pair.mappingName}" maps ${pair.sourceField} to ${pair.targetField}`],
+    });
+  }
+  // Only the sources that can clear the floor are scored: the same result as scoring all n × m pairs.
+  const index = new CandidateIndex(sources, minConfidence);
+  for (const t of targets) candidates.push(...bestSources(t, sources, index, fitOf, minConfidence));
+  candidates.sort(byConfidence);
+
+  const usedTargets = new Set<string>();
+  const usedSources = new Set<string>();
+  const learnedSources = new Set<string>();
+  const chosen: Candidate[] = [];
+  for (const c of candidates) {
+    if (usedTargets.has(c.target.name)) continue;
+    // A user may fill two targets from one source (a name split in two); a guess may not.
+    if (usedSources.has(c.source.name) && !(c.learned && learnedSources.has(c.source.name))) continue;
+    usedTargets.add(c.target.name);
+    usedSources.add(c.source.name);
+    if (c.learned) learnedSources.add(c.source.name);
+    chosen.push(c);
+  }
+  chosen.push(...fullNameSplit(sources, targets, usedSources, usedTargets, minConfidence));
+
+  return chosen
+    .map((c) => ({
+      sourceField: c.source.name,
+      targetField: c.target.name,
+      confidence: Math.round(c.confidence * 1000) / 1000,
+      // Learned transforms were checked by validate-rules.ts when saved, so their type is a TransformType.
+      transform: c.transform ? { type: c.transform.type as TransformType, params: c.transform.params ?? null } : null,
+      reasons: c.reasons ?? explainPair(c.source, c.target, c.score!),
+    }))
+    .sort((a, b) => b.confidence - a.confidence || a.targetField.localeCompare(b.targetField));
+}
+
+/**
+ * The PER_TARGET best sources for `t` (by byConfidence, then source order): the candidates scored
+ * from the highest confidence bound down, until a bound falls below the PER_TARGET-th confidence
+ * found, since no source left can then make the cut.
+ */
+function bestSources(t: FieldProfile, sources: FieldProfile[], index: CandidateIndex, fitOf: (s: FieldProfile, t: FieldProfile) => TypeFit, floor: number): Candidate[] {
+  const bounded = index.candidates(t).map((i) => ({ i, bound: confidenceBound(sources[i], t, index.nameBound(i), fitOf(sources[i], t)) }));
+  bounded.sort((a, b) => b.bound - a.bound || a.i - b.i);
+  const kept: { i: number; candidate: Candidate }[] = [];
+  /** The PER_TARGET highest confidences so far, descending. */
+  const top: number[] = [];
+  for (const { i, bound } of bounded) {
+    if (top.length === PER_TARGET && bound < top[PER_TARGET - 1]) break;
+    if (bound < floor) break;
+    const s = sources[i];
+    const score = scorePair(s, t, fitOf, floor);
+    if (!score) continue;
+    kept.push({ i, candidate: { source: s, target: t, confidence: score.confidence, transform: score.typed.transform, learned: false, score } });
+    let at = top.length;
+    while (at > 0 && top[at - 1] < score.confidence) at--;
+    top.splice(at, 0, score.confidence);
+    if (top.length > PER_TARGET) top.pop();
+  }
+  return kept
+    .sort((a, b) => byConfidence(a.candidate, b.candidate) || a.i - b.i)
+    .slice(0, PER_TARGET)
+    .map((k) => k.candidate);
+}
+
+/**
+ * A person's full name (`name`, `from.emailAddress.name`) into first and last name when the
+ * source has neither: SPLIT on spaces, the first word and the last.
+ */
+function fullNameSplit(sources: FieldProfile[], targets: FieldProfile[], usedSources: Set<string>, usedTargets: Set<string>, minConfidence: number): Candidate[] {
+  const first = targets.find((t) => t.primary?.concept === 'first_name' && !usedTargets.has(t.name));
+  const last = targets.find((t) => t.primary?.concept === 'last_name' && !usedTargets.has(t.name));
+  if (!first || !last) return [];
+  const full = sources
+    .filter((s) => s.primary?.concept === 'full_name' && s.primary.atHead && !usedSources.has(s.name))
+    .map((s) => ({ s, fit: typeFit(s.values.kind, last.type, [], { phoneCountry: null, targetWords: last.words }).factor * FULL_NAME_SPLIT * s.primary!.coverage }))
+    .filter(({ fit }) => fit >= minConfidence)
+    .sort((a, b) => b.fit - a.fit || a.s.name.length - b.s.name.length)[0];
+  if (!full) return [];
+  const reason = `"${full.s.name}" holds a full name and the source has no separate first or last name`;
+  const split = (target: FieldProfile, index: number, part: string): Candidate => ({
+    source: full.s, target, learned: false, confidence: full.fit,
+    transform: { type: TransformType.SPLIT, params: { separator: ' ', index } },
+    reasons: [reason, `SPLIT on spaces: the ${part} word`],
+  });
+  return [split(first, 0, 'first'), split(last, -1, 'last')];
+}

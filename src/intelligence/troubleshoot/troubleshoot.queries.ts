@@ -1,0 +1,80 @@
+import type { DataSource } from 'typeorm';
+import { isUuid } from '../../db/paginate';
+import { ConnectionEntity } from '../../connections/connection.entity';
+import { FieldMappingEntity } from '../../sync/field-mapping.entity';
+import { SyncConfigEntity } from '../../sync/sync-config.entity';
+
+/** How far back troubleshooting looks: enough runs to see a pattern, few enough to stay current. */
+export const RECENT_RUNS = 20;
+/** Warn and error lines read from those runs; a run that fails per record can log thousands. */
+export const MAX_LOG_LINES = 2000;
+
+export interface RunRow {
+  id: string;
+  syncConfigId: string;
+  status: string;
+  errorDetails: string | null;
+  at: Date;
+}
+
+export interface LogRow {
+  syncRunId: string;
+  level: 'warn' | 'error';
+  message: string;
+  code: string | null;
+  at: Date;
+}
+
+/**
+ * The reads troubleshoot needs, each scoped by organization_id: a row of another organization
+ * is as absent as one that never existed.
+ */
+export class TroubleshootQueries {
+  constructor(private readonly db: DataSource) {}
+
+  async connection(organizationId: string, id: string): Promise<ConnectionEntity | null> {
+    return isUuid(id) ? this.db.getRepository(ConnectionEntity).findOne({ where: { organizationId, id } }) : null;
+  }
+
+  async config(organizationId: string, id: string): Promise<SyncConfigEntity | null> {
+    return isUuid(id) ? this.db.getRepository(SyncConfigEntity).findOne({ where: { organizationId, id } }) : null;
+  }
+
+  async configsOf(organizationId: string, connectionId: string): Promise<SyncConfigEntity[]> {
+    return this.db.getRepository(SyncConfigEntity).find({ where: { organizationId, connectionId }, order: { createdAt: 'ASC' } });
+  }
+
+  async mappings(organizationId: string, ids: string[]): Promise<Map<string, FieldMappingEntity>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db
+      .getRepository(FieldMappingEntity)
+      .createQueryBuilder('m')
+      .where('m.organization_id = :organizationId AND m.id = ANY(:ids::uuid[])', { organizationId, ids })
+      .getMany();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** The newest runs of the configs, newest first. */
+  async recentRuns(organizationId: string, configIds: string[]): Promise<RunRow[]> {
+    if (!configIds.length) return [];
+    const rows: { id: string; sync_config_id: string; status: string; error_details: string | null; at: Date }[] = await this.db.query(
+      `SELECT id, sync_config_id, status, error_details, COALESCE(completed_at, updated_at) AS at
+         FROM sync_run WHERE organization_id = $1 AND sync_config_id = ANY($2::uuid[])
+        ORDER BY created_at DESC, id DESC LIMIT $3`,
+      [organizationId, configIds, RECENT_RUNS],
+    );
+    return rows.map((r) => ({ id: r.id, syncConfigId: r.sync_config_id, status: r.status, errorDetails: r.error_details, at: new Date(r.at) }));
+  }
+
+  /** Warn and error lines of those runs (info lines say nothing went wrong), newest first. */
+  async problemLines(organizationId: string, runIds: string[]): Promise<LogRow[]> {
+    if (!runIds.length) return [];
+    const rows: { sync_run_id: string; level: 'warn' | 'error'; message: string; code: string | null; at: Date }[] = await this.db.query(
+      `SELECT sync_run_id, level, message, code, at FROM sync_log
+        WHERE organization_id = $1 AND sync_run_id = ANY($2::uuid[]) AND level IN ('warn', 'error')
+        ORDER BY id DESC LIMIT $3`,
+      [organizationId, runIds, MAX_LOG_LINES],
+    );
+    return rows.map((r) => ({ syncRunId: r.sync_run_id, level: r.level, message: r.message, code: r.code, at: new Date(r.at) }));
+  }
+}
