@@ -19,6 +19,7 @@ import { startBoss, startQueues, stopBoss } from './jobs/boss';
 import { PgPubSub } from './realtime/pg-pubsub';
 import { createServices, Services } from './services';
 import { oauthCallbackRouter } from './connections/oauth.callback';
+import { inboundWebhookRouter } from './webhooks/inbound/inbound-webhook.router';
 
 export interface RunningService {
   url: string;
@@ -56,10 +57,13 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const boss = await startBoss(database.url, runsWorkers, log);
   const services = await createServices(db, database.url, config, log, boss);
   await startQueues(boss, services.queues, runsWorkers, log);
+  // Revocations and rotations on any replica evict the key from this process's verification cache.
+  if (servesApi) services.apiKeys.verifier.follow(pubsub);
 
   let shuttingDown = false;
   const app = express();
   app.disable('x-powered-by');
+  if (servesApi) app.use(inboundWebhookRouter(services.inboundWebhooks, log)); // before the access log: these requests carry signatures
   app.use(pinoHttp({ logger: log, customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'debug') }));
   app.use(healthRouter(db, boss, metrics, () => shuttingDown));
   if (servesApi) app.use(oauthCallbackRouter(services.oauth, log));
@@ -71,7 +75,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         config,
         log,
         pubsub,
-        authenticator: new Authenticator(config, apiKeys),
+        authenticator: new Authenticator(config, services.apiKeys.verifier),
         services,
       }, metrics)
     : null;
@@ -97,6 +101,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       if (apollo) await apollo.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     });
+    // Requests are drained: write the API key usage counted in memory, then release its pool.
+    await step('api keys', () => services.apiKeys.close());
     await step('queue', () => stopBoss(boss, config.shutdownTimeoutMs));
     if (servesApi) await step('pubsub', () => pubsub.close());
     await step('services', () => services.close());

@@ -35,6 +35,13 @@ const port = makeValidator<number>((value) => {
   return n;
 });
 
+/** An operation limit: a whole number of at least 1 (0 would refuse every operation). */
+const limit = makeValidator<number>((value) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error('must be a whole number of at least 1');
+  return n;
+});
+
 /** A postgres:// URL; envalid's url() accepts it, but we also refuse other schemes early. */
 const postgresUrl = makeValidator<string>((value) => {
   if (!/^postgres(ql)?:\/\//.test(value)) throw new Error('must be a postgres:// or postgresql:// URL');
@@ -64,12 +71,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       INTEGRATION_BOOTSTRAP_ORG: str({ default: 'default' }),
       ALLOW_PRIVATE_TARGETS: bool({ default: false }),
       INTROSPECTION: bool({ default: undefined }),
+      GRAPHQL_MAX_DEPTH: limit({ default: 10, desc: 'deepest field nesting an operation may have (fragments add no level)' }),
+      GRAPHQL_MAX_COST: limit({ default: 20_000, desc: "graphql-armor's cost limit per operation (a literal `first` multiplies)" }),
+      GRAPHQL_MAX_ALIASES: limit({ default: 15, desc: 'aliases per operation' }),
+      GRAPHQL_MAX_DIRECTIVES: limit({ default: 50, desc: 'directives per operation' }),
+      GRAPHQL_MAX_TOKENS: limit({ default: 2_000, desc: 'lexer tokens per document, checked while parsing' }),
       CRM_GATEWAY_URL: url({ default: undefined }),
       CRM_GATEWAY_TOKEN: str({ default: undefined, desc: 'bearer token GatewayCrmStore sends to CRM_GATEWAY_URL' }),
       LLM_BASE_URL: url({ default: undefined }),
       SHUTDOWN_TIMEOUT_MS: num({ default: 10_000 }),
       PROVIDER_RETRY_BASE_DELAY_MS: num({ default: 500, desc: 'first backoff step of provider retries (tests shorten it)' }),
       SYNC_RETRY_BASE_SECONDS: num({ default: 30, desc: 'first backoff step before a failed sync run is retried' }),
+      WEBHOOK_RETRY_SCALE: num({ default: 1, desc: 'multiplies the webhook retry schedule; tests shrink it (order and ratios hold)' }),
     },
     {
       // Throw instead of envalid's default process.exit, so callers (tests, main) decide.
@@ -101,12 +114,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     allowPrivateTargets: raw.ALLOW_PRIVATE_TARGETS,
     // Introspection is on outside production, and in production only when asked for.
     introspection: (raw.INTROSPECTION as boolean | undefined) ?? raw.NODE_ENV !== 'production',
+    graphqlLimits: {
+      maxDepth: raw.GRAPHQL_MAX_DEPTH,
+      maxCost: raw.GRAPHQL_MAX_COST,
+      maxAliases: raw.GRAPHQL_MAX_ALIASES,
+      maxDirectives: raw.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: raw.GRAPHQL_MAX_TOKENS,
+    },
     crmGatewayUrl: raw.CRM_GATEWAY_URL as string | undefined,
     crmGatewayToken: raw.CRM_GATEWAY_TOKEN as string | undefined,
     llmBaseUrl: raw.LLM_BASE_URL as string | undefined,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     providerRetryBaseDelayMs: raw.PROVIDER_RETRY_BASE_DELAY_MS,
     syncRetryBaseSeconds: raw.SYNC_RETRY_BASE_SECONDS,
+    webhookRetryScale: raw.WEBHOOK_RETRY_SCALE,
     apiKeyEnvironment: raw.NODE_ENV === 'production' ? 'live' : 'test',
   };
 }

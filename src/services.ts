@@ -2,6 +2,8 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
+import { ApiKeyService } from './apikeys/api-key.service';
+import { ConnectionRepository } from './connections/connection.repository';
 import { ConnectionService } from './connections/connection.service';
 import { ConnectorRuntime } from './connections/connector-runtime';
 import { CredentialsVault } from './connections/credentials-vault';
@@ -18,10 +20,25 @@ import { createCrmStore } from './sync/crm/crm-store.factory';
 import { FieldMappingService } from './sync/field-mapping.service';
 import { SyncConfigService } from './sync/sync-config.service';
 import { SyncRunService } from './sync/sync-run.service';
+import { RealtimeSyncTrigger } from './sync/schedule/realtime-trigger';
 import { SyncRunExecutor } from './sync/engine/sync-run.executor';
 import { syncRunQueue } from './sync/engine/sync-run.job';
 import { syncMaintenanceQueue } from './sync/engine/sync-maintenance.job';
 import { SyncConflictService } from './sync/engine/conflict.service';
+import { EventOutbox } from './webhooks/event-outbox';
+import { EventPublisher } from './webhooks/event-publisher';
+import { webhookDeliveryQueue } from './webhooks/webhook-delivery.job';
+import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
+import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
+import { WebhookSender } from './webhooks/webhook-sender';
+import { WebhookSubscriptionService } from './webhooks/webhook-subscription.service';
+import { InboundWebhookService } from './webhooks/inbound/inbound-webhook.service';
+import { SuggestService } from './intelligence/suggest/suggest.service';
+import { SyncInsightsService } from './intelligence/insights/sync-insights.service';
+import { SyncRunMonitor } from './intelligence/insights/sync-run.monitor';
+import { IntegrationHealthService } from './intelligence/health/integration-health.service';
+import { ErrorExplainerService } from './intelligence/knowledge/error-explainer.service';
+import { TroubleshootService } from './intelligence/troubleshoot/troubleshoot.service';
 
 /**
  * The composition root: every long-lived service, built once per process from the config and
@@ -33,30 +50,47 @@ export async function createServices(db: DataSource, databaseUrl: string, config
   const http = new ProviderHttpPool(budget, config, log, { baseDelayMs: config.providerRetryBaseDelayMs });
   const catalog = new ConnectorCatalog(db);
   const oauthClients = new OAuthClientStore(db, vault);
-  const tokens = new TokenRefresher(db, vault, oauthClients, http, log);
+  const events = new EventOutbox(db, boss, log);
+  const connectionRows = new ConnectionRepository(db, events);
+  const tokens = new TokenRefresher(db, vault, oauthClients, http, log, connectionRows);
   const runtime = new ConnectorRuntime(db, vault, http, tokens, (connection) => catalog.definitionFor(connection.organizationId, connection.connectorKey));
-  const connections = new ConnectionService(catalog, vault, runtime, config, log, db);
+  const connections = new ConnectionService(catalog, vault, runtime, config, log, connectionRows);
   const crmStore = createCrmStore(db, config);
   const syncRuns = new SyncRunService(db, boss);
-  const executor = new SyncRunExecutor(db, runtime, crmStore, log, boss, config.syncRetryBaseSeconds);
+  new RealtimeSyncTrigger(db, syncRuns, log).attach(events);
+  const webhookSender = new WebhookSender();
+  const deliveryWorker = new WebhookDeliveryWorker(db, boss, vault, webhookSender, { allowPrivateTargets: config.allowPrivateTargets, retryScale: config.webhookRetryScale }, log);
+  const executor = new SyncRunExecutor(db, runtime, crmStore, log, boss, events, config.syncRetryBaseSeconds, new SyncRunMonitor(db, events, log.child({ component: 'sync-monitor' })));
   return {
     vault,
     catalog,
     connections,
-    oauth: new OAuthService(db, catalog, vault, oauthClients, http, config),
+    oauth: new OAuthService(db, catalog, vault, oauthClients, http, config, connectionRows),
     actions: new ConnectorActionService(connections, runtime),
     customConnectors: new CustomConnectorService(db, config),
     runtime,
     fieldMappings: new FieldMappingService(db),
+    suggestions: new SuggestService(db, connections, catalog),
     syncConfigs: new SyncConfigService(db, catalog),
     crmStore,
     syncRuns,
     syncConflicts: new SyncConflictService(db, runtime, crmStore),
     /** Every pg-boss queue of the service, registered by startQueues. */
-    queues: [syncRunQueue(executor), syncMaintenanceQueue(db, boss, syncRuns, log)],
+    events,
+    apiKeys: ApiKeyService.create(db, databaseUrl, config, log, events),
+    eventPublisher: new EventPublisher(events),
+    webhookSubscriptions: new WebhookSubscriptionService(db, vault, { allowPrivateTargets: config.allowPrivateTargets }),
+    webhookDeliveries: new WebhookDeliveryService(db, boss, events),
+    inboundWebhooks: new InboundWebhookService(db, vault, runtime, oauthClients, events, log.child({ component: 'inbound-webhooks' })),
+    queues: [syncRunQueue(executor), syncMaintenanceQueue(db, boss, syncRuns, log), webhookDeliveryQueue(deliveryWorker)],
     builtIns: BUILT_IN_CONNECTORS,
+    syncInsights: new SyncInsightsService(db, catalog),
+    integrationHealth: new IntegrationHealthService(db),
+    troubleshooting: new TroubleshootService(db, catalog),
+    errorExplainer: new ErrorExplainerService(),
     close: async () => {
       await http.close();
+      await webhookSender.close();
       await budget.close();
     },
   };

@@ -241,7 +241,8 @@ describe('sync engine across processes', () => {
       let polls = 0;
       const until = Date.now() + 8_000;
       let n = 0;
-      while (Date.now() < until) {
+      // At least 8 s and 60 bursts: on a loaded machine the time alone may hold too few.
+      while (Date.now() < until || polls < 60) {
         // Bursts of parallel triggers on both replicas, FULL so every run reads all pages.
         const burst = Array.from({ length: 4 }, (_, i) => replicas[(n + i) % 2].gql(TRIGGER, { id: configId, mode: 'FULL' }));
         n++;
@@ -254,7 +255,6 @@ describe('sync engine across processes', () => {
       }
       await waitUntil(async () => (await runsOf(configId)).every((r) => !['QUEUED', 'RUNNING'].includes(r.status)), 20_000);
       const runs = await runsOf(configId);
-      expect(polls).toBeGreaterThan(50);
       expect(maxRunning).toBe(1);
       expect(runs.length).toBeGreaterThanOrEqual(5);
       expect(runs.map((r) => r.status)).toEqual(runs.map(() => 'COMPLETED'));

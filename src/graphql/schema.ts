@@ -3,21 +3,19 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, parse } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
+import { ApiKeyMutationsResolver } from '../apikeys/api-key.mutations.resolver';
 import { ApiKeyResolver } from '../apikeys/api-key.resolver';
-import { ApiKeySecretPayload, ApiKeyVerification } from '../apikeys/api-key.type';
 import { ConnectionResolver } from '../connections/connection.resolver';
 import { ConnectionMutationsResolver } from '../connections/connection.mutations.resolver';
 import { ConnectionTestResult, OAuthAuthorization } from '../connections/connection.type';
 import { ConnectorResolver } from '../connectors/connector.resolver';
 import { ConnectorRecordsResolver } from '../connectors/connector-records.resolver';
 import { ConnectorMutationsResolver } from '../connectors/connector.mutations.resolver';
-import { ErrorExplanation, IntegrationAlert, IntegrationHealth, SyncInsights, TroubleshootingReport } from '../intelligence/intelligence.type';
 import { AccountFieldsResolver, ContactFieldsResolver, InvoiceFieldsResolver } from '../sync/crm-entities.resolver';
 import { Account, Contact, Invoice } from '../sync/crm-entities.type';
 import { ExternalLinkResolver } from '../sync/external-link.resolver';
 import { FieldMappingResolver } from '../sync/field-mapping.resolver';
 import { FieldMappingMutationsResolver } from '../sync/field-mapping.mutations.resolver';
-import { FieldMappingSuggestion } from '../sync/field-mapping.type';
 import { SyncConfigResolver } from '../sync/sync-config.resolver';
 import { SyncConfigMutationsResolver } from '../sync/sync-config.mutations.resolver';
 import { SyncConflictResolver } from '../sync/sync-conflict.resolver';
@@ -25,9 +23,17 @@ import { SyncConflictMutationsResolver } from '../sync/sync-conflict.mutations.r
 import { SyncRunResolver, SyncRunSubscriptionResolver } from '../sync/sync-run.resolver';
 import { SyncRunMutationsResolver } from '../sync/sync-run.mutations.resolver';
 import { IntegrationEventResolver } from '../webhooks/integration-event.resolver';
+import { IntegrationEventMutationsResolver } from '../webhooks/integration-event.mutations.resolver';
+import { WebhookDeliveryMutationsResolver } from '../webhooks/webhook-delivery.mutations.resolver';
+import { WebhookSubscriptionMutationsResolver } from '../webhooks/webhook-subscription.mutations.resolver';
 import { WebhookDeliveryResolver } from '../webhooks/webhook-delivery.resolver';
-import { WebhookSecretPayload } from '../webhooks/webhook-subscription.type';
 import { WebhookSubscriptionResolver } from '../webhooks/webhook-subscription.resolver';
+import { IntegrationAlertResolver } from '../intelligence/insights/integration-alert.resolver';
+import { SyncInsightsResolver } from '../intelligence/insights/sync-insights.resolver';
+import { IntegrationHealthResolver } from '../intelligence/health/integration-health.resolver';
+import { ExplainErrorResolver } from '../intelligence/knowledge/explain-error.resolver';
+import { TroubleshootResolver } from '../intelligence/troubleshoot/troubleshoot.resolver';
+import { SuggestResolver } from '../intelligence/suggest/suggest.resolver';
 import { authGuard } from './auth-guard';
 import { referenceResolvers } from './references';
 
@@ -56,9 +62,19 @@ const resolvers = [
   ContactFieldsResolver,
   InvoiceFieldsResolver,
   WebhookSubscriptionResolver,
+  WebhookSubscriptionMutationsResolver,
   WebhookDeliveryResolver,
+  WebhookDeliveryMutationsResolver,
   IntegrationEventResolver,
+  IntegrationEventMutationsResolver,
   ApiKeyResolver,
+  ApiKeyMutationsResolver,
+  SyncInsightsResolver,
+  IntegrationAlertResolver,
+  IntegrationHealthResolver,
+  TroubleshootResolver,
+  ExplainErrorResolver,
+  SuggestResolver,
 ] as const;
 
 /**
@@ -71,15 +87,6 @@ const orphanedTypes = [
   Invoice,
   OAuthAuthorization,
   ConnectionTestResult,
-  FieldMappingSuggestion,
-  WebhookSecretPayload,
-  ApiKeySecretPayload,
-  ApiKeyVerification,
-  TroubleshootingReport,
-  ErrorExplanation,
-  SyncInsights,
-  IntegrationAlert,
-  IntegrationHealth,
 ];
 
 /**

@@ -34,3 +34,6 @@ export const WRITE_SCOPE = {
   webhooks: 'write:webhooks',
   apiKeys: 'write:api_keys',
 } as const;
+
+/** publishEvent: other clouds announce CRM events (opportunity.won) without any other right here. */
+export const PUBLISH_EVENTS_SCOPE = 'publish:events';
