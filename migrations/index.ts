@@ -3,8 +3,10 @@ import { ProviderRateBudget1764288000000 } from './1764288000000-provider-rate-b
 import { CrmRecord1764374400000 } from './1764374400000-crm-record';
 import { SyncRunProgress1764460800000 } from './1764460800000-sync-run-progress';
 import { WebhookOutbox1764547200000 } from './1764547200000-webhook-outbox';
+import { SyncRunSeen1764633600000 } from './1764633600000-sync-run-seen';
+import { ExternalLinkSyncPath1764640800000 } from './1764640800000-external-link-sync-path';
 import { ApiKeyRateWindow1764720000000 } from './1764720000000-api-key-rate-window';
 import { IntegrationAlert1764806400000 } from './1764806400000-integration-alert';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
-export const migrations = [InitialSchema1764201600000, ProviderRateBudget1764288000000, CrmRecord1764374400000, SyncRunProgress1764460800000, WebhookOutbox1764547200000, ApiKeyRateWindow1764720000000, IntegrationAlert1764806400000];
+export const migrations = [InitialSchema1764201600000, ProviderRateBudget1764288000000, CrmRecord1764374400000, SyncRunProgress1764460800000, WebhookOutbox1764547200000, SyncRunSeen1764633600000, ExternalLinkSyncPath1764640800000, ApiKeyRateWindow1764720000000, IntegrationAlert1764806400000];

@@ -16,6 +16,7 @@ describe('inbound sync: Stripe customers to accounts', () => {
   let t: TestService;
   let stripe: StripeServer;
   let configId: string;
+  let mappingId: string;
 
   const waitForRun = (id: string, ms = 20_000) => waitForRunEnd((q, v) => t.gql(q, v), id, ms, RUN);
   const accounts = async () => (await t.service.db.query(`SELECT id, data FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND deleted_at IS NULL`)) as { id: string; data: any }[];
@@ -42,6 +43,7 @@ describe('inbound sync: Stripe customers to accounts', () => {
       },
     });
     expect(mapping.errors).toBeUndefined();
+    mappingId = mapping.data.createFieldMapping.id;
     const config: any = await t.gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id nextSyncAt } }', {
       input: { name: 'Customers', connectionId: conn.data.createConnection.id, sourceObject: 'customers', targetObject: 'account', direction: 'INBOUND', frequency: 'manual', fieldMappingId: mapping.data.createFieldMapping.id },
     });
@@ -127,6 +129,29 @@ describe('inbound sync: Stripe customers to accounts', () => {
     expect(run.logs.some((l: any) => l.level === 'warn' && /Attempt 1 failed.*retrying/.test(l.message))).toBe(true);
     const [{ attempts }] = await t.service.db.query('SELECT attempts FROM sync_run WHERE id = $1', [run.id]);
     expect(attempts).toBe(2);
+  });
+
+  it('maps every record again when the mapping changes, then skips them again', async () => {
+    // Unchanged Stripe records are skipped before mapping (by a hash of the raw record and the
+    // rules): a new rule must still reach every record.
+    const res: any = await t.gql('mutation($id: ID!, $input: UpdateFieldMappingInput!) { updateFieldMapping(id: $id, input: $input) { id } }', {
+      id: mappingId,
+      input: {
+        rules: [
+          { sourceField: 'name', targetField: 'name', transform: { type: 'TRIM' } },
+          { sourceField: 'email', targetField: 'email', transform: { type: 'LOWERCASE' } },
+          { sourceField: 'phone', targetField: 'phone', transform: { type: 'PHONE_E164' } },
+          { sourceField: 'address.city', targetField: 'billing_city', transform: { type: 'UPPERCASE' } },
+          { sourceField: 'address.country', targetField: 'billing_country' },
+        ],
+      },
+    });
+    expect(res.errors).toBeUndefined();
+    const remapped = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    expect(remapped).toMatchObject({ status: 'COMPLETED', recordsProcessed: 235, recordsCreated: 0, recordsUpdated: 235 });
+    expect((await accounts()).every((a) => a.data.billing_city === 'BERLIN')).toBe(true);
+    const again = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    expect(again).toMatchObject({ status: 'COMPLETED', recordsProcessed: 235, recordsUpdated: 0 });
   });
 
   it('records a failed run with the provider error and an integration.sync.failed event', async () => {

@@ -6,19 +6,15 @@ import { Account, Contact, ContactEnrichment, ExternalPayment, Invoice } from '.
 import type { LinkRow } from './external-link.queries';
 import { ExternalLink } from './external-link.type';
 import { toExternalLink } from './sync.mappers';
+import { isPaymentLink, paymentIdOf } from './engine/link-plan';
 
 /**
- * External objects that are payments, per provider. A payment synced into HotCRM is linked to the
- * invoice it pays (internal_object 'invoice'), with its mapped values in lastSyncedData.
+ * Payments are links recorded by payment syncs (engine/link-plan.ts): a Stripe charge or
+ * payment intent, PayPal transaction or QuickBooks Payment linked to the invoice it pays, its
+ * mapped values in lastSyncedData.
  */
-const PAYMENT_OBJECTS: Record<string, string[]> = {
-  stripe: ['charges', 'payment_intents'],
-  paypal: ['transactions', 'captures'],
-  quickbooks: ['Payment'],
-};
-
 function isPayment(link: LinkRow): boolean {
-  return PAYMENT_OBJECTS[link.provider]?.includes(link.externalObject) ?? false;
+  return isPaymentLink(link);
 }
 
 const text = (value: unknown): string | null => (value === undefined || value === null || value === '' ? null : String(value));
@@ -87,16 +83,24 @@ export class InvoiceFieldsResolver {
 
   @FieldResolver(() => [ExternalPayment], { description: 'Payments for this invoice recorded in Stripe, PayPal or QuickBooks, from synced records.' })
   async payments(@Root() invoice: Invoice, @Ctx() ctx: GraphQLContext): Promise<ExternalPayment[]> {
-    return (await linksOf(ctx, 'invoice', invoice.id)).filter(isPayment).map((link) => {
+    // A payment the provider no longer lists (deletion detection marked it) is not a payment.
+    const links = (await linksOf(ctx, 'invoice', invoice.id)).filter((link) => isPayment(link) && link.status !== 'DELETED');
+    return links.map((link) => {
       const data = link.lastSyncedData ?? {};
       return Object.assign(new ExternalPayment(), {
         provider: link.provider,
-        externalId: link.externalId,
+        externalId: paymentIdOf(link.externalId),
         amount: Number(data.amount ?? data.amount_paid ?? 0),
         currency: String(data.currency ?? data.currency_code ?? ''),
         status: String(data.status ?? 'unknown'),
         paidAt: date(data.paid_at ?? data.paid_date),
       });
-    });
+    }).sort(byPaidAt);
   }
+}
+
+/** Oldest payment first (undated ones last), then by id: a stable order for one invoice's history. */
+function byPaidAt(a: ExternalPayment, b: ExternalPayment): number {
+  const at = (p: ExternalPayment) => p.paidAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  return at(a) - at(b) || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0);
 }

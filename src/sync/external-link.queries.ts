@@ -1,7 +1,10 @@
 import { DataSource } from 'typeorm';
 import { ExternalLinkEntity } from './external-link.entity';
 
-/** Providers whose synced records describe a person and so can enrich a Contact by email. */
+/**
+ * Providers whose synced records describe a person and so can enrich a Contact by email. The
+ * external_link_email index is partial on exactly these: change both together.
+ */
 export const ENRICHMENT_PROVIDERS = ['linkedin', 'gmail', 'outlook'];
 
 /**
@@ -9,7 +12,7 @@ export const ENRICHMENT_PROVIDERS = ['linkedin', 'gmail', 'outlook'];
  * in the same order as asked (DataLoader's contract).
  */
 /** The link columns the GraphQL types read, under the entity's property names. */
-export type LinkRow = Omit<ExternalLinkEntity, 'contentHash' | 'createdAt' | 'updatedAt'>;
+export type LinkRow = Omit<ExternalLinkEntity, 'contentHash' | 'sourceHash' | 'createdAt' | 'updatedAt'>;
 const LINK_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId",
   sync_config_id AS "syncConfigId", provider, internal_object AS "internalObject", internal_id AS "internalId",
   external_object AS "externalObject", external_id AS "externalId", status,
@@ -56,7 +59,9 @@ export async function linksByEmail(
     .where('link.organization_id = :organizationId', { organizationId })
     .andWhere(`link.last_synced_data ? 'email'`)
     .andWhere(`lower(link.last_synced_data->>'email') = ANY(:wanted::text[])`, { wanted })
-    .andWhere('link.provider IN (:...providers)', { providers: ENRICHMENT_PROVIDERS })
+    // Literal, so the planner sees the partial email index's predicate (migration 1764640800000).
+    .andWhere(`link.provider IN (${ENRICHMENT_PROVIDERS.map((p) => `'${p}'`).join(', ')})`)
+    .andWhere(`link.status <> 'DELETED'`)
     .orderBy('link.last_synced_at', 'DESC', 'NULLS LAST')
     .getMany();
   const grouped = new Map<string, ExternalLinkEntity[]>();

@@ -6,7 +6,8 @@ import { PAGE_SIZE } from './inbound-sync';
 import { linksByExternalIds, linksByInternalIds, saveLinks } from './link-store';
 import { asPosition, crmChangePages, PageCounts, pushRecord } from './outbound-sync';
 import { ReconcileContext, reconcileRecord } from './reconcile-record';
-import { contentHash, internalIdFor } from './record-identity';
+import { detectsDeletions, recordSeen, sweepUnseen } from './deletion-sweep';
+import { contentHash, externalIdReader, internalIdFor } from './record-identity';
 import { isRecordError, syncPlan, writableObject } from './sync-plan';
 import type { SyncRunRecorder } from './sync-run.recorder';
 import { externalModifiedAt } from './three-way-merge';
@@ -59,11 +60,17 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
   const stored = run.nextCheckpoint as Progress | null;
   const progress: Progress = stored && typeof stored === 'object' && 'phase' in stored ? { ...stored } : { phase: 'inbound', inbound: inboundSince ?? null, outbound: since.outbound };
   const merged = new Set<string>();
+  // A read of every external record (as inbound): what it did not see is marked DELETED.
+  const complete = detectsDeletions(binding.definition.key, object.name, inboundSince);
+  const idOf = externalIdReader(object);
 
-  const commit = async (processed: number, counts: PageCounts, pageCursor: string | null) =>
+  const commit = async (processed: number, counts: PageCounts, pageCursor: string | null, seen: string[]) =>
     db.transaction(async (manager) => {
       if (counts.conflicts) await manager.query('UPDATE sync_run SET conflicts = conflicts + $2 WHERE id = $1', [run.id, counts.conflicts]);
       await recorder.page(manager, run, { processed, ...counts, pageCursor, nextCheckpoint: { ...progress } });
+      if (complete) await recordSeen(manager, run, seen);
+      // The sweep commits with the last external page, before phase 2 reads HotCRM's changes.
+      if (complete && progress.phase === 'outbound') await sweepUnseen(manager, run, ctx.config, object.name);
     });
 
   let cursor = progress.phase === 'inbound' ? run.pageCursor : null;
@@ -73,7 +80,7 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
     const counts = await externalPage(ctx, recorder, run, page.records, merged);
     if (page.checkpoint !== undefined) progress.inbound = page.checkpoint;
     if (!page.nextCursor) progress.phase = 'outbound';
-    await commit(page.records.length, counts, page.nextCursor);
+    await commit(page.records.length, counts, page.nextCursor, page.records.flatMap((r) => idOf(r) ?? []));
     cursor = page.nextCursor;
   }
 
@@ -97,8 +104,9 @@ async function externalPage(ctx: ReconcileContext, recorder: SyncRunRecorder, ru
   const { config, object, plan, store } = ctx;
   const counts = zero();
   const prepared: { externalId: string; raw: ConnectorRecord; source: Record<string, unknown>; hash: string }[] = [];
+  const idOf = externalIdReader(object);
   for (const raw of records) {
-    const externalId = raw.id === undefined || raw.id === null ? null : String(raw.id);
+    const externalId = idOf(raw);
     if (!externalId) {
       counts.failed++;
       continue;
@@ -111,8 +119,9 @@ async function externalPage(ctx: ReconcileContext, recorder: SyncRunRecorder, ru
     }
   }
   const links = await linksByExternalIds(ctx.db, config, object.name, prepared.map((p) => p.externalId));
-  // Unchanged since the last sync on the external side: any CRM-side change is phase 2's.
-  const changed = prepared.filter((p) => links.get(p.externalId)?.contentHash !== p.hash);
+  // Unchanged since the last sync on the external side: any CRM-side change is phase 2's. A
+  // record listed again after its link was marked DELETED is merged again (and relinked).
+  const changed = prepared.filter((p) => links.get(p.externalId)?.contentHash !== p.hash || links.get(p.externalId)?.status === 'DELETED');
   const linkedIds = changed.flatMap((p) => (links.has(p.externalId) ? [links.get(p.externalId)!.internalId] : []));
   const crm = await store.get(config.organizationId, config.targetObject, linkedIds);
 
@@ -153,6 +162,8 @@ async function crmPage(ctx: ReconcileContext, recorder: SyncRunRecorder, run: Sy
   for (const record of records) {
     if (merged.has(record.id)) continue;
     const link = links.get(record.id);
+    // Its external record is gone: neither recreated there nor merged with nothing.
+    if (link?.status === 'DELETED') continue;
     try {
       if (!link) {
         if ((await pushRecord(ctx, record, undefined)) === 'created') counts.created++;

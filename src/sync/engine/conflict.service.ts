@@ -53,7 +53,7 @@ export class SyncConflictService {
         const data = { ...(link.last_synced_data ?? {}), [conflict.field]: chosen };
         // The link stays CONFLICT while another field of the same record is still held.
         await manager.query(
-          `UPDATE external_link SET last_synced_data = $2::jsonb, content_hash = $3, last_synced_at = now(), updated_at = now(),
+          `UPDATE external_link SET last_synced_data = $2::jsonb, content_hash = $3, source_hash = NULL, last_synced_at = now(), updated_at = now(),
                   status = CASE WHEN EXISTS (SELECT 1 FROM sync_conflict WHERE external_link_id = $1 AND status = 'OPEN' AND id <> $4) THEN 'CONFLICT' ELSE 'SYNCED' END
             WHERE id = $1`,
           [link.id, JSON.stringify(data), contentHash(data), conflict.id],

@@ -5,18 +5,21 @@ import { crmFieldNames } from '../crm/crm-objects';
 import { applyMapping } from '../mapping/apply-mapping';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
-import { contentHash, internalIdFor } from './record-identity';
+import { detectsDeletions, sweepUnseen } from './deletion-sweep';
+import { LINK_BY_ID } from './link-store';
+import { linkPlanFor } from './link-plan';
+import { attachToInvoices, Candidate, own, PreparedRecord, reportUnlinked } from './payment-parents';
+import { externalIdReader, sourceHasher } from './record-identity';
 import { PageProgress, RunNotOwnedError } from './sync-run.recorder';
 import type { RunContext, RunResult } from './run-context';
 
 export const PAGE_SIZE = 100;
 
-interface PreparedRecord {
-  externalId: string;
-  internalId: string;
-  data: Record<string, unknown>;
-  hash: string;
-}
+/**
+ * Part of every source hash: bump it when a transform's output changes (a fix to PHONE_E164, say),
+ * so records already synced are mapped again instead of being skipped as unchanged.
+ */
+const MAPPING_ENGINE_VERSION = 1;
 
 /** Without a mapping, fields whose names the CRM object has are copied as they are. */
 function sameNames(object: string): (record: ConnectorRecord) => Record<string, unknown> {
@@ -25,19 +28,28 @@ function sameNames(object: string): (record: ConnectorRecord) => Record<string, 
 }
 
 /**
- * External to HotCRM, page by page from where the run stands: map each record, skip those whose
- * mapped content is unchanged since the last sync, upsert the rest into the CRM store (ids derived
+ * External to HotCRM, page by page from where the run stands: skip records whose raw form (and
+ * the mapping) are as last synced, map the rest, skip those whose mapped content is unchanged,
+ * upsert the rest into the CRM store (ids derived
  * from the external id, so a resumed page writes the same records), then commit the page's links,
  * counters and resume cursor in one transaction. A worker killed anywhere resumes at the last
  * committed page and rewrites at most that page, idempotently.
+ *
+ * A config with a link plan (payments to invoices, person records to contacts: link-plan.ts)
+ * records links only. A read of the whole object also commits the ids each page saw, and after
+ * its last page marks the links nobody saw DELETED (deletion-sweep.ts).
  */
 export async function runInbound(context: RunContext): Promise<RunResult> {
   const { db, store, recorder, binding, config, run, rules, jobId } = context;
   const { handler, call, definition } = binding;
   const object = definition.objects.find((o) => o.name === config.sourceObject);
   if (!object) throw new Error(`${definition.key} has no object ${config.sourceObject}`);
-  const map = rules ? (record: ConnectorRecord) => applyMapping(rules, record) : sameNames(config.targetObject);
+  const plan = linkPlanFor(definition.key, object.name, config.targetObject);
+  const map = rules ? (record: ConnectorRecord) => applyMapping(rules, record) : plan ? plan.defaultView : sameNames(config.targetObject);
+  const idOf = externalIdReader(object);
+  const sourceHash = plan ? null : sourceHasher({ engine: MAPPING_ENGINE_VERSION, rules: rules ?? `same names as ${config.targetObject}` });
   const since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? run.sinceCheckpoint ?? undefined : undefined;
+  const complete = detectsDeletions(definition.key, object.name, since);
   let cursor = run.pageCursor;
   let checkpoint: unknown = run.nextCheckpoint ?? since ?? null;
 
@@ -52,29 +64,55 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const prepare = async (from: string | null, reached: unknown) => {
     const page = await fetch(from, reached);
     const checkpointAfter = page.checkpoint !== undefined ? page.checkpoint : reached;
-    const prepared: PreparedRecord[] = [];
+    const candidates: Candidate[] = [];
+    const seen: string[] = [];
     let failed = 0;
+    const read: { record: ConnectorRecord; externalId: string; source: string | null }[] = [];
     for (const record of page.records) {
-      const externalId = record.id === undefined || record.id === null ? null : String(record.id);
-      if (!externalId) {
-        failed++;
-        continue;
-      }
+      const externalId = idOf(record);
+      if (externalId) read.push({ record, externalId, source: sourceHash ? sourceHash(record) : null });
+      else failed++;
+    }
+    // Ordinary records whose raw form and mapping are as last synced are done before mapping
+    // (the bulk of an unchanged re-sync); link plans resolve their links after mapping.
+    const knownRaw = plan ? new Map<string, KnownLink>() : await knownLinks(db, config, object.name, read.map((r) => r.externalId));
+    for (const { record, externalId, source } of read) {
+      const apps = plan ? plan.applications(record, externalId) : [{ externalId, parentExternalId: null }];
+      for (const app of apps) seen.push(app.externalId);
+      const link = knownRaw.get(externalId);
+      if (!apps.length || (link && source !== null && link.source === source && link.status !== 'DELETED')) continue;
       try {
         const data = map(record);
-        prepared.push({ externalId, internalId: internalIdFor(config.connectionId, object.name, externalId), data, hash: contentHash(data) });
+        if (plan?.kind === 'profile' && !data.email) continue; // nothing to match a contact by
+        for (const app of apps) candidates.push({ app, data: app.overrides ? { ...data, ...app.overrides } : data, source });
       } catch (error) {
         failed++;
         await recorder.log(run, 'warn', `Record could not be mapped: ${(error as Error).message}`, { code: 'MAPPING_FAILED', externalId });
       }
     }
-    const known = await knownHashes(db, config, object.name, prepared.map((p) => p.externalId));
-    const changed = prepared.filter((p) => known.get(p.externalId) !== p.hash);
-    const written = changed.length
-      ? await store.upsert(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data })))
-      : [];
-    const created = written.filter((w: { created: boolean }) => w.created).length;
-    return { page, changed, checkpoint: checkpointAfter, progress: { processed: page.records.length, created, updated: written.length - created, failed } };
+    const { prepared, unlinked } = plan?.kind === 'payment' ? await attachToInvoices(db, config, plan, candidates) : { prepared: candidates.map((c) => own(config.connectionId, object.name, c)), unlinked: [] };
+    if (unlinked.length) {
+      failed += unlinked.length;
+      await reportUnlinked(recorder, run, plan!, unlinked);
+    }
+    const known = plan ? await knownLinks(db, config, object.name, prepared.map((p) => p.externalId)) : knownRaw;
+    // A link marked DELETED whose record is back is rewritten, and so SYNCED again. A record
+    // whose raw form changed but maps to the same values only has its link's source hash updated.
+    const changed = prepared.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
+    const isChanged = new Set(changed);
+    const refreshed = prepared.filter((p) => !isChanged.has(p) && p.source !== null && known.get(p.externalId)?.source !== p.source);
+    let created = 0;
+    let updated = 0;
+    if (plan) {
+      created = changed.filter((p) => !known.has(p.externalId)).length;
+      updated = changed.length - created;
+    } else if (changed.length) {
+      const written = await store.upsert(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data })));
+      created = written.filter((w: { created: boolean }) => w.created).length;
+      updated = written.length - created;
+    }
+    const links = refreshed.length ? [...changed, ...refreshed] : changed;
+    return { page, links, seen: complete ? seen : null, checkpoint: checkpointAfter, progress: { processed: page.records.length, created, updated, failed } };
   };
 
   if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: checkpoint };
@@ -84,25 +122,35 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     checkpoint = current.checkpoint;
     next = current.page.nextCursor ? prepare(current.page.nextCursor, checkpoint) : null;
     next?.catch(() => undefined); // surfaced when awaited, after this page has committed
-    // Links, counters, resume point and NOTIFY in one statement, refused (RunNotOwnedError)
-    // once the run was cancelled or reassigned.
-    await commitPage(db, run, definition.key, config, object.name, current.changed, { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint });
+    // Links, seen ids, counters, resume point and NOTIFY in one statement, refused
+    // (RunNotOwnedError) once the run was cancelled or reassigned.
+    await commitPage(db, run, definition.key, config, object.name, current.links, current.seen, { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint });
+  }
+  if (complete) {
+    const deleted = await db.transaction((manager) => sweepUnseen(manager, run, config, object.name));
+    if (deleted) await recorder.log(run, 'info', `${deleted} ${object.name} no longer listed by ${definition.key}: links marked DELETED`, { code: 'DELETED' });
   }
   return { cancelled: false, nextCheckpoint: checkpoint };
 }
 
-async function knownHashes(db: DataSource, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, string | null>> {
+interface KnownLink {
+  hash: string | null;
+  source: string | null;
+  status: string;
+}
+
+async function knownLinks(db: DataSource, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, KnownLink>> {
   if (!externalIds.length) return new Map();
-  const rows: { external_id: string; content_hash: string | null }[] = await db.query(
-    'SELECT external_id, content_hash FROM external_link WHERE connection_id = $1 AND external_object = $2 AND external_id = ANY($3::text[])',
+  const rows: { external_id: string; content_hash: string | null; source_hash: string | null; status: string }[] = await db.query(
+    `SELECT l.external_id, l.content_hash, l.source_hash, l.status FROM unnest($3::text[]) AS page(external_id) ${LINK_BY_ID}`,
     [config.connectionId, externalObject, externalIds],
   );
-  return new Map(rows.map((row) => [row.external_id, row.content_hash]));
+  return new Map(rows.map((row) => [row.external_id, { hash: row.content_hash, source: row.source_hash, status: row.status }]));
 }
 
 /**
- * One statement per page: the links of every changed record (keyed as DESIGN.md says), the
- * run's counters and resume point, and the NOTIFY, written only while the run is still RUNNING
+ * One statement per page: the links of every changed record (keyed as DESIGN.md says), the ids
+ * the page saw (full reads), the run's counters and resume point, and the NOTIFY, written only while the run is still RUNNING
  * under this worker's job. A round trip and a commit per page instead of five.
  */
 async function commitPage(
@@ -112,6 +160,7 @@ async function commitPage(
   config: SyncConfigEntity,
   externalObject: string,
   records: PreparedRecord[],
+  seen: string[] | null,
   progress: PageProgress,
 ): Promise<void> {
   const rows: unknown[] = await db.query(
@@ -123,14 +172,18 @@ async function commitPage(
         RETURNING id, organization_id, sync_config_id
      ), links AS (
        INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
-                                  external_object, external_id, status, last_synced_data, content_hash, last_synced_at)
-       SELECT $1, $2, $3, $4, $5, r.internal_id, $6, r.external_id, 'SYNCED', r.data, r.hash, now()
-         FROM jsonb_to_recordset($7::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text)
+                                  external_object, external_id, status, last_synced_data, content_hash, source_hash, last_synced_at)
+       SELECT $1, $2, $3, $4, $5, r.internal_id, $6, r.external_id, 'SYNCED', r.data, r.hash, r.source, now()
+         FROM jsonb_to_recordset($7::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text, source text)
         WHERE EXISTS (SELECT 1 FROM run)
        ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
           SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = 'SYNCED',
               last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
-              last_synced_at = now(), updated_at = now()
+              source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now()
+       RETURNING 1
+     ), seen AS (
+       INSERT INTO sync_run_seen (organization_id, sync_run_id, external_ids)
+       SELECT $1, $8, $16::text[] WHERE $16::text[] IS NOT NULL AND EXISTS (SELECT 1 FROM run)
        RETURNING 1
      )
      SELECT pg_notify('${CHANGES_CHANNEL}', json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text),
@@ -143,7 +196,7 @@ async function commitPage(
       provider,
       config.targetObject,
       externalObject,
-      JSON.stringify(records.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, data: r.data, hash: r.hash }))),
+      JSON.stringify(records.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, data: r.data, hash: r.hash, source: r.source }))),
       run.id,
       progress.processed,
       progress.created,
@@ -152,6 +205,7 @@ async function commitPage(
       progress.pageCursor,
       JSON.stringify(progress.nextCheckpoint ?? null),
       run.jobId,
+      seen,
     ],
   );
   if (!rows.length) throw new RunNotOwnedError(run.id);

@@ -11,6 +11,8 @@ export interface LinkRow {
   externalId: string;
   lastSyncedData: Record<string, unknown> | null;
   contentHash: string | null;
+  /** DELETED once a complete read no longer listed the external record. */
+  status: string;
 }
 
 export interface LinkWrite {
@@ -23,32 +25,47 @@ export interface LinkWrite {
   status?: 'SYNCED' | 'CONFLICT';
 }
 
-const COLUMNS = 'id, internal_id, external_id, last_synced_data, content_hash';
-const toLink = (row: { id: string; internal_id: string; external_id: string; last_synced_data: Record<string, unknown> | null; content_hash: string | null }): LinkRow => ({
+const COLUMNS = 'l.id, l.internal_id, l.external_id, l.last_synced_data, l.content_hash, l.status';
+const toLink = (row: { id: string; internal_id: string; external_id: string; last_synced_data: Record<string, unknown> | null; content_hash: string | null; status: string }): LinkRow => ({
   id: row.id,
   internalId: row.internal_id,
   externalId: row.external_id,
   lastSyncedData: row.last_synced_data,
   contentHash: row.content_hash,
+  status: row.status,
 });
+
+/**
+ * The link of each id of `page(external_id)` on connection $1 and object $2, one unique-index probe
+ * per id. Not `external_id = ANY($3)`: until the links are analyzed (a first sync outruns
+ * autovacuum) the planner expects (connection, object) to match one row, probes the index on
+ * those two columns only and filters every link of the object for every page; the LIMIT keeps
+ * the lookup a per-id probe on all three columns whatever the statistics say (measured at
+ * 20,000 links: 14 ms → under 1 ms a page).
+ */
+export const LINK_BY_ID = `CROSS JOIN LATERAL (
+  SELECT * FROM external_link l WHERE l.connection_id = $1 AND l.external_object = $2 AND l.external_id = page.external_id LIMIT 1) l`;
 
 /** The links of these CRM records to the config's external object, by internal id. */
 export async function linksByInternalIds(db: Queryable, config: SyncConfigEntity, externalObject: string, internalIds: string[]): Promise<Map<string, LinkRow>> {
   if (!internalIds.length) return new Map();
+  // Per id, as LINK_BY_ID and for the same reason; the most recently synced link wins if a
+  // record ever has two.
   const rows = await db.query(
-    `SELECT ${COLUMNS} FROM external_link
-      WHERE organization_id = $1 AND internal_object = $2 AND internal_id = ANY($3::text[]) AND connection_id = $4 AND external_object = $5
-      ORDER BY updated_at`,
+    `SELECT ${COLUMNS} FROM unnest($3::text[]) AS page(internal_id)
+     CROSS JOIN LATERAL (
+       SELECT * FROM external_link l
+        WHERE l.organization_id = $1 AND l.internal_object = $2 AND l.internal_id = page.internal_id AND l.connection_id = $4 AND l.external_object = $5
+        ORDER BY l.updated_at DESC LIMIT 1) l`,
     [config.organizationId, config.targetObject, internalIds, config.connectionId, externalObject],
   );
-  // Ordered oldest first so the most recently synced link wins if a record ever has two.
   return new Map(rows.map((row: never) => [toLink(row).internalId, toLink(row)]));
 }
 
 /** The links of these external records, by external id (the DESIGN.md idempotency key). */
 export async function linksByExternalIds(db: Queryable, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, LinkRow>> {
   if (!externalIds.length) return new Map();
-  const rows = await db.query(`SELECT ${COLUMNS} FROM external_link WHERE connection_id = $1 AND external_object = $2 AND external_id = ANY($3::text[])`, [
+  const rows = await db.query(`SELECT ${COLUMNS} FROM unnest($3::text[]) AS page(external_id) ${LINK_BY_ID}`, [
     config.connectionId,
     externalObject,
     externalIds,
@@ -56,7 +73,11 @@ export async function linksByExternalIds(db: Queryable, config: SyncConfigEntity
   return new Map(rows.map((row: never) => [toLink(row).externalId, toLink(row)]));
 }
 
-/** Upserts links keyed by (connection, external object, external id); returns their ids by external id. */
+/**
+ * Upserts links keyed by (connection, external object, external id); returns their ids by
+ * external id. Clears source_hash: the link's values no longer come from reading that raw record,
+ * so the next inbound read maps it again.
+ */
 export async function saveLinks(db: Queryable, provider: string, config: SyncConfigEntity, externalObject: string, links: LinkWrite[]): Promise<Map<string, string>> {
   if (!links.length) return new Map();
   const rows: { id: string; external_id: string }[] = await db.query(
@@ -67,7 +88,7 @@ export async function saveLinks(db: Queryable, provider: string, config: SyncCon
      ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
         SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = EXCLUDED.status,
             last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
-            last_synced_at = now(), updated_at = now()
+            source_hash = NULL, last_synced_at = now(), updated_at = now()
      RETURNING id, external_id`,
     [
       config.organizationId,

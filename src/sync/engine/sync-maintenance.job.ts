@@ -28,8 +28,20 @@ export function syncMaintenanceQueue(db: DataSource, boss: PgBoss, runs: SyncRun
     async work() {
       await recoverOrphans(db, boss, log);
       await startDueSyncs(db, runs, log);
+      await clearSeenOfEndedRuns(db);
     },
   };
+}
+
+/**
+ * The ids a full read saw are only needed until its sweep, which clears them; a run that failed
+ * or was cancelled before sweeping leaves them behind, so they go here.
+ */
+export async function clearSeenOfEndedRuns(db: DataSource): Promise<void> {
+  await db.query(
+    `DELETE FROM sync_run_seen s USING sync_run r
+      WHERE r.id = s.sync_run_id AND r.status IN ('COMPLETED', 'FAILED', 'CANCELLED')`,
+  );
 }
 
 export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger): Promise<number> {

@@ -1,0 +1,65 @@
+import type { DataSource } from 'typeorm';
+import type { SyncConfigEntity } from '../sync-config.entity';
+import type { SyncRunEntity } from '../sync-run.entity';
+import type { LinkApplication, LinkPlan } from './link-plan';
+import { LINK_BY_ID } from './link-store';
+import { contentHash, internalIdFor } from './record-identity';
+import type { SyncRunRecorder } from './sync-run.recorder';
+
+/** A mapped external record (or one application of it, for link plans) before it is linked. */
+export interface Candidate {
+  app: LinkApplication;
+  data: Record<string, unknown>;
+  /** The raw record's source hash (ordinary records; null under a link plan). */
+  source: string | null;
+}
+
+/** A candidate with the CRM record it links to, ready to write. */
+export interface PreparedRecord {
+  externalId: string;
+  internalId: string;
+  data: Record<string, unknown>;
+  hash: string;
+  source: string | null;
+}
+
+/** An ordinary record (or a person record): its CRM id derived from the external id. */
+export function own(connectionId: string, externalObject: string, { app, data, source }: Candidate): PreparedRecord {
+  return { externalId: app.externalId, internalId: internalIdFor(connectionId, externalObject, app.externalId), data, hash: contentHash(data), source };
+}
+
+/**
+ * Payments: the invoice each pays, through the link of the provider's invoice on the same
+ * connection (one query per page). A payment whose invoice is not linked (yet) is `unlinked`.
+ */
+export async function attachToInvoices(db: DataSource, config: SyncConfigEntity, plan: LinkPlan, candidates: Candidate[]): Promise<{ prepared: PreparedRecord[]; unlinked: LinkApplication[] }> {
+  const refs = [...new Set(candidates.map((c) => c.app.parentExternalId!))];
+  const rows: { external_id: string; internal_id: string }[] = refs.length
+    ? await db.query(
+        `SELECT l.external_id, l.internal_id FROM unnest($3::text[]) AS page(external_id) ${LINK_BY_ID}
+          WHERE l.internal_object = 'invoice' AND l.status <> 'DELETED'`,
+        [config.connectionId, plan.parentObject, refs],
+      )
+    : [];
+  const invoices = new Map(rows.map((row) => [row.external_id, row.internal_id]));
+  const prepared: PreparedRecord[] = [];
+  const unlinked: LinkApplication[] = [];
+  for (const { app, data } of candidates) {
+    const internalId = invoices.get(app.parentExternalId!);
+    // The invoice is part of the hash: a payment moved to another invoice is relinked.
+    if (internalId) prepared.push({ externalId: app.externalId, internalId, data, hash: contentHash({ data, invoice: internalId }), source: null });
+    else unlinked.push(app);
+  }
+  return { prepared, unlinked };
+}
+
+/** One log line per page, not per payment: the usual cause (invoices not synced yet) is shared. */
+export async function reportUnlinked(recorder: SyncRunRecorder, run: SyncRunEntity, plan: LinkPlan, unlinked: LinkApplication[]): Promise<void> {
+  const sample = unlinked.slice(0, 5).map((a) => `${a.externalId} → ${a.parentExternalId}`).join(', ');
+  await recorder.log(
+    run,
+    'warn',
+    `${unlinked.length} payment(s) pay ${plan.parentObject} not linked to a HotCRM invoice on this connection (${sample}); sync those invoices first: the next FULL run retries them`,
+    { code: 'PARENT_NOT_LINKED', externalId: unlinked[0].externalId },
+  );
+}
