@@ -17,6 +17,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# tsc compiles only .ts: the dashboard's static page ships beside its compiled router.
+COPY src/dashboard/assets ./dist/src/dashboard/assets
 COPY schema ./schema
 USER node
 EXPOSE 4001
