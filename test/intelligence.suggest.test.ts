@@ -134,8 +134,16 @@ describe('suggestFieldMappings', () => {
       object: prefix,
       fields: Array.from({ length: 1000 }, (_, i) => ({ name: `${prefix}_${['amount', 'city', 'email', 'name', 'status'][i % 5]}_${i}`, type: i % 2 ? 'STRING' : 'NUMBER', sampleValues: [`v${i}`] })),
     });
-    const suggestions = await suggest(wide('src'), wide('dst'));
+    const source = wide('src');
+    const target = wide('dst');
+    // Pairs only one kind of evidence finds, among a thousand others: the candidate index must not skip them.
+    source.fields.splice(500, 0, { name: 'kundennummer', type: 'STRING', sampleValues: ['K-1'] }, { name: 'zz', type: 'STRING', sampleValues: ['ana@example.com', 'bo@example.org'] });
+    target.fields.splice(300, 0, { name: 'kundennumer', type: 'STRING', sampleValues: [] }, { name: 'qq', type: 'EMAIL', sampleValues: [] });
+    const suggestions = await suggest(source, target);
     expect(new Set(suggestions.map((s) => s.targetField)).size).toBe(suggestions.length);
+    const by = Object.fromEntries(suggestions.map((s) => [s.targetField, s]));
+    expect(by.kundennumer).toMatchObject({ sourceField: 'kundennummer', reasons: [expect.stringContaining('similar spelling'), expect.any(String)] });
+    expect(by.qq).toMatchObject({ sourceField: 'zz', reasons: ['sample values are email addresses'] });
   });
 });
 

@@ -36,6 +36,7 @@ const BY_ID: Row[] = [
   row('syncInsights', 'query($id: ID!) { syncInsights(syncConfigId: $id) { __typename } }', (a) => a.config),
   row('troubleshoot', 'query($id: ID!) { troubleshoot(connectionId: $id) { __typename } }', (a) => a.connection),
   row('troubleshoot', 'query($id: ID!) { troubleshoot(syncConfigId: $id) { __typename } }', (a) => a.config),
+  row('suggestFieldMappingsForConnection', 'query($id: ID!) { suggestFieldMappingsForConnection(connectionId: $id, object: "customers", targetObject: "account") { targetField } }', (a) => a.connection),
 ];
 
 /** Lists, filtered by A's ids or not: B sees none of A's rows (A, checked too, sees them). */

@@ -1,5 +1,5 @@
 import { FieldType } from '../../connectors/connector.enums';
-import { wordWeight, type FieldProfile } from './field-profile';
+import { wordWeight, type ConceptHit, type FieldProfile } from './field-profile';
 import { ADDRESS_PARTS, GENERIC_HEADS, NOT_ADDRESS_CONTEXT, OTHER_THINGS } from './mapping-lexicon';
 import { jaroWinkler } from './string-similarity';
 import { typeFit, type TypeFit } from './transform-choice';
@@ -14,8 +14,19 @@ interface NameMatch {
   how: NameHow;
 }
 
+/**
+ * Name evidence weights, shared with candidate-index.ts, whose bounds must never fall below a score:
+ * a mention of the target's concept, shared words (times Dice), spelling (times Jaro-Winkler).
+ */
+export const MENTION_SCORE = 0.55;
+export const WORDS_WEIGHT = 0.9;
+export const SPELLING_WEIGHT = 0.85;
+/** A name scores at least its gate, score × NAME_GATE >= floor, to be scored further. */
+export const NAME_GATE = 1.1;
+export const synonymScore = (a: ConceptHit, b: ConceptHit) => 0.8 + 0.15 * Math.min(a.coverage, b.coverage);
+
 /** Dice over word sets where common words (id, date, name) weigh little. */
-function weightedDice(a: FieldProfile, b: FieldProfile): number {
+export function weightedDice(a: FieldProfile, b: FieldProfile): number {
   const [small, large] = a.wordSet.size <= b.wordSet.size ? [a, b] : [b, a];
   let shared = 0;
   for (const word of small.wordSet) if (large.wordSet.has(word)) shared += wordWeight(word);
@@ -27,17 +38,17 @@ function nameMatch(s: FieldProfile, t: FieldProfile): NameMatch {
   let best: NameMatch = { score: 0, how: 'none' };
   const sp = s.primary;
   const tp = t.primary;
-  if (sp && tp && sp.concept === tp.concept) best = { score: 0.8 + 0.15 * Math.min(sp.coverage, tp.coverage), how: 'synonym' };
-  else if (tp && s.concepts.some((hit) => hit.concept === tp.concept)) best = { score: 0.55, how: 'mention' };
+  if (sp && tp && sp.concept === tp.concept) best = { score: synonymScore(sp, tp), how: 'synonym' };
+  else if (tp && s.concepts.some((hit) => hit.concept === tp.concept)) best = { score: MENTION_SCORE, how: 'mention' };
   // Two fields that each clearly name a different thing share words by accident (billing_city, billing_state).
   const conflict = sp && tp && sp.concept !== tp.concept && sp.atHead && tp.atHead ? 0.35 : 1;
-  const words = weightedDice(s, t) * 0.9 * conflict;
+  const words = weightedDice(s, t) * WORDS_WEIGHT * conflict;
   if (words > best.score) best = { score: words, how: 'words' };
   // Spelling only helps names of similar length that start alike (Jaro-Winkler's prefix bonus).
   const lengths = Math.min(s.compact.length, t.compact.length) / Math.max(s.compact.length, t.compact.length);
-  if (lengths >= 0.7 && s.compact[0] === t.compact[0] && 0.85 * conflict > best.score) {
+  if (lengths >= 0.7 && s.compact[0] === t.compact[0] && SPELLING_WEIGHT * conflict > best.score) {
     const letters = jaroWinkler(s.compact, t.compact);
-    if (letters >= 0.9 && letters * 0.85 * conflict > best.score) best = { score: letters * 0.85 * conflict, how: 'spelling' };
+    if (letters >= 0.9 && letters * SPELLING_WEIGHT * conflict > best.score) best = { score: letters * SPELLING_WEIGHT * conflict, how: 'spelling' };
   }
   return best;
 }
@@ -112,7 +123,7 @@ export function scorePair(s: FieldProfile, t: FieldProfile, fitOf: (s: FieldProf
   const sampleKind = t.type ? SAMPLE_ONLY[t.type] : undefined;
   const samples = sampleKind !== undefined && s.values.fromSamples && s.values.kind === sampleKind;
   const name = nameMatch(s, t);
-  if (name.score * 1.1 < floor && !samples) return null;
+  if (name.score * NAME_GATE < floor && !samples) return null;
   const typed = fitOf(s, t);
   const context = contextFactor(s, t);
   let confidence = name.score * typed.factor * context;
@@ -128,8 +139,9 @@ export function scorePair(s: FieldProfile, t: FieldProfile, fitOf: (s: FieldProf
 }
 
 /**
- * At least the confidence scorePair can give `s` into `t` when its name score is at most
- * `nameBound`: the same formula with the context (a factor at most 1) left out.
+ * At least the confidence scorePair gives `s` into `t` when its name score is at most
+ * `nameBound`: the same float operations with the context (a factor at most 1) left out, so an
+ * exact name bound gives exactly the confidence of a pair in no special context.
  */
 export function confidenceBound(s: FieldProfile, t: FieldProfile, nameBound: number, typed: TypeFit): number {
   const sampleKind = t.type ? SAMPLE_ONLY[t.type] : undefined;

@@ -71,8 +71,8 @@ function phoneCountry(fields: FieldProfile[], raw: readonly SchemaFieldLike[]): 
 }
 
 /**
- * Suggestions for filling `target`'s fields from `source`'s: every pair scored (learned pairs
- * first), then assigned greedily by confidence so each target field gets at most one source and
+ * Suggestions for filling `target`'s fields from `source`'s: every pair that can score (learned
+ * pairs first; candidate-index.ts finds the others without scoring all n × m), then assigned greedily by confidence so each target field gets at most one source and
  * each source fills one target (a full name may fill first and last name through SPLIT).
  * Pure: the service adds the organization's learned pairs and checks input.
  */
@@ -95,9 +95,11 @@ export function suggestMappings(source: ObjectSchemaLike, target: ObjectSchemaLi
       reasons: [`learned: your saved mapping "${pair.mappingName}" maps ${pair.sourceField} to ${pair.targetField}`],
     });
   }
-  // Only the sources that can clear the floor are scored: the same result as scoring all n × m pairs.
-  const index = new CandidateIndex(sources, minConfidence);
-  for (const t of targets) candidates.push(...bestSources(t, sources, index, fitOf, minConfidence));
+  // Only sources that can make a target's cut are scored: the same result as scoring all n × m pairs.
+  const ranked = [...sources].sort((a, b) => a.name.length - b.name.length);
+  const index = new CandidateIndex(ranked, minConfidence);
+  const scored = new Int32Array(ranked.length);
+  targets.forEach((t, at) => candidates.push(...bestSources(t, ranked, index, fitOf, minConfidence, scored, at + 1)));
   candidates.sort(byConfidence);
 
   const usedTargets = new Set<string>();
@@ -127,33 +129,65 @@ export function suggestMappings(source: ObjectSchemaLike, target: ObjectSchemaLi
     .sort((a, b) => b.confidence - a.confidence || a.targetField.localeCompare(b.targetField));
 }
 
+/** Confidence bounds are bucketed (not sorted) to be scored from the highest bucket down. */
+type FitOf = (s: FieldProfile, t: FieldProfile) => TypeFit;
+const BOUND_BUCKETS = 64;
+
+interface Ranked {
+  rank: number;
+  candidate: Candidate;
+}
+
+/** `confidence` from source `rank` falls after `than` in byConfidence order (ties: the shorter name, then the earlier field). */
+const fallsAfter = (confidence: number, rank: number, than: Ranked) =>
+  confidence < than.candidate.confidence || (confidence === than.candidate.confidence && rank > than.rank);
+
 /**
- * The PER_TARGET best sources for `t` (by byConfidence, then source order): the candidates scored
- * from the highest confidence bound down, until a bound falls below the PER_TARGET-th confidence
- * found, since no source left can then make the cut.
+ * The PER_TARGET best sources for `t`, exactly those scoring every source would keep. `ranked`
+ * holds the sources by name length, then schema order, byConfidence's tie-break, so a position
+ * decides a tie. Candidates are scored from the highest confidence bound down, and one whose bound
+ * already falls after the PER_TARGET-th pair found is skipped: its score cannot make the cut.
+ * `scored` marks (with `stamp`) the sources scored for this target, as one may come by two ways.
  */
-function bestSources(t: FieldProfile, sources: FieldProfile[], index: CandidateIndex, fitOf: (s: FieldProfile, t: FieldProfile) => TypeFit, floor: number): Candidate[] {
-  const bounded = index.candidates(t).map((i) => ({ i, bound: confidenceBound(sources[i], t, index.nameBound(i), fitOf(sources[i], t)) }));
-  bounded.sort((a, b) => b.bound - a.bound || a.i - b.i);
-  const kept: { i: number; candidate: Candidate }[] = [];
-  /** The PER_TARGET highest confidences so far, descending. */
-  const top: number[] = [];
-  for (const { i, bound } of bounded) {
-    if (top.length === PER_TARGET && bound < top[PER_TARGET - 1]) break;
-    if (bound < floor) break;
-    const s = sources[i];
-    const score = scorePair(s, t, fitOf, floor);
-    if (!score) continue;
-    kept.push({ i, candidate: { source: s, target: t, confidence: score.confidence, transform: score.typed.transform, learned: false, score } });
-    let at = top.length;
-    while (at > 0 && top[at - 1] < score.confidence) at--;
-    top.splice(at, 0, score.confidence);
-    if (top.length > PER_TARGET) top.pop();
+function bestSources(t: FieldProfile, ranked: FieldProfile[], index: CandidateIndex, fitOf: FitOf, floor: number, scored: Int32Array, stamp: number): Candidate[] {
+  const bucket = (bound: number) => Math.min(BOUND_BUCKETS - 1, Math.floor(bound * BOUND_BUCKETS));
+  /** Per bucket: sources met by name as [position, bound] pairs, and groups sharing a bound. */
+  const singles: number[][] = [];
+  const groups: { members: number[]; bound: number }[][] = [];
+  for (const i of index.candidates(t)) {
+    const bound = confidenceBound(ranked[i], t, index.nameBound(i), fitOf(ranked[i], t));
+    if (bound >= floor) (singles[bucket(bound)] ??= []).push(i, bound);
   }
-  return kept
-    .sort((a, b) => byConfidence(a.candidate, b.candidate) || a.i - b.i)
-    .slice(0, PER_TARGET)
-    .map((k) => k.candidate);
+  for (const { members, nameBound } of index.groups(t)) {
+    const bound = confidenceBound(ranked[members[0]], t, nameBound, fitOf(ranked[members[0]], t));
+    if (bound >= floor) (groups[bucket(bound)] ??= []).push({ members, bound });
+  }
+  const top: Ranked[] = [];
+  const full = () => top.length === PER_TARGET;
+  const consider = (i: number) => {
+    if (scored[i] === stamp) return;
+    scored[i] = stamp;
+    const score = scorePair(ranked[i], t, fitOf, floor);
+    if (!score || (full() && fallsAfter(score.confidence, i, top[PER_TARGET - 1]))) return;
+    let at = top.length;
+    while (at > 0 && (top[at - 1].candidate.confidence < score.confidence || (top[at - 1].candidate.confidence === score.confidence && top[at - 1].rank > i))) at--;
+    top.splice(at, 0, { rank: i, candidate: { source: ranked[i], target: t, confidence: score.confidence, transform: score.typed.transform, learned: false, score } });
+    if (top.length > PER_TARGET) top.pop();
+  };
+  for (let k = Math.max(singles.length, groups.length) - 1; k >= 0; k--) {
+    // Every bound in bucket k is below (k + 1) / BOUND_BUCKETS.
+    if (full() && (k + 1) / BOUND_BUCKETS <= top[PER_TARGET - 1].candidate.confidence) break;
+    const pairs = singles[k] ?? [];
+    for (let j = 0; j < pairs.length; j += 2) if (!(full() && fallsAfter(pairs[j + 1], pairs[j], top[PER_TARGET - 1]))) consider(pairs[j]);
+    for (const { members, bound } of groups[k] ?? []) {
+      for (const i of members) {
+        // Members share the bound and come by position: once one cannot make the cut, none after it can.
+        if (full() && fallsAfter(bound, i, top[PER_TARGET - 1])) break;
+        consider(i);
+      }
+    }
+  }
+  return top.map((r) => r.candidate);
 }
 
 /**
