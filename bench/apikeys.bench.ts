@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { freePort } from '../src/net/free-port';
 import { openBenchDatabase, runBench } from './support';
+import { result } from './result';
 
 /**
  * `npm run bench:apikeys`:
@@ -163,6 +164,7 @@ async function inProcess(databaseUrl: string, keys: string[]): Promise<void> {
     console.log(line('verify warm, one caller at a time', warmSerial, baseline));
     console.log(line(`verify cold (cache cleared), ${IN_PROCESS_CONCURRENCY} concurrent`, cold, baseline));
     console.log(`goal warm >= 50,000/s: ${warm.opsPerSecond >= 50_000 ? 'met' : 'NOT met'}`);
+    result({ name: `API key verify in process, warm, ${IN_PROCESS_CONCURRENCY} callers`, value: warm.opsPerSecond, unit: 'verifications/s', goal: '>= 50,000', met: warm.opsPerSecond >= 50_000, baseline: baseline.opsPerSecond, baselineName: 'SHA-256 + Map.get' });
   } finally {
     await service.close();
     await db.destroy();
@@ -207,6 +209,8 @@ async function overHttp(service: ServiceProcess, keys: string[], gatewayJwt: str
     console.log(`{ __typename } (the stack's floor)   ${show(floor)}`);
     console.log(`verifyApiKey, ${KEYS} keys            ${show(f)}   (${(f.opsPerSecond / floor.opsPerSecond).toFixed(2)}x the floor's throughput)`);
     console.log(`goal >= 2,000 req/s with p99 < 20 ms: ${f.opsPerSecond >= 2000 && f.p99 < 20 ? 'met' : 'NOT met'}`);
+    result({ name: `verifyApiKey over HTTP, ${HTTP_CLIENTS} clients: throughput`, value: f.opsPerSecond, unit: 'req/s', goal: '>= 2,000', met: f.opsPerSecond >= 2000, baseline: floor.opsPerSecond, baselineName: '{ __typename }' });
+    result({ name: `verifyApiKey over HTTP, ${HTTP_CLIENTS} clients: p99`, value: f.p99, unit: 'ms', goal: '< 20', met: f.p99 < 20, baseline: floor.p99, baselineName: '{ __typename }' });
   } finally {
     await http.close();
   }
@@ -228,6 +232,7 @@ async function twoReplicas(a: ServiceProcess, b: ServiceProcess, gatewayJwt: str
     const admitted = codes.get('VALID') ?? 0;
     console.log(`\nTwo replicas, one key limited to ${REPLICA_LIMIT} per 60 s, ${REPLICA_REQUESTS} verifyApiKey calls alternating between them (50 concurrent):`);
     console.log(`admitted ${admitted} (replica A ${perReplica[0]}, B ${perReplica[1]}), answers ${JSON.stringify(Object.fromEntries(codes))}`);
+    result({ name: `one key limited to N=${REPLICA_LIMIT}, two replicas, burst: admitted`, value: admitted, unit: 'requests', goal: `<= ${REPLICA_LIMIT}`, met: admitted <= REPLICA_LIMIT });
     console.log(`goal never more than N: ${admitted <= REPLICA_LIMIT ? 'met' : 'NOT met'}${admitted === REPLICA_LIMIT ? ' (exactly N)' : ''}`);
   } finally {
     await httpA.close();
@@ -266,6 +271,7 @@ async function sustained(a: ServiceProcess, b: ServiceProcess, gatewayJwt: strin
       worst = Math.max(worst, inside);
     }
     console.log(`Sustained: ${SUSTAINED_LIMIT} per ${SUSTAINED_WINDOW_SECONDS} s, 50 clients on both replicas for ${SUSTAINED_SECONDS} s: ${total} calls, ${admitted.length} admitted; most in any ${SUSTAINED_WINDOW_SECONDS} s: ${worst}`);
+    result({ name: `one key limited to N=${SUSTAINED_LIMIT}/${SUSTAINED_WINDOW_SECONDS} s, sustained: most in a window`, value: worst, unit: 'requests', goal: `<= ${SUSTAINED_LIMIT}`, met: worst <= SUSTAINED_LIMIT });
     console.log(`goal never more than N per window: ${worst <= SUSTAINED_LIMIT ? 'met' : 'NOT met'}`);
   } finally {
     await httpA.close();

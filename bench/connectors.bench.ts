@@ -9,6 +9,7 @@ import { startBoss, stopBoss } from '../src/jobs/boss';
 import { createServices } from '../src/services';
 import { openBenchDatabase, runBench } from './support';
 import { startStripeLike } from './stripe-like-server';
+import { result } from './result';
 
 /**
  * `npm run bench:connectors`: 2,000 pages of 100 Stripe customers from a local Stripe-shaped
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
     console.log(`${'connector, budget raised'.padEnd(44)} ${connector.toFixed(0).padStart(9)}`);
     console.log(`${'bare fetch loop (baseline)'.padEnd(44)} ${bare.toFixed(0).padStart(9)}`);
     console.log(`\nratio connector/bare: ${ratio.toFixed(2)} (goal >= 0.8: ${ratio >= 0.8 ? 'met' : 'MISSED'})`);
+    result({ name: 'Stripe pages through the connector (budget raised)', value: connector, unit: 'pages/s', goal: '>= 0.8x baseline', met: ratio >= 0.8, baseline: bare, baselineName: 'bare fetch loop' });
+    result({ name: 'Stripe pages through the connector (Stripe budget 100/s)', value: documented, unit: 'pages/s' });
   } finally {
     await services.close();
     await stopBoss(boss, 1000);

@@ -7,6 +7,7 @@ import { SignJWT } from 'jose';
 import { Pool } from 'pg';
 import { freePort } from '../src/net/free-port';
 import { openBenchDatabase, runBench } from './support';
+import { result } from './result';
 
 /**
  * `npm run bench:entities`: one `_entities` request for 1,000 Account representations with
@@ -182,6 +183,8 @@ function report(rows: Row[], raw: Row): void {
     const ratio = row.p50 / raw.p50;
     console.log(`  ${row.name.padEnd(24)} SQL/req <= 2: ${sqlOk ? 'met' : 'MISSED'} (${row.statements?.toFixed(2)});` +
       ` p50 <= 3x raw: ${ratio <= 3 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`);
+    result({ name: `_entities ${ACCOUNTS} accounts, ${row.name}: SQL statements per request`, value: row.statements ?? NaN, unit: 'statements', goal: '<= 2', met: sqlOk });
+    result({ name: `_entities ${ACCOUNTS} accounts, ${row.name}: p50`, value: row.p50, unit: 'ms', goal: '<= 3x baseline', met: ratio <= 3, baseline: raw.p50, baselineName: 'raw SQL (pg Pool)' });
   }
 }
 

@@ -3,7 +3,7 @@
  * precision and recall of the suggested (source → target) pairs against the expected mapping,
  * and how often the expected transform came with a right pair, for the tuning pairs and the
  * held-out pairs apart. Misses are listed for tuning pairs only, so the held-out ones stay unseen.
- * Also times one 1,000 × 1,000-field suggestion. Run: npm run eval:mapping
+ * Also times the 1,000 × 1,000-field suggestion (median of several runs). Run: npm run eval:mapping
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { FieldType } from '../src/connectors/connector.enums';
 import { crmTargetSchema } from '../src/intelligence/suggest/crm-target-schema';
 import { suggestMappings, type ObjectSchemaLike } from '../src/intelligence/suggest/suggest-mappings';
+import { result } from './result';
 
 interface Pair {
   id: string;
@@ -74,15 +75,28 @@ function evaluate(pair: Pair, tally: Tally): void {
 
 const pct = (n: number, d: number) => (d ? n / d : 1).toFixed(3);
 
-function timeLarge(): { ms: number; suggestions: number } {
+/** Runs of the wide case timed after a warm-up; the median is reported (the machine may be shared). */
+const LARGE_RUNS = 7;
+
+/**
+ * One 1,000 × 1,000-field suggestion (issue 7: answered in under a second), in-process: the
+ * median and range of LARGE_RUNS runs. Names share words, concepts and letters a lot (every field
+ * is two of 14 words and a number), the hard case for the candidate index.
+ */
+function timeLarge(): { median: number; min: number; max: number; suggestions: number } {
   const words = ['account', 'amount', 'billing', 'city', 'code', 'customer', 'date', 'email', 'name', 'phone', 'status', 'total', 'value', 'x'];
   const field = (i: number) => ({ name: `${words[i % words.length]}_${words[(i * 7) % words.length]}_${i}`, type: i % 3 ? FieldType.STRING : FieldType.NUMBER, sampleValues: [`v${i}`] });
   const source = { object: 'wide', fields: Array.from({ length: 1000 }, (_, i) => field(i)) };
   const target = { object: 'wide_target', fields: Array.from({ length: 1000 }, (_, i) => field(i + 5000)) };
-  suggestMappings(source, target); // warm-up
-  const start = performance.now();
-  const suggestions = suggestMappings(source, target).length;
-  return { ms: performance.now() - start, suggestions };
+  const suggestions = suggestMappings(source, target).length; // warm-up
+  const runs: number[] = [];
+  for (let i = 0; i < LARGE_RUNS; i++) {
+    const start = performance.now();
+    suggestMappings(source, target);
+    runs.push(performance.now() - start);
+  }
+  runs.sort((a, b) => a - b);
+  return { median: runs[Math.floor(runs.length / 2)], min: runs[0], max: runs[runs.length - 1], suggestions };
 }
 
 function main(): void {
@@ -98,7 +112,14 @@ function main(): void {
     );
   }
   const large = timeLarge();
-  console.log(`1,000 × 1,000 fields: ${large.ms.toFixed(0)} ms (${large.suggestions} suggestions)`);
+  console.log(
+    `1,000 × 1,000 fields: median ${large.median.toFixed(0)} ms of ${LARGE_RUNS} runs (min ${large.min.toFixed(0)}, max ${large.max.toFixed(0)}; ${large.suggestions} suggestions)`,
+  );
+  for (const [name, t] of [['tuning', tuning], ['held-out', heldOut]] as const) {
+    result({ name: `mapping suggestions, ${name} pairs: precision`, value: t.suggested ? t.correct / t.suggested : 1, unit: 'ratio', goal: '>= 0.9', met: (t.suggested ? t.correct / t.suggested : 1) >= 0.9 });
+    result({ name: `mapping suggestions, ${name} pairs: recall`, value: t.expected ? t.correct / t.expected : 1, unit: 'ratio', goal: '>= 0.8', met: (t.expected ? t.correct / t.expected : 1) >= 0.8 });
+  }
+  result({ name: 'mapping suggestions, 1,000 x 1,000 fields', value: large.median, unit: 'ms', goal: '< 1,000', met: large.median < 1000 });
 }
 
 if (require.main === module) main();

@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import WebSocket from 'ws';
 import { freePort } from '../src/net/free-port';
 import { openBenchDatabase, runBench } from './support';
+import { result } from './result';
 
 /**
  * `npm run bench:subscriptions`: 1,000 graphql-ws clients subscribed to syncRunUpdated on the
@@ -137,6 +138,8 @@ async function main(): Promise<void> {
     console.log(`\nbench:subscriptions: ${CLIENTS} graphql-ws clients on syncRunUpdated, ${ROUNDS} NOTIFYs from a separate pg client (api process: node dist/src/main.js, ROLE=api)`);
     console.log(`deliveries ${latencies.length} of ${CLIENTS * ROUNDS} (missed ${missed}, stale or duplicate ${stray})`);
     console.log(`NOTIFY -> client latency: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms (goal p99 < 250 ms: ${p99 < 250 && missed === 0 ? 'met' : 'MISSED'})`);
+    result({ name: `syncRunUpdated NOTIFY to client p99, ${CLIENTS} clients (missed ${missed})`, value: p99, unit: 'ms', goal: '< 250, none missed', met: p99 < 250 && missed === 0 });
+    result({ name: `api process RSS with ${CLIENTS} subscribed clients`, value: rssSubscribed, unit: 'MB', baseline: rssIdle, baselineName: 'before clients' });
     console.log(`api process RSS (VmRSS): ${rssIdle.toFixed(0)} MB before clients, ${rssSubscribed.toFixed(0)} MB with ${CLIENTS} subscribed, ${rssAfter.toFixed(0)} MB after ${ROUNDS} rounds`);
   } finally {
     await Promise.all(clients.map((client) => client.dispose()));

@@ -14,6 +14,7 @@ import type { CreateSyncConfigInput } from '../src/sync/sync-config.inputs';
 import { SyncDirection, SyncMode, SyncTrigger, TransformType } from '../src/sync/sync.enums';
 import { openBenchDatabase, runBench } from './support';
 import { startStripeLike } from './stripe-like-server';
+import { result } from './result';
 
 /**
  * `npm run bench:sync`: an inbound sync of 100,000 Stripe customers (1,000 pages of 100) from a
@@ -23,7 +24,8 @@ import { startStripeLike } from './stripe-like-server';
  * with a bare fetch loop and writes each with one INSERT ... ON CONFLICT, no engine.
  * Goals: first sync >= 10,000 records/s and >= 0.5 of the baseline; unchanged FULL sync >= 30,000/s.
  */
-const TOTAL = 100_000;
+/** BENCH_SYNC_RECORDS shrinks the run for profiling; the figures are for the default. */
+const TOTAL = Number(process.env.BENCH_SYNC_RECORDS ?? 100_000);
 const PAGE_SIZE = 100;
 const ORG = 'bench';
 const API_KEY = 'sk_test_benchSyncBench4242';
@@ -118,6 +120,8 @@ async function main(): Promise<void> {
     row('engine: first sync (empty store)', firstRate, first.duration_ms, `created ${first.records_created}, wall ${(first.wallMs / 1000).toFixed(2)} s`);
     row('engine: second FULL sync, nothing changed', secondRate, second.duration_ms, `updated ${second.records_updated}, wall ${(second.wallMs / 1000).toFixed(2)} s`);
     const ratio = firstRate / baseRate;
+    result({ name: 'inbound sync, first (empty store)', value: firstRate, unit: 'records/s', goal: '>= 10,000 and >= 0.5x baseline', met: firstRate >= 10_000 && ratio >= 0.5, baseline: baseRate, baselineName: 'fetch + one INSERT..ON CONFLICT per page' });
+    result({ name: 'inbound sync, FULL with nothing changed', value: secondRate, unit: 'records/s', goal: '>= 30,000', met: secondRate >= 30_000, baseline: baseRate, baselineName: 'fetch + one INSERT..ON CONFLICT per page' });
     console.log(`\nfirst sync >= 10,000/s: ${firstRate >= 10_000 ? 'met' : 'MISSED'}; first/baseline ${ratio.toFixed(2)} >= 0.5: ${ratio >= 0.5 ? 'met' : 'MISSED'}; unchanged FULL >= 30,000/s: ${secondRate >= 30_000 ? 'met' : 'MISSED'}`);
   } finally {
     await pool.end();

@@ -20,6 +20,7 @@ import { PgPubSub } from './realtime/pg-pubsub';
 import { createServices, Services } from './services';
 import { oauthCallbackRouter } from './connections/oauth.callback';
 import { inboundWebhookRouter } from './webhooks/inbound/inbound-webhook.router';
+import { dashboardRouter } from './dashboard/dashboard.router';
 
 export interface RunningService {
   url: string;
@@ -44,6 +45,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const metrics = createMetrics();
   const db = createDataSource(database.url, log, () => metrics.dbQueries.inc());
   await db.initialize();
+  metrics.watchQueues(db);
   const applied = await migrate(db);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
 
@@ -55,7 +57,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   if (servesApi) await pubsub.start();
   const runsWorkers = config.role !== 'api';
   const boss = await startBoss(database.url, runsWorkers, log);
-  const services = await createServices(db, database.url, config, log, boss);
+  const services = await createServices(db, database.url, config, log, boss, metrics);
   await startQueues(boss, services.queues, runsWorkers, log);
   // Revocations and rotations on any replica evict the key from this process's verification cache.
   if (servesApi) services.apiKeys.verifier.follow(pubsub);
@@ -67,6 +69,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   app.use(pinoHttp({ logger: log, customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'debug') }));
   app.use(healthRouter(db, boss, metrics, () => shuttingDown));
   if (servesApi) app.use(oauthCallbackRouter(services.oauth, log));
+  if (servesApi) app.use(dashboardRouter());
   const httpServer: Server = createServer(app);
 
   const apollo = servesApi

@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
+import { createMetrics, Metrics } from './http/metrics';
 import { ApiKeyService } from './apikeys/api-key.service';
 import { ConnectionRepository } from './connections/connection.repository';
 import { ConnectionService } from './connections/connection.service';
@@ -22,6 +23,7 @@ import { SyncConfigService } from './sync/sync-config.service';
 import { SyncRunService } from './sync/sync-run.service';
 import { RealtimeSyncTrigger } from './sync/schedule/realtime-trigger';
 import { SyncRunExecutor } from './sync/engine/sync-run.executor';
+import { SyncRunMetrics } from './sync/engine/sync-run.metrics';
 import { syncRunQueue } from './sync/engine/sync-run.job';
 import { syncMaintenanceQueue } from './sync/engine/sync-maintenance.job';
 import { SyncConflictService } from './sync/engine/conflict.service';
@@ -44,7 +46,7 @@ import { TroubleshootService } from './intelligence/troubleshoot/troubleshoot.se
  * The composition root: every long-lived service, built once per process from the config and
  * the database, and handed to resolvers through the GraphQL context.
  */
-export async function createServices(db: DataSource, databaseUrl: string, config: Config, log: Logger, boss: PgBoss) {
+export async function createServices(db: DataSource, databaseUrl: string, config: Config, log: Logger, boss: PgBoss, metrics: Metrics = createMetrics()) {
   const vault = await CredentialsVault.fromConfig(config, log);
   const budget = RateBudget.fromUrl(databaseUrl);
   const http = new ProviderHttpPool(budget, config, log, { baseDelayMs: config.providerRetryBaseDelayMs });
@@ -59,8 +61,10 @@ export async function createServices(db: DataSource, databaseUrl: string, config
   const syncRuns = new SyncRunService(db, boss);
   new RealtimeSyncTrigger(db, syncRuns, log).attach(events);
   const webhookSender = new WebhookSender();
-  const deliveryWorker = new WebhookDeliveryWorker(db, boss, vault, webhookSender, { allowPrivateTargets: config.allowPrivateTargets, retryScale: config.webhookRetryScale }, log);
-  const executor = new SyncRunExecutor(db, runtime, crmStore, log, boss, events, config.syncRetryBaseSeconds, new SyncRunMonitor(db, events, log.child({ component: 'sync-monitor' })));
+  const deliveryWorker = new WebhookDeliveryWorker(db, boss, vault, webhookSender, { allowPrivateTargets: config.allowPrivateTargets, retryScale: config.webhookRetryScale }, log, metrics);
+  const apiKeys = ApiKeyService.create(db, databaseUrl, config, log, events);
+  apiKeys.verifier.observe((code) => metrics.keyVerified(code));
+  const executor = new SyncRunExecutor(db, runtime, crmStore, log, boss, events, config.syncRetryBaseSeconds, new SyncRunMonitor(db, events, log.child({ component: 'sync-monitor' })), new SyncRunMetrics(db, metrics, log));
   return {
     vault,
     catalog,
@@ -77,7 +81,7 @@ export async function createServices(db: DataSource, databaseUrl: string, config
     syncConflicts: new SyncConflictService(db, runtime, crmStore),
     /** Every pg-boss queue of the service, registered by startQueues. */
     events,
-    apiKeys: ApiKeyService.create(db, databaseUrl, config, log, events),
+    apiKeys,
     eventPublisher: new EventPublisher(events),
     webhookSubscriptions: new WebhookSubscriptionService(db, vault, { allowPrivateTargets: config.allowPrivateTargets }),
     webhookDeliveries: new WebhookDeliveryService(db, boss, events),

@@ -29,6 +29,8 @@ const NOT_FOUND: Verification = Object.freeze({ code: ApiKeyVerificationCode.NOT
  */
 export class ApiKeyVerifier {
   private unfollow: (() => void) | null = null;
+  /** Sees every verification's result (the /metrics counter); set once by the composition root. */
+  private observer: (code: ApiKeyVerificationCode) => void = () => undefined;
 
   constructor(
     private readonly fetch: (hash: string) => Promise<KeySnapshot | null>,
@@ -38,6 +40,16 @@ export class ApiKeyVerifier {
   ) {}
 
   async verify(presented: string, requiredScopes: readonly string[] = []): Promise<Verification> {
+    const verification = await this.decide(presented, requiredScopes);
+    this.observer(verification.code);
+    return verification;
+  }
+
+  observe(observer: (code: ApiKeyVerificationCode) => void): void {
+    this.observer = observer;
+  }
+
+  private async decide(presented: string, requiredScopes: readonly string[]): Promise<Verification> {
     if (typeof presented !== 'string' || presented.length > MAX_KEY_LENGTH || !looksLikeApiKey(presented)) return NOT_FOUND;
     const hash = hashApiKey(presented);
     const cached = this.cache.peek(hash);

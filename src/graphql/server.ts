@@ -5,7 +5,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { ErrorRequestHandler, Express } from 'express';
-import { GraphQLError, GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -116,6 +116,12 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx) => contextFor(deps, ctx.extra.principal ?? null),
+      // Operations on a socket never reach Apollo's plugins: counted here (no latency histogram:
+      // a subscription lasts as long as its client wants).
+      onOperation: (_ctx, _id, _payload, args, result) => {
+        const failed = !(Symbol.asyncIterator in (result as object)) && !!(result as { errors?: unknown[] }).errors?.length;
+        metrics.graphqlRequests.inc({ operation_type: getOperationAST(args.document, args.operationName)?.operation ?? 'unknown', outcome: failed ? 'error' : 'ok' });
+      },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : result),
     },

@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { CredentialsVault } from '../connections/credentials-vault';
+import type { Metrics } from '../http/metrics';
 import { bossExecutor } from '../jobs/boss-executor';
 import { decideOutcome } from './delivery-outcome';
 import { DeliveryJobData, deliveryJobs } from './webhook-delivery.job';
@@ -33,6 +34,7 @@ export class WebhookDeliveryWorker {
     private readonly sender: WebhookSender,
     private readonly settings: DeliverySettings,
     private readonly log: Logger,
+    private readonly metrics?: Metrics,
   ) {}
 
   async deliver(jobs: DeliveryJobData[]): Promise<void> {
@@ -51,6 +53,7 @@ export class WebhookDeliveryWorker {
         await this.boss.insert(deliveryJobs([{ deliveryId: r.delivery.id, attempt: r.attemptNumber + 1 }], r.outcome.nextAttemptAt!), { db: bossExecutor(tx) });
       }
     });
+    for (const r of records) this.metrics?.deliveryAttempted({ status: r.outcome.status, responseStatus: r.result.status, durationMs: r.result.durationMs });
   }
 
   private async attempt(delivery: DeliveryToSend): Promise<AttemptRecord> {

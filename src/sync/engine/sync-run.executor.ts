@@ -17,6 +17,7 @@ import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
 import { SYNC_RUN_QUEUE } from './sync-run.job';
 import type { EventOutbox } from '../../webhooks/event-outbox';
 import type { SyncRunMonitor } from '../../intelligence/insights/sync-run.monitor';
+import type { SyncRunMetrics } from './sync-run.metrics';
 
 /** A run gets this many attempts for transient failures, backing off from RETRY_BASE_SECONDS. */
 export const MAX_ATTEMPTS = 3;
@@ -46,6 +47,8 @@ export class SyncRunExecutor {
     private readonly retryBaseSeconds = RETRY_BASE_SECONDS,
     /** Judges each ended run against the config's history (alerts on anomalies); never throws. */
     private readonly monitor?: SyncRunMonitor,
+    /** Counts each ended run for /metrics; never throws. */
+    private readonly runMetrics?: SyncRunMetrics,
   ) {
     this.recorder = new SyncRunRecorder(db);
   }
@@ -98,7 +101,7 @@ export class SyncRunExecutor {
       if (status === SyncRunStatus.COMPLETED) {
         await manager.query('UPDATE sync_config SET cursor = $2::jsonb, last_sync_at = $3, updated_at = now() WHERE id = $1', [config.id, JSON.stringify(checkpoint ?? null), completedAt]);
       }
-      const [counts] = await manager.query('SELECT records_processed, records_created, records_updated, records_failed FROM sync_run WHERE id = $1', [run.id]);
+      const [counts] = await manager.query('SELECT records_processed, records_created, records_updated, records_failed, records_deleted FROM sync_run WHERE id = $1', [run.id]);
       // The outbox: the event and its webhook deliveries commit with the run's end.
       const type = status === SyncRunStatus.COMPLETED ? 'integration.sync.completed' : 'integration.sync.failed';
       await this.events.record(
@@ -114,6 +117,7 @@ export class SyncRunExecutor {
         manager,
       );
     });
+    await this.runMetrics?.afterRun(run.id);
     await this.monitor?.afterRun(run.id);
   }
 }
