@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
 import pino from 'pino';
@@ -9,8 +7,7 @@ import { Pool as HttpPool } from 'undici';
 import { ApiKeyService } from '../src/apikeys/api-key.service';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
-import { freePort } from '../src/net/free-port';
-import { openBenchDatabase, runBench } from './support';
+import { openBenchDatabase, runBench, ServiceProcess, startServiceProcess, stopServiceProcess } from './support';
 import { result } from './result';
 
 /**
@@ -26,6 +23,12 @@ import { result } from './result';
  *    send to answer, lies inside it, so the decision surely did).
  * Goals: warm >= 50,000 verifications/s; HTTP >= 2,000 req/s with p99 < 20 ms; never more than N.
  */
+/** An api replica on the bench database (the rate-limit figures run two of them). */
+const SERVICE_ENV = (databaseUrl: string) => ({
+  ROLE: 'api', DATABASE_URL: databaseUrl, INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY, GATEWAY_JWT_SECRET: JWT_SECRET,
+  INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+});
+
 const KEYS = 100;
 const BOOTSTRAP_KEY = `hcrm_test_Bench${randomBytes(12).toString('hex')}`;
 const JWT_SECRET = `bench-gateway-secret-${randomBytes(16).toString('hex')}`;
@@ -81,36 +84,6 @@ async function drive(total: number, concurrency: number, op: (i: number) => Prom
   return figures(latencies, performance.now() - start);
 }
 
-interface ServiceProcess {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startServiceProcess(databaseUrl: string): Promise<ServiceProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../dist/src/main.js')], {
-    env: {
-      ...process.env, NODE_ENV: 'production', ROLE: 'api', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl,
-      INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY, GATEWAY_JWT_SECRET: JWT_SECRET, SHUTDOWN_TIMEOUT_MS: '2000',
-      INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (const until = Date.now() + 60_000; Date.now() < until; ) {
-    if ((await fetch(`${url}/readyz`).catch(() => null))?.status === 200) return { url, child };
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the service did not become ready');
-}
-
-async function stopServiceProcess(service: ServiceProcess): Promise<void> {
-  const exited = new Promise((resolve) => service.child.once('exit', resolve));
-  service.child.kill('SIGTERM');
-  await exited;
-}
 
 /** POST /graphql on a keep-alive pool; returns the parsed body. */
 async function post(http: HttpPool, token: string, query: string, variables: Record<string, unknown>): Promise<any> {
@@ -283,7 +256,7 @@ async function main(): Promise<void> {
   const database = await openBenchDatabase();
   const replicas: ServiceProcess[] = [];
   try {
-    replicas.push(await startServiceProcess(database.url));
+    replicas.push(await startServiceProcess(SERVICE_ENV(database.url)));
     const http = new HttpPool(replicas[0].url, { connections: 4 });
     const keys = await createKeys(http, KEYS, 1_000_000);
     await http.close();
@@ -296,7 +269,7 @@ async function main(): Promise<void> {
 
     await inProcess(database.url, keys);
     await overHttp(replicas[0], keys, gatewayJwt);
-    replicas.push(await startServiceProcess(database.url));
+    replicas.push(await startServiceProcess(SERVICE_ENV(database.url)));
     await twoReplicas(replicas[0], replicas[1], gatewayJwt);
     await sustained(replicas[0], replicas[1], gatewayJwt);
   } finally {

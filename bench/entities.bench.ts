@@ -1,12 +1,9 @@
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
 import { Pool } from 'pg';
-import { freePort } from '../src/net/free-port';
-import { openBenchDatabase, runBench } from './support';
+import { openBenchDatabase, runBench, ServiceProcess, startServiceProcess, stopServiceProcess } from './support';
 import { result } from './result';
 
 /**
@@ -85,39 +82,6 @@ async function statementCount(url: string): Promise<number> {
 }
 
 
-interface ServiceProcess {
-  url: string;
-  child: ChildProcess;
-}
-
-/** The built service as a separate process, ready when /readyz answers 200. */
-async function startServiceProcess(databaseUrl: string): Promise<ServiceProcess> {
-  const port = await freePort();
-  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the service process alone.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../dist/src/main.js')], {
-    env: {
-      ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl,
-      INTEGRATION_BOOTSTRAP_API_KEY: API_KEY, GATEWAY_JWT_SECRET: JWT_SECRET, SHUTDOWN_TIMEOUT_MS: '2000',
-      INTEGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (const until = Date.now() + 60_000; Date.now() < until; ) {
-    if ((await fetch(`${url}/readyz`).catch(() => null))?.status === 200) return { url, child };
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the service did not become ready');
-}
-
-async function stopServiceProcess(service: ServiceProcess): Promise<void> {
-  const exited = new Promise((resolve) => service.child.once('exit', resolve));
-  service.child.kill('SIGTERM');
-  await exited;
-}
 
 /**
  * Warms up, then times `RUNS` rounds; each round runs every case once, one after another, so the
@@ -193,7 +157,10 @@ async function main(): Promise<void> {
   let service: ServiceProcess | undefined;
   const pool = new Pool({ connectionString: database.url, max: 2 });
   try {
-    service = await startServiceProcess(database.url);
+    service = await startServiceProcess({
+      DATABASE_URL: database.url, INTEGRATION_BOOTSTRAP_API_KEY: API_KEY, GATEWAY_JWT_SECRET: JWT_SECRET,
+      INTEGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
     await seed(pool);
     const { rows, raw } = await benchAll(service, pool);
     report(rows, raw);

@@ -1,3 +1,4 @@
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -5,6 +6,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { freePort } from '../src/net/free-port';
 
 export interface BenchDatabase {
   url: string;
@@ -59,4 +61,38 @@ export function runBench(name: string, main: () => Promise<void>, limitMs = 5 * 
       process.exit(1);
     },
   );
+}
+
+export interface ServiceProcess {
+  url: string;
+  child: ChildProcess;
+}
+
+/**
+ * The built service (`dist/src/main.js`, as `npm start` runs it) as its own process, so a bench's
+ * load generator does not share its event loop; ready when /readyz answers 200. `env` adds to
+ * production defaults (DATABASE_URL, the bootstrap key, ROLE, …). BENCH_SERVER_NODE_ARGS, e.g.
+ * "--cpu-prof", profiles the service process alone.
+ */
+export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../dist/src/main.js')], {
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '2000', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (const until = Date.now() + 60_000; Date.now() < until; ) {
+    if ((await fetch(`${url}/readyz`).catch(() => null))?.status === 200) return { url, child };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the service did not become ready');
+}
+
+export async function stopServiceProcess(service: ServiceProcess): Promise<void> {
+  const exited = new Promise((resolve) => service.child.once('exit', resolve));
+  service.child.kill('SIGTERM');
+  await exited;
 }
