@@ -78,7 +78,7 @@ describe('GET /dashboard in headless Chromium', () => {
 
   beforeAll(async () => {
     // Without Chromium this test fails loudly: .ci/run installs Debian's package when it is missing.
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does this)`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (npm test's pretest does this)`);
     mkdirSync(ARTIFACTS, { recursive: true });
     slow = await new SlowStripeServer(0).start();
     slow.seedCustomers(230);
