@@ -64,7 +64,10 @@ export async function createServices(db: DataSource, databaseUrl: string, config
   const deliveryWorker = new WebhookDeliveryWorker(db, boss, vault, webhookSender, { allowPrivateTargets: config.allowPrivateTargets, retryScale: config.webhookRetryScale }, log, metrics);
   const apiKeys = ApiKeyService.create(db, databaseUrl, config, log, events);
   apiKeys.verifier.observe((code) => metrics.keyVerified(code));
-  const executor = new SyncRunExecutor(db, runtime, crmStore, log, boss, events, config.syncRetryBaseSeconds, new SyncRunMonitor(db, events, log.child({ component: 'sync-monitor' })), new SyncRunMetrics(db, metrics, log));
+  const executor = new SyncRunExecutor(db, runtime, crmStore, log, boss, events, config.syncRetryBaseSeconds, [
+    new SyncRunMetrics(db, metrics, log),
+    new SyncRunMonitor(db, events, log.child({ component: 'sync-monitor' })),
+  ]);
   return {
     vault,
     catalog,

@@ -16,8 +16,11 @@ import { ProviderError } from '../../connectors/http/provider-error';
 import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
 import { SYNC_RUN_QUEUE } from './sync-run.job';
 import type { EventOutbox } from '../../webhooks/event-outbox';
-import type { SyncRunMonitor } from '../../intelligence/insights/sync-run.monitor';
-import type { SyncRunMetrics } from './sync-run.metrics';
+
+/** Something that looks at a run after its end committed (it reads the row itself; it must not throw). */
+export interface RunEndObserver {
+  afterRun(runId: string): Promise<void>;
+}
 
 /** A run gets this many attempts for transient failures, backing off from RETRY_BASE_SECONDS. */
 export const MAX_ATTEMPTS = 3;
@@ -45,10 +48,8 @@ export class SyncRunExecutor {
     private readonly boss: PgBoss,
     private readonly events: EventOutbox,
     private readonly retryBaseSeconds = RETRY_BASE_SECONDS,
-    /** Judges each ended run against the config's history (alerts on anomalies); never throws. */
-    private readonly monitor?: SyncRunMonitor,
-    /** Counts each ended run for /metrics; never throws. */
-    private readonly runMetrics?: SyncRunMetrics,
+    /** Told about each run once its end has committed (metrics, anomaly alerts); they never throw. */
+    private readonly observers: RunEndObserver[] = [],
   ) {
     this.recorder = new SyncRunRecorder(db);
   }
@@ -117,7 +118,6 @@ export class SyncRunExecutor {
         manager,
       );
     });
-    await this.runMetrics?.afterRun(run.id);
-    await this.monitor?.afterRun(run.id);
+    for (const observer of this.observers) await observer.afterRun(run.id);
   }
 }
