@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { BadUserInputError } from '../src/errors';
 import { CRM_OBJECTS, crmFieldNames, crmObject } from '../src/sync/crm/crm-objects';
 import { applyMapping, invertRules } from '../src/sync/mapping/apply-mapping';
@@ -85,6 +86,29 @@ describe('transforms', () => {
     expect(apply('PHONE_E164', { defaultCountry: 'US' }, 14155552671)).toBe('+14155552671');
     expect(() => apply('PHONE_E164', null, '415 555 2671')).toThrow(TransformValueError); // no country to read it in
     expect(() => apply('PHONE_E164', { defaultCountry: 'US' }, '12')).toThrow(TransformValueError);
+  });
+
+  it('reads numbers of calling codes countries share exactly as libphonenumber-js does', () => {
+    // The quick path skips the library's country search (phone-e164.ts); where the country could
+    // matter (+1 numbers possible in Canada only, a national prefix, an extension) it must still
+    // answer what the library answers.
+    const library = (text: string, country?: CountryCode) => {
+      const parsed = parsePhoneNumberFromString(text, country);
+      return parsed && parsed.isPossible() ? parsed.format('E.164') : null;
+    };
+    const cases: [string, CountryCode?][] = [
+      ['+1 555 201 0001'], ['+1 212 555 0100'], ['+1 310 4694'], ['+1 1212 555 0100'], ['+1 800 555 0199'], ['+1 340 555 0100'],
+      ['+44 20 7946 0958'], ['+44 (0)20 7946 0958'], ['+44 1534 123456'], ['+44 7700 900123'], ['+7 701 123 4567'], ['+7 495 123 4567'],
+      ['+61 2 9374 4000'], ['+61 8 9162 1234'], ['+599 9 123 4567'], ['+590 590 12 34 56'], ['+262 262 12 34 56'], ['+47 22 12 34 56'],
+      ['+358 9 123 4567'], ['+212 5 22 12 34 56'], ['+1 212 555 0100 ext. 12'], ['14240875', 'CA'], ['4240875', 'CA'], ['020 7946 0958', 'JE'],
+      ['+49 30 123456'], ['+1 2'], ['+'],
+    ];
+    for (const [text, country] of cases) {
+      const expected = library(text, country);
+      if (expected === null) expect(() => apply('PHONE_E164', country ? { defaultCountry: country } : null, text)).toThrow(TransformValueError);
+      else expect(apply('PHONE_E164', country ? { defaultCountry: country } : null, text)).toBe(expected);
+    }
+    expect(library('+1 310 4694')).toBe('+13104694'); // possible in Canada only: the search decides
   });
 
   it('fills missing values with DEFAULT, and passes null through everything else', () => {

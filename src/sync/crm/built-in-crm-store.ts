@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { isUuid } from '../../db/paginate';
 import { BadUserInputError } from '../../errors';
 import { checkCursor, checkLimit, checkObject, checkOrganization, writableData } from './crm-store.checks';
-import type { CrmChangeCursor, CrmChangePage, CrmRecord, CrmStore, CrmUpsertRow } from './crm-store.port';
+import type { CrmChangeCursor, CrmChangePage, CrmRecord, CrmStore, CrmUpsertRow, SameDatabaseWrites } from './crm-store.port';
 
 /** The change position with microseconds, as src/db/paginate.ts writes cursors: a JS Date keeps only milliseconds. */
 const AT = `to_char(last_modified_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -16,15 +16,20 @@ const COLUMNS = `id, data, created_date, last_modified_date, ${AT} AS at`;
  * with only the new fields, not merged into what was deleted. xmax is 0 only on a freshly
  * inserted row version, which tells creates from merges without reading first.
  */
-const UPSERT = `
+function upsertSql({ organization, object, rows, when }: { organization: string; object: string; rows: string; when: string }): string {
+  return `
   INSERT INTO crm_record AS r (organization_id, object, id, data, created_date, last_modified_date)
-  SELECT $1, $2, x.id, x.data, now(), now()
-    FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, data jsonb)
+  SELECT ${organization}, ${object}, x.id, x.data, now(), now()
+    FROM jsonb_to_recordset(${rows}::jsonb) AS x(id uuid, data jsonb)
+   WHERE ${when}
   ON CONFLICT (organization_id, object, id) DO UPDATE
      SET data = CASE WHEN r.deleted_at IS NULL THEN r.data || EXCLUDED.data ELSE EXCLUDED.data END,
          deleted_at = NULL,
          last_modified_date = now()
   RETURNING id, (xmax = 0) AS created`;
+}
+
+const UPSERT = upsertSql({ organization: '$1', object: '$2', rows: '$3', when: 'true' });
 
 const GET = `
   SELECT ${COLUMNS} FROM crm_record
@@ -52,6 +57,27 @@ const DELETE = `
     RETURNING 1)
   SELECT count(*)::int AS count FROM deleted`;
 
+/**
+ * A batch as upsert writes it: `ids` per row in row order (chosen here for new rows, so every
+ * result maps back to its row), and `rows` folded by id (ON CONFLICT may not touch a row twice in
+ * one statement).
+ */
+function writableRows(organizationId: string, object: string, rows: CrmUpsertRow[]): { ids: string[]; rows: { id: string; data: Record<string, unknown> }[] } {
+  checkOrganization(organizationId);
+  checkObject(object);
+  const ids: string[] = [];
+  const merged = new Map<string, Record<string, unknown>>();
+  rows.forEach((row, index) => {
+    const data = writableData(object, row.data, index);
+    const id = row.id ?? randomUUID();
+    if (!isUuid(id)) throw new BadUserInputError(`rows[${index}].id "${id}" is not a ${object} id`, `rows.${index}.id`);
+    const key = id.toLowerCase();
+    ids.push(key);
+    merged.set(key, { ...merged.get(key), ...data });
+  });
+  return { ids, rows: [...merged].map(([id, data]) => ({ id, data })) };
+}
+
 interface RecordRow {
   id: string;
   data: Record<string, unknown>;
@@ -75,26 +101,17 @@ export class BuiltInCrmStore implements CrmStore {
   constructor(private readonly db: DataSource) {}
 
   async upsert(organizationId: string, object: string, rows: CrmUpsertRow[]): Promise<{ id: string; created: boolean }[]> {
-    checkOrganization(organizationId);
-    checkObject(object);
-    if (!rows.length) return [];
-    // Ids are chosen here for new rows so every result maps back to its row by id, and a row
-    // named twice is folded into one (ON CONFLICT may not touch a row twice in one statement).
-    const ids: string[] = [];
-    const merged = new Map<string, Record<string, unknown>>();
-    rows.forEach((row, index) => {
-      const data = writableData(object, row.data, index);
-      const id = row.id ?? randomUUID();
-      if (!isUuid(id)) throw new BadUserInputError(`rows[${index}].id "${id}" is not a ${object} id`, `rows.${index}.id`);
-      const key = id.toLowerCase();
-      ids.push(key);
-      merged.set(key, { ...merged.get(key), ...data });
-    });
-    const payload = JSON.stringify([...merged].map(([id, data]) => ({ id, data })));
-    const written: { id: string; created: boolean }[] = await this.db.query(UPSERT, [organizationId, object, payload]);
+    const batch = writableRows(organizationId, object, rows);
+    if (!batch.rows.length) return [];
+    const written: { id: string; created: boolean }[] = await this.db.query(UPSERT, [organizationId, object, JSON.stringify(batch.rows)]);
     const created = new Map(written.map((row) => [row.id, row.created]));
-    return ids.map((id) => ({ id, created: created.get(id) ?? false }));
+    return batch.ids.map((id) => ({ id, created: created.get(id) ?? false }));
   }
+
+  readonly sameDatabase: SameDatabaseWrites = {
+    rows: (organizationId, object, rows) => writableRows(organizationId, object, rows).rows,
+    upsertSql,
+  };
 
   async get(organizationId: string, object: string, ids: string[]): Promise<Map<string, CrmRecord>> {
     checkOrganization(organizationId);

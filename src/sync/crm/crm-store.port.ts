@@ -47,4 +47,20 @@ export interface CrmStore {
   changedSince(organizationId: string, object: string, after: CrmChangeCursor | null, limit: number): Promise<CrmChangePage>;
   /** Deletes the live records among `ids`; returns how many there were. */
   delete(organizationId: string, object: string, ids: string[]): Promise<number>;
+  /**
+   * Offered only by a store in the integration database itself (the built-in one): an inbound
+   * sync then writes a page's records in the same statement that commits the page's links and
+   * resume point, one round trip and one commit per page, and records and links commit together.
+   */
+  readonly sameDatabase?: SameDatabaseWrites;
+}
+
+export interface SameDatabaseWrites {
+  /** The rows `upsert` would write, checked and folded by id; throws what `upsert` would. */
+  rows(organizationId: string, object: string, rows: CrmUpsertRow[]): { id: string; data: Record<string, unknown> }[];
+  /**
+   * `upsert` as a data-modifying statement for a WITH clause, over the JSON array of {id, data}
+   * in parameter `rows`, writing nothing unless `when` holds; RETURNING id, created.
+   */
+  upsertSql(params: { organization: string; object: string; rows: string; when: string }): string;
 }

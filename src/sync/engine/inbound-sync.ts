@@ -1,7 +1,9 @@
 import type { ConnectorRecord } from '../../connectors/connector.handler';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../../db/prepared-query';
 import { CHANGES_CHANNEL } from '../../realtime/change-notice';
 import { crmFieldNames } from '../crm/crm-objects';
+import type { SameDatabaseWrites } from '../crm/crm-store.port';
 import { applyMapping } from '../mapping/apply-mapping';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
@@ -50,6 +52,11 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const sourceHash = plan ? null : sourceHasher({ engine: MAPPING_ENGINE_VERSION, rules: rules ?? `same names as ${config.targetObject}` });
   const since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? run.sinceCheckpoint ?? undefined : undefined;
   const complete = detectsDeletions(definition.key, object.name, since);
+  // The built-in store's records are written by the page's commit statement itself.
+  const inline = plan ? undefined : store.sameDatabase;
+  // An initial load (no link to this object yet) has no record to compare with: its pages skip the
+  // link lookups. A record listed twice during the run is then written twice, idempotently.
+  const initialLoad = !plan && !(await hasLinks(db, config, object.name));
   let cursor = run.pageCursor;
   let checkpoint: unknown = run.nextCheckpoint ?? since ?? null;
 
@@ -75,7 +82,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     }
     // Ordinary records whose raw form and mapping are as last synced are done before mapping
     // (the bulk of an unchanged re-sync); link plans resolve their links after mapping.
-    const knownRaw = plan ? new Map<string, KnownLink>() : await knownLinks(db, config, object.name, read.map((r) => r.externalId));
+    const knownRaw = plan || initialLoad ? new Map<string, KnownLink>() : await knownLinks(db, config, object.name, read.map((r) => r.externalId));
     for (const { record, externalId, source } of read) {
       const apps = plan ? plan.applications(record, externalId) : [{ externalId, parentExternalId: null }];
       for (const app of apps) seen.push(app.externalId);
@@ -103,16 +110,20 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     const refreshed = prepared.filter((p) => !isChanged.has(p) && p.source !== null && known.get(p.externalId)?.source !== p.source);
     let created = 0;
     let updated = 0;
+    let records: CrmRows | null = null;
     if (plan) {
       created = changed.filter((p) => !known.has(p.externalId)).length;
       updated = changed.length - created;
+    } else if (inline) {
+      // Counted as created or updated by the commit statement that writes them.
+      if (changed.length) records = { rows: inline.rows(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data }))), write: inline };
     } else if (changed.length) {
       const written = await store.upsert(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data })));
       created = written.filter((w: { created: boolean }) => w.created).length;
       updated = written.length - created;
     }
     const links = refreshed.length ? [...changed, ...refreshed] : changed;
-    return { page, links, seen: complete ? seen : null, checkpoint: checkpointAfter, progress: { processed: page.records.length, created, updated, failed } };
+    return { page, links, records, seen: complete ? seen : null, checkpoint: checkpointAfter, progress: { processed: page.records.length, created, updated, failed } };
   };
 
   if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: checkpoint };
@@ -122,9 +133,9 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     checkpoint = current.checkpoint;
     next = current.page.nextCursor ? prepare(current.page.nextCursor, checkpoint) : null;
     next?.catch(() => undefined); // surfaced when awaited, after this page has committed
-    // Links, seen ids, counters, resume point and NOTIFY in one statement, refused
-    // (RunNotOwnedError) once the run was cancelled or reassigned.
-    await commitPage(db, run, definition.key, config, object.name, current.links, current.seen, { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint });
+    // Records (built-in store), links, seen ids, counters, resume point and NOTIFY in one
+    // statement, refused (RunNotOwnedError) once the run was cancelled or reassigned.
+    await commitPage(db, run, definition.key, config, object.name, current.records, current.links, current.seen, { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint });
   }
   if (complete) {
     const deleted = await db.transaction((manager) => sweepUnseen(manager, run, config, object.name));
@@ -133,10 +144,21 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   return { cancelled: false, nextCheckpoint: checkpoint };
 }
 
+/** A page's CRM records for a store that writes them in the page's commit statement. */
+interface CrmRows {
+  rows: { id: string; data: Record<string, unknown> }[];
+  write: SameDatabaseWrites;
+}
+
 interface KnownLink {
   hash: string | null;
   source: string | null;
   status: string;
+}
+
+async function hasLinks(db: DataSource, config: SyncConfigEntity, externalObject: string): Promise<boolean> {
+  const [{ linked }] = await db.query('SELECT EXISTS (SELECT 1 FROM external_link WHERE connection_id = $1 AND external_object = $2) AS linked', [config.connectionId, externalObject]);
+  return linked;
 }
 
 async function knownLinks(db: DataSource, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, KnownLink>> {
@@ -149,9 +171,11 @@ async function knownLinks(db: DataSource, config: SyncConfigEntity, externalObje
 }
 
 /**
- * One statement per page: the links of every changed record (keyed as DESIGN.md says), the ids
- * the page saw (full reads), the run's counters and resume point, and the NOTIFY, written only while the run is still RUNNING
- * under this worker's job. A round trip and a commit per page instead of five.
+ * One statement per page: the CRM records of changed records (stores in this database), the links
+ * of every changed record (keyed as DESIGN.md says), the ids the page saw (full reads), the run's
+ * counters and resume point, and the NOTIFY, written only while the run is still RUNNING under
+ * this worker's job. A round trip and a commit per page instead of five, and a page's records and
+ * links commit together.
  */
 async function commitPage(
   db: DataSource,
@@ -159,35 +183,43 @@ async function commitPage(
   provider: string,
   config: SyncConfigEntity,
   externalObject: string,
-  records: PreparedRecord[],
+  records: CrmRows | null,
+  links: PreparedRecord[],
   seen: string[] | null,
   progress: PageProgress,
 ): Promise<void> {
-  const rows: unknown[] = await db.query(
-    `WITH run AS (
-       UPDATE sync_run SET records_processed = records_processed + $9, records_created = records_created + $10,
-              records_updated = records_updated + $11, records_failed = records_failed + $12,
-              page_cursor = $13, next_checkpoint = $14::jsonb, heartbeat_at = now(), updated_at = now()
-        WHERE id = $8 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $15
-        RETURNING id, organization_id, sync_config_id
+  const owned = 'EXISTS (SELECT 1 FROM owned)';
+  const written = records
+    ? records.write.upsertSql({ organization: '$1', object: '$5', rows: '$17', when: owned })
+    : 'SELECT NULL::uuid AS id, false AS created WHERE false';
+  const rows = await preparedQuery(
+    db,
+    `WITH owned AS (
+       SELECT id FROM sync_run WHERE id = $8 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $15 FOR UPDATE
+     ), records AS (${written}
      ), links AS (
        INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
                                   external_object, external_id, status, last_synced_data, content_hash, source_hash, last_synced_at)
        SELECT $1, $2, $3, $4, $5, r.internal_id, $6, r.external_id, 'SYNCED', r.data, r.hash, r.source, now()
          FROM jsonb_to_recordset($7::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text, source text)
-        WHERE EXISTS (SELECT 1 FROM run)
+        WHERE ${owned}
        ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
           SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = 'SYNCED',
               last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
               source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now()
-       RETURNING 1
      ), seen AS (
        INSERT INTO sync_run_seen (organization_id, sync_run_id, external_ids)
-       SELECT $1, $8, $16::text[] WHERE $16::text[] IS NOT NULL AND EXISTS (SELECT 1 FROM run)
-       RETURNING 1
+       SELECT $1, $8, $16::text[] WHERE $16::text[] IS NOT NULL AND ${owned}
+     ), run AS (
+       UPDATE sync_run SET records_processed = records_processed + $9,
+              records_created = records_created + $10 + (SELECT count(*) FROM records WHERE created),
+              records_updated = records_updated + $11 + (SELECT count(*) FROM records WHERE NOT created),
+              records_failed = records_failed + $12,
+              page_cursor = $13, next_checkpoint = $14::jsonb, heartbeat_at = now(), updated_at = now()
+        WHERE id = (SELECT id FROM owned)
+        RETURNING id, organization_id, sync_config_id
      )
-     SELECT pg_notify('${CHANGES_CHANNEL}', json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text),
-            (SELECT count(*) FROM links) AS links
+     SELECT pg_notify('${CHANGES_CHANNEL}', json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text)
        FROM run`,
     [
       config.organizationId,
@@ -196,7 +228,7 @@ async function commitPage(
       provider,
       config.targetObject,
       externalObject,
-      JSON.stringify(records.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, data: r.data, hash: r.hash, source: r.source }))),
+      JSON.stringify(links.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, data: r.data, hash: r.hash, source: r.source }))),
       run.id,
       progress.processed,
       progress.created,
@@ -206,6 +238,7 @@ async function commitPage(
       JSON.stringify(progress.nextCheckpoint ?? null),
       run.jobId,
       seen,
+      ...(records ? [JSON.stringify(records.rows)] : []),
     ],
   );
   if (!rows.length) throw new RunNotOwnedError(run.id);

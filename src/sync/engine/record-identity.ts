@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The CRM id of an external record, derived from (connection, external object, external id):
@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
  * when it resumes, so a crash can never create a second copy.
  */
 export function internalIdFor(connectionId: string, externalObject: string, externalId: string): string {
-  const hex = createHash('sha256').update(`${connectionId}\u0000${externalObject}\u0000${externalId}`).digest('hex');
+  // One-shot hash(): each record takes three of these, and it costs half of a createHash chain.
+  const hex = hash('sha256', `${connectionId}\u0000${externalObject}\u0000${externalId}`, 'hex');
   // Shaped as a version-5-style UUID so it fits uuid columns.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -19,12 +20,12 @@ export function internalIdFor(connectionId: string, externalObject: string, exte
  */
 export function sourceHasher(reader: unknown): (record: Record<string, unknown>) => string {
   const prefix = `${JSON.stringify(reader ?? null)}\u0000`;
-  return (record) => createHash('sha256').update(prefix).update(JSON.stringify(record)).digest('base64url').slice(0, 22);
+  return (record) => hash('sha256', prefix + JSON.stringify(record), 'base64url').slice(0, 22);
 }
 
 /** A stable hash of mapped values: key order does not matter, so re-reads of unchanged data match. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex');
+  return hash('sha256', stableStringify(value), 'hex');
 }
 
 function stableStringify(value: unknown): string {

@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+/**
+ * Runs a statement as a named prepared statement. For the few statements run once per page of a
+ * sync: Postgres parses and plans them once per connection (and settles on a generic plan)
+ * instead of on every page: about 0.5 ms of the 6 ms a page commit costs. TypeORM cannot name a
+ * statement, so this goes to its pg pool directly, still counted by the data source's logger (the
+ * statements metric).
+ */
+export async function preparedQuery<T>(db: DataSource, text: string, values: unknown[]): Promise<T[]> {
+  // Named by its text, so one name never stands for two statements on a connection.
+  const name = `p_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  const pool = (db.driver as PostgresDriver).master as Pool;
+  db.logger.logQuery(text);
+  const result = await pool.query({ name, text, values });
+  return result.rows as T[];
+}
