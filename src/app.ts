@@ -1,9 +1,8 @@
 import express from 'express';
-import { createServer, Server } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import pinoHttp from 'pino-http';
 import type { DataSource } from 'typeorm';
 import { ApiKeyRepository } from './apikeys/api-key.repository';
 import { ensureBootstrapKey } from './apikeys/bootstrap-key';
@@ -14,6 +13,7 @@ import { Authenticator } from './graphql/authenticate';
 import { buildIntegrationSchema } from './graphql/schema';
 import { mountGraphQL } from './graphql/server';
 import { healthRouter } from './http/health';
+import { accessLog, accessLogged } from './http/access-log';
 import { createMetrics, Metrics } from './http/metrics';
 import { startBoss, startQueues, stopBoss } from './jobs/boss';
 import { PgPubSub } from './realtime/pg-pubsub';
@@ -66,13 +66,18 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const app = express();
   app.disable('x-powered-by');
   if (servesApi) app.use(inboundWebhookRouter(services.inboundWebhooks, log)); // before the access log: these requests carry signatures
-  app.use(pinoHttp({ logger: log, customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'debug') }));
+  app.use(accessLog(log));
   app.use(healthRouter(db, boss, metrics, () => shuttingDown));
   if (servesApi) app.use(oauthCallbackRouter(services.oauth, log));
   if (servesApi) app.use(dashboardRouter());
-  const httpServer: Server = createServer(app);
+  // POST /graphql with a plain JSON body skips Express (json-post.handler.ts); the rest goes to it.
+  let handleJsonPost: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  const httpServer: Server = createServer((req, res) => {
+    if (handleJsonPost?.(req, res)) return;
+    app(req, res);
+  });
 
-  const apollo = servesApi
+  const graphql = servesApi
     ? await mountGraphQL(app, httpServer, (await buildIntegrationSchema()).schema, {
         db,
         config,
@@ -82,6 +87,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
         services,
       }, metrics)
     : null;
+  const apollo = graphql?.apollo ?? null;
+  if (graphql) handleJsonPost = accessLogged(log, graphql.handleJsonPost);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -44,4 +44,16 @@ describe('gateway JWTs from a JWKS URL', () => {
     const late = await t.gql('{ connections { totalCount } }', undefined, expired);
     expect(late.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
+
+  it('stops accepting a token at its expiry, though it was accepted (and remembered) before', async () => {
+    // Verified tokens are remembered by their text; never past their exp.
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = await new SignJWT({ org: 'acme', scope: '*' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt(now).setExpirationTime(now + 2).sign(privateKey);
+    const before: any = await t.gql('{ connections { totalCount } }', undefined, shortLived);
+    expect(before.errors).toBeUndefined();
+    expect((await t.gql('{ connections { totalCount } }', undefined, shortLived)).errors).toBeUndefined();
+    await new Promise((r) => setTimeout(r, (now + 2) * 1000 - Date.now() + 100));
+    const after = await t.gql('{ connections { totalCount } }', undefined, shortLived);
+    expect(after.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
 });

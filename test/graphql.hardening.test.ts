@@ -1,4 +1,6 @@
 import { getIntrospectionQuery } from 'graphql';
+import { request } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { Client } from 'graphql-ws';
 import { loadConfig } from '../src/config';
 import { seed } from './support/seed';
@@ -136,6 +138,42 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
     const malformed = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ __typename }"' });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST_BODY' } }] });
+  });
+
+  it('answers POST /graphql alike whether the body comes with a Content-Length (straight to Apollo) or chunked (through Express)', async () => {
+    // Plain JSON with a length takes json-post.handler.ts; anything else the Express route.
+    const send = (body: Buffer, chunked: boolean, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const req = request(`${t.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${BOOTSTRAP_KEY}`, ...(chunked ? {} : { 'content-length': String(body.length) }), ...headers },
+        });
+        req.on('response', (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: Buffer.concat(chunks).toString() }));
+        });
+        req.on('error', reject);
+        if (chunked) req.write(body.subarray(0, 5)); // forces Transfer-Encoding: chunked
+        req.end(chunked ? body.subarray(5) : body);
+      });
+    const cases: [string, Buffer][] = [
+      ['a query', Buffer.from(JSON.stringify({ query: 'query($id: ID!) { connection(id: $id) { id name } }', variables: { id: connectionId } }))],
+      ['a batch', Buffer.from(JSON.stringify([{ query: '{ __typename }' }, { query: '{ connections { totalCount } }' }]))],
+      ['an unknown field', Buffer.from(JSON.stringify({ query: '{ nope }' }))],
+      ['malformed JSON', Buffer.from('{"query": "{ __typename }"')],
+      ['a JSON string', Buffer.from('"{ __typename }"')],
+      ['no query', Buffer.from('{}')],
+      ['over 1 MiB', Buffer.from(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(1024 * 1024) } }))],
+    ];
+    for (const [name, body] of cases) {
+      const direct = await send(body, false);
+      const viaExpress = await send(body, true);
+      expect({ name, ...direct, type: direct.type.split(';')[0] }).toEqual({ name, ...viaExpress, type: viaExpress.type.split(';')[0] });
+    }
+    // Compressed bodies are Express's (body-parser inflates them).
+    const gzipped = await send(gzipSync(Buffer.from(JSON.stringify({ query: '{ connections { totalCount } }' }))), false, { 'content-encoding': 'gzip' });
+    expect(gzipped.status).toBe(200);
+    expect(JSON.parse(gzipped.body)).toEqual({ data: { connections: { totalCount: 1 } } });
   });
 
   it('refuses CSRF-able simple requests unless they carry a preflight-forcing header', async () => {

@@ -51,7 +51,9 @@ function parsePrometheus(text: string): Sample[] {
       labels[l![1]] = l![2].replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
     }
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    if (raw !== 'NaN' && Number.isNaN(value)) fail('bad value');
+    // Prometheus reads NaN in any case (Go's ParseFloat); prom-client writes `Nan` for the event
+    // loop lag of a scrape that follows another within the lag monitor's 10 ms resolution.
+    if (raw.toLowerCase() !== 'nan' && Number.isNaN(value)) fail('bad value');
     samples.push({ name, labels, value });
   }
   checkHistograms(samples, types);

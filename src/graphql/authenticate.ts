@@ -1,4 +1,6 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, JWTPayload, JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import { ApiKeyVerificationCode } from '../apikeys/api-key.enums';
 import { looksLikeApiKey } from '../apikeys/api-key.format';
@@ -11,12 +13,22 @@ import type { Principal } from './principal';
  * ApiKeyVerifier: cached lookup by SHA-256, shared rate limit, usage) or a gateway JWT (HS256
  * with GATEWAY_JWT_SECRET, or a key from GATEWAY_JWKS_URL) carrying `org`, `sub` and `scope`. Returns null when no credentials were sent at all.
  */
+/** How long a verified token is trusted without verifying it again, at most (and never past its exp). */
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+
 export class Authenticator {
   private readonly jwks?: JWTVerifyGetKey;
-  private readonly hmacSecret?: Uint8Array;
+  /** A KeyObject made once: given raw bytes, jose builds one on every verification. */
+  private readonly hmacSecret?: KeyObject;
+  /**
+   * Gateway tokens already verified, by their exact text (signature included), until they expire
+   * or for a minute: the router sends the same token with request after request, and verifying
+   * it (HMAC, claims) was the costliest step of an authenticated request after GraphQL itself.
+   */
+  private readonly verified = new LRUCache<string, Principal>({ max: 10_000 });
 
   constructor(config: Config, private readonly keys: ApiKeyVerifier) {
-    if (config.gatewayJwtSecret) this.hmacSecret = new TextEncoder().encode(config.gatewayJwtSecret);
+    if (config.gatewayJwtSecret) this.hmacSecret = createSecretKey(Buffer.from(config.gatewayJwtSecret, 'utf8'));
     if (config.gatewayJwksUrl) this.jwks = createRemoteJWKSet(new URL(config.gatewayJwksUrl));
   }
 
@@ -46,6 +58,8 @@ export class Authenticator {
   }
 
   private async fromJwt(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       if (this.hmacSecret) payload = (await jwtVerify(token, this.hmacSecret, { algorithms: ['HS256'] })).payload;
@@ -58,6 +72,9 @@ export class Authenticator {
     if (typeof org !== 'string' || !org) throw new UnauthenticatedError('Token has no org claim');
     const scope = payload.scope ?? payload.scopes;
     const scopes = Array.isArray(scope) ? scope.map(String) : typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : [];
-    return { organizationId: org, subject: String(payload.sub ?? 'gateway'), scopes, kind: 'jwt' };
+    const principal: Principal = { organizationId: org, subject: String(payload.sub ?? 'gateway'), scopes, kind: 'jwt' };
+    const ttl = Math.min(VERIFIED_TOKEN_TTL_MS, typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : VERIFIED_TOKEN_TTL_MS);
+    if (ttl > 0) this.verified.set(token, principal, { ttl });
+    return principal;
   }
 }

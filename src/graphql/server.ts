@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { ErrorRequestHandler, Express } from 'express';
 import { getOperationAST, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Metrics } from '../http/metrics';
 import { AppError } from '../errors';
@@ -15,6 +15,7 @@ import { QueryArmor } from './armor';
 import { guardEntityRepresentations } from './entities-guard';
 import type { GraphQLContext } from './context';
 import { createErrorFormatter } from './format-error';
+import { bodyError, jsonPostHandler, MAX_BODY_BYTES } from './json-post.handler';
 import type { Principal } from './principal';
 import { ContextDeps, contextFor, createRequestContext } from './request-context';
 
@@ -59,9 +60,8 @@ const subscriptionsNeedAStream: ApolloServerPlugin<GraphQLContext> = {
 const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
   const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : null;
   if (!status) return next(error);
-  const message =
-    error.type === 'entity.too.large' ? 'Request body is larger than 1 MiB' : error.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : 'Request body could not be read';
-  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST_BODY' } }] });
+  const answer = bodyError(error.type === 'entity.too.large' ? 'too_large' : error.type === 'entity.parse.failed' ? 'not_json' : 'unreadable');
+  res.status(error.type === 'entity.too.large' || error.type === 'entity.parse.failed' ? answer.status : status).type('application/json').send(answer.body);
 };
 
 /**
@@ -166,11 +166,7 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
     ],
   });
   await apollo.start();
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    bodyErrors,
-    expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(deps, req.headers.authorization) }),
-  );
-  return apollo;
+  const context = (req: IncomingMessage) => createRequestContext(deps, req.headers.authorization);
+  app.use('/graphql', express.json({ limit: MAX_BODY_BYTES }), bodyErrors, expressMiddleware(apollo, { context: async ({ req }) => context(req) }));
+  return { apollo, handleJsonPost: jsonPostHandler(apollo, context) };
 }

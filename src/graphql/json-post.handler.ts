@@ -1,0 +1,98 @@
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLContext } from './context';
+
+/** The request body limit of POST /graphql, on this path and on Express's. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Body failures as GraphQL errors in JSON, the same answer on this path and on Express's. */
+export function bodyError(kind: 'too_large' | 'not_json' | 'unreadable'): { status: number; body: string } {
+  const message = kind === 'too_large' ? 'Request body is larger than 1 MiB' : kind === 'not_json' ? 'Request body is not valid JSON' : 'Request body could not be read';
+  const status = kind === 'too_large' ? 413 : 400;
+  return { status, body: JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST_BODY' } }] }) };
+}
+
+/** application/json, with no charset or UTF-8: what a GraphQL client sends, and all this path reads. */
+const PLAIN_JSON = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+/**
+ * POST /graphql with a JSON body straight from node:http to Apollo, the path every gateway and
+ * client request takes. Through Express the same request crossed five routers, body-parser,
+ * content negotiation and an ETag (a SHA-1 of every response): about a fifth of an api process's
+ * CPU under bench:apikeys, as much as Apollo itself. This does what @as-integrations/express5 does
+ * (Apollo's documented executeHTTPGraphQLRequest) for the one common shape only: a declared
+ * Content-Length within the limit, plain UTF-8 JSON, no Content-Encoding. Any other request (GET,
+ * chunked or compressed bodies, other media types, other paths) returns false, untouched, and goes
+ * through Express as before.
+ */
+export function jsonPostHandler(apollo: ApolloServer<GraphQLContext>, context: (req: IncomingMessage) => Promise<GraphQLContext>) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'POST') return false;
+    const query = req.url!.indexOf('?');
+    if ((query < 0 ? req.url : req.url!.slice(0, query)) !== '/graphql') return false;
+    const length = Number(req.headers['content-length']);
+    const encoding = req.headers['content-encoding'];
+    if (!Number.isInteger(length) || !PLAIN_JSON.test(req.headers['content-type'] ?? '') || (encoding && encoding !== 'identity')) return false;
+    if (length > MAX_BODY_BYTES) {
+      reply(res, bodyError('too_large'));
+      req.resume(); // drain, so the connection can be reused
+      return true;
+    }
+    readBody(req, length).then(
+      (text) => respond(apollo, context, req, res, text),
+      () => reply(res, bodyError('unreadable')),
+    ).catch((error) => {
+      // Apollo answers every GraphQL failure itself; this is a bug or a broken socket.
+      if (!res.headersSent) reply(res, { status: 500, body: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) });
+      else res.destroy(error);
+    });
+    return true;
+  };
+}
+
+function readBody(req: IncomingMessage, length: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      chunks.push(chunk);
+    });
+    req.once('end', () => (received === length ? resolve(Buffer.concat(chunks, received).toString('utf8')) : reject(new Error('body length does not match Content-Length'))));
+    req.once('error', reject);
+  });
+}
+
+async function respond(apollo: ApolloServer<GraphQLContext>, context: (req: IncomingMessage) => Promise<GraphQLContext>, req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return reply(res, bodyError('not_json'));
+  }
+  // body-parser's strict mode, as on the Express path: only an object or an array is a body.
+  if (typeof body !== 'object' || body === null) return reply(res, bodyError('not_json'));
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const query = req.url!.indexOf('?');
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: 'POST', headers, search: query < 0 ? '' : req.url!.slice(query), body },
+    context: () => context(req),
+  });
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.setHeader('content-length', Buffer.byteLength(response.body.string));
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+function reply(res: ServerResponse, { status, body }: { status: number; body: string }): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
