@@ -20,6 +20,14 @@ export function checkOrganization(organizationId: string): void {
   if (typeof organizationId !== 'string' || !organizationId) throw new BadUserInputError('organizationId is required', 'organizationId');
 }
 
+/** Each object's field names as a set, built once: every record a sync writes is checked against it. */
+const fieldSets = new Map<string, Set<string>>();
+function knownFields(object: string): Set<string> {
+  let known = fieldSets.get(object);
+  if (!known) fieldSets.set(object, (known = new Set(crmFieldNames(object))));
+  return known;
+}
+
 /**
  * The fields of `data` the store writes: the object's own fields, with system fields dropped
  * (the store maintains them). An unknown field is refused rather than dropped, since it means a
@@ -29,7 +37,7 @@ export function writableData(object: string, data: unknown, index: number): Reco
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new BadUserInputError(`rows[${index}].data must be an object`, `rows.${index}.data`);
   }
-  const known = new Set(crmFieldNames(object));
+  const known = knownFields(object);
   const out: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(data)) {
     if (SYSTEM_FIELDS.has(field) || value === undefined) continue;
