@@ -60,6 +60,8 @@ function readBody(req: IncomingMessage, length: number): Promise<string> {
     });
     req.once('end', () => (received === length ? resolve(Buffer.concat(chunks, received).toString('utf8')) : reject(new Error('body length does not match Content-Length'))));
     req.once('error', reject);
+    // A client gone before the end of its body: settled (no-op if 'end' came first), not left pending.
+    req.once('close', () => reject(new Error('client closed the request before its body ended')));
   });
 }
 
