@@ -110,13 +110,13 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     const refreshed = prepared.filter((p) => !isChanged.has(p) && p.source !== null && known.get(p.externalId)?.source !== p.source);
     let created = 0;
     let updated = 0;
-    let records: CrmRows | null = null;
+    let records: CrmRow[] | null = null;
     if (plan) {
       created = changed.filter((p) => !known.has(p.externalId)).length;
       updated = changed.length - created;
     } else if (inline) {
       // Counted as created or updated by the commit statement that writes them.
-      if (changed.length) records = { rows: inline.rows(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data }))), write: inline };
+      if (changed.length) records = inline.rows(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data })));
     } else if (changed.length) {
       const written = await store.upsert(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data })));
       created = written.filter((w: { created: boolean }) => w.created).length;
@@ -135,7 +135,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     next?.catch(() => undefined); // surfaced when awaited, after this page has committed
     // Records (built-in store), links, seen ids, counters, resume point and NOTIFY in one
     // statement, refused (RunNotOwnedError) once the run was cancelled or reassigned.
-    await commitPage(db, run, definition.key, config, object.name, current.records, current.links, current.seen, { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint });
+    await commitPage(db, run, definition.key, config, object.name, current.records && { rows: current.records, store: inline! }, current.links, current.seen, { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint });
   }
   if (complete) {
     const deleted = await db.transaction((manager) => sweepUnseen(manager, run, config, object.name));
@@ -144,11 +144,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   return { cancelled: false, nextCheckpoint: checkpoint };
 }
 
-/** A page's CRM records for a store that writes them in the page's commit statement. */
-interface CrmRows {
-  rows: { id: string; data: Record<string, unknown> }[];
-  write: SameDatabaseWrites;
-}
+/** A CRM record as a store in this database writes it in the page's commit statement. */
+type CrmRow = { id: string; data: Record<string, unknown> };
 
 interface KnownLink {
   hash: string | null;
@@ -183,14 +180,14 @@ async function commitPage(
   provider: string,
   config: SyncConfigEntity,
   externalObject: string,
-  records: CrmRows | null,
+  records: { rows: CrmRow[]; store: SameDatabaseWrites } | null,
   links: PreparedRecord[],
   seen: string[] | null,
   progress: PageProgress,
 ): Promise<void> {
   const owned = 'EXISTS (SELECT 1 FROM owned)';
   const written = records
-    ? records.write.upsertSql({ organization: '$1', object: '$5', rows: '$17', when: owned })
+    ? records.store.upsertSql({ organization: '$1', object: '$5', rows: '$17', when: owned })
     : 'SELECT NULL::uuid AS id, false AS created WHERE false';
   const rows = await preparedQuery(
     db,
