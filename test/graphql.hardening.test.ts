@@ -162,6 +162,7 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
       ['an unknown field', Buffer.from(JSON.stringify({ query: '{ nope }' }))],
       ['malformed JSON', Buffer.from('{"query": "{ __typename }"')],
       ['a JSON string', Buffer.from('"{ __typename }"')],
+      ['a byte order mark first', Buffer.from('\ufeff{"query": "{ __typename }"}')],
       ['no query', Buffer.from('{}')],
       ['over 1 MiB', Buffer.from(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(1024 * 1024) } }))],
     ];

@@ -71,7 +71,8 @@ function readBody(req: IncomingMessage, length: number): Promise<string> {
 async function respond(apollo: ApolloServer<GraphQLContext>, context: (req: IncomingMessage) => Promise<GraphQLContext>, req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // A UTF-8 byte order mark is dropped, as body-parser's decoding drops it.
+    body = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     return reply(res, bodyError('not_json'));
   }
