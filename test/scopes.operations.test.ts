@@ -13,10 +13,13 @@ const KNOWN_SCOPES = [
 ];
 const ORG = 'scopes';
 
-/** The README's "Scopes" table: `Query.name` (or `_entities` of `A`, `B`) → the scopes it names. */
-function readmeTable(): Map<string, string[]> {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const section = /^## Scopes\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+/**
+ * The "Scopes" table of docs/auth.md (moved there from the README): `Query.name` (or `_entities`
+ * of `A`, `B`) → the scopes it names. The section runs to the next heading or the end of the file.
+ */
+function scopeTable(): Map<string, string[]> {
+  const doc = readFileSync(join(__dirname, '..', 'docs', 'auth.md'), 'utf8');
+  const section = /^## Scopes\n([\s\S]*?)(?=^#{1,2} |$(?![\s\S]))/m.exec(doc)?.[1] ?? '';
   const table = new Map<string, string[]>();
   for (const line of section.split('\n')) {
     const cells = /^\| (.+?) \| (.+?) \|$/.exec(line);
@@ -48,16 +51,16 @@ function entityCall(type: string) {
 }
 
 /**
- * Every operation of the built schema demands exactly the scope its README row names: a key
+ * Every operation of the built schema demands exactly the scope its row in docs/auth.md names: a key
  * holding any single other scope is FORBIDDEN, one holding that scope gets through. Operations
  * not built yet keep their rows and are skipped until they exist.
  */
-describe('scopes: every operation demands the scope the README names', () => {
+describe('scopes: every operation demands the scope docs/auth.md names', () => {
   let t: TestService;
   let generator: OperationGenerator;
   let rootFields: { root: RootName; name: string }[];
   let entityTypes: string[];
-  const table = readmeTable();
+  const table = scopeTable();
   const clients: Client[] = [];
 
   beforeAll(async () => {
@@ -81,11 +84,11 @@ describe('scopes: every operation demands the scope the README names', () => {
     return KNOWN_SCOPES.filter((_, i) => !answers[i].errors?.some((e) => e.extensions?.code === 'FORBIDDEN'));
   }
 
-  it('has a README row for every operation of the schema', () => {
+  it('has a docs/auth.md row for every operation of the schema', () => {
     const names = [...rootFields.map((f) => `${f.root}.${f.name}`), ...entityTypes.map((type) => `_entities.${type}`), 'Query._service'];
     expect(names.filter((name) => !table.has(name))).toEqual([]);
     // eslint-disable-next-line no-console
-    console.log('README scope rows not in the schema yet:', [...table.keys()].filter((name) => !names.includes(name)));
+    console.log('docs/auth.md scope rows not in the schema yet:', [...table.keys()].filter((name) => !names.includes(name)));
   });
 
   it('queries and mutations: only the named scope gets through, and no credentials is UNAUTHENTICATED', async () => {
@@ -95,7 +98,7 @@ describe('scopes: every operation demands the scope the README names', () => {
       if (!expected) continue;
       const op = generator.minimal(root, name);
       const allowed = await allowingScopes((token) => t.gql(op.query, op.variables, token));
-      if (allowed.join(' ') !== expected.join(' ')) problems.push(`${root}.${name}: README says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
+      if (allowed.join(' ') !== expected.join(' ')) problems.push(`${root}.${name}: docs/auth.md says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
       const anonymous = await t.gql(op.query, op.variables, null);
       if (anonymous.errors?.[0]?.extensions?.code !== 'UNAUTHENTICATED') problems.push(`${root}.${name} answers without credentials: ${JSON.stringify(anonymous).slice(0, 200)}`);
     }
@@ -108,7 +111,7 @@ describe('scopes: every operation demands the scope the README names', () => {
       const expected = table.get(`_entities.${type}`)!;
       const { query, variables } = entityCall(type);
       const allowed = await allowingScopes((token) => t.gql(query, variables, token));
-      if (allowed.join(' ') !== expected.join(' ')) problems.push(`_entities of ${type}: README says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
+      if (allowed.join(' ') !== expected.join(' ')) problems.push(`_entities of ${type}: docs/auth.md says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
     }
     expect(problems).toEqual([]);
     const sdl: any = await t.gql('{ _service { sdl } }', undefined, null);
@@ -135,7 +138,7 @@ describe('scopes: every operation demands the scope the README names', () => {
       const answers = await Promise.all(watched.map((w) => w.first));
       watched.forEach((w) => w.stop());
       const allowed = KNOWN_SCOPES.filter((_, i) => !answers[i].errors?.some((e) => e.extensions?.code === 'FORBIDDEN'));
-      if (allowed.join(' ') !== expected.join(' ')) problems.push(`Subscription.${name}: README says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
+      if (allowed.join(' ') !== expected.join(' ')) problems.push(`Subscription.${name}: docs/auth.md says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
     }
     expect(problems).toEqual([]);
   });
