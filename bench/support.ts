@@ -1,11 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { removeDataDir } from '../src/db/embedded-postgres/cluster-location';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres/embedded-postgres';
 import { freePort } from '../src/net/free-port';
 
 export interface BenchDatabase {
@@ -23,7 +24,7 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
       url: embedded.url,
       dispose: async () => {
         await embedded.stop();
-        rmSync(dataDir, { recursive: true, force: true });
+        removeDataDir(dataDir);
       },
     };
   }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { startService } from './app';
 import { loadConfig } from './config';
+import { StartupError } from './db/embedded-postgres/startup-error';
 import { createLogger } from './logger';
 
 /** The one entry point: ROLE picks api, worker or all; SIGTERM/SIGINT stop it gracefully. */
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  // A cause the operator can fix is one line with its fix; anything else keeps its stack.
+  const detail = error instanceof StartupError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`failed to start: ${detail}\n`);
   process.exit(1);
 });

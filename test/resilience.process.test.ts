@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { Client } from 'pg';
 import WebSocket from 'ws';
-import { restartEmbeddedPostgres, ServiceProcess, spawnService, waitUntil } from './support/process';
+import { removeDataDir, restartEmbeddedPostgres, ServiceProcess, spawnService, waitUntil } from './support/process';
 
 /**
  * The built service as a real process on its embedded PostgreSQL: what `npm start` gives a new
@@ -39,7 +39,7 @@ describe('the service process on embedded PostgreSQL', () => {
         svc.child.kill('SIGTERM');
         await svc.exited;
       }
-      rmSync(svc.dataDir, { recursive: true, force: true });
+      removeDataDir(svc.dataDir);
     }
   });
 

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'graphql-ws';
 import pino from 'pino';
@@ -6,7 +5,7 @@ import WebSocket from 'ws';
 import { syncMaintenanceQueue } from '../src/sync/engine/sync-maintenance.job';
 import { SyncRunService } from '../src/sync/sync-run.service';
 import { createTestDatabase } from './support/database';
-import { PROCESS_ENV, ServiceProcess, spawnService, stopProcess, waitUntil } from './support/process';
+import { PROCESS_ENV, removeDataDir, ServiceProcess, spawnService, stopProcess, waitUntil } from './support/process';
 import { BOOTSTRAP_KEY, startReplica, startTestService, TestService } from './support/service';
 import {
   childrenOf, embeddedDatabaseUrl, gqlClient, isAlive, postmasterPid, RUN_QUERY, setupInboundSync, SlowStripeServer, sql, TRIGGER, waitForRunEnd,
@@ -28,7 +27,7 @@ describe('sync engine across processes', () => {
     afterAll(async () => {
       await stopProcess(svc);
       await stripe?.stop();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) removeDataDir(dataDir);
     });
 
     it('resumes the run from its last committed page on restart: no record lost or duplicated', async () => {
@@ -94,7 +93,7 @@ describe('sync engine across processes', () => {
     afterAll(async () => {
       await stopProcess(api);
       await stopProcess(worker);
-      for (const svc of [api, worker]) if (svc) rmSync(svc.dataDir, { recursive: true, force: true });
+      for (const svc of [api, worker]) if (svc) removeDataDir(svc.dataDir);
       await stripe?.stop();
       await database?.drop();
     });

