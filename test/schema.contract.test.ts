@@ -16,6 +16,54 @@ import { printIntegrationSdl, SCHEMA_FILE } from '../src/graphql/schema.print.cl
 
 const CONTRACT_FILE = path.resolve(__dirname, '../../shared/contract/integration.graphql');
 
+/**
+ * What the contract grew for issues still open: exactly these are missing until their issue lands
+ * (then its line goes, and the test fails until it does). Issue 16: sync identity; 17: CRM
+ * objects and automations; 18: activities and stored documents.
+ */
+const AWAITING_ISSUE: Record<number, string[]> = {
+  16: [
+    'Connection.providerAccountId is missing',
+    'enum TransformType lacks REFERENCE',
+    'SyncConfig.matchOn is missing',
+    'SyncRun.recordsMatched is missing',
+    'StartOAuthInput.connectionId is missing',
+    'CreateSyncConfigInput.matchOn is missing',
+    'UpdateSyncConfigInput.connectionId is missing',
+    'UpdateSyncConfigInput.matchOn is missing',
+  ],
+  17: [
+    'type AutomationRunStatus is missing',
+    'type Automation is missing',
+    'type AutomationEdge is missing',
+    'type AutomationConnection is missing',
+    'type AutomationRun is missing',
+    'type AutomationRunEdge is missing',
+    'type AutomationRunConnection is missing',
+    'type CrmObject is missing',
+    'Query.automations is missing',
+    'Query.automation is missing',
+    'Query.crmObjects is missing',
+    'Mutation.createAutomation is missing',
+    'Mutation.updateAutomation is missing',
+    'Mutation.deleteAutomation is missing',
+    'Mutation.retryAutomationRun is missing',
+    'Subscription.automationRunUpdated is missing',
+  ],
+  18: [
+    'Contact.activities is missing',
+    'type ActivityKind is missing',
+    'type ActivityDirection is missing',
+    'type Activity is missing',
+    'type ActivityEdge is missing',
+    'type ActivityConnection is missing',
+    'type StoredDocument is missing',
+    'type StoredDocumentEdge is missing',
+    'type StoredDocumentConnection is missing',
+    'Query.documents is missing',
+  ],
+};
+
 /** Operations that arrive with later issues; until then the schema must not declare them. */
 const NOT_YET = {
   Query: new Set<string>([]),
@@ -104,7 +152,8 @@ describe('the subgraph schema', () => {
   it('contains every type, field, argument and enum value of the contract that has landed', () => {
     const ours = load(readFileSync(SCHEMA_FILE, 'utf8'));
     const contract = load(readFileSync(CONTRACT_FILE, 'utf8'));
-    expect(missingFromContract(ours, contract)).toEqual([]);
+    const awaiting = Object.values(AWAITING_ISSUE).flat();
+    expect([...missingFromContract(ours, contract)].sort()).toEqual([...awaiting].sort());
   });
 
   it('declares no operation before the issue that makes it work', () => {
