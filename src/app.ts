@@ -13,6 +13,7 @@ import { Authenticator } from './graphql/authenticate';
 import { buildIntegrationSchema } from './graphql/schema';
 import { mountGraphQL } from './graphql/server';
 import { healthRouter } from './http/health';
+import { httpErrors, notFound } from './http/http-errors';
 import { accessLog, accessLogged } from './http/access-log';
 import { createMetrics, Metrics } from './http/metrics';
 import { startBoss, startQueues, stopBoss } from './jobs/boss';
@@ -88,6 +89,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       }, metrics)
     : null;
   const apollo = graphql?.apollo ?? null;
+  app.use(notFound);
+  app.use(httpErrors(log));
   if (graphql) handleJsonPost = accessLogged(log, graphql.handleJsonPost);
 
   await new Promise<void>((resolve, reject) => {

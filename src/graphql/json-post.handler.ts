@@ -1,15 +1,22 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLContext } from './context';
+import { BODY_TOO_DEEP_MESSAGE, jsonTextNestsDeeperThan, MAX_BODY_DEPTH } from './json-limits';
 
 /** The request body limit of POST /graphql, on this path and on Express's. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+const BODY_ERRORS = {
+  too_large: { status: 413, message: 'Request body is larger than 1 MiB', reason: 'BAD_REQUEST_BODY' },
+  not_json: { status: 400, message: 'Request body is not valid JSON', reason: 'BAD_REQUEST_BODY' },
+  unreadable: { status: 400, message: 'Request body could not be read', reason: 'BAD_REQUEST_BODY' },
+  too_deep: { status: 400, message: BODY_TOO_DEEP_MESSAGE, reason: 'JSON_TOO_DEEP' },
+} as const;
+
 /** Body failures as GraphQL errors in JSON, the same answer on this path and on Express's. */
-export function bodyError(kind: 'too_large' | 'not_json' | 'unreadable'): { status: number; body: string } {
-  const message = kind === 'too_large' ? 'Request body is larger than 1 MiB' : kind === 'not_json' ? 'Request body is not valid JSON' : 'Request body could not be read';
-  const status = kind === 'too_large' ? 413 : 400;
-  return { status, body: JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST_BODY' } }] }) };
+export function bodyError(kind: keyof typeof BODY_ERRORS): { status: number; body: string } {
+  const { status, message, reason } = BODY_ERRORS[kind];
+  return { status, body: JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', reason } }] }) };
 }
 
 /** application/json, with no charset or UTF-8: what a GraphQL client sends, and all this path reads. */
@@ -69,6 +76,9 @@ function readBody(req: IncomingMessage, length: number): Promise<string> {
 }
 
 async function respond(apollo: ApolloServer<GraphQLContext>, context: (req: IncomingMessage) => Promise<GraphQLContext>, req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
+  // Before anything parses or walks it, and before authentication: nesting costs every later
+  // step (variable coercion, our checks, TypeORM) more than linear time.
+  if (jsonTextNestsDeeperThan(text, MAX_BODY_DEPTH)) return reply(res, bodyError('too_deep'));
   let body: unknown;
   try {
     // A UTF-8 byte order mark is dropped, as body-parser's decoding drops it.
