@@ -1,6 +1,5 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginSubscriptionCallback } from '@apollo/server/plugin/subscriptionCallback';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -18,6 +17,7 @@ import { createErrorFormatter } from './format-error';
 import { bodyError, jsonPostHandler, MAX_BODY_BYTES } from './json-post.handler';
 import type { Principal } from './principal';
 import { ContextDeps, contextFor, createRequestContext } from './request-context';
+import { subscriptionCallbackPlugin } from './subscription-callback';
 
 /** Counts and times every operation for /metrics. */
 function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
@@ -70,7 +70,8 @@ const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
  * Apollo's HTTP callback protocol for routers in callback mode.
  */
 export async function mountGraphQL(app: Express, httpServer: Server, schema: GraphQLSchema, deps: ContextDeps, metrics: Metrics) {
-  // One formatter for HTTP and WebSocket, so both speak the contract's error codes.
+  // One formatter for HTTP, WebSocket and the callback protocol, so all three speak the contract's
+  // error codes and none lets an unexpected error's text out.
   const formatError = createErrorFormatter((error) => deps.log.error({ err: error }, 'unexpected error in a GraphQL operation'));
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
   const armor = new QueryArmor({ ...deps.config.graphqlLimits, introspection: deps.config.introspection });
@@ -145,7 +146,7 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginSubscriptionCallback(),
+      subscriptionCallbackPlugin({ formatErrors: formatAll, log: deps.log }),
       ApolloServerPluginLandingPageDisabled(),
       // No field carries cache hints; the default plugin would wrap every field of every response.
       ApolloServerPluginCacheControlDisabled(),
