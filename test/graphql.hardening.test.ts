@@ -114,6 +114,53 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
     expect(await ok.first).toEqual({ data: { connections: { totalCount: 1 } } });
   });
 
+  // Hive Gateway sends a level's entity fetches to a subgraph as one request, each `_entities`
+  // under an alias of its own; @apollo/gateway sends each alone. Neither alias is the client's.
+  const batch = (...fetches: string[]) =>
+    `query(${fetches.map((_, i) => `$r${i}: [_Any!]!`).join(' ')}) { ${fetches.map((selection, i) => `_v${i}__entities: _entities(representations: $r${i}) { __typename ${selection} }`).join(' ')} }`;
+  const linksOn = (type: string, prefix: string, n: number) => `... on ${type} { ${Array.from({ length: n }, (_, i) => `${prefix}${i}: externalLinks { id }`).join(' ')} }`;
+  const representations = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i}`, [{ __typename: 'Account', id: `acc-${i}` }]]));
+
+  it("counts the client's aliases inside `_entities`, not the gateway's aliases of `_entities` and `_service`", async () => {
+    // 14 aliases the client wrote, in two fetches the gateway aliased: through (16 were counted).
+    const fourteen = await t.gql(batch(linksOn('Account', 'a', 7), linksOn('Contact', 'c', 7)), representations(2));
+    expect(fourteen.errors).toBeUndefined();
+    expect(fourteen.data?._v0__entities).toEqual([{ __typename: 'Account', ...Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`a${i}`, []])) }]);
+    // 16 the client wrote are 16, however the gateway splits them.
+    const sixteen = await t.gql(batch(linksOn('Account', 'a', 8), linksOn('Contact', 'c', 8)), representations(2));
+    expect(sixteen.errors).toEqual([{ message: 'Aliases limit of 15 exceeded, found 16.', extensions: refused('aliases') }]);
+    // The client's own root fields next to them count as ever.
+    const own = await t.gql(`query($r0: [_Any!]!) { _v0__entities: _entities(representations: $r0) { __typename } ${aliases(16).slice(1, -1)} }`, representations(1));
+    expect(own.errors?.[0].extensions).toEqual(refused('aliases'));
+    const service = await t.gql(`{ ${Array.from({ length: 16 }, (_, i) => `s${i}: _service { sdl }`).join(' ')} }`);
+    expect(service.errors).toBeUndefined();
+  });
+
+  it("prices an entity fetch as the client's own field, without the `_entities` around it", async () => {
+    // connection { syncConfigs { id name isActive lastSyncAt } }: 2 + 1.5 × (2 + 1.5 × 4) = 14, and
+    // the `__typename` a gateway asks in every entity fetch 1 more: 15. With the `_entities` field
+    // priced too, the same fetch cost 2 + 1.5 × 1 + 14 = 17.5.
+    const limited = await startTestService({ GRAPHQL_MAX_COST: '15' });
+    try {
+      const id = await seed.connection(limited.service.db, 'default');
+      const configs = 'syncConfigs { id name isActive lastSyncAt }';
+      const direct = await limited.gql(`query($id: ID!) { connection(id: $id) { ${configs} } }`, { id });
+      expect(direct.errors).toBeUndefined();
+      const r = [{ __typename: 'Connection', id }];
+      const fetched = await limited.gql(batch(`... on Connection { ${configs} }`), { r0: r });
+      expect(fetched.errors).toBeUndefined();
+      expect(fetched.data?._v0__entities).toEqual([{ __typename: 'Connection', syncConfigs: [] }]);
+      expect((await limited.gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Connection { ${configs} } } }`, { r })).errors).toBeUndefined();
+      // What the client asked inside still counts: one field more, or the same fetch twice, is over.
+      const dearer = await limited.gql(batch(`... on Connection { syncConfigs { id name isActive lastSyncAt frequency } }`), { r0: r });
+      expect(dearer.errors).toEqual([{ message: 'Query Cost limit of 15 exceeded, found 17.25.', extensions: refused('cost') }]);
+      const twice = await limited.gql(batch(`... on Connection { ${configs} }`, `... on Connection { ${configs} }`), { r0: r, r1: r });
+      expect(twice.errors).toEqual([{ message: 'Query Cost limit of 15 exceeded, found 30.', extensions: refused('cost') }]);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('reads the limits from the environment', async () => {
     const id = await seed.connection(prod.service.db, 'default');
     expect((await prod.gql(deepQuery(4), { id })).errors).toBeUndefined();

@@ -2,11 +2,16 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   DocumentNode,
+  FieldNode,
   GraphQLError,
   GraphQLSchema,
+  Kind,
   NoSchemaIntrospectionCustomRule,
+  OperationDefinitionNode,
+  OperationTypeNode,
   parse,
   ParseOptions,
+  SelectionNode,
   specifiedRules,
   validate,
   ValidationContext,
@@ -34,6 +39,13 @@ type Limit = 'depth' | 'cost' | 'aliases' | 'directives';
  * same ones: a subscription over WebSocket is no cheaper to abuse than a query over HTTP.
  * Rejections read as ordinary validation failures (the formatter makes them BAD_USER_INPUT with
  * reason GRAPHQL_VALIDATION_FAILED) plus `limit`, naming which one was hit.
+ *
+ * The limits count what the client wrote, not the gateway's query plan: the `_entities` and
+ * `_service` root fields a gateway adds are not counted against the alias and cost limits, only
+ * the client's fields inside `_entities`. Hive Gateway batches a level's entity fetches into one
+ * request as `_v0__entities: _entities(...)`, `_v1__entities: ...`, so a client query with 14
+ * aliases arrived with 16 ("Aliases limit of 15 exceeded, found 16") where @apollo/gateway, which
+ * sends each fetch unaliased on its own, passed it. Depth and directives count as before.
  */
 export class QueryArmor {
   private readonly rules: ValidationRule[];
@@ -42,15 +54,25 @@ export class QueryArmor {
     const { maxDepth, maxCost, maxAliases, maxDirectives } = limits;
     // Only armor's validation rules: tokens are graphql-js's own parse option (below), and
     // suggestions go with Apollo's hideSchemaDetailsFromClientErrors.
-    this.rules = new ApolloArmor({
-      maxDepth: { n: maxDepth, flattenFragments: true, ...reject('depth') },
+    const off = { enabled: false };
+    const [cost] = new ApolloArmor({
       costLimit: { maxCost, flattenFragments: true, ...reject('cost') },
-      maxAliases: { n: maxAliases, ...reject('aliases') },
-      maxDirectives: { n: maxDirectives, ...reject('directives') },
-      maxTokens: { enabled: false },
-      blockFieldSuggestion: { enabled: false },
+      maxDepth: off,
+      maxAliases: off,
+      maxDirectives: off,
+      maxTokens: off,
+      blockFieldSuggestion: off,
     }).protect().validationRules;
-    this.rules.push(noNulInLiterals);
+    const counts = new ApolloArmor({
+      maxDepth: { n: maxDepth, flattenFragments: true, ...reject('depth') },
+      costLimit: off,
+      // armor's allow list is by alias or field name; the gateway's fields only exist at the root.
+      maxAliases: { n: maxAliases, allowList: ['__typename', ...GATEWAY_ROOT_FIELDS], ...reject('aliases') },
+      maxDirectives: { n: maxDirectives, ...reject('directives') },
+      maxTokens: off,
+      blockFieldSuggestion: off,
+    }).protect().validationRules;
+    this.rules = [onClientSelections(cost), ...counts, noNulInLiterals];
   }
 
   /** Rules Apollo runs after graphql-js's specified rules. */
@@ -105,6 +127,39 @@ export class QueryArmor {
         }),
     );
   }
+}
+
+/** The root fields a gateway adds to run its query plan (federation's `Query._entities`, `_service`). */
+const GATEWAY_ROOT_FIELDS = ['_entities', '_service'];
+
+/**
+ * Runs an armor rule on the operation without the gateway's root fields: each `_entities` field
+ * replaced by the selections inside it, `_service` left out. An entity fetch's `... on Account {
+ * externalLinks }` then costs what the client's `accounts { externalLinks }` does (2 plus 1.5 times
+ * what it selects); the `_entities` field around it, the gateway's, costs nothing.
+ */
+function onClientSelections(rule: ValidationRule): ValidationRule {
+  return (context) => {
+    const visitor = rule(context) as { OperationDefinition?: { enter?: (node: OperationDefinitionNode) => void } };
+    const enter = visitor.OperationDefinition?.enter;
+    if (!enter) throw new Error('graphql-armor rule without OperationDefinition.enter');
+    return { OperationDefinition: { enter: (node) => enter.call(visitor.OperationDefinition, clientOperation(node)) } };
+  };
+}
+
+function clientOperation(operation: OperationDefinitionNode): OperationDefinitionNode {
+  if (operation.operation !== OperationTypeNode.QUERY) return operation;
+  const roots = operation.selectionSet.selections;
+  if (!roots.some(isGatewayField)) return operation;
+  const selections = roots.flatMap((selection) => {
+    if (!isGatewayField(selection)) return [selection];
+    return selection.name.value === '_entities' ? (selection.selectionSet?.selections ?? []) : [];
+  });
+  return { ...operation, selectionSet: { ...operation.selectionSet, selections } };
+}
+
+function isGatewayField(selection: SelectionNode): selection is FieldNode {
+  return selection.kind === Kind.FIELD && GATEWAY_ROOT_FIELDS.includes(selection.name.value);
 }
 
 /**
