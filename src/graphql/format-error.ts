@@ -45,6 +45,11 @@ export function createErrorFormatter(onUnexpected: (error: unknown) => void) {
       const { stacktrace: _dropped, http: _status, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    if (isApolloRequestError(original)) {
+      // Apollo's own refusals of a request before it runs (a persisted-query hash that does not
+      // match, an unsupported version) carry a 4xx status hint and no code: the client's error.
+      return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST' } };
+    }
     onUnexpected(original);
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
@@ -58,9 +63,18 @@ export function createErrorFormatter(onUnexpected: (error: unknown) => void) {
 export function variableField(message: string): string | null {
   const nested = /^Variable "\$\w+" got invalid value .*? at "([^"]+)"/.exec(message);
   if (nested) {
-    const path = nested[1].replace(/\[(\d+)\]/g, '.$1').split('.').slice(1).join('.');
+    const segments = nested[1].replace(/\[(\d+)\]/g, '.$1').split('.');
+    // An input object's field path drops the variable; a list's index alone would name nothing.
+    const path = (/^\d+$/.test(segments[1] ?? '') ? segments : segments.slice(1)).join('.');
     if (path) return path;
   }
   const variable = /^Variable "\$(\w+)"/.exec(message);
   return variable ? variable[1] : null;
+}
+
+/** A GraphQLError Apollo raised itself for a bad request: no cause, no code, an HTTP 4xx hint. */
+function isApolloRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions?.code) return false;
+  const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -4,8 +4,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { ErrorRequestHandler, Express } from 'express';
-import { getOperationAST, GraphQLError, GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQLSchema } from 'graphql';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Metrics } from '../http/metrics';
@@ -14,7 +13,9 @@ import { QueryArmor } from './armor';
 import { guardEntityRepresentations } from './entities-guard';
 import type { GraphQLContext } from './context';
 import { createErrorFormatter } from './format-error';
+import { bodyTooDeepError, jsonTextNestsDeeperThan, MAX_BODY_DEPTH, valueNestsDeeperThan } from './json-limits';
 import { bodyError, jsonPostHandler, MAX_BODY_BYTES } from './json-post.handler';
+import { serveGraphqlWs } from './ws-transport';
 import type { Principal } from './principal';
 import { ContextDeps, contextFor, createRequestContext } from './request-context';
 import { subscriptionCallbackPlugin } from './subscription-callback';
@@ -54,15 +55,38 @@ const subscriptionsNeedAStream: ApolloServerPlugin<GraphQLContext> = {
 };
 
 /**
+ * Variables coerced as graphql-js's execute would, before it runs: over HTTP Apollo does this and
+ * marks the errors BAD_USER_INPUT; graphql-ws would let execute return them without a code, which
+ * the formatter could only call INTERNAL_SERVER_ERROR. The same answer on every transport.
+ */
+function coercionErrors(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: unknown): GraphQLError[] | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null; // execute reports a missing operation itself
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], (variables ?? {}) as Record<string, unknown>, { maxErrors: 50 });
+  if (!coerced.errors) return null;
+  return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions: { code: 'BAD_USER_INPUT' } }));
+}
+
+/**
  * Body-parser failures (a body over 1 MiB, malformed JSON) as GraphQL errors in JSON, instead of
  * Express's HTML page, which outside NODE_ENV=production carries a stack trace.
  */
 const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
   const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : null;
   if (!status) return next(error);
-  const answer = bodyError(error.type === 'entity.too.large' ? 'too_large' : error.type === 'entity.parse.failed' ? 'not_json' : 'unreadable');
-  res.status(error.type === 'entity.too.large' || error.type === 'entity.parse.failed' ? answer.status : status).type('application/json').send(answer.body);
+  const kind = error.type === 'entity.too.large' ? 'too_large' : error.type === 'entity.parse.failed' ? 'not_json' : error.type === JSON_TOO_DEEP ? 'too_deep' : 'unreadable';
+  const answer = bodyError(kind);
+  res.status(kind === 'unreadable' ? status : answer.status).type('application/json').send(answer.body);
 };
+
+const JSON_TOO_DEEP = 'json.too.deep';
+
+/** body-parser's `verify` hook: sees the raw body before it is parsed, as the direct path does. */
+function refuseDeepNesting(_req: unknown, _res: unknown, raw: Buffer, encoding: string): void {
+  if (jsonTextNestsDeeperThan(raw.toString(encoding as BufferEncoding), MAX_BODY_DEPTH)) {
+    throw Object.assign(new Error('request body nests too deep'), { status: 400, type: JSON_TOO_DEEP });
+  }
+}
 
 /**
  * GraphQL over HTTP (POST /graphql, Apollo Server) and over WebSocket (graphql-ws, the
@@ -77,8 +101,9 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
   const armor = new QueryArmor({ ...deps.config.graphqlLimits, introspection: deps.config.introspection });
   guardEntityRepresentations(schema);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { principal?: Principal; authorization?: string }>(
+  // A message is bounded like an HTTP body (ws's default would take 100 MiB).
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_BODY_BYTES });
+  const wsCleanup = serveGraphqlWs<{ principal?: Principal; authorization?: string }>(
     {
       schema,
       // A socket without valid credentials is refused at connection_init (close code 4403).
@@ -112,8 +137,12 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
             return [new GraphQLError(error.message, { originalError: error })];
           }
         }
+        // graphql-ws parsed the message (JSON.parse is linear); nothing walks it before this.
+        if (valueNestsDeeperThan(payload, MAX_BODY_DEPTH)) return [bodyTooDeepError()];
         const checked = armor.checkOperation(schema, payload.query, payload.variables);
         if (Array.isArray(checked)) return checked;
+        const badVariables = coercionErrors(schema, checked.document, payload.operationName, payload.variables);
+        if (badVariables) return badVariables;
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx) => contextFor(deps, ctx.extra.principal ?? null),
@@ -127,6 +156,7 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : result),
     },
     wsServer,
+    deps.log,
   );
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -168,6 +198,6 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
   });
   await apollo.start();
   const context = (req: IncomingMessage) => createRequestContext(deps, req.headers.authorization);
-  app.use('/graphql', express.json({ limit: MAX_BODY_BYTES }), bodyErrors, expressMiddleware(apollo, { context: async ({ req }) => context(req) }));
+  app.use('/graphql', express.json({ limit: MAX_BODY_BYTES, verify: refuseDeepNesting }), bodyErrors, expressMiddleware(apollo, { context: async ({ req }) => context(req) }));
   return { apollo, handleJsonPost: jsonPostHandler(apollo, context) };
 }
