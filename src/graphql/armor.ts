@@ -190,19 +190,36 @@ const noNulInLiterals: ValidationRule = (context) => ({
   },
 });
 
-/** The first NUL in any variable (strings and object keys, at any depth), as BAD_USER_INPUT. */
+/** A value met while walking the variables, with a link to its parent to name its path on error. */
+interface Visit {
+  value: unknown;
+  key: string;
+  parent: Visit | null;
+}
+
+function pathOf(visit: Visit): string[] {
+  const path: string[] = [];
+  for (let at: Visit | null = visit; at; at = at.parent) path.push(at.key);
+  return path.reverse();
+}
+
+/**
+ * The first NUL in any variable (strings and object keys, at any depth), as BAD_USER_INPUT.
+ * Iterative (a body may nest deeper than the call stack) and linear: each value is visited once,
+ * and a path is only built for the error (copying it at every level made a deep body quadratic).
+ */
 function nulInVariables(variables: unknown): GraphQLError | null {
   if (!variables || typeof variables !== 'object') return null;
-  // Iterative: a 1 MiB body can nest deeper than the call stack.
-  const stack: { value: unknown; path: string[] }[] = Object.entries(variables).map(([name, value]) => ({ value, path: [name] }));
+  const stack: Visit[] = Object.entries(variables).map(([key, value]) => ({ value, key, parent: null }));
   while (stack.length) {
-    const { value, path } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value } = visit;
     if (typeof value === 'string') {
-      if (value.includes(NUL)) return nulError(path);
+      if (value.includes(NUL)) return nulError(pathOf(visit));
     } else if (value && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
-        if (key.includes(NUL)) return nulError(path);
-        stack.push({ value: child, path: [...path, key] });
+        if (key.includes(NUL)) return nulError(pathOf(visit));
+        stack.push({ value: child, key, parent: visit });
       }
     }
   }
