@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { buildIntegrationSchema } from '../src/graphql/schema';
 import { StripeServer } from './providers/stripe.server';
 import { OperationGenerator, seededRandom, GeneratedOperation } from './support/operation-generator';
@@ -93,7 +94,88 @@ describe(`schema fuzz (seed ${SEED})`, () => {
     expect(health.errors).toBeUndefined();
     expect(health.data.connections.totalCount).toBeGreaterThan(0);
   }, 240_000); // 1,000 operations: about 15 s on a quiet machine, several times that under load
+
+  it('answers the same hostile operations over graphql-ws with no INTERNAL_SERVER_ERROR, and never drops the socket', async () => {
+    // Queries and mutations (a subscription would wait for events) from a second seeded stream.
+    const generator = new OperationGenerator((await buildIntegrationSchema()).schema, seededRandom(SEED + 1), ids);
+    const ops = Array.from({ length: 600 }, () => generator.fuzz()).filter((op) => op.root !== 'Subscription').slice(0, 300);
+    const socket = await openSocket(t.url);
+    const failures: unknown[] = [];
+    for (const [index, op] of ops.entries()) {
+      const answer = await socket.operation(String(index), JSON.stringify({ query: op.query, variables: op.variables }));
+      const errors = answer.type === 'error' ? answer.payload : (answer.payload?.errors ?? []);
+      if (errors.some((e: any) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' || !e.extensions?.code)) failures.push({ query: op.query.slice(0, 300), errors });
+    }
+    expect(failures).toEqual([]);
+    expect(socket.closedWith()).toBeUndefined();
+    socket.close();
+  }, 240_000);
+
+  it('treats bad persisted-query extensions as the client\'s error on every transport', async () => {
+    const extensions = [
+      { persistedQuery: { version: 1, sha256Hash: 'bad' } },
+      { persistedQuery: { version: 2, sha256Hash: 'f'.repeat(64) } },
+      { persistedQuery: { version: 1 } },
+      { persistedQuery: 'x' },
+      { persistedQuery: { version: 1, sha256Hash: '\u0000\ud800' } },
+    ];
+    const socket = await openSocket(t.url);
+    for (const [index, extension] of extensions.entries()) {
+      for (const query of ['{ __typename }', undefined]) {
+        const http = await fetch(`${t.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${BOOTSTRAP_KEY}` },
+          body: JSON.stringify({ query, extensions: extension }),
+        });
+        expect(http.status).toBeLessThan(500);
+        const body: any = await http.json();
+        for (const error of body.errors ?? []) expect(error.extensions.code).not.toBe('INTERNAL_SERVER_ERROR');
+        // graphql-ws: a subscribe without a query string or with non-object extensions is not a
+        // message of the protocol (4400 by design); the rest must be answered, not dropped.
+        if (!query || typeof extension.persistedQuery !== 'object') continue;
+        const ws = await socket.operation(`pq${index}`, JSON.stringify({ query, extensions: extension }));
+        const errors = ws.type === 'error' ? ws.payload : (ws.payload?.errors ?? []);
+        for (const error of errors) expect(error.extensions.code).not.toBe('INTERNAL_SERVER_ERROR');
+      }
+    }
+    expect(socket.closedWith()).toBeUndefined();
+    socket.close();
+  });
 });
+
+/** A graphql-transport-ws socket driven frame by frame, that tells whether the server closed it. */
+async function openSocket(url: string) {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+  const messages = new Map<string, any>();
+  const waiters = new Map<string, (message: any) => void>();
+  let closed: { code: number; reason: string } | undefined;
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data));
+    if (message.type === 'connection_ack') return waiters.get('ack')?.(message);
+    if (message.type !== 'next' && message.type !== 'error' && message.type !== 'complete') return;
+    if (messages.has(message.id)) return; // only the first answer of each operation counts
+    messages.set(message.id, message);
+    waiters.get(message.id)?.(message);
+  });
+  socket.on('close', (code, reason) => {
+    closed = { code, reason: String(reason) };
+    for (const wake of waiters.values()) wake({ type: 'closed', payload: [{ extensions: { code: `CLOSED_${code}` } }] });
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const acked = new Promise((resolve) => waiters.set('ack', resolve));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${BOOTSTRAP_KEY}` } }));
+  await acked;
+  return {
+    operation: (id: string, payloadText: string) =>
+      new Promise<any>((resolve) => {
+        if (closed) return resolve({ type: 'closed', payload: [{ extensions: { code: `CLOSED_${closed.code}` } }] });
+        waiters.set(id, resolve);
+        socket.send(`{"id":${JSON.stringify(id)},"type":"subscribe","payload":${payloadText}}`);
+      }),
+    closedWith: () => closed,
+    close: () => socket.close(),
+  };
+}
 
 async function send(t: TestService, op: GeneratedOperation): Promise<Outcome> {
   const started = performance.now();

@@ -40,6 +40,7 @@ export function seededRandom(seed: number): () => number {
 /** Values any field may be handed where the schema wants something else. */
 const HUGE = 'h'.repeat(100 * 1024);
 const WRONG_VALUES: unknown[] = [123, -1, 1.5, 'str', '', true, { a: 1 }, [1, 'two'], null, 2 ** 53, '💥\u0000', HUGE];
+const LONE_SURROGATES: unknown[] = ['\ud800', 'a\udfffb', { '\udc00': 1 }, ['ok', { k: '\udbff' }]];
 const STRINGS = [
   '', 'x', 'stripe', 'slack', 'acme_erp', 'customers', 'account', 'contact', 'name', 'email', 'opportunity.*', 'opportunity.won',
   'https://example.com/hook', 'http://127.0.0.1:1/x', 'http://169.254.169.254/latest/meta-data', 'hourly', 'every 15m', '*/5 * * * *',
@@ -199,6 +200,10 @@ export class OperationGenerator {
     const r = this.random();
     if (r < 0.02) return HUGE;
     if (r < 0.04) return nestedJson(200);
+    // Past the JSON scalar's 64 levels; far past the body's 96 (the unauthenticated freeze).
+    if (r < 0.05) return nestedJson(this.random() < 0.5 ? 70 : 3_000);
+    // Lone UTF-16 surrogates, which jsonb cannot store, as a value and as a key.
+    if (r < 0.06) return this.pick(LONE_SURROGATES);
     if (depth > 3 || r < 0.4) return this.pick([0, 'x', true, null, 1e21, '']);
     if (r < 0.7) return Object.fromEntries(Array.from({ length: 1 + Math.floor(this.random() * 4) }, () => [this.pick(STRINGS).slice(0, 20) || 'k', this.json(depth + 1)]));
     return Array.from({ length: Math.floor(this.random() * 4) }, () => this.json(depth + 1));
@@ -260,13 +265,16 @@ function nestedJson(levels: number): unknown {
   return value;
 }
 
-/** A value written inline in the document (enum values bare, object keys as names). */
-function literal(value: unknown, type: GraphQLNamedType): string {
-  if (value === null || value === undefined) return 'null';
+/**
+ * A value written inline in the document (enum values bare, object keys as names). Past 300
+ * levels it stops: the document's token limit refuses far less, and the walk would overflow.
+ */
+function literal(value: unknown, type: GraphQLNamedType, depth = 0): string {
+  if (value === null || value === undefined || depth > 300) return 'null';
   if (typeof value === 'string') return isEnumType(type) && /^[A-Za-z_]\w*$/.test(value) ? value : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[${value.map((v) => literal(v, type)).join(', ')}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => literal(v, type, depth + 1)).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>).filter(([k]) => /^[A-Za-z_]\w*$/.test(k));
   const fieldType = (k: string) => (isInputObjectType(type) && type.getFields()[k] ? getNamedType(type.getFields()[k].type) : type);
-  return `{${entries.map(([k, v]) => `${k}: ${literal(v, isScalarType(type) ? type : fieldType(k))}`).join(', ')}}`;
+  return `{${entries.map(([k, v]) => `${k}: ${literal(v, isScalarType(type) ? type : fieldType(k), depth + 1)}`).join(', ')}}`;
 }
