@@ -38,12 +38,15 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
       log.warn({ err: error.message }, 'WebSocket error; closing the socket');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
+    // A ping every interval; no pong within the next one and the socket is dropped. Both timers
+    // end with the socket (an open socket keeps the process alive by itself, hence unref).
+    let pongWait: NodeJS.Timeout | undefined;
     const keepAlive = setInterval(() => {
       if (socket.readyState !== socket.OPEN) return;
-      const dead = setTimeout(() => socket.terminate(), KEEP_ALIVE_MS);
-      socket.once('pong', () => clearTimeout(dead));
+      pongWait = setTimeout(() => socket.terminate(), KEEP_ALIVE_MS).unref();
+      socket.once('pong', () => clearTimeout(pongWait));
       socket.ping();
-    }, KEEP_ALIVE_MS);
+    }, KEEP_ALIVE_MS).unref();
 
     const closed = server.opened(
       {
@@ -75,6 +78,7 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
     );
     socket.once('close', (code, reason) => {
       clearInterval(keepAlive);
+      clearTimeout(pongWait);
       void closed(code, String(reason));
     });
   });
