@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { ProviderError } from '../src/connectors/http/provider-error';
 import { BuiltInCrmStore } from '../src/sync/crm/built-in-crm-store';
@@ -140,5 +141,33 @@ describe('createCrmStore', () => {
     const db = {} as DataSource;
     expect(createCrmStore(db, { crmGatewayUrl: undefined, crmGatewayToken: undefined })).toBeInstanceOf(BuiltInCrmStore);
     expect(createCrmStore(db, { crmGatewayUrl: crm.url, crmGatewayToken: TOKEN })).toBeInstanceOf(GatewayCrmStore);
+  });
+});
+
+describe('GatewayCrmStore when the gateway throttles', () => {
+  // The one Retry-After reader (src/net/retry-after.ts): the gateway store and the provider HTTP
+  // layer read "1.5" and an HTTP-date alike (the store read "1.5" as 1.5 and a date as nothing).
+  it.each([
+    ['1.5', 2],
+    ['7', 7],
+    [new Date(Date.now() + 30_000).toUTCString(), 30],
+  ])('reads Retry-After %s as %i seconds', async (header, seconds) => {
+    const server = createServer((_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': header });
+      res.end(JSON.stringify({ errors: [{ message: 'slow down' }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const throttled = new GatewayCrmStore({ url: `http://127.0.0.1:${port}/graphql`, token: TOKEN });
+      const error = await throttled.get('org-a', 'account', ['x']).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProviderError);
+      const retryAfter = (error as ProviderError).extensions().retryAfterSeconds as number;
+      expect(Number.isInteger(retryAfter)).toBe(true); // a whole number of seconds, as the contract's retryAfterSeconds
+      expect(retryAfter).toBeGreaterThanOrEqual(seconds - 1);
+      expect(retryAfter).toBeLessThanOrEqual(seconds);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { Dispatcher, fetch as undiciFetch } from 'undici';
 import type { BlockedTargetError } from '../../net/target-guard';
 import { ProviderError, ProviderErrorParser } from './provider-error';
 import { RateBudget, RatePolicy } from './rate-budget';
+import { parseRetryAfter } from '../../net/retry-after';
 
 export interface ProviderHttpOptions {
   /** Names the budget key (`provider:<provider>`) and ProviderError.provider. */
@@ -217,7 +218,6 @@ function networkCause(error: unknown): { code?: unknown; message: string } | nul
   return cause && typeof cause === 'object' && typeof (cause as Error).message === 'string' ? (cause as Error) : null;
 }
 
-/** Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3); returns ms or null. */
 /**
  * Google APIs (Gmail) answer some rate limits with 403 and a reason rather than 429
  * (https://developers.google.com/gmail/api/guides/handle-errors): retried like a 429.
@@ -233,14 +233,6 @@ export function parseRateLimitReset(value: string | null, now = Date.now()): num
   const epoch = Number(value);
   if (!value || !Number.isFinite(epoch) || epoch < 1_000_000_000) return null;
   return Math.max(0, epoch * 1000 - now);
-}
-
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
 function buildUrl(base: string, query: ProviderRequest['query']): URL {

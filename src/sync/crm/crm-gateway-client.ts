@@ -1,4 +1,5 @@
 import { ProviderError } from '../../connectors/http/provider-error';
+import { retryAfterSeconds } from '../../net/retry-after';
 
 /** The organization a gateway request acts for; the token is the service's, the same for every org. */
 export const ORGANIZATION_HEADER = 'x-hotcrm-organization';
@@ -59,7 +60,7 @@ export class CrmGatewayClient {
         providerCode: detail.code,
         providerMessage: detail.message,
         code: detail.code === 'BAD_USER_INPUT' ? 'BAD_USER_INPUT' : response.status === 429 ? 'RATE_LIMITED' : 'INTERNAL_SERVER_ERROR',
-        retryAfterSeconds: response.status === 429 ? Number(response.headers.get('retry-after')) || undefined : undefined,
+        retryAfterSeconds: response.status === 429 ? retryAfterSeconds(response.headers.get('retry-after')) : undefined,
       });
     }
     return body.data as T;
