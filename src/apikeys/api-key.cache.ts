@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** What verification needs of a key row: no hash, no secret, nothing that changes per request. */
 export interface KeySnapshot {
   id: string;
@@ -21,28 +23,35 @@ const MAX_ENTRIES = 50_000;
 
 interface Entry {
   key: KeySnapshot | null;
-  loadedAt: number;
 }
 
 /**
- * Key hash -> key snapshot (or null for no such key), per process. `load` fetches a missing or
- * stale entry once however many requests ask at the same moment, and does not store a row read
- * before an eviction that arrived while it was being read (it could be the pre-revocation row).
+ * Key hash -> key snapshot (or null for no such key), per process, in an lru-cache (bounded,
+ * least recently used out first, entries stale after the TTL). `load` fetches a missing or stale
+ * entry once however many requests ask at the same moment, and does not store a row read before
+ * an eviction that arrived while it was being read (it could be the pre-revocation row).
  */
 export class VerificationCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
   private readonly hashById = new Map<string, string>();
   private readonly loading = new Map<string, Promise<KeySnapshot | null>>();
   /** Bumped by every eviction; a load that saw it move does not store its result. */
   private generation = 0;
 
-  constructor(private readonly ttlMs = VERIFICATION_CACHE_TTL_MS) {}
+  constructor(ttlMs = VERIFICATION_CACHE_TTL_MS) {
+    this.entries = new LRUCache<string, Entry>({
+      max: MAX_ENTRIES,
+      ttl: ttlMs,
+      // However an entry leaves (pushed out, replaced, evicted), its id stops pointing at it.
+      dispose: (entry, hash) => {
+        if (entry.key && this.hashById.get(entry.key.id) === hash) this.hashById.delete(entry.key.id);
+      },
+    });
+  }
 
   /** The fresh entry for `hash`, undefined when it must be loaded. */
-  peek(hash: string, now = Date.now()): KeySnapshot | null | undefined {
-    const entry = this.entries.get(hash);
-    if (!entry || now - entry.loadedAt >= this.ttlMs) return undefined;
-    return entry.key;
+  peek(hash: string): KeySnapshot | null | undefined {
+    return this.entries.get(hash)?.key;
   }
 
   async load(hash: string, fetch: (hash: string) => Promise<KeySnapshot | null>): Promise<KeySnapshot | null> {
@@ -66,9 +75,7 @@ export class VerificationCache {
   evictId(id: string): void {
     this.generation++;
     const hash = this.hashById.get(id);
-    if (hash === undefined) return;
-    this.hashById.delete(id);
-    this.entries.delete(hash);
+    if (hash !== undefined) this.entries.delete(hash);
   }
 
   clear(): void {
@@ -82,15 +89,7 @@ export class VerificationCache {
   }
 
   private store(hash: string, key: KeySnapshot | null): void {
-    if (this.entries.size >= MAX_ENTRIES) {
-      // Oldest first (Map keeps insertion order): cheap, and a re-read costs one query.
-      const oldest = this.entries.keys().next().value as string;
-      const evicted = this.entries.get(oldest);
-      this.entries.delete(oldest);
-      if (evicted?.key) this.hashById.delete(evicted.key.id);
-    }
-    this.entries.delete(hash);
-    this.entries.set(hash, { key, loadedAt: Date.now() });
+    this.entries.set(hash, { key });
     if (key) this.hashById.set(key.id, hash);
   }
 }
