@@ -4,7 +4,7 @@ import pino from 'pino';
 import { fetch as undiciFetch } from 'undici';
 import { loadConfig } from '../src/config';
 import { createDataSource, migrate } from '../src/db/data-source';
-import { stripe } from '../src/connectors/stripe';
+import { stripe } from '../src/providers/stripe/stripe.connector';
 import { startBoss, stopBoss } from '../src/jobs/boss';
 import { createServices } from '../src/services';
 import { openBenchDatabase, runBench } from './support';

@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { fetch as undiciFetch } from 'undici';
 import { loadConfig } from '../src/config';
-import { stripe } from '../src/connectors/stripe';
+import { stripe } from '../src/providers/stripe/stripe.connector';
 import { createDataSource, migrate } from '../src/db/data-source';
 import { startBoss, startQueues, stopBoss } from '../src/jobs/boss';
 import { createServices } from '../src/services';

@@ -16,7 +16,7 @@ import { ConnectorCatalog } from './connectors/connector.catalog';
 import { CustomConnectorService } from './connectors/custom-connector.service';
 import { ProviderHttpPool } from './connectors/http/provider-http-pool';
 import { RateBudget } from './connectors/http/rate-budget';
-import { BUILT_IN_CONNECTORS } from './connectors/registry';
+import { BUILT_IN_CONNECTORS } from './providers/registry';
 import { createCrmStore } from './sync/crm/crm-store.factory';
 import { FieldMappingService } from './sync/field-mapping.service';
 import { SyncConfigService } from './sync/sync-config.service';

@@ -1,4 +1,4 @@
-import { gmail as definition } from '../src/connectors/gmail';
+import { gmail as definition } from '../src/providers/gmail/gmail.connector';
 import type { ConnectorRecord } from '../src/connectors/connector.handler';
 import { GmailServer } from './providers/gmail.server';
 import { OAuthServer } from './providers/oauth.server';

@@ -1,4 +1,4 @@
-import { outlook as definition } from '../src/connectors/outlook';
+import { outlook as definition } from '../src/providers/outlook/outlook.connector';
 import type { ConnectorRecord } from '../src/connectors/connector.handler';
 import { OAuthServer } from './providers/oauth.server';
 import { OutlookServer } from './providers/outlook.server';

@@ -1,5 +1,5 @@
 import type { ConnectorCall } from '../src/connectors/connector.handler';
-import { paypal as definition } from '../src/connectors/paypal';
+import { paypal as definition } from '../src/providers/paypal/paypal.connector';
 import { PayPalServer } from './providers/paypal.server';
 import { bindNewConnection, startTestService, TestService } from './support/service';
 

@@ -1,5 +1,5 @@
 import type { ConnectorCall } from '../src/connectors/connector.handler';
-import { quickbooks as definition } from '../src/connectors/quickbooks';
+import { quickbooks as definition } from '../src/providers/quickbooks/quickbooks.connector';
 import { OAuthServer } from './providers/oauth.server';
 import { intuitTime, QuickBooksServer } from './providers/quickbooks.server';
 import { bindNewConnection, startTestService, TestService } from './support/service';

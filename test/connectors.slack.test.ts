@@ -1,4 +1,4 @@
-import { slack as slackDefinition } from '../src/connectors/slack';
+import { slack as slackDefinition } from '../src/providers/slack/slack.connector';
 import { OAuthServer } from './providers/oauth.server';
 import { SlackServer } from './providers/slack.server';
 import { startTestService, TestService } from './support/service';

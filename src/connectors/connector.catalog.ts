@@ -4,7 +4,7 @@ import { ConnectorDefinition } from './connector.definition';
 import { ConnectorEntity } from './connector.entity';
 import { AuthType, ConnectorCategory, ConnectorStatus, ConnectorType } from './connector.enums';
 import { Connector } from './connector.type';
-import { BUILT_IN_CONNECTORS } from './registry';
+import { BUILT_IN_CONNECTORS } from '../providers/registry';
 import { customDefinition } from './rest-engine/custom-definition';
 
 /** The built-ins (in code, the same for every organization) and the organization's own. */

@@ -6,7 +6,7 @@ import { ConnectorCatalog } from './connector.catalog';
 import { ConnectorEntity } from './connector.entity';
 import { AuthType, ConnectorCategory, ConnectorStatus, ConnectorType } from './connector.enums';
 import type { Connector } from './connector.type';
-import { BUILT_IN_CONNECTORS } from './registry';
+import { BUILT_IN_CONNECTORS } from '../providers/registry';
 import { validateDefinition } from './rest-engine/definition.validator';
 
 export interface CreateConnectorRequest {

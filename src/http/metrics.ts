@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { BUILT_IN_CONNECTORS } from '../connectors/registry';
+import { BUILT_IN_CONNECTORS } from '../providers/registry';
 
 /** A scrape never waits longer than this on the database for the queue gauge. */
 const QUEUE_SCRAPE_TIMEOUT_MS = 2_000;

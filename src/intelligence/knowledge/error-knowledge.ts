@@ -1,7 +1,7 @@
 import { GENERIC_KNOWLEDGE } from './generic.knowledge';
 import { httpStatusKnowledge } from './http-status.knowledge';
 import type { FindingKind, KnowledgeEntry } from './knowledge.types';
-import { normaliseCode, providerKnowledge } from './provider-registry';
+import { normaliseCode, providerKnowledge } from './knowledge-index';
 
 export interface ErrorQuery {
   provider: string;

@@ -1,7 +1,7 @@
-import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
-import { ProviderError } from './http/provider-error';
+import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ProviderError } from '../../connectors/http/provider-error';
 
 /**
  * Adobe Acrobat Sign REST v6 (https://secure.na1.adobesign.com/public/docs/restapi/v6): OAuth2

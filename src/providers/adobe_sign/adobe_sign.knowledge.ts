@@ -1,5 +1,5 @@
-import { entry } from './entry';
-import type { ProviderKnowledge } from './knowledge.types';
+import { entry } from '../../intelligence/knowledge/entry';
+import type { ProviderKnowledge } from '../../intelligence/knowledge/knowledge.types';
 
 const REAUTH = 'Reconnect Acrobat Sign through startOAuth/completeOAuth; refresh tokens lapse after 60 days unused.';
 

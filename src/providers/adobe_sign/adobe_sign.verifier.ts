@@ -1,5 +1,5 @@
-import { constantTimeEqual } from './constant-time-equal';
-import { dateOf, header, InboundContext, InboundReply, InboundVerifier, isObject, malformed, parseJson, rejected, stringOrNull } from './inbound-verifier';
+import { constantTimeEqual } from '../../webhooks/inbound/constant-time-equal';
+import { dateOf, header, InboundContext, InboundReply, InboundVerifier, isObject, malformed, parseJson, rejected, stringOrNull } from '../../webhooks/inbound/inbound-verifier';
 
 const CLIENT_ID_HEADER = 'x-adobesign-clientid';
 

@@ -1,8 +1,8 @@
-import { BadUserInputError, NotFoundError } from '../errors';
-import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
-import { ProviderError } from './http/provider-error';
+import { BadUserInputError, NotFoundError } from '../../errors';
+import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ProviderError } from '../../connectors/http/provider-error';
 
 /**
  * DocuSign eSignature REST v2.1 (https://developers.docusign.com/docs/esign-rest-api/reference/).

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from './constant-time-equal';
-import { dateOf, InboundVerifier, isObject, malformed, parseJson, rejected, stringOrNull, webhookSecret } from './inbound-verifier';
+import { constantTimeEqual } from '../../webhooks/inbound/constant-time-equal';
+import { dateOf, InboundVerifier, isObject, malformed, parseJson, rejected, stringOrNull, webhookSecret } from '../../webhooks/inbound/inbound-verifier';
 
 /** DocuSign sends one signature header per active Connect key, numbered from 1 (at most 100). */
 const SIGNATURE_HEADER = /^x-docusign-signature-(\d{1,3})$/;

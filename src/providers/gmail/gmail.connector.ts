@@ -1,8 +1,8 @@
-import { BadUserInputError } from '../errors';
-import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage } from './connector.handler';
-import { ProviderError } from './http/provider-error';
+import { BadUserInputError } from '../../errors';
+import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage } from '../../connectors/connector.handler';
+import { ProviderError } from '../../connectors/http/provider-error';
 
 /**
  * Gmail API v1 (https://developers.google.com/gmail/api/reference/rest): OAuth2 bearer tokens;

@@ -1,5 +1,5 @@
-import { entry } from './entry';
-import type { ProviderKnowledge } from './knowledge.types';
+import { entry } from '../../intelligence/knowledge/entry';
+import type { ProviderKnowledge } from '../../intelligence/knowledge/knowledge.types';
 
 const REAUTH = 'Reconnect Google through startOAuth/completeOAuth (access_type=offline, prompt=consent) to get a new refresh token.';
 

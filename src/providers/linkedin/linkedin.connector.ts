@@ -1,6 +1,6 @@
-import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
+import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
 
 /**
  * LinkedIn (https://learn.microsoft.com/linkedin/): the signed-in member through OpenID Connect

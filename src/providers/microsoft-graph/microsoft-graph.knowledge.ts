@@ -1,5 +1,5 @@
-import { entry } from './entry';
-import type { ProviderKnowledge } from './knowledge.types';
+import { entry } from '../../intelligence/knowledge/entry';
+import type { ProviderKnowledge } from '../../intelligence/knowledge/knowledge.types';
 
 const REAUTH = 'Reconnect through startOAuth/completeOAuth so Microsoft issues new tokens.';
 const CONSENT = 'Add the Graph permission the operation needs (Mail.Read, ChannelMessage.Read.All, ...) to the app registration, have an admin grant consent, then reconnect.';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { constantTimeEqual } from './constant-time-equal';
-import { InboundVerifier, isObject, malformed, parseJson, ProviderEvent, rejected, stringOrNull, webhookSecret } from './inbound-verifier';
+import { constantTimeEqual } from '../../webhooks/inbound/constant-time-equal';
+import { InboundVerifier, isObject, malformed, parseJson, ProviderEvent, rejected, stringOrNull, webhookSecret } from '../../webhooks/inbound/inbound-verifier';
 
 /**
  * Microsoft Graph change notifications, for Teams and Outlook

@@ -1,5 +1,5 @@
-import { entry } from './entry';
-import type { ProviderKnowledge } from './knowledge.types';
+import { entry } from '../../intelligence/knowledge/entry';
+import type { ProviderKnowledge } from '../../intelligence/knowledge/knowledge.types';
 
 const CLIENT_FIX = 'Check the REST app\'s client id and secret (and sandbox vs live) in the PayPal developer dashboard, then save them with updateConnection.';
 

@@ -1,5 +1,5 @@
 import { ProviderError } from '../../connectors/http/provider-error';
-import { dateOf, header, InboundVerifier, isObject, malformed, parseJson, rejected, stringOrNull } from './inbound-verifier';
+import { dateOf, header, InboundVerifier, isObject, malformed, parseJson, rejected, stringOrNull } from '../../webhooks/inbound/inbound-verifier';
 
 /** The transmission headers PayPal sends with each webhook, as verify-webhook-signature names them. */
 const TRANSMISSION = {

@@ -1,7 +1,7 @@
-import { BadUserInputError } from '../errors';
-import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
+import { BadUserInputError } from '../../errors';
+import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
 
 /**
  * QuickBooks Online Accounting API v3 (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/):

@@ -1,5 +1,5 @@
-import { entry } from './entry';
-import type { ProviderKnowledge } from './knowledge.types';
+import { entry } from '../../intelligence/knowledge/entry';
+import type { ProviderKnowledge } from '../../intelligence/knowledge/knowledge.types';
 
 const REAUTH = 'Reconnect QuickBooks through startOAuth/completeOAuth; refresh tokens expire after 100 days or when the app is disconnected in QuickBooks.';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from './constant-time-equal';
-import { dateOf, header, InboundVerifier, isObject, malformed, parseJson, ProviderEvent, rejected, stringOrNull, webhookSecret } from './inbound-verifier';
+import { constantTimeEqual } from '../../webhooks/inbound/constant-time-equal';
+import { dateOf, header, InboundVerifier, isObject, malformed, parseJson, ProviderEvent, rejected, stringOrNull, webhookSecret } from '../../webhooks/inbound/inbound-verifier';
 
 /** The entities QuickBooks Online sends webhooks for, as its API (and the legacy payload) spells them. */
 const ENTITIES = [

@@ -1,7 +1,7 @@
-import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
-import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
-import { ProviderError } from './http/provider-error';
+import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
+import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ProviderError } from '../../connectors/http/provider-error';
 
 /**
  * Slack Web API (https://docs.slack.dev/reference/methods): one URL per method under

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from './constant-time-equal';
-import { dateOf, header, InboundVerifier, isObject, malformed, parseJson, rejected, webhookSecret } from './inbound-verifier';
+import { constantTimeEqual } from '../../webhooks/inbound/constant-time-equal';
+import { dateOf, header, InboundVerifier, isObject, malformed, parseJson, rejected, webhookSecret } from '../../webhooks/inbound/inbound-verifier';
 
 /** Slack rejects requests whose timestamp is more than five minutes from now (replays). */
 export const SLACK_TOLERANCE_IN_SECONDS = 300;

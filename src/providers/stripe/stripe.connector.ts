@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
+import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
 
 /**
  * Stripe (https://docs.stripe.com/api): secret key as Bearer, form-encoded writes, lists paged

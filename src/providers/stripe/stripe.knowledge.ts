@@ -1,5 +1,5 @@
-import { entry } from './entry';
-import type { ProviderKnowledge } from './knowledge.types';
+import { entry } from '../../intelligence/knowledge/entry';
+import type { ProviderKnowledge } from '../../intelligence/knowledge/knowledge.types';
 
 const KEY_FIX = 'Create a new secret or restricted key in the Stripe Dashboard (Developers → API keys) and save it with updateConnection(credentials: { apiKey }).';
 

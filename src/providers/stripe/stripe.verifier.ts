@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { header, InboundVerifier, isObject, rejected, stringOrNull, webhookSecret } from './inbound-verifier';
+import { header, InboundVerifier, isObject, rejected, stringOrNull, webhookSecret } from '../../webhooks/inbound/inbound-verifier';
 
 /** Stripe's documented default: a signed timestamp older than five minutes is a replay. */
 export const STRIPE_TOLERANCE_IN_SECONDS = 300;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { BadUserInputError } from '../errors';
-import { ConnectorDefinition, ObjectDefinition, field } from './connector.definition';
-import { AuthType, ConnectorCategory, ConnectorType, FieldType } from './connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from './connector.handler';
-import { ProviderError } from './http/provider-error';
-import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from './microsoft-identity';
+import { BadUserInputError } from '../../errors';
+import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
+import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ProviderError } from '../../connectors/http/provider-error';
+import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from '../microsoft-graph/microsoft-identity';
 
 /**
  * Microsoft Teams through Microsoft Graph v1.0 (https://learn.microsoft.com/graph/api/resources/teams-api-overview):

@@ -4,10 +4,9 @@ import { ConnectionEntity } from '../../connections/connection.entity';
 import type { ConnectorRuntime } from '../../connections/connector-runtime';
 import type { CredentialsVault } from '../../connections/credentials-vault';
 import type { OAuthClientStore } from '../../connections/oauth-client.store';
-import { builtInConnector } from '../../connectors/registry';
+import { builtInConnector, inboundVerifier } from '../../providers/registry';
 import type { EventOutbox, RecordedEvent } from '../event-outbox';
 import type { InboundContext, InboundReply, InboundRequest, ProviderEvent } from './inbound-verifier';
-import { INBOUND_VERIFIERS } from './inbound-verifier.registry';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -43,7 +42,7 @@ export class InboundWebhookService {
     const none = (reply: InboundReply): InboundOutcome => ({ reply, recorded: 0, repeated: 0 });
     const connection = UUID.test(connectionId) ? await this.db.getRepository(ConnectionEntity).findOne({ where: { id: connectionId } }) : null;
     // Custom connectors may reuse no built-in key's scheme: they have none of their own.
-    const verifier = connection && !connection.customConnectorId ? INBOUND_VERIFIERS.get(connection.connectorKey) : undefined;
+    const verifier = connection && !connection.customConnectorId ? inboundVerifier(connection.connectorKey) : undefined;
     if (!connection || !verifier) return none(NOT_FOUND);
     if (request.method === 'GET' && !verifier.acceptsGet) return none(METHOD_NOT_ALLOWED);
 

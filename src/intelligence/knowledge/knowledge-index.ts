@@ -1,25 +1,5 @@
-import { ADOBE_SIGN_KNOWLEDGE } from './adobe-sign.knowledge';
-import { DOCUSIGN_KNOWLEDGE } from './docusign.knowledge';
-import { GOOGLE_KNOWLEDGE } from './google.knowledge';
+import { PROVIDER_KNOWLEDGE } from '../../providers/registry';
 import type { KnowledgeEntry, ProviderKnowledge } from './knowledge.types';
-import { LINKEDIN_KNOWLEDGE } from './linkedin.knowledge';
-import { MICROSOFT_GRAPH_KNOWLEDGE } from './microsoft-graph.knowledge';
-import { PAYPAL_KNOWLEDGE } from './paypal.knowledge';
-import { QUICKBOOKS_KNOWLEDGE } from './quickbooks.knowledge';
-import { SLACK_KNOWLEDGE } from './slack.knowledge';
-import { STRIPE_KNOWLEDGE } from './stripe.knowledge';
-
-export const PROVIDER_KNOWLEDGE: ProviderKnowledge[] = [
-  STRIPE_KNOWLEDGE,
-  SLACK_KNOWLEDGE,
-  MICROSOFT_GRAPH_KNOWLEDGE,
-  QUICKBOOKS_KNOWLEDGE,
-  DOCUSIGN_KNOWLEDGE,
-  ADOBE_SIGN_KNOWLEDGE,
-  PAYPAL_KNOWLEDGE,
-  GOOGLE_KNOWLEDGE,
-  LINKEDIN_KNOWLEDGE,
-];
 
 /** "Microsoft Teams", "adobe_sign", "Google APIs" → "microsoft-teams", "adobe-sign", "google-apis". */
 export function normaliseProviderName(name: string): string {

@@ -1,0 +1,11 @@
+import type { ProviderModule } from '../provider.module';
+import { adobeSign } from './adobe_sign.connector';
+import { ADOBE_SIGN_KNOWLEDGE } from './adobe_sign.knowledge';
+import { adobeSignVerifier } from './adobe_sign.verifier';
+
+export const adobeSignProvider: ProviderModule = {
+  key: 'adobe_sign',
+  connector: adobeSign,
+  verifier: adobeSignVerifier,
+  knowledge: ADOBE_SIGN_KNOWLEDGE,
+};

@@ -1,0 +1,11 @@
+import type { ProviderModule } from '../provider.module';
+import { outlook } from './outlook.connector';
+import { MICROSOFT_GRAPH_KNOWLEDGE } from '../microsoft-graph/microsoft-graph.knowledge';
+import { microsoftGraphVerifier } from '../microsoft-graph/microsoft-graph.verifier';
+
+export const outlookProvider: ProviderModule = {
+  key: 'outlook',
+  connector: outlook,
+  verifier: microsoftGraphVerifier,
+  knowledge: MICROSOFT_GRAPH_KNOWLEDGE,
+};

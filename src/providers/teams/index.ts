@@ -1,0 +1,11 @@
+import type { ProviderModule } from '../provider.module';
+import { teams } from './teams.connector';
+import { MICROSOFT_GRAPH_KNOWLEDGE } from '../microsoft-graph/microsoft-graph.knowledge';
+import { microsoftGraphVerifier } from '../microsoft-graph/microsoft-graph.verifier';
+
+export const teamsProvider: ProviderModule = {
+  key: 'teams',
+  connector: teams,
+  verifier: microsoftGraphVerifier,
+  knowledge: MICROSOFT_GRAPH_KNOWLEDGE,
+};
