@@ -3,6 +3,7 @@ import { outlook } from './outlook.connector';
 import { MICROSOFT_GRAPH_KNOWLEDGE } from '../microsoft-graph/microsoft-graph.knowledge';
 import { microsoftGraphVerifier } from '../microsoft-graph/microsoft-graph.verifier';
 
+/** Verifier and knowledge are microsoft-graph's: Graph's change notifications and error codes are the same for Teams and Outlook. */
 export const outlookProvider: ProviderModule = {
   key: 'outlook',
   connector: outlook,

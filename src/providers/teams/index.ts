@@ -3,6 +3,7 @@ import { teams } from './teams.connector';
 import { MICROSOFT_GRAPH_KNOWLEDGE } from '../microsoft-graph/microsoft-graph.knowledge';
 import { microsoftGraphVerifier } from '../microsoft-graph/microsoft-graph.verifier';
 
+/** Verifier and knowledge are microsoft-graph's: Graph's change notifications and error codes are the same for Teams and Outlook. */
 export const teamsProvider: ProviderModule = {
   key: 'teams',
   connector: teams,
