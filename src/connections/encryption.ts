@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { InternalError } from '../errors';
 
 const ALGORITHM = 'aes-256-gcm';
 export const KEY_LENGTH_IN_BYTES = 32;
@@ -11,8 +12,11 @@ export const SEALED_FORMAT_VERSION = 'v1';
 /** Key ids sit inside the colon-separated sealed value, so they may not contain a colon. */
 export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Errors callers can branch on by code; not AppErrors, so they surface as internal errors, never to API clients. */
-export abstract class EncryptionError extends Error {
+/**
+ * Errors callers can branch on by code. InternalErrors: a key or a stored value is wrong, never
+ * the caller's input, so clients see INTERNAL_SERVER_ERROR and never the key ids in the message.
+ */
+export abstract class EncryptionError extends InternalError {
   abstract readonly code: string;
 }
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from '../errors';
+import { isClientError } from '../errors';
 import type { OAuthService } from './oauth.service';
 
 const page = (title: string, detail: string) =>
@@ -37,7 +37,7 @@ export function oauthCallbackRouter(oauth: OAuthService, log: Logger): Router {
       const connection = await oauth.complete(null, { state, code, config: await returnedConfig(oauth, state, req.query as Record<string, unknown>) });
       res.type('html').send(page('Connected', `${escape(connection.name)} is connected. You can close this window.`));
     } catch (failure) {
-      const known = failure instanceof AppError;
+      const known = isClientError(failure);
       if (!known) log.error({ err: failure }, 'OAuth callback failed');
       res.status(known ? 400 : 500).type('html').send(page('Could not connect', known ? escape((failure as Error).message) : 'Unexpected error.'));
     }

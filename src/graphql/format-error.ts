@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
-import { AppError } from '../errors';
+import { AppError, isClientError } from '../errors';
 
 const PASSTHROUGH_CODES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 /**
@@ -15,8 +15,8 @@ const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] \d+ tokens/;
 
 /**
  * The one place errors become responses: typed AppErrors keep their code and extensions,
- * schema-level input problems become BAD_USER_INPUT, anything else is an INTERNAL_SERVER_ERROR
- * with a generic message and no stack, logged with its detail for operators.
+ * schema-level input problems become BAD_USER_INPUT, anything else (an InternalError included) is
+ * an INTERNAL_SERVER_ERROR with a generic message and no stack, logged with its detail for operators.
  */
 export function createErrorFormatter(onUnexpected: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -24,7 +24,7 @@ export function createErrorFormatter(onUnexpected: (error: unknown) => void) {
     // operation refused in onSubscribe) carries its AppError as originalError without one.
     const unwrapped = unwrapResolverError(error);
     const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;
-    if (original instanceof AppError) {
+    if (isClientError(original)) {
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: { code: original.code, ...original.extensions() } };
     }
     if (original instanceof ArgumentValidationError) {

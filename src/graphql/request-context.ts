@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { AppError } from '../errors';
+import { isClientError } from '../errors';
 import type { PgPubSub } from '../realtime/pg-pubsub';
 import type { Services } from '../services';
 import type { Authenticator } from './authenticate';
@@ -29,7 +29,7 @@ export async function createRequestContext(deps: ContextDeps, authorization: str
   try {
     principal = await deps.authenticator.authenticate(authorization);
   } catch (error) {
-    if (!(error instanceof AppError)) throw error;
+    if (!isClientError(error)) throw error;
     authError = error;
   }
   return contextFor(deps, principal, authError);

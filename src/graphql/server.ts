@@ -8,7 +8,7 @@ import { DocumentNode, getOperationAST, getVariableValues, GraphQLError, GraphQL
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Metrics } from '../http/metrics';
-import { AppError } from '../errors';
+import { isClientError } from '../errors';
 import { QueryArmor } from './armor';
 import { guardEntityRepresentations } from './entities-guard';
 import type { GraphQLContext } from './context';
@@ -116,7 +116,7 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
           ctx.extra.authorization = authorization as string;
           return true;
         } catch (error) {
-          if (error instanceof AppError) return false;
+          if (isClientError(error)) return false;
           // The key could not be checked (say the database is restarting): close with 1013
           // "try again later", which graphql-ws clients retry, rather than a fatal 4500.
           deps.log.warn({ err: (error as Error).message }, 'could not authenticate a WebSocket; asking the client to retry');
@@ -133,7 +133,7 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
           try {
             await deps.authenticator.authenticate(ctx.extra.authorization);
           } catch (error) {
-            if (!(error instanceof AppError)) throw error;
+            if (!isClientError(error)) throw error;
             return [new GraphQLError(error.message, { originalError: error })];
           }
         }

@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector, Dispatcher } from 'undici';
-import { BadUserInputError } from '../errors';
+import { BadUserInputError, InternalError } from '../errors';
 
 /**
  * Refuses outbound requests to private, loopback, link-local and cloud-metadata addresses
@@ -12,8 +12,12 @@ import { BadUserInputError } from '../errors';
  * seen at connect time.
  */
 
-/** Raised at connect time; a transport error like ECONNREFUSED, so it carries a Node-style code. */
-export class BlockedTargetError extends Error {
+/**
+ * Raised at connect time; a transport error like ECONNREFUSED, so it carries a Node-style code
+ * (provider-http.ts reads it from fetch's `cause` and answers BAD_USER_INPUT naming the target).
+ * An InternalError on its own: should one escape raw, the client is not told about our network.
+ */
+export class BlockedTargetError extends InternalError {
   readonly code = 'BLOCKED_TARGET';
   constructor(readonly hostname: string, readonly address: string) {
     super(

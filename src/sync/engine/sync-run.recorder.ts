@@ -1,10 +1,15 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { InternalError } from '../../errors';
 import { PgPubSub } from '../../realtime/pg-pubsub';
 import { SyncRunEntity } from '../sync-run.entity';
 import { SyncRunStatus } from '../sync.enums';
 
-/** The run was cancelled or handed to another job while this worker was on a page. */
-export class RunNotOwnedError extends Error {
+/**
+ * The run was cancelled or handed to another job while this worker was on a page. A signal the
+ * executor stops on quietly, not a failure to report; an InternalError should it ever surface.
+ */
+export class RunNotOwnedError extends InternalError {
+  readonly code = 'RUN_NOT_OWNED';
   constructor(readonly runId: string) {
     super(`Sync run ${runId} is no longer this worker's`);
   }
