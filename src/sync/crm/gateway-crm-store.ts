@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../../errors';
+import { BadUserInputError, UnexpectedResponseError } from '../../errors';
 import { CrmGatewayClient, CrmGatewayOptions } from './crm-gateway-client';
 import { checkCursor, checkLimit, checkObject, checkOrganization, writableData } from './crm-store.checks';
 import type { CrmChangeCursor, CrmChangePage, CrmRecord, CrmStore, CrmUpsertRow } from './crm-store.port';
@@ -61,7 +61,7 @@ export class GatewayCrmStore implements CrmStore {
     if (toCreate.length) {
       const input = toCreate.map(({ id, data }) => ({ ...(id ? { id } : {}), ...toCloud(ops, data) }));
       const { records } = await this.client.request<{ records: { id: string }[] }>(organizationId, ops.create, { input });
-      if (records.length !== input.length) throw new Error(`crm-gateway created ${records.length} ${object} records for ${input.length} inputs`);
+      if (records.length !== input.length) throw new UnexpectedResponseError('crm-gateway', `created ${records.length} ${object} records for ${input.length} inputs`);
       toCreate.forEach(({ id, index }, i) => (id ? byIdResult.set(id, true) : freshIds.set(index!, String(records[i].id))));
     }
     return rows.map((row, index) =>

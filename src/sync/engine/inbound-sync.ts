@@ -12,6 +12,7 @@ import { LINK_BY_ID } from './link-store';
 import { linkPlanFor } from './link-plan';
 import { attachToInvoices, Candidate, own, PreparedRecord, reportUnlinked } from './payment-parents';
 import { externalIdReader, sourceHasher } from './record-identity';
+import { sourceObjectOf } from './sync-plan';
 import { PageProgress, RunNotOwnedError } from './sync-run.recorder';
 import type { RunContext, RunResult } from './run-context';
 
@@ -44,8 +45,7 @@ function sameNames(object: string): (record: ConnectorRecord) => Record<string, 
 export async function runInbound(context: RunContext): Promise<RunResult> {
   const { db, store, recorder, binding, config, run, rules, jobId } = context;
   const { handler, call, definition } = binding;
-  const object = definition.objects.find((o) => o.name === config.sourceObject);
-  if (!object) throw new Error(`${definition.key} has no object ${config.sourceObject}`);
+  const object = sourceObjectOf(binding, config);
   const plan = linkPlanFor(definition.key, object.name, config.targetObject);
   const map = rules ? (record: ConnectorRecord) => applyMapping(rules, record) : plan ? plan.defaultView : sameNames(config.targetObject);
   const idOf = externalIdReader(object);

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ConnectorBinding } from '../../connections/connector-runtime';
 import type { ObjectDefinition } from '../../connectors/connector.definition';
+import { UnexpectedResponseError } from '../../errors';
 import type { CrmChangeCursor, CrmRecord, CrmStore } from '../crm/crm-store.port';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
@@ -87,7 +88,7 @@ export async function pushRecord(ctx: OutboundContext, record: CrmRecord, link: 
     // Stable per CRM record: a create repeated after a crash is deduplicated by the provider.
     const idempotencyKey = `hotcrm-${ctx.config.connectionId}-${ctx.object.name}-${record.id}`;
     const created = await handler.create!(call, ctx.object.name, payload, { idempotencyKey });
-    if (created?.id === undefined || created.id === null) throw new Error(`${definition.key} returned no id for the created ${ctx.object.name}`);
+    if (created?.id === undefined || created.id === null) throw new UnexpectedResponseError(definition.key, `returned no id for the created ${ctx.object.name}`);
     externalId = String(created.id);
   }
   await saveLinks(ctx.db, definition.key, ctx.config, ctx.object.name, [{ internalId: record.id, externalId, data: view, hash }]);

@@ -2,6 +2,7 @@ import type { ConnectorBinding } from '../../connections/connector-runtime';
 import type { ObjectDefinition } from '../../connectors/connector.definition';
 import type { ConnectorRecord } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
+import { ConflictError } from '../../errors';
 import { crmFieldNames } from '../crm/crm-objects';
 import type { StoredMappingRule } from '../field-mapping.entity';
 import { applyMapping, invertRules } from '../mapping/apply-mapping';
@@ -55,13 +56,32 @@ function pick(data: Record<string, unknown>, fields: string[]): Record<string, u
   return out;
 }
 
+/**
+ * The config's connector object is gone, or can no longer be written: the connector changed after
+ * the config was saved (create and update check both). CONFLICT, as for an expired connection:
+ * the request is fine, the config's state no longer fits its connector; a run fails with it.
+ */
+export class SyncObjectUnavailableError extends ConflictError {
+  constructor(readonly connector: string, readonly object: string, detail: string) {
+    super(`${connector} ${detail}`);
+    this.name = 'SyncObjectUnavailableError';
+  }
+}
+
+/** The connector object a config reads, checked again at run time (the connector may have changed). */
+export function sourceObjectOf(binding: ConnectorBinding, config: SyncConfigEntity): ObjectDefinition {
+  const { definition } = binding;
+  const object = definition.objects.find((o) => o.name === config.sourceObject);
+  if (!object) throw new SyncObjectUnavailableError(definition.key, config.sourceObject, `has no object ${config.sourceObject}`);
+  return object;
+}
+
 /** The connector object a write direction writes to, checked again at run time (the connector may have changed). */
 export function writableObject(binding: ConnectorBinding, config: SyncConfigEntity): ObjectDefinition {
   const { definition, handler } = binding;
-  const object = definition.objects.find((o) => o.name === config.sourceObject);
-  if (!object) throw new Error(`${definition.key} has no object ${config.sourceObject}`);
+  const object = sourceObjectOf(binding, config);
   if (!object.supportsWrite || !handler.create || !handler.update) {
-    throw new Error(`${definition.key} ${object.name} is read-only: a ${config.direction} sync cannot write it`);
+    throw new SyncObjectUnavailableError(definition.key, object.name, `${object.name} is read-only: a ${config.direction} sync cannot write it`);
   }
   return object;
 }
