@@ -1,5 +1,9 @@
 import { bool, cleanEnv, makeValidator, num, str, url } from 'envalid';
 
+// The validators below and the reporter run once, at startup (main, the CLIs, tests), before any
+// request or job: envalid collects the validators' messages, and main prints the reporter's
+// error and exits. Nothing a caller can meet, so they stay plain Errors.
+
 /** A 32-byte key given as base64: anything else would silently weaken AES-256-GCM. */
 const encryptionKey = makeValidator<string>((value) => {
   const bytes = Buffer.from(value, 'base64');

@@ -142,6 +142,7 @@ function onClientSelections(rule: ValidationRule): ValidationRule {
   return (context) => {
     const visitor = rule(context) as { OperationDefinition?: { enter?: (node: OperationDefinitionNode) => void } };
     const enter = visitor.OperationDefinition?.enter;
+    // An invariant of our rule list, hit when the schema is built (a graphql-armor upgrade), never by input.
     if (!enter) throw new Error('graphql-armor rule without OperationDefinition.enter');
     return { OperationDefinition: { enter: (node) => enter.call(visitor.OperationDefinition, clientOperation(node)) } };
   };

@@ -64,7 +64,7 @@ export class Authenticator {
     try {
       if (this.hmacSecret) payload = (await jwtVerify(token, this.hmacSecret, { algorithms: ['HS256'] })).payload;
       else if (this.jwks) payload = (await jwtVerify(token, this.jwks)).payload;
-      else throw new Error('no JWT verification configured');
+      else throw new UnauthenticatedError('Invalid token'); // no JWT verification configured: no token is valid
     } catch {
       throw new UnauthenticatedError('Invalid token');
     }

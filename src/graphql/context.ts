@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { UnauthenticatedError } from '../errors';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PgPubSub } from '../realtime/pg-pubsub';
@@ -19,8 +20,11 @@ export interface GraphQLContext {
   services: Services;
 }
 
-/** The caller's organization; only reached past the auth guard, so a principal is present. */
+/**
+ * The caller's organization; only reached past the auth guard, so a principal is present. Should
+ * a resolver ever miss its guard, the caller still gets the guard's answer, not an internal error.
+ */
 export function orgOf(ctx: GraphQLContext): string {
-  if (!ctx.principal) throw new Error('orgOf called before authentication');
+  if (!ctx.principal) throw ctx.authError ?? new UnauthenticatedError();
   return ctx.principal.organizationId;
 }

@@ -101,7 +101,8 @@ export async function buildIntegrationSchema(): Promise<{ schema: GraphQLSchema;
     authChecker: authGuard,
     validate: false,
     // Every subscription brings its own `subscribe` (PgPubSub from the context, so notices reach
-    // all replicas); type-graphql still insists on a pubSub, which must never be reached.
+    // all replicas); type-graphql still insists on a pubSub, which must never be reached: no
+    // request or job can call it, so reaching it is a bug and a plain Error (an invariant).
     pubSub: {
       publish: () => {
         throw new Error('publish through PgPubSub.notify');

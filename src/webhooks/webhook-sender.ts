@@ -48,6 +48,8 @@ export class WebhookSender {
   private closed = false;
 
   private dispatcher(allowPrivateTargets: boolean): Dispatcher {
+    // Only after shutdown began; send() catches it like a transport error (the delivery is retried
+    // later), so no caller meets it and it stays a plain Error.
     if (this.closed) throw new Error('the webhook sender is closed');
     // Our own timer bounds the whole attempt; the pool's timeouts are only a backstop.
     const options = { connectTimeoutMs: DEFAULT_TIMEOUT_MS, headersTimeoutMs: 60_000, bodyTimeoutMs: 60_000 };
@@ -58,11 +60,8 @@ export class WebhookSender {
   async send({ url, headers, body, allowPrivateTargets, timeoutMs = DEFAULT_TIMEOUT_MS }: SendRequest): Promise<SendResult> {
     const started = performance.now();
     const result = (partial: Omit<SendResult, 'durationMs'>): SendResult => ({ ...partial, durationMs: performance.now() - started });
-    let target: URL;
-    try {
-      target = new URL(url);
-      if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error('not http(s)');
-    } catch {
+    const target = URL.canParse(url) ? new URL(url) : null;
+    if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) {
       return result({ status: null, body: null, error: 'invalid target URL', retryAfterMs: null, ok: false });
     }
 

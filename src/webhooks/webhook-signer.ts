@@ -39,6 +39,7 @@ export interface SignDeliveryInput {
  * the HMAC, and a cache would keep plaintext secrets alive in the heap.
  */
 export function signDelivery({ messageId, timestamp, body, secrets }: SignDeliveryInput): Record<string, string> {
+  // An invariant, not input: the delivery worker always passes the webhook's current secret.
   if (secrets.length === 0) throw new Error('signDelivery needs at least one secret');
   return {
     'webhook-id': messageId,
