@@ -1,6 +1,5 @@
 import type PgBoss from 'pg-boss';
 import type { QueueDefinition } from '../jobs/queues';
-import type { WebhookDeliveryWorker } from './webhook-delivery.worker';
 
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook.deliver';
 
@@ -17,6 +16,11 @@ export interface DeliveryJobData {
  * retry policy schedules a new job per attempt.
  */
 const EXPIRE_SECONDS = 30;
+
+/** What the queue needs of the worker (WebhookDeliveryWorker), named here so the two do not import each other. */
+export interface DeliversWebhooks {
+  deliver(items: DeliveryJobData[]): Promise<void>;
+}
 const CRASH_RETRIES = 10;
 
 export function deliveryJobs(items: DeliveryJobData[], startAfter?: Date): PgBoss.JobInsert<DeliveryJobData>[] {
@@ -30,7 +34,7 @@ export function deliveryJobs(items: DeliveryJobData[], startAfter?: Date): PgBos
   }));
 }
 
-export function webhookDeliveryQueue(worker: WebhookDeliveryWorker): QueueDefinition<DeliveryJobData> {
+export function webhookDeliveryQueue(worker: DeliversWebhooks): QueueDefinition<DeliveryJobData> {
   return {
     name: WEBHOOK_DELIVERY_QUEUE,
     options: { policy: 'standard', expireInSeconds: EXPIRE_SECONDS, retryLimit: CRASH_RETRIES, retryDelay: 1 },

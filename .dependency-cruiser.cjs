@@ -1,0 +1,34 @@
+/**
+ * The dependency rules `npm test` checks (dependency-cruiser, before jest). Issue 15 adds the
+ * layering of capability modules and the assembly as that restructure lands; these hold today.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'No import cycles, type-only imports included: a cycle makes two modules one.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'providers-through-the-registry',
+      comment: 'Outside src/providers/, a provider is reached through src/providers/registry.ts only, so an eleventh is one folder and one line.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/providers/' },
+      to: { path: '^src/providers/(?!registry\\.ts$|provider\\.module\\.ts$)' },
+    },
+    {
+      name: 'providers-stand-alone',
+      comment: 'A provider folder imports no other provider folder; what Teams and Outlook share lives in microsoft-graph/.',
+      severity: 'error',
+      from: { path: '^src/providers/([^/]+)/' },
+      to: { path: '^src/providers/([^/]+)/', pathNot: ['^src/providers/$1/', '^src/providers/microsoft-graph/'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};
