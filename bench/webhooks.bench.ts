@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   const { eventPublisher, webhookSubscriptions } = api.services;
   try {
     await webhookSubscriptions.create(ORG, { name: 'bench', eventTypes: ['bench.*'], targetUrl, retryPolicy: RetryPolicy.NONE, maxRetries: 0 });
-    console.log(`bench:webhooks — ${EVENTS} events to one subscription on a local receiver (node ${process.version}, ${require('node:os').cpus().length} cores)`);
+    console.log(`bench:webhooks — ${EVENTS} events to one subscription on a local receiver (node ${process.version}, ${os.cpus().length} cores)`);
 
     let sentAt = new Map<number, number>();
     let started = performance.now();

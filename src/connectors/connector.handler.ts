@@ -13,6 +13,7 @@ export interface CallRequest {
   idempotent?: boolean;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a provider's JSON, read field by field by each handler
 export interface CallResponse<T = any> {
   status: number;
   headers: Headers;
@@ -32,6 +33,7 @@ export interface ConnectorCall {
   config: Record<string, unknown>;
   credentials: Record<string, unknown>;
   baseUrl: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as CallResponse
   request<T = any>(req: CallRequest): Promise<CallResponse<T>>;
 }
 

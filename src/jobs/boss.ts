@@ -26,7 +26,7 @@ export async function startBoss(databaseUrl: string, runsWorkers: boolean, log: 
 }
 
 /** Creates every queue (idempotent), and in worker processes its schedule and its worker. */
-export async function startQueues(boss: PgBoss, queues: QueueDefinition<any>[], runsWorkers: boolean, log: Logger): Promise<void> {
+export async function startQueues(boss: PgBoss, queues: QueueDefinition<unknown>[], runsWorkers: boolean, log: Logger): Promise<void> {
   for (const queue of queues) {
     await boss.createQueue(queue.name, { name: queue.name, ...queue.options });
     if (!runsWorkers) continue;
@@ -36,9 +36,9 @@ export async function startQueues(boss: PgBoss, queues: QueueDefinition<any>[], 
   }
 }
 
-async function startWorker(boss: PgBoss, queue: QueueDefinition<any>, log: Logger): Promise<void> {
+async function startWorker(boss: PgBoss, queue: QueueDefinition<unknown>, log: Logger): Promise<void> {
   const batchSize = queue.batchSize ?? 1;
-  const workerId: string = await boss.work(queue.name, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs: PgBoss.Job<any>[]) => {
+  const workerId: string = await boss.work(queue.name, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs: PgBoss.Job<unknown>[]) => {
     try {
       if (queue.workBatch) await queue.workBatch(jobs);
       else for (const job of jobs) await runOne(queue, job, log);
@@ -49,7 +49,7 @@ async function startWorker(boss: PgBoss, queue: QueueDefinition<any>, log: Logge
   });
 }
 
-async function runOne(queue: QueueDefinition<any>, job: PgBoss.Job<any>, log: Logger): Promise<void> {
+async function runOne(queue: QueueDefinition<unknown>, job: PgBoss.Job<unknown>, log: Logger): Promise<void> {
   try {
     await queue.work(job);
   } catch (error) {

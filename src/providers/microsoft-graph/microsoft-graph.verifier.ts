@@ -29,7 +29,7 @@ export const microsoftGraphVerifier: InboundVerifier = {
       // Without a matching clientState nothing here is known to come from Graph.
       return rejected('not a change notification collection with a clientState');
     }
-    const notifications = payload.value as Record<string, any>[];
+    const notifications = payload.value as Record<string, unknown>[];
     const matches = notifications.map((item) => typeof item.clientState === 'string' && constantTimeEqual(item.clientState, secret));
     if (matches.includes(false)) return rejected('a notification\'s clientState does not match the connection\'s webhookSecret');
 

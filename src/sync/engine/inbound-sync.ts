@@ -57,7 +57,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   // An initial load (no link to this object yet) has no record to compare with: its pages skip the
   // link lookups. A record listed twice during the run is then written twice, idempotently.
   const initialLoad = !plan && !(await hasLinks(db, config, object.name));
-  let cursor = run.pageCursor;
+  const cursor = run.pageCursor;
   let checkpoint: unknown = run.nextCheckpoint ?? since ?? null;
 
   const fetch = (from: string | null, reached: unknown) => handler.list(call, object.name, { cursor: from, pageSize: PAGE_SIZE, since, checkpoint: reached });
