@@ -25,7 +25,10 @@ import { result } from './result';
  */
 /** An api replica on the bench database (the rate-limit figures run two of them). */
 const SERVICE_ENV = (databaseUrl: string) => ({
-  ROLE: 'api', DATABASE_URL: databaseUrl, INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY, GATEWAY_JWT_SECRET: JWT_SECRET,
+  ROLE: 'api',
+  DATABASE_URL: databaseUrl,
+  INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY,
+  GATEWAY_JWT_SECRET: JWT_SECRET,
   INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
 });
 
@@ -84,7 +87,6 @@ async function drive(total: number, concurrency: number, op: (i: number) => Prom
   return figures(latencies, performance.now() - start);
 }
 
-
 /** POST /graphql on a keep-alive pool; returns the parsed body. */
 async function post(http: HttpPool, token: string, query: string, variables: Record<string, unknown>): Promise<any> {
   const { body } = await http.request({
@@ -113,12 +115,23 @@ async function inProcess(databaseUrl: string, keys: string[]): Promise<void> {
   const db = createDataSource(databaseUrl, log);
   await db.initialize();
   const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
-  const service = ApiKeyService.create(db, databaseUrl, config, log, { record: async () => { throw new Error('not used'); } });
+  const service = ApiKeyService.create(db, databaseUrl, config, log, {
+    record: async () => {
+      throw new Error('not used');
+    },
+  });
   const verifier = service.verifier;
   try {
     const table = new Map(keys.map((key) => [createHash('sha256').update(key, 'utf8').digest('hex'), { key }]));
     const baseline = await drive(BASELINE_OPS, 1, async (i) => {
-      if (!table.get(createHash('sha256').update(keys[i % KEYS], 'utf8').digest('hex'))) throw new Error('baseline miss');
+      if (
+        !table.get(
+          createHash('sha256')
+            .update(keys[i % KEYS], 'utf8')
+            .digest('hex'),
+        )
+      )
+        throw new Error('baseline miss');
     });
     const check = async (i: number) => {
       const result = await verifier.verify(keys[i % KEYS], ['read:contacts']);
@@ -137,7 +150,15 @@ async function inProcess(databaseUrl: string, keys: string[]): Promise<void> {
     console.log(line('verify warm, one caller at a time', warmSerial, baseline));
     console.log(line(`verify cold (cache cleared), ${IN_PROCESS_CONCURRENCY} concurrent`, cold, baseline));
     console.log(`goal warm >= 50,000/s: ${warm.opsPerSecond >= 50_000 ? 'met' : 'NOT met'}`);
-    result({ name: `API key verify in process, warm, ${IN_PROCESS_CONCURRENCY} callers`, value: warm.opsPerSecond, unit: 'verifications/s', goal: '>= 50,000', met: warm.opsPerSecond >= 50_000, baseline: baseline.opsPerSecond, baselineName: 'SHA-256 + Map.get' });
+    result({
+      name: `API key verify in process, warm, ${IN_PROCESS_CONCURRENCY} callers`,
+      value: warm.opsPerSecond,
+      unit: 'verifications/s',
+      goal: '>= 50,000',
+      met: warm.opsPerSecond >= 50_000,
+      baseline: baseline.opsPerSecond,
+      baselineName: 'SHA-256 + Map.get',
+    });
   } finally {
     await service.close();
     await db.destroy();
@@ -177,13 +198,32 @@ async function overHttp(service: ServiceProcess, keys: string[], gatewayJwt: str
     await drive(2_000, HTTP_CLIENTS, call); // warm-up: JIT, caches, pool connections
     const floor = await load(HTTP_CLIENTS, HTTP_SECONDS, floorCall);
     const f = await load(HTTP_CLIENTS, HTTP_SECONDS, call);
-    const show = (x: Figures & { count: number }) => `${Math.round(x.opsPerSecond).toLocaleString('en-US')} req/s   p50 ${x.p50.toFixed(2)} ms   p99 ${x.p99.toFixed(2)} ms   (${x.count} requests)`;
-    console.log(`\nOver HTTP: ${HTTP_CLIENTS} concurrent clients, ${HTTP_SECONDS} s each, gateway JWT caller (service: its own process, ROLE=api, NODE_ENV=production)`);
+    const show = (x: Figures & { count: number }) =>
+      `${Math.round(x.opsPerSecond).toLocaleString('en-US')} req/s   p50 ${x.p50.toFixed(2)} ms   p99 ${x.p99.toFixed(2)} ms   (${x.count} requests)`;
+    console.log(
+      `\nOver HTTP: ${HTTP_CLIENTS} concurrent clients, ${HTTP_SECONDS} s each, gateway JWT caller (service: its own process, ROLE=api, NODE_ENV=production)`,
+    );
     console.log(`{ __typename } (the stack's floor)   ${show(floor)}`);
     console.log(`verifyApiKey, ${KEYS} keys            ${show(f)}   (${(f.opsPerSecond / floor.opsPerSecond).toFixed(2)}x the floor's throughput)`);
     console.log(`goal >= 2,000 req/s with p99 < 20 ms: ${f.opsPerSecond >= 2000 && f.p99 < 20 ? 'met' : 'NOT met'}`);
-    result({ name: `verifyApiKey over HTTP, ${HTTP_CLIENTS} clients: throughput`, value: f.opsPerSecond, unit: 'req/s', goal: '>= 2,000', met: f.opsPerSecond >= 2000, baseline: floor.opsPerSecond, baselineName: '{ __typename }' });
-    result({ name: `verifyApiKey over HTTP, ${HTTP_CLIENTS} clients: p99`, value: f.p99, unit: 'ms', goal: '< 20', met: f.p99 < 20, baseline: floor.p99, baselineName: '{ __typename }' });
+    result({
+      name: `verifyApiKey over HTTP, ${HTTP_CLIENTS} clients: throughput`,
+      value: f.opsPerSecond,
+      unit: 'req/s',
+      goal: '>= 2,000',
+      met: f.opsPerSecond >= 2000,
+      baseline: floor.opsPerSecond,
+      baselineName: '{ __typename }',
+    });
+    result({
+      name: `verifyApiKey over HTTP, ${HTTP_CLIENTS} clients: p99`,
+      value: f.p99,
+      unit: 'ms',
+      goal: '< 20',
+      met: f.p99 < 20,
+      baseline: floor.p99,
+      baselineName: '{ __typename }',
+    });
   } finally {
     await http.close();
   }
@@ -203,9 +243,17 @@ async function twoReplicas(a: ServiceProcess, b: ServiceProcess, gatewayJwt: str
       if (code === 'VALID') perReplica[i % 2]++;
     });
     const admitted = codes.get('VALID') ?? 0;
-    console.log(`\nTwo replicas, one key limited to ${REPLICA_LIMIT} per 60 s, ${REPLICA_REQUESTS} verifyApiKey calls alternating between them (50 concurrent):`);
+    console.log(
+      `\nTwo replicas, one key limited to ${REPLICA_LIMIT} per 60 s, ${REPLICA_REQUESTS} verifyApiKey calls alternating between them (50 concurrent):`,
+    );
     console.log(`admitted ${admitted} (replica A ${perReplica[0]}, B ${perReplica[1]}), answers ${JSON.stringify(Object.fromEntries(codes))}`);
-    result({ name: `one key limited to N=${REPLICA_LIMIT}, two replicas, burst: admitted`, value: admitted, unit: 'requests', goal: `<= ${REPLICA_LIMIT}`, met: admitted <= REPLICA_LIMIT });
+    result({
+      name: `one key limited to N=${REPLICA_LIMIT}, two replicas, burst: admitted`,
+      value: admitted,
+      unit: 'requests',
+      goal: `<= ${REPLICA_LIMIT}`,
+      met: admitted <= REPLICA_LIMIT,
+    });
     console.log(`goal never more than N: ${admitted <= REPLICA_LIMIT ? 'met' : 'NOT met'}${admitted === REPLICA_LIMIT ? ' (exactly N)' : ''}`);
   } finally {
     await httpA.close();
@@ -240,11 +288,20 @@ async function sustained(a: ServiceProcess, b: ServiceProcess, gatewayJwt: strin
     let worst = 0;
     for (let i = 0; i < admitted.length; i++) {
       let inside = 0;
-      for (let j = i; j < admitted.length && admitted[j].sent < admitted[i].sent + windowMs; j++) if (admitted[j].answered <= admitted[i].sent + windowMs) inside++;
+      for (let j = i; j < admitted.length && admitted[j].sent < admitted[i].sent + windowMs; j++)
+        if (admitted[j].answered <= admitted[i].sent + windowMs) inside++;
       worst = Math.max(worst, inside);
     }
-    console.log(`Sustained: ${SUSTAINED_LIMIT} per ${SUSTAINED_WINDOW_SECONDS} s, 50 clients on both replicas for ${SUSTAINED_SECONDS} s: ${total} calls, ${admitted.length} admitted; most in any ${SUSTAINED_WINDOW_SECONDS} s: ${worst}`);
-    result({ name: `one key limited to N=${SUSTAINED_LIMIT}/${SUSTAINED_WINDOW_SECONDS} s, sustained: most in a window`, value: worst, unit: 'requests', goal: `<= ${SUSTAINED_LIMIT}`, met: worst <= SUSTAINED_LIMIT });
+    console.log(
+      `Sustained: ${SUSTAINED_LIMIT} per ${SUSTAINED_WINDOW_SECONDS} s, 50 clients on both replicas for ${SUSTAINED_SECONDS} s: ${total} calls, ${admitted.length} admitted; most in any ${SUSTAINED_WINDOW_SECONDS} s: ${worst}`,
+    );
+    result({
+      name: `one key limited to N=${SUSTAINED_LIMIT}/${SUSTAINED_WINDOW_SECONDS} s, sustained: most in a window`,
+      value: worst,
+      unit: 'requests',
+      goal: `<= ${SUSTAINED_LIMIT}`,
+      met: worst <= SUSTAINED_LIMIT,
+    });
     console.log(`goal never more than N per window: ${worst <= SUSTAINED_LIMIT ? 'met' : 'NOT met'}`);
   } finally {
     await httpA.close();

@@ -41,14 +41,24 @@ async function main(): Promise<void> {
   const database = await openBenchDatabase();
   const { url: stripeUrl, child } = await startStripeLike(API_KEY, SERVER_CUSTOMERS);
   const log = pino({ level: 'silent' });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ALLOW_PRIVATE_TARGETS: 'true', INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    ALLOW_PRIVATE_TARGETS: 'true',
+    INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  });
   const db = createDataSource(database.url, log);
   await db.initialize();
   await migrate(db);
   const boss = await startBoss(database.url, false, log);
   const services = await createServices(db, database.url, config, log, boss);
   try {
-    const connection = await services.connections.create('bench', { connectorKey: 'stripe', name: 'bench', credentials: { apiKey: API_KEY }, config: { baseUrl: stripeUrl } });
+    const connection = await services.connections.create('bench', {
+      connectorKey: 'stripe',
+      name: 'bench',
+      credentials: { apiKey: API_KEY },
+      config: { baseUrl: stripeUrl },
+    });
     const { handler, call } = await services.runtime.bind(connection);
     const throughConnector = async (pages: number, from: string | null) => {
       let cursor = from;
@@ -89,7 +99,15 @@ async function main(): Promise<void> {
     console.log(`${'connector, budget raised'.padEnd(44)} ${connector.toFixed(0).padStart(9)}`);
     console.log(`${'bare fetch loop (baseline)'.padEnd(44)} ${bare.toFixed(0).padStart(9)}`);
     console.log(`\nratio connector/bare: ${ratio.toFixed(2)} (goal >= 0.8: ${ratio >= 0.8 ? 'met' : 'MISSED'})`);
-    result({ name: 'Stripe pages through the connector (budget raised)', value: connector, unit: 'pages/s', goal: '>= 0.8x baseline', met: ratio >= 0.8, baseline: bare, baselineName: 'bare fetch loop' });
+    result({
+      name: 'Stripe pages through the connector (budget raised)',
+      value: connector,
+      unit: 'pages/s',
+      goal: '>= 0.8x baseline',
+      met: ratio >= 0.8,
+      baseline: bare,
+      baselineName: 'bare fetch loop',
+    });
     result({ name: 'Stripe pages through the connector (Stripe budget 100/s)', value: documented, unit: 'pages/s' });
   } finally {
     await services.close();

@@ -33,14 +33,17 @@ const ids = Array.from({ length: ACCOUNTS }, (_, n) => `acc-${n}`);
 async function seed(pool: Pool): Promise<void> {
   const { rows } = await pool.query(
     `INSERT INTO connection (organization_id, connector_key, name, auth_type, status)
-     VALUES ($1, 'stripe', 'Bench Stripe', 'API_KEY', 'CONNECTED') RETURNING id`, [ORG]);
+     VALUES ($1, 'stripe', 'Bench Stripe', 'API_KEY', 'CONNECTED') RETURNING id`,
+    [ORG],
+  );
   await pool.query(
     `INSERT INTO external_link (organization_id, connection_id, provider, internal_object, internal_id,
        external_object, external_id, last_synced_data, last_synced_at)
      SELECT $1, $2, 'stripe', 'account', 'acc-' || (n / $3), 'customers', 'cus_' || n,
             jsonb_build_object('name', 'Account ' || (n / $3), 'balance', n), now()
      FROM generate_series(0, $4::int - 1) AS n`,
-    [ORG, rows[0].id, LINKS_PER_ACCOUNT, ACCOUNTS * LINKS_PER_ACCOUNT]);
+    [ORG, rows[0].id, LINKS_PER_ACCOUNT, ACCOUNTS * LINKS_PER_ACCOUNT],
+  );
   await pool.query('ANALYZE external_link');
 }
 
@@ -81,8 +84,6 @@ async function statementCount(url: string): Promise<number> {
   return Number(line.split(' ')[1]);
 }
 
-
-
 /**
  * Warms up, then times `RUNS` rounds; each round runs every case once, one after another, so the
  * GraphQL cases and the raw baseline see the same machine (a shared 2-core box is noisy).
@@ -105,7 +106,12 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-interface Row { name: string; statements: number | null; p50: number; p95: number }
+interface Row {
+  name: string;
+  statements: number | null;
+  p50: number;
+  p95: number;
+}
 
 async function benchAll(service: ServiceProcess, pool: Pool): Promise<{ rows: Row[]; raw: Row }> {
   const modes = [
@@ -135,7 +141,9 @@ async function benchAll(service: ServiceProcess, pool: Pool): Promise<{ rows: Ro
 
 function report(rows: Row[], raw: Row): void {
   const fmt = (n: number) => n.toFixed(2).padStart(9);
-  console.log(`\n_entities: ${ACCOUNTS} Account representations, ${ACCOUNTS * LINKS_PER_ACCOUNT} links; ${WARMUP} warm-up + ${RUNS} timed rounds, cases interleaved`);
+  console.log(
+    `\n_entities: ${ACCOUNTS} Account representations, ${ACCOUNTS * LINKS_PER_ACCOUNT} links; ${WARMUP} warm-up + ${RUNS} timed rounds, cases interleaved`,
+  );
   console.log(`${'case'.padEnd(26)} ${'SQL/req'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p50/raw'.padStart(8)}`);
   for (const row of [...rows, raw]) {
     const statements = row.statements === null ? '-' : row.statements.toFixed(2);
@@ -145,10 +153,26 @@ function report(rows: Row[], raw: Row): void {
   for (const row of rows) {
     const sqlOk = (row.statements ?? Infinity) <= 2;
     const ratio = row.p50 / raw.p50;
-    console.log(`  ${row.name.padEnd(24)} SQL/req <= 2: ${sqlOk ? 'met' : 'MISSED'} (${row.statements?.toFixed(2)});` +
-      ` p50 <= 3x raw: ${ratio <= 3 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`);
-    result({ name: `_entities ${ACCOUNTS} accounts, ${row.name}: SQL statements per request`, value: row.statements ?? NaN, unit: 'statements', goal: '<= 2', met: sqlOk });
-    result({ name: `_entities ${ACCOUNTS} accounts, ${row.name}: p50`, value: row.p50, unit: 'ms', goal: '<= 3x baseline', met: ratio <= 3, baseline: raw.p50, baselineName: 'raw SQL (pg Pool)' });
+    console.log(
+      `  ${row.name.padEnd(24)} SQL/req <= 2: ${sqlOk ? 'met' : 'MISSED'} (${row.statements?.toFixed(2)});` +
+        ` p50 <= 3x raw: ${ratio <= 3 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`,
+    );
+    result({
+      name: `_entities ${ACCOUNTS} accounts, ${row.name}: SQL statements per request`,
+      value: row.statements ?? NaN,
+      unit: 'statements',
+      goal: '<= 2',
+      met: sqlOk,
+    });
+    result({
+      name: `_entities ${ACCOUNTS} accounts, ${row.name}: p50`,
+      value: row.p50,
+      unit: 'ms',
+      goal: '<= 3x baseline',
+      met: ratio <= 3,
+      baseline: raw.p50,
+      baselineName: 'raw SQL (pg Pool)',
+    });
   }
 }
 
@@ -158,7 +182,9 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: database.url, max: 2 });
   try {
     service = await startServiceProcess({
-      DATABASE_URL: database.url, INTEGRATION_BOOTSTRAP_API_KEY: API_KEY, GATEWAY_JWT_SECRET: JWT_SECRET,
+      DATABASE_URL: database.url,
+      INTEGRATION_BOOTSTRAP_API_KEY: API_KEY,
+      GATEWAY_JWT_SECRET: JWT_SECRET,
       INTEGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     });
     await seed(pool);

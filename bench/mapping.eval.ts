@@ -44,7 +44,10 @@ interface Tally {
 function evaluate(pair: Pair, tally: Tally): void {
   const target = crmTargetSchema(pair.target);
   if (!target) throw new Error(`${pair.id}: unknown target ${pair.target}`);
-  const source: ObjectSchemaLike = { object: pair.source.object, fields: pair.source.fields.map(([name, type, sampleValues]) => ({ name, type, sampleValues })) };
+  const source: ObjectSchemaLike = {
+    object: pair.source.object,
+    fields: pair.source.fields.map(([name, type, sampleValues]) => ({ name, type, sampleValues })),
+  };
   for (const field of Object.keys(pair.expected)) {
     if (!target.fields.some((f) => f.name === field)) throw new Error(`${pair.id}: ${pair.target} has no field ${field}`);
   }
@@ -85,7 +88,11 @@ const LARGE_RUNS = 7;
  */
 function timeLarge(): { median: number; min: number; max: number; suggestions: number } {
   const words = ['account', 'amount', 'billing', 'city', 'code', 'customer', 'date', 'email', 'name', 'phone', 'status', 'total', 'value', 'x'];
-  const field = (i: number) => ({ name: `${words[i % words.length]}_${words[(i * 7) % words.length]}_${i}`, type: i % 3 ? FieldType.STRING : FieldType.NUMBER, sampleValues: [`v${i}`] });
+  const field = (i: number) => ({
+    name: `${words[i % words.length]}_${words[(i * 7) % words.length]}_${i}`,
+    type: i % 3 ? FieldType.STRING : FieldType.NUMBER,
+    sampleValues: [`v${i}`],
+  });
   const source = { object: 'wide', fields: Array.from({ length: 1000 }, (_, i) => field(i)) };
   const target = { object: 'wide_target', fields: Array.from({ length: 1000 }, (_, i) => field(i + 5000)) };
   const suggestions = suggestMappings(source, target).length; // warm-up
@@ -106,7 +113,10 @@ function main(): void {
   for (const pair of loadPairs()) evaluate(pair, pair.heldOut ? heldOut : tuning);
   if (process.argv.includes('--misses')) for (const miss of tuning.misses) console.log(`  ${miss}`);
   console.log('set        pairs  suggested  correct  expected  precision  recall  transforms right');
-  for (const [name, t] of [['tuning', tuning], ['held-out', heldOut]] as const) {
+  for (const [name, t] of [
+    ['tuning', tuning],
+    ['held-out', heldOut],
+  ] as const) {
     console.log(
       `${name.padEnd(10)} ${String(t.pairs).padStart(5)}  ${String(t.suggested).padStart(9)}  ${String(t.correct).padStart(7)}  ${String(t.expected).padStart(8)}  ${pct(t.correct, t.suggested).padStart(9)}  ${pct(t.correct, t.expected).padStart(6)}  ${t.transformsRight}/${t.transformsExpected}`,
     );
@@ -115,9 +125,24 @@ function main(): void {
   console.log(
     `1,000 × 1,000 fields: median ${large.median.toFixed(0)} ms of ${LARGE_RUNS} runs (min ${large.min.toFixed(0)}, max ${large.max.toFixed(0)}; ${large.suggestions} suggestions)`,
   );
-  for (const [name, t] of [['tuning', tuning], ['held-out', heldOut]] as const) {
-    result({ name: `mapping suggestions, ${name} pairs: precision`, value: t.suggested ? t.correct / t.suggested : 1, unit: 'ratio', goal: '>= 0.9', met: (t.suggested ? t.correct / t.suggested : 1) >= 0.9 });
-    result({ name: `mapping suggestions, ${name} pairs: recall`, value: t.expected ? t.correct / t.expected : 1, unit: 'ratio', goal: '>= 0.8', met: (t.expected ? t.correct / t.expected : 1) >= 0.8 });
+  for (const [name, t] of [
+    ['tuning', tuning],
+    ['held-out', heldOut],
+  ] as const) {
+    result({
+      name: `mapping suggestions, ${name} pairs: precision`,
+      value: t.suggested ? t.correct / t.suggested : 1,
+      unit: 'ratio',
+      goal: '>= 0.9',
+      met: (t.suggested ? t.correct / t.suggested : 1) >= 0.9,
+    });
+    result({
+      name: `mapping suggestions, ${name} pairs: recall`,
+      value: t.expected ? t.correct / t.expected : 1,
+      unit: 'ratio',
+      goal: '>= 0.8',
+      met: (t.expected ? t.correct / t.expected : 1) >= 0.8,
+    });
   }
   result({ name: 'mapping suggestions, 1,000 x 1,000 fields', value: large.median, unit: 'ms', goal: '< 1,000', met: large.median < 1000 });
 }

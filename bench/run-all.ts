@@ -44,7 +44,11 @@ function runOne(bench: (typeof BENCHES)[number]): Promise<Run> {
   const started = performance.now();
   const figures: BenchFigure[] = [];
   console.log(`\n=== bench:${bench.key} (${bench.file}) — load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  const child = spawn(process.execPath, [TS_NODE, '--transpile-only', path.join('bench', bench.file)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const child = spawn(process.execPath, [TS_NODE, '--transpile-only', path.join('bench', bench.file)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
   let pending = '';
   child.stdout.on('data', (chunk: Buffer) => {
     process.stdout.write(chunk);
@@ -122,7 +126,10 @@ function markdown(runs: Run[], machine: string[], startedAt: Date): string {
     '',
     '| bench | what | exit | seconds | load at start | load at end |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...runs.map((r) => `| ${r.key} | ${r.what} | ${r.exitCode === 0 ? 'ok' : `**failed (${r.exitCode})**`} | ${r.seconds.toFixed(0)} | ${load(r.loadBefore)} | ${load(r.loadAfter)} |`),
+    ...runs.map(
+      (r) =>
+        `| ${r.key} | ${r.what} | ${r.exitCode === 0 ? 'ok' : `**failed (${r.exitCode})**`} | ${r.seconds.toFixed(0)} | ${load(r.loadBefore)} | ${load(r.loadAfter)} |`,
+    ),
     '',
   ].join('\n');
 }

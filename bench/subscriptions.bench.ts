@@ -35,8 +35,16 @@ async function spawnApi(databaseUrl: string): Promise<{ child: ChildProcess; url
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../dist/src/main.js')], {
     env: {
-      ...process.env, NODE_ENV: 'production', ROLE: 'api', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl,
-      INTEGRATION_DATA_DIR: dataDir, INTEGRATION_BOOTSTRAP_API_KEY: API_KEY, INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+      ...process.env,
+      NODE_ENV: 'production',
+      ROLE: 'api',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      INTEGRATION_DATA_DIR: dataDir,
+      INTEGRATION_BOOTSTRAP_API_KEY: API_KEY,
+      INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -66,12 +74,24 @@ async function main(): Promise<void> {
   const clients: WsClient[] = [];
   try {
     // A config and a run to stream, written as a worker would (the api process only reads them).
-    const [{ id: connectionId }] = (await pg.query(`INSERT INTO connection (organization_id, connector_key, name, auth_type, status) VALUES ($1, 'stripe', 'bench', 'API_KEY', 'CONNECTED') RETURNING id`, [ORG])).rows;
-    const [{ id: configId }] = (await pg.query(
-      `INSERT INTO sync_config (organization_id, connection_id, name, source_object, target_object, direction, frequency) VALUES ($1, $2, 'bench', 'customers', 'account', 'INBOUND', 'manual') RETURNING id`,
-      [ORG, connectionId],
-    )).rows;
-    const [{ id: runId }] = (await pg.query(`INSERT INTO sync_run (organization_id, sync_config_id, status, trigger, mode, started_at) VALUES ($1, $2, 'RUNNING', 'MANUAL', 'FULL', now()) RETURNING id`, [ORG, configId])).rows;
+    const [{ id: connectionId }] = (
+      await pg.query(
+        `INSERT INTO connection (organization_id, connector_key, name, auth_type, status) VALUES ($1, 'stripe', 'bench', 'API_KEY', 'CONNECTED') RETURNING id`,
+        [ORG],
+      )
+    ).rows;
+    const [{ id: configId }] = (
+      await pg.query(
+        `INSERT INTO sync_config (organization_id, connection_id, name, source_object, target_object, direction, frequency) VALUES ($1, $2, 'bench', 'customers', 'account', 'INBOUND', 'manual') RETURNING id`,
+        [ORG, connectionId],
+      )
+    ).rows;
+    const [{ id: runId }] = (
+      await pg.query(
+        `INSERT INTO sync_run (organization_id, sync_config_id, status, trigger, mode, started_at) VALUES ($1, $2, 'RUNNING', 'MANUAL', 'FULL', now()) RETURNING id`,
+        [ORG, configId],
+      )
+    ).rows;
     const rssIdle = rssMb(api.child.pid!);
 
     // received[c] = the last round client c saw; arrivals[round] = latencies of that round.
@@ -82,24 +102,40 @@ async function main(): Promise<void> {
     let stray = 0;
     const wsUrl = api.url.replace('http', 'ws') + '/graphql';
     for (let start = 0; start < CLIENTS; start += CONNECT_BATCH) {
-      await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, CLIENTS - start) }, (_, i) => new Promise<void>((resolve, reject) => {
-        const index = start + i;
-        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${API_KEY}` }, lazy: false, retryAttempts: 0, on: { connected: () => resolve(), closed: (e) => reject(new Error(`client ${index} closed: ${JSON.stringify(e)}`)) } });
-        clients.push(client);
-        client.subscribe({ query: SUBSCRIPTION, variables: { id: configId } }, {
-          next: (message: any) => {
-            const seen = message.data?.syncRunUpdated?.recordsProcessed;
-            if (seen !== round || received[index] === round) {
-              if (round >= 0 && seen !== round) stray++;
-              return;
-            }
-            received[index] = round;
-            arrivals.push(performance.now() - sentAt);
-          },
-          error: (error) => console.error(`client ${index}:`, error),
-          complete: () => undefined,
-        });
-      })));
+      await Promise.all(
+        Array.from(
+          { length: Math.min(CONNECT_BATCH, CLIENTS - start) },
+          (_, i) =>
+            new Promise<void>((resolve, reject) => {
+              const index = start + i;
+              const client = createClient({
+                url: wsUrl,
+                webSocketImpl: WebSocket,
+                connectionParams: { authorization: `Bearer ${API_KEY}` },
+                lazy: false,
+                retryAttempts: 0,
+                on: { connected: () => resolve(), closed: (e) => reject(new Error(`client ${index} closed: ${JSON.stringify(e)}`)) },
+              });
+              clients.push(client);
+              client.subscribe(
+                { query: SUBSCRIPTION, variables: { id: configId } },
+                {
+                  next: (message: any) => {
+                    const seen = message.data?.syncRunUpdated?.recordsProcessed;
+                    if (seen !== round || received[index] === round) {
+                      if (round >= 0 && seen !== round) stray++;
+                      return;
+                    }
+                    received[index] = round;
+                    arrivals.push(performance.now() - sentAt);
+                  },
+                  error: (error) => console.error(`client ${index}:`, error),
+                  complete: () => undefined,
+                },
+              );
+            }),
+        ),
+      );
     }
 
     /** One worker-like change: commit the counter, then NOTIFY from this separate connection. */
@@ -108,7 +144,10 @@ async function main(): Promise<void> {
       arrivals = [];
       await pg.query('UPDATE sync_run SET records_processed = $2, updated_at = now() WHERE id = $1', [runId, n]);
       sentAt = performance.now();
-      await pg.query('SELECT pg_notify($1, $2)', ['integration_changes', JSON.stringify({ topic: 'sync_run', organizationId: ORG, id: runId, parentId: configId })]);
+      await pg.query('SELECT pg_notify($1, $2)', [
+        'integration_changes',
+        JSON.stringify({ topic: 'sync_run', organizationId: ORG, id: runId, parentId: configId }),
+      ]);
       const until = Date.now() + ROUND_TIMEOUT_MS;
       while (arrivals.length < CLIENTS && Date.now() < until) await sleep(5);
       return arrivals;
@@ -135,12 +174,24 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
-    console.log(`\nbench:subscriptions: ${CLIENTS} graphql-ws clients on syncRunUpdated, ${ROUNDS} NOTIFYs from a separate pg client (api process: node dist/src/main.js, ROLE=api)`);
+    console.log(
+      `\nbench:subscriptions: ${CLIENTS} graphql-ws clients on syncRunUpdated, ${ROUNDS} NOTIFYs from a separate pg client (api process: node dist/src/main.js, ROLE=api)`,
+    );
     console.log(`deliveries ${latencies.length} of ${CLIENTS * ROUNDS} (missed ${missed}, stale or duplicate ${stray})`);
-    console.log(`NOTIFY -> client latency: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms (goal p99 < 250 ms: ${p99 < 250 && missed === 0 ? 'met' : 'MISSED'})`);
-    result({ name: `syncRunUpdated NOTIFY to client p99, ${CLIENTS} clients (missed ${missed})`, value: p99, unit: 'ms', goal: '< 250, none missed', met: p99 < 250 && missed === 0 });
+    console.log(
+      `NOTIFY -> client latency: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms (goal p99 < 250 ms: ${p99 < 250 && missed === 0 ? 'met' : 'MISSED'})`,
+    );
+    result({
+      name: `syncRunUpdated NOTIFY to client p99, ${CLIENTS} clients (missed ${missed})`,
+      value: p99,
+      unit: 'ms',
+      goal: '< 250, none missed',
+      met: p99 < 250 && missed === 0,
+    });
     result({ name: `api process RSS with ${CLIENTS} subscribed clients`, value: rssSubscribed, unit: 'MB', baseline: rssIdle, baselineName: 'before clients' });
-    console.log(`api process RSS (VmRSS): ${rssIdle.toFixed(0)} MB before clients, ${rssSubscribed.toFixed(0)} MB with ${CLIENTS} subscribed, ${rssAfter.toFixed(0)} MB after ${ROUNDS} rounds`);
+    console.log(
+      `api process RSS (VmRSS): ${rssIdle.toFixed(0)} MB before clients, ${rssSubscribed.toFixed(0)} MB with ${CLIENTS} subscribed, ${rssAfter.toFixed(0)} MB after ${ROUNDS} rounds`,
+    );
   } finally {
     await Promise.all(clients.map((client) => client.dispose()));
     await pg.end();

@@ -83,7 +83,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (const until = Date.now() + 60_000; Date.now() < until; ) {
+  for (const until = Date.now() + 60_000; Date.now() < until;) {
     if ((await fetch(`${url}/readyz`).catch(() => null))?.status === 200) return { url, child };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));

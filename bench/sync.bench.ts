@@ -72,7 +72,12 @@ async function main(): Promise<void> {
   const database = await openBenchDatabase();
   const { url: stripeUrl, child } = await startStripeLike(API_KEY, TOTAL);
   const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ALLOW_PRIVATE_TARGETS: 'true', INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    ALLOW_PRIVATE_TARGETS: 'true',
+    INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  });
   const db = createDataSource(database.url, log);
   await db.initialize();
   await migrate(db);
@@ -84,7 +89,12 @@ async function main(): Promise<void> {
     // Stripe's documented 100 requests/s would cap any sync at 10,000 records/s: raised out of the
     // way (still reserved in Postgres, as in production) so the engine's own cost is measured.
     stripe.rateLimit.limit = 1_000_000;
-    const connection = await services.connections.create(ORG, { connectorKey: 'stripe', name: 'bench', credentials: { apiKey: API_KEY }, config: { baseUrl: stripeUrl } });
+    const connection = await services.connections.create(ORG, {
+      connectorKey: 'stripe',
+      name: 'bench',
+      credentials: { apiKey: API_KEY },
+      config: { baseUrl: stripeUrl },
+    });
     const mapping = await services.fieldMappings.create(ORG, {
       name: 'customer → account',
       sourceObject: 'customers',
@@ -98,8 +108,13 @@ async function main(): Promise<void> {
       ],
     } as CreateFieldMappingInput);
     const syncConfig = await services.syncConfigs.create(ORG, {
-      name: 'bench customers', connectionId: connection.id, sourceObject: 'customers', targetObject: 'account',
-      direction: SyncDirection.INBOUND, frequency: 'manual', fieldMappingId: mapping.id,
+      name: 'bench customers',
+      connectionId: connection.id,
+      sourceObject: 'customers',
+      targetObject: 'account',
+      direction: SyncDirection.INBOUND,
+      frequency: 'manual',
+      fieldMappingId: mapping.id,
     } as CreateSyncConfigInput);
 
     /** Triggers a FULL run on the queue and waits for its end; the rate is from its duration_ms. */
@@ -107,7 +122,11 @@ async function main(): Promise<void> {
       const started = performance.now();
       const run = await services.syncRuns.trigger(ORG, syncConfig.id, SyncMode.FULL, SyncTrigger.MANUAL);
       for (;;) {
-        const [row] = await pool.query('SELECT status, duration_ms, records_processed, records_created, records_updated, records_failed, error_details FROM sync_run WHERE id = $1', [run.id]).then((r) => r.rows);
+        const [row] = await pool
+          .query('SELECT status, duration_ms, records_processed, records_created, records_updated, records_failed, error_details FROM sync_run WHERE id = $1', [
+            run.id,
+          ])
+          .then((r) => r.rows);
         if (!['QUEUED', 'RUNNING'].includes(row.status)) {
           if (row.status !== 'COMPLETED' || row.records_processed !== TOTAL) throw new Error(`run ended ${row.status}: ${JSON.stringify(row)}`);
           return { ...row, wallMs: performance.now() - started };
@@ -118,8 +137,11 @@ async function main(): Promise<void> {
 
     const rate = (records: number, ms: number) => records / (ms / 1000);
     const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
-    const row = (name: string, r: number, ms: number, note = '') => console.log(`${name.padEnd(46)} ${r.toFixed(0).padStart(9)} ${(ms / 1000).toFixed(2).padStart(8)}  ${note}`);
-    console.log(`\nbench:sync: ${TOTAL.toLocaleString('en')} Stripe customers, ${PAGE_SIZE} per page, local Stripe-shaped server (Stripe budget raised from 100/s), ${ROUNDS} rounds`);
+    const row = (name: string, r: number, ms: number, note = '') =>
+      console.log(`${name.padEnd(46)} ${r.toFixed(0).padStart(9)} ${(ms / 1000).toFixed(2).padStart(8)}  ${note}`);
+    console.log(
+      `\nbench:sync: ${TOTAL.toLocaleString('en')} Stripe customers, ${PAGE_SIZE} per page, local Stripe-shaped server (Stripe budget raised from 100/s), ${ROUNDS} rounds`,
+    );
     console.log(`${'case'.padEnd(46)} ${'records/s'.padStart(9)} ${'seconds'.padStart(8)}`);
 
     // Warm-up, not timed: the Stripe server's process and sockets for the baselines, and the
@@ -136,15 +158,32 @@ async function main(): Promise<void> {
       await pool.query(`DELETE FROM crm_record WHERE organization_id = 'bench-baseline'`);
       const first = await sync();
       const second = await sync();
-      const [{ accounts }] = (await pool.query(`SELECT count(*)::int AS accounts FROM crm_record WHERE organization_id = $1 AND object = 'account'`, [ORG])).rows;
+      const [{ accounts }] = (await pool.query(`SELECT count(*)::int AS accounts FROM crm_record WHERE organization_id = $1 AND object = 'account'`, [ORG]))
+        .rows;
       if (accounts !== TOTAL) throw new Error(`expected ${TOTAL} accounts, found ${accounts}`);
-      if (first.records_created !== TOTAL || second.records_updated !== 0) throw new Error(`round ${round}: created ${first.records_created}, then updated ${second.records_updated}`);
-      const figures = { base: rate(base.records, base.ms), bare: rate(bare.records, bare.ms), first: rate(TOTAL, first.duration_ms), second: rate(TOTAL, second.duration_ms) };
+      if (first.records_created !== TOTAL || second.records_updated !== 0)
+        throw new Error(`round ${round}: created ${first.records_created}, then updated ${second.records_updated}`);
+      const figures = {
+        base: rate(base.records, base.ms),
+        bare: rate(bare.records, bare.ms),
+        first: rate(TOTAL, first.duration_ms),
+        second: rate(TOTAL, second.duration_ms),
+      };
       rounds.push(figures);
       row(`round ${round}: reference, into a bare table`, figures.bare, bare.ms);
       row(`round ${round}: baseline, into the store`, figures.base, base.ms);
-      row(`round ${round}: engine, first sync (empty store)`, figures.first, first.duration_ms, `created ${first.records_created}, wall ${(first.wallMs / 1000).toFixed(2)} s, ${(figures.first / figures.base).toFixed(2)} of baseline`);
-      row(`round ${round}: engine, FULL sync, nothing changed`, figures.second, second.duration_ms, `updated ${second.records_updated}, wall ${(second.wallMs / 1000).toFixed(2)} s`);
+      row(
+        `round ${round}: engine, first sync (empty store)`,
+        figures.first,
+        first.duration_ms,
+        `created ${first.records_created}, wall ${(first.wallMs / 1000).toFixed(2)} s, ${(figures.first / figures.base).toFixed(2)} of baseline`,
+      );
+      row(
+        `round ${round}: engine, FULL sync, nothing changed`,
+        figures.second,
+        second.duration_ms,
+        `updated ${second.records_updated}, wall ${(second.wallMs / 1000).toFixed(2)} s`,
+      );
     }
 
     const baseRate = median(rounds.map((r) => r.base));
@@ -153,13 +192,36 @@ async function main(): Promise<void> {
     const secondRate = median(rounds.map((r) => r.second));
     const ratio = median(rounds.map((r) => r.first / r.base));
     console.log(`\nmedians of ${ROUNDS} rounds`);
-    row('reference: same, into a bare table (text key)', bareRate, (TOTAL / bareRate) * 1000, `engine first sync ${median(rounds.map((r) => r.first / r.bare)).toFixed(2)} of it`);
+    row(
+      'reference: same, into a bare table (text key)',
+      bareRate,
+      (TOTAL / bareRate) * 1000,
+      `engine first sync ${median(rounds.map((r) => r.first / r.bare)).toFixed(2)} of it`,
+    );
     row('baseline: fetch + one INSERT..ON CONFLICT/page', baseRate, (TOTAL / baseRate) * 1000, 'into the store (crm_record)');
     row('engine: first sync (empty store)', firstRate, (TOTAL / firstRate) * 1000, `${ratio.toFixed(2)} of baseline (median of rounds)`);
     row('engine: second FULL sync, nothing changed', secondRate, (TOTAL / secondRate) * 1000);
-    result({ name: 'inbound sync, first (empty store)', value: firstRate, unit: 'records/s', goal: '>= 10,000 and >= 0.5x baseline', met: firstRate >= 10_000 && ratio >= 0.5, baseline: baseRate, baselineName: 'fetch + one INSERT..ON CONFLICT per page into crm_record' });
-    result({ name: 'inbound sync, FULL with nothing changed', value: secondRate, unit: 'records/s', goal: '>= 30,000', met: secondRate >= 30_000, baseline: baseRate, baselineName: 'fetch + one INSERT..ON CONFLICT per page into crm_record' });
-    console.log(`\nfirst sync >= 10,000/s: ${firstRate >= 10_000 ? 'met' : 'MISSED'}; first/baseline ${ratio.toFixed(2)} >= 0.5: ${ratio >= 0.5 ? 'met' : 'MISSED'}; unchanged FULL >= 30,000/s: ${secondRate >= 30_000 ? 'met' : 'MISSED'}`);
+    result({
+      name: 'inbound sync, first (empty store)',
+      value: firstRate,
+      unit: 'records/s',
+      goal: '>= 10,000 and >= 0.5x baseline',
+      met: firstRate >= 10_000 && ratio >= 0.5,
+      baseline: baseRate,
+      baselineName: 'fetch + one INSERT..ON CONFLICT per page into crm_record',
+    });
+    result({
+      name: 'inbound sync, FULL with nothing changed',
+      value: secondRate,
+      unit: 'records/s',
+      goal: '>= 30,000',
+      met: secondRate >= 30_000,
+      baseline: baseRate,
+      baselineName: 'fetch + one INSERT..ON CONFLICT per page into crm_record',
+    });
+    console.log(
+      `\nfirst sync >= 10,000/s: ${firstRate >= 10_000 ? 'met' : 'MISSED'}; first/baseline ${ratio.toFixed(2)} >= 0.5: ${ratio >= 0.5 ? 'met' : 'MISSED'}; unchanged FULL >= 30,000/s: ${secondRate >= 30_000 ? 'met' : 'MISSED'}`,
+    );
   } finally {
     await pool.end();
     await stopBoss(boss, 2000);

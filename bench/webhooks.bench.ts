@@ -68,15 +68,19 @@ function percentile(values: number[], p: number): number {
 
 async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 function report(name: string, sentAt: Map<number, number>, receiver: Receiver, ms: number): number {
   const latencies = [...receiver.seen].map(([seq, at]) => at - sentAt.get(seq)!);
   const rate = (receiver.seen.size / ms) * 1000;
-  console.log(`${name.padEnd(44)} ${receiver.seen.size} in ${(ms / 1000).toFixed(2)} s  ${rate.toFixed(0).padStart(6)}/s  p50 ${percentile(latencies, 50).toFixed(0)} ms  p99 ${percentile(latencies, 99).toFixed(0)} ms`);
+  console.log(
+    `${name.padEnd(44)} ${receiver.seen.size} in ${(ms / 1000).toFixed(2)} s  ${rate.toFixed(0).padStart(6)}/s  p50 ${percentile(latencies, 50).toFixed(0)} ms  p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+  );
   result({ name: `${name}: publish-to-receive p99`, value: percentile(latencies, 99), unit: 'ms', goal: '< 1,000', met: percentile(latencies, 99) < 1000 });
   return rate;
 }
@@ -116,7 +120,9 @@ async function main(): Promise<void> {
       await eventPublisher.publish(ORG, { type: 'bench.burst', data: { seq, amount: seq * 10, note: 'x'.repeat(200) } });
     });
     const publishMs = performance.now() - started;
-    console.log(`${'publishEvent (outbox: event, delivery, job)'.padEnd(44)} ${EVENTS} in ${(publishMs / 1000).toFixed(2)} s  ${((EVENTS / publishMs) * 1000).toFixed(0)}/s`);
+    console.log(
+      `${'publishEvent (outbox: event, delivery, job)'.padEnd(44)} ${EVENTS} in ${(publishMs / 1000).toFixed(2)} s  ${((EVENTS / publishMs) * 1000).toFixed(0)}/s`,
+    );
 
     let done = receiver.expect(EVENTS);
     started = performance.now();
@@ -154,20 +160,39 @@ async function main(): Promise<void> {
     const boss = worker.boss;
     await boss.createQueue('bench.baseline', { name: 'bench.baseline' });
     await inParallel(EVENTS, CONCURRENCY, async (seq) => {
-      await boss.send('bench.baseline', { id: `evt_${seq}`, type: 'bench.burst', timestamp: new Date().toISOString(), data: { seq, amount: seq * 10, note: 'x'.repeat(200) } });
+      await boss.send('bench.baseline', {
+        id: `evt_${seq}`,
+        type: 'bench.burst',
+        timestamp: new Date().toISOString(),
+        data: { seq, amount: seq * 10, note: 'x'.repeat(200) },
+      });
     });
     const agent = new Agent({ connections: 128 });
     done = receiver.expect(EVENTS);
     started = performance.now();
     for (let w = 0; w < 2; w++) {
       const id: string = await boss.work('bench.baseline', { batchSize: 50, pollingIntervalSeconds: 0.5 }, async (jobs: any[]) => {
-        await Promise.all(jobs.map((job) => undiciFetch(targetUrl, { method: 'POST', body: JSON.stringify(job.data), headers: { 'content-type': 'application/json' }, dispatcher: agent }).then((r) => r.arrayBuffer())));
+        await Promise.all(
+          jobs.map((job) =>
+            undiciFetch(targetUrl, { method: 'POST', body: JSON.stringify(job.data), headers: { 'content-type': 'application/json' }, dispatcher: agent }).then(
+              (r) => r.arrayBuffer(),
+            ),
+          ),
+        );
         if (jobs.length >= 50) boss.notifyWorker(id);
       });
     }
     await done;
     const base = drainReport('baseline: bare pg-boss send/work', receiver, performance.now() - started);
-    result({ name: 'webhook deliveries, draining a backlog', value: ours, unit: 'deliveries/s', goal: '>= 1,000 and >= 0.5x baseline', met: ours >= 1000 && ours / base >= 0.5, baseline: base, baselineName: 'bare pg-boss send/work POSTing' });
+    result({
+      name: 'webhook deliveries, draining a backlog',
+      value: ours,
+      unit: 'deliveries/s',
+      goal: '>= 1,000 and >= 0.5x baseline',
+      met: ours >= 1000 && ours / base >= 0.5,
+      baseline: base,
+      baselineName: 'bare pg-boss send/work POSTing',
+    });
     console.log(`ratio service/baseline: ${(ours / base).toFixed(2)}  (goals: >= 1,000 deliveries/s, ratio >= 0.5, steady p99 < 1,000 ms)`);
     await boss.offWork('bench.baseline');
     await agent.close();

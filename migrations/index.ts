@@ -10,4 +10,15 @@ import { IntegrationAlert1764806400000 } from './1764806400000-integration-alert
 import { ExternalLinkConfigIndex1764892800000 } from './1764892800000-external-link-config-index';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
-export const migrations = [InitialSchema1764201600000, ProviderRateBudget1764288000000, CrmRecord1764374400000, SyncRunProgress1764460800000, WebhookOutbox1764547200000, SyncRunSeen1764633600000, ExternalLinkSyncPath1764640800000, ApiKeyRateWindow1764720000000, IntegrationAlert1764806400000, ExternalLinkConfigIndex1764892800000];
+export const migrations = [
+  InitialSchema1764201600000,
+  ProviderRateBudget1764288000000,
+  CrmRecord1764374400000,
+  SyncRunProgress1764460800000,
+  WebhookOutbox1764547200000,
+  SyncRunSeen1764633600000,
+  ExternalLinkSyncPath1764640800000,
+  ApiKeyRateWindow1764720000000,
+  IntegrationAlert1764806400000,
+  ExternalLinkConfigIndex1764892800000,
+];

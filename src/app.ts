@@ -79,14 +79,20 @@ export async function startService(config: Config, log: Logger): Promise<Running
   });
 
   const graphql = servesApi
-    ? await mountGraphQL(app, httpServer, (await buildIntegrationSchema()).schema, {
-        db,
-        config,
-        log,
-        pubsub,
-        authenticator: new Authenticator(config, services.apiKeys.verifier),
-        services,
-      }, metrics)
+    ? await mountGraphQL(
+        app,
+        httpServer,
+        (await buildIntegrationSchema()).schema,
+        {
+          db,
+          config,
+          log,
+          pubsub,
+          authenticator: new Authenticator(config, services.apiKeys.verifier),
+          services,
+        },
+        metrics,
+      )
     : null;
   const apollo = graphql?.apollo ?? null;
   app.use(notFound);

@@ -16,7 +16,10 @@ const encryptionKey = makeValidator<string>((value) => {
  * Each key is checked like INTEGRATION_ENCRYPTION_KEY, and an id may appear once.
  */
 const previousEncryptionKeys = makeValidator<{ id: string; key: string }[]>((value) => {
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const keys = entries.map((entry) => {
     const separator = entry.indexOf(':');
     const id = entry.slice(0, separator);

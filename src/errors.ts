@@ -13,7 +13,10 @@ export abstract class AppError extends Error {
 
 export class BadUserInputError extends AppError {
   readonly code = 'BAD_USER_INPUT';
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
   extensions() {
@@ -51,7 +54,10 @@ export class ConflictError extends AppError {
 
 export class RateLimitedError extends AppError {
   readonly code = 'RATE_LIMITED';
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(message);
   }
   extensions() {
@@ -79,7 +85,10 @@ export function isClientError(error: unknown): error is AppError {
  */
 export class UnexpectedResponseError extends InternalError {
   readonly code = 'UNEXPECTED_RESPONSE';
-  constructor(readonly upstream: string, detail: string) {
+  constructor(
+    readonly upstream: string,
+    detail: string,
+  ) {
     super(`${upstream} ${detail}`);
     this.name = 'UnexpectedResponseError';
   }

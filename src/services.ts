@@ -61,7 +61,15 @@ export async function createServices(db: DataSource, databaseUrl: string, config
   const syncRuns = new SyncRunService(db, boss);
   new RealtimeSyncTrigger(db, syncRuns, log).attach(events);
   const webhookSender = new WebhookSender();
-  const deliveryWorker = new WebhookDeliveryWorker(db, boss, vault, webhookSender, { allowPrivateTargets: config.allowPrivateTargets, retryScale: config.webhookRetryScale }, log, metrics);
+  const deliveryWorker = new WebhookDeliveryWorker(
+    db,
+    boss,
+    vault,
+    webhookSender,
+    { allowPrivateTargets: config.allowPrivateTargets, retryScale: config.webhookRetryScale },
+    log,
+    metrics,
+  );
   const apiKeys = ApiKeyService.create(db, databaseUrl, config, log, events);
   apiKeys.verifier.observe((code) => metrics.keyVerified(code));
   const executor = new SyncRunExecutor(db, runtime, crmStore, log, boss, events, config.syncRetryBaseSeconds, [

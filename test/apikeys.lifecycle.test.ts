@@ -28,14 +28,23 @@ describe('API key lifecycle', () => {
     return res.errors?.[0]?.extensions?.code ?? 'OK';
   }
   async function events(type: string) {
-    const res: any = await t.gql(`query($type: String) { integrationEvents(type: $type) { edges { node { type source objectType recordId data } } } }`, { type });
+    const res: any = await t.gql(`query($type: String) { integrationEvents(type: $type) { edges { node { type source objectType recordId data } } } }`, {
+      type,
+    });
     return res.data.integrationEvents.edges.map((e: any) => e.node);
   }
 
   it('shows a new key once, stores only its prefix and hash, and the key works with its scopes', async () => {
     const { key, apiKey } = await create({ name: ' reporting ', scopes: ['read:api_keys', 'read:contacts'], rateLimit: { limit: 500, windowSeconds: 30 } });
     expect(key).toMatch(/^hcrm_test_[1-9A-HJ-NP-Za-km-z]{30,34}$/);
-    expect(apiKey).toMatchObject({ name: 'reporting', scopes: ['read:api_keys', 'read:contacts'], rateLimit: { limit: 500, windowSeconds: 30 }, status: 'ACTIVE', expiresAt: null, usageCount: 0 });
+    expect(apiKey).toMatchObject({
+      name: 'reporting',
+      scopes: ['read:api_keys', 'read:contacts'],
+      rateLimit: { limit: 500, windowSeconds: 30 },
+      status: 'ACTIVE',
+      expiresAt: null,
+      usageCount: 0,
+    });
     expect(key.startsWith(apiKey.prefix)).toBe(true);
     expect(apiKey.prefix.length).toBeLessThan(key.length - 20);
 
@@ -47,7 +56,12 @@ describe('API key lifecycle', () => {
 
     // The created event is in the same organization's log, and carries no secret.
     const [event] = await events('integration.api_key.created');
-    expect(event).toMatchObject({ source: 'hotcrm', objectType: 'api_key', recordId: apiKey.id, data: { id: apiKey.id, name: 'reporting', prefix: apiKey.prefix } });
+    expect(event).toMatchObject({
+      source: 'hotcrm',
+      objectType: 'api_key',
+      recordId: apiKey.id,
+      data: { id: apiKey.id, name: 'reporting', prefix: apiKey.prefix },
+    });
     expect(JSON.stringify(event)).not.toContain(key);
     // Defaults: 1000 per 60 s.
     const plain = await create({ name: 'defaults', scopes: ['read:*'] });
@@ -63,7 +77,13 @@ describe('API key lifecycle', () => {
     expect(rotated.errors).toBeUndefined();
     const fresh = rotated.data!.rotateApiKey;
     expect(fresh.key).not.toBe(old.key);
-    expect(fresh.apiKey).toMatchObject({ name: 'ci', scopes: ['read:api_keys'], rateLimit: { limit: 50, windowSeconds: 10 }, status: 'ACTIVE', expiresAt: new Date(expiresAt).toISOString() });
+    expect(fresh.apiKey).toMatchObject({
+      name: 'ci',
+      scopes: ['read:api_keys'],
+      rateLimit: { limit: 50, windowSeconds: 10 },
+      status: 'ACTIVE',
+      expiresAt: new Date(expiresAt).toISOString(),
+    });
     expect(fresh.apiKey.id).not.toBe(old.apiKey.id);
 
     expect(await use(old.key)).toBe('OK');
@@ -144,7 +164,11 @@ describe('API key lifecycle', () => {
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'gracePeriodSeconds' });
     }
     const otherOrg = await gatewayToken('acme', ['*']);
-    for (const [query, variables] of [[ROTATE, { id: apiKey.id }], [REVOKE, { id: apiKey.id }], [REVOKE, { id: 'not-a-uuid' }]] as const) {
+    for (const [query, variables] of [
+      [ROTATE, { id: apiKey.id }],
+      [REVOKE, { id: apiKey.id }],
+      [REVOKE, { id: 'not-a-uuid' }],
+    ] as const) {
       const res = await t.gql(query, variables, otherOrg);
       expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     }

@@ -120,7 +120,13 @@ describe('API keys across replicas', () => {
       });
     const { key } = await create({ name: 'socket-ops', scopes: ['read:connections'], rateLimit: { limit: 2, windowSeconds: 60 } });
     // One socket for all the operations (a lazy client would reconnect, and be refused at connect).
-    const client = createClient({ url: `${b.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0, lazyCloseTimeout: 60_000 });
+    const client = createClient({
+      url: `${b.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+      lazyCloseTimeout: 60_000,
+    });
     try {
       // The connection is request 1, this operation request 2: the next one is over the limit.
       expect(await subscribeOnce(client)).toBe('open');
@@ -129,7 +135,13 @@ describe('API keys across replicas', () => {
       expect(limited.extensions.retryAfterSeconds).toBeGreaterThan(0);
 
       const { key: key2, apiKey: apiKey2 } = await create({ name: 'socket-revoked', scopes: ['read:connections'] });
-      const client2 = createClient({ url: `${b.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key2}` }, retryAttempts: 0, lazyCloseTimeout: 60_000 });
+      const client2 = createClient({
+        url: `${b.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${key2}` },
+        retryAttempts: 0,
+        lazyCloseTimeout: 60_000,
+      });
       try {
         expect(await subscribeOnce(client2)).toBe('open');
         await a.gql('mutation($id: ID!) { revokeApiKey(id: $id) { status } }', { id: apiKey2.id });
@@ -155,7 +167,9 @@ describe('API keys across replicas', () => {
       // One at a time: each request that finds no lease asks for a bigger one (1, 2, 4 ...).
       for (let i = 0; i < 8; i++) if ((await limiterA.take(apiKey.id, 'default', policy)).allowed) admitted++;
       expect(admitted).toBe(8);
-      const [row] = await a.service.db.query('SELECT (SELECT sum(c) FROM unnest(counts) c)::int AS counted FROM api_key_rate_window WHERE api_key_id = $1', [apiKey.id]);
+      const [row] = await a.service.db.query('SELECT (SELECT sum(c) FROM unnest(counts) c)::int AS counted FROM api_key_rate_window WHERE api_key_id = $1', [
+        apiKey.id,
+      ]);
       expect(row.counted).toBeGreaterThan(8); // a lease is held beyond what was used
       for (;;) {
         if (!(await limiterB.take(apiKey.id, 'default', policy)).allowed) break;
@@ -190,14 +204,22 @@ describe('API keys across replicas', () => {
       const [row] = await a.service.db.query('SELECT usage_count, last_used_at FROM api_key WHERE id = $1', [apiKey.id]);
       expect(row.usage_count).toBe('500');
       expect(row.last_used_at).not.toBeNull();
-      const [bucket] = await a.service.db.query('SELECT sum(requests)::int AS requests, sum(rejected)::int AS rejected FROM api_key_usage WHERE api_key_id = $1', [apiKey.id]);
+      const [bucket] = await a.service.db.query(
+        'SELECT sum(requests)::int AS requests, sum(rejected)::int AS rejected FROM api_key_usage WHERE api_key_id = $1',
+        [apiKey.id],
+      );
       expect(bucket).toEqual({ requests: 500, rejected: 100 });
 
       statements = 0;
       const limiter = new ApiKeyRateLimiter(counted);
       const decisions = await Promise.all(Array.from({ length: 200 }, () => limiter.take(apiKey.id, 'default', { limit: 150, windowSeconds: 60 })));
       expect(decisions.filter((d) => d.allowed)).toHaveLength(150);
-      expect(decisions.filter((d) => d.allowed).map((d) => d.remaining).sort((x, y) => x - y)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+      expect(
+        decisions
+          .filter((d) => d.allowed)
+          .map((d) => d.remaining)
+          .sort((x, y) => x - y),
+      ).toEqual(Array.from({ length: 150 }, (_, i) => i));
       expect(statements).toBeLessThanOrEqual(3);
     } finally {
       await pool.end();

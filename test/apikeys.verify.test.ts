@@ -31,7 +31,14 @@ describe('verifyApiKey', () => {
     const { key, apiKey } = await create({ name: 'app', scopes: ['read:contacts', 'write:contacts'], rateLimit: { limit: 100, windowSeconds: 60 } });
     const before = Date.now();
     const first = await verify(key, ['read:contacts']);
-    expect(first).toMatchObject({ valid: true, code: 'VALID', keyId: apiKey.id, organizationId: 'default', scopes: ['read:contacts', 'write:contacts'], rateLimit: { limit: 100, remaining: 99 } });
+    expect(first).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      keyId: apiKey.id,
+      organizationId: 'default',
+      scopes: ['read:contacts', 'write:contacts'],
+      rateLimit: { limit: 100, remaining: 99 },
+    });
     const resetAt = new Date(first.rateLimit.resetAt).getTime();
     expect(resetAt).toBeGreaterThan(before + 55_000);
     expect(resetAt).toBeLessThan(Date.now() + 62_000);
@@ -48,7 +55,14 @@ describe('verifyApiKey', () => {
     const { key, apiKey } = await create({ name: 'reader', scopes: ['read:*'] });
     expect((await verify(key, ['read:invoices', 'read:contacts'])).code).toBe('VALID');
     const res = await verify(key, ['read:contacts', 'write:contacts']);
-    expect(res).toMatchObject({ valid: false, code: 'INSUFFICIENT_SCOPE', keyId: apiKey.id, organizationId: 'default', scopes: ['read:*'], rateLimit: { limit: 1000, remaining: 998 } });
+    expect(res).toMatchObject({
+      valid: false,
+      code: 'INSUFFICIENT_SCOPE',
+      keyId: apiKey.id,
+      organizationId: 'default',
+      scopes: ['read:*'],
+      rateLimit: { limit: 1000, remaining: 998 },
+    });
     expect((await waitForUsage(apiKey.id, 2)).hour).toEqual({ requests: 2, rejected: 1 });
   });
 
@@ -74,7 +88,12 @@ describe('verifyApiKey', () => {
     const revoked = await create({ name: 'gone', scopes: ['read:contacts'] });
     await t.gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: revoked.apiKey.id });
     expect(await verify(revoked.key, undefined, BOOTSTRAP_KEY)).toEqual({
-      valid: false, code: 'REVOKED', keyId: revoked.apiKey.id, organizationId: 'default', scopes: ['read:contacts'], rateLimit: null,
+      valid: false,
+      code: 'REVOKED',
+      keyId: revoked.apiKey.id,
+      organizationId: 'default',
+      scopes: ['read:contacts'],
+      rateLimit: null,
     });
     const expiring = await create({ name: 'brief', scopes: ['read:contacts'], expiresAt: new Date(Date.now() + 1000).toISOString() });
     expect((await verify(expiring.key)).code).toBe('VALID');
@@ -88,8 +107,21 @@ describe('verifyApiKey', () => {
     const dead = await create({ name: 'acme old', scopes: ['read:invoices'] }, acmeAdmin);
     await t.gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: dead.apiKey.id }, acmeAdmin);
 
-    expect(await verify(live.key, ['read:invoices'], BOOTSTRAP_KEY)).toMatchObject({ valid: true, code: 'VALID', keyId: live.apiKey.id, organizationId: 'acme', scopes: ['read:invoices'] });
-    expect(await verify(dead.key, undefined, BOOTSTRAP_KEY)).toEqual({ valid: false, code: 'REVOKED', keyId: null, organizationId: null, scopes: [], rateLimit: null });
+    expect(await verify(live.key, ['read:invoices'], BOOTSTRAP_KEY)).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      keyId: live.apiKey.id,
+      organizationId: 'acme',
+      scopes: ['read:invoices'],
+    });
+    expect(await verify(dead.key, undefined, BOOTSTRAP_KEY)).toEqual({
+      valid: false,
+      code: 'REVOKED',
+      keyId: null,
+      organizationId: null,
+      scopes: [],
+      rateLimit: null,
+    });
     // Its own organization sees which key it was.
     expect((await verify(dead.key, undefined, acmeAdmin)).keyId).toBe(dead.apiKey.id);
   });
@@ -115,7 +147,10 @@ describe('verifyApiKey', () => {
       const res: any = await t.gql(query, variables);
       const key = res.data.apiKey;
       if (key.usageCount >= count || Date.now() > until) {
-        const hour = key.usage.reduce((sum: any, b: any) => ({ requests: sum.requests + b.requests, rejected: sum.rejected + b.rejected }), { requests: 0, rejected: 0 });
+        const hour = key.usage.reduce((sum: any, b: any) => ({ requests: sum.requests + b.requests, rejected: sum.rejected + b.rejected }), {
+          requests: 0,
+          rejected: 0,
+        });
         return { usageCount: key.usageCount, lastUsedAt: key.lastUsedAt, hour };
       }
       await new Promise((r) => setTimeout(r, 100));

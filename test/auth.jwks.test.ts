@@ -48,7 +48,11 @@ describe('gateway JWTs from a JWKS URL', () => {
   it('stops accepting a token at its expiry, though it was accepted (and remembered) before', async () => {
     // Verified tokens are remembered by their text; never past their exp.
     const now = Math.floor(Date.now() / 1000);
-    const shortLived = await new SignJWT({ org: 'acme', scope: '*' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt(now).setExpirationTime(now + 2).sign(privateKey);
+    const shortLived = await new SignJWT({ org: 'acme', scope: '*' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuedAt(now)
+      .setExpirationTime(now + 2)
+      .sign(privateKey);
     const before: any = await t.gql('{ connections { totalCount } }', undefined, shortLived);
     expect(before.errors).toBeUndefined();
     expect((await t.gql('{ connections { totalCount } }', undefined, shortLived)).errors).toBeUndefined();

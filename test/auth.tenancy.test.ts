@@ -83,7 +83,11 @@ describe('authentication, scopes and tenancy', () => {
     const allowed: any = await t.gql('{ webhookSubscriptions { totalCount } }', undefined, 'hcrm_test_AcmeWebhooksOnly');
     expect(allowed.data.webhookSubscriptions.totalCount).toBe(1);
     // A nullable nested field the scope does not cover is nulled with FORBIDDEN; the rest is served.
-    const nested: any = await t.gql('query($id: ID!) { syncConfig(id: $id) { id fieldMapping { id } } }', { id: ids.config }, await gatewayToken('acme', ['read:sync']));
+    const nested: any = await t.gql(
+      'query($id: ID!) { syncConfig(id: $id) { id fieldMapping { id } } }',
+      { id: ids.config },
+      await gatewayToken('acme', ['read:sync']),
+    );
     expect(nested.data.syncConfig).toEqual({ id: ids.config, fieldMapping: null });
     expect(nested.errors[0]).toMatchObject({ path: ['syncConfig', 'fieldMapping'], extensions: { code: 'FORBIDDEN' } });
     const denied = await t.gql('{ connections { totalCount } }', undefined, 'hcrm_test_AcmeWebhooksOnly');
@@ -101,8 +105,21 @@ describe('authentication, scopes and tenancy', () => {
   it('shows the owning organization every row', async () => {
     const res: any = await t.gql(lists, undefined, 'hcrm_test_AcmeActiveKey');
     expect(res.errors).toBeUndefined();
-    const counts = Object.fromEntries(Object.entries(res.data).filter(([k]) => k !== 'connectors').map(([k, v]: any) => [k, v.totalCount]));
-    expect(counts).toEqual({ connections: 1, fieldMappings: 1, syncConfigs: 1, syncConflicts: 1, externalLinks: 1, webhookSubscriptions: 1, integrationEvents: 1, apiKeys: 5 });
+    const counts = Object.fromEntries(
+      Object.entries(res.data)
+        .filter(([k]) => k !== 'connectors')
+        .map(([k, v]: any) => [k, v.totalCount]),
+    );
+    expect(counts).toEqual({
+      connections: 1,
+      fieldMappings: 1,
+      syncConfigs: 1,
+      syncConflicts: 1,
+      externalLinks: 1,
+      webhookSubscriptions: 1,
+      integrationEvents: 1,
+      apiKeys: 5,
+    });
     expect(res.data.connectors.map((c: any) => c.key)).toContain('acme_erp');
     for (const [name, field] of Object.entries(byId)) {
       const one: any = await t.gql(`query($id: ID!) { ${field} }`, { id: ids[name] }, 'hcrm_test_AcmeActiveKey');
@@ -113,7 +130,9 @@ describe('authentication, scopes and tenancy', () => {
 
   it('shows another organization none of them: empty lists, NOT_FOUND by id', async () => {
     const res: any = await t.gql(lists, undefined, BOOTSTRAP_KEY);
-    const counts = Object.entries(res.data).filter(([k]) => k !== 'connectors').map(([, v]: any) => v.totalCount);
+    const counts = Object.entries(res.data)
+      .filter(([k]) => k !== 'connectors')
+      .map(([, v]: any) => v.totalCount);
     expect(counts.every((n) => n === 0 || n === 1)).toBe(true);
     expect(res.data.connections.totalCount).toBe(0);
     expect(res.data.apiKeys.totalCount).toBe(1); // its own bootstrap key only

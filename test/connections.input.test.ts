@@ -27,12 +27,36 @@ describe('connection input checks', () => {
     ['a missing credential field', { connectorKey: 'stripe', name: 'x', credentials: {} }, 'credentials.apiKey'],
     ['credentials that are not an object', { connectorKey: 'stripe', name: 'x', credentials: 'sk_test_123' }, 'credentials'],
     ['an empty name', { connectorKey: 'stripe', name: '  ', credentials: { apiKey: 'sk_test_123456789012' } }, 'name'],
-    ['a malformed base URL', { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'not a url' } }, 'config.baseUrl'],
-    ['a non-http base URL', { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'file:///etc/passwd' } }, 'config.baseUrl'],
-    ['a loopback base URL', { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'http://127.0.0.1:8080' } }, 'config.baseUrl'],
-    ['a private base URL', { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'http://10.1.2.3' } }, 'config.baseUrl'],
-    ['the metadata address', { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'http://169.254.169.254/latest' } }, 'config.baseUrl'],
-    ['a name that resolves to loopback', { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'http://localhost:9999' } }, 'config.baseUrl'],
+    [
+      'a malformed base URL',
+      { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'not a url' } },
+      'config.baseUrl',
+    ],
+    [
+      'a non-http base URL',
+      { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'file:///etc/passwd' } },
+      'config.baseUrl',
+    ],
+    [
+      'a loopback base URL',
+      { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'http://127.0.0.1:8080' } },
+      'config.baseUrl',
+    ],
+    [
+      'a private base URL',
+      { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'http://10.1.2.3' } },
+      'config.baseUrl',
+    ],
+    [
+      'the metadata address',
+      { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'http://169.254.169.254/latest' } },
+      'config.baseUrl',
+    ],
+    [
+      'a name that resolves to loopback',
+      { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' }, config: { baseUrl: 'http://localhost:9999' } },
+      'config.baseUrl',
+    ],
     ['an OAuth2 connection without tokens', { connectorKey: 'linkedin', name: 'x' }, 'credentials.accessToken'],
   ])('refuses %s', async (_label, input, field) => {
     const before = await count();
@@ -45,7 +69,9 @@ describe('connection input checks', () => {
     const input = { connectorKey: 'linkedin', name: 'x', redirectUri: 'https://app.example/cb' };
     const noClient = await t.gql('mutation($input: StartOAuthInput!) { startOAuth(input: $input) { state } }', { input });
     expect(noClient.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'connectorKey' });
-    const apiKey = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', { input: { connectorKey: 'stripe', clientId: 'a', clientSecret: 'b' } });
+    const apiKey = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
+      input: { connectorKey: 'stripe', clientId: 'a', clientSecret: 'b' },
+    });
     expect(apiKey.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'connectorKey' });
     const privateToken = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
       input: { connectorKey: 'linkedin', clientId: 'a', clientSecret: 'b', tokenUrl: 'http://127.0.0.1/token' },
@@ -57,7 +83,10 @@ describe('connection input checks', () => {
     const created: any = await t.gql(CREATE, { input: { connectorKey: 'stripe', name: 'Main', credentials: { apiKey: 'sk_live_abcdefghijkl9876' } } });
     const id = created.data.createConnection.id;
     expect(created.data.createConnection).toMatchObject({ status: 'CONNECTED', credentialHint: 'sk_live_…9876' });
-    const renamed: any = await t.gql('mutation($id: ID!) { updateConnection(id: $id, input: { name: "Renamed", credentials: { webhookSecret: "whsec_x" } }) { name credentialHint } }', { id });
+    const renamed: any = await t.gql(
+      'mutation($id: ID!) { updateConnection(id: $id, input: { name: "Renamed", credentials: { webhookSecret: "whsec_x" } }) { name credentialHint } }',
+      { id },
+    );
     expect(renamed.data.updateConnection).toEqual({ name: 'Renamed', credentialHint: 'sk_live_…9876' });
     const reader = await gatewayToken('default', ['read:*']);
     const denied = await t.gql(CREATE, { input: { connectorKey: 'stripe', name: 'x', credentials: { apiKey: 'sk_test_123456789012' } } }, reader);
@@ -71,7 +100,7 @@ describe('connection input checks', () => {
     expect(row.credentials_encrypted).toBeNull();
     const test: any = await t.gql('mutation($id: ID!) { testConnection(id: $id) { ok status } }', { id });
     expect(test.data.testConnection.ok).toBe(false);
-    expect((await t.gql('mutation($id: ID!) { deleteConnection(id: $id) }', { id }) as any).data.deleteConnection).toBe(true);
+    expect(((await t.gql('mutation($id: ID!) { deleteConnection(id: $id) }', { id })) as any).data.deleteConnection).toBe(true);
     const again = await t.gql('mutation($id: ID!) { deleteConnection(id: $id) }', { id });
     expect(again.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });

@@ -22,7 +22,9 @@ describe('OAuth2 connections', () => {
   let connectionId: string;
 
   const start = async () => {
-    const res: any = await t.gql(START, { input: { connectorKey: 'linkedin', name: 'My LinkedIn', redirectUri: `${t.url}/oauth/callback`, config: { baseUrl: linkedin.url } } });
+    const res: any = await t.gql(START, {
+      input: { connectorKey: 'linkedin', name: 'My LinkedIn', redirectUri: `${t.url}/oauth/callback`, config: { baseUrl: linkedin.url } },
+    });
     expect(res.errors).toBeUndefined();
     return res.data.startOAuth as { authorizationUrl: string; state: string; expiresAt: string };
   };
@@ -33,7 +35,13 @@ describe('OAuth2 connections', () => {
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
     replica = await startReplica(t, { PROVIDER_RETRY_BASE_DELAY_MS: '5' });
     const set: any = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
-      input: { connectorKey: 'linkedin', clientId: oauth.clientId, clientSecret: oauth.clientSecret, authorizationUrl: `${oauth.url}/authorize`, tokenUrl: `${oauth.url}/token` },
+      input: {
+        connectorKey: 'linkedin',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        authorizationUrl: `${oauth.url}/authorize`,
+        tokenUrl: `${oauth.url}/token`,
+      },
     });
     expect(set.data.setOAuthClient).toBe(true);
   });
@@ -48,7 +56,14 @@ describe('OAuth2 connections', () => {
     const { authorizationUrl, state, expiresAt } = await start();
     const url = new URL(authorizationUrl);
     expect(`${url.origin}${url.pathname}`).toBe(`${oauth.url}/authorize`);
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ response_type: 'code', client_id: oauth.clientId, redirect_uri: `${t.url}/oauth/callback`, scope: 'openid profile email', state, code_challenge_method: 'S256' });
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: oauth.clientId,
+      redirect_uri: `${t.url}/oauth/callback`,
+      scope: 'openid profile email',
+      state,
+      code_challenge_method: 'S256',
+    });
     expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const ttl = Date.parse(expiresAt) - Date.now();
     expect(ttl).toBeGreaterThan(9 * 60_000);
@@ -77,7 +92,13 @@ describe('OAuth2 connections', () => {
 
   it('keeps the redirect parameters a connector declares, such as QuickBooks’ realmId', async () => {
     await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
-      input: { connectorKey: 'quickbooks', clientId: oauth.clientId, clientSecret: oauth.clientSecret, authorizationUrl: `${oauth.url}/authorize`, tokenUrl: `${oauth.url}/token` },
+      input: {
+        connectorKey: 'quickbooks',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        authorizationUrl: `${oauth.url}/authorize`,
+        tokenUrl: `${oauth.url}/token`,
+      },
     });
     const res: any = await t.gql(START, { input: { connectorKey: 'quickbooks', name: 'Books', redirectUri: `${t.url}/oauth/callback` } });
     const callback = new URL((await fetch(res.data.startOAuth.authorizationUrl, { redirect: 'manual' })).headers.get('location')!);
@@ -122,8 +143,16 @@ describe('OAuth2 connections', () => {
 
   it('marks the connection EXPIRED when the refresh token is refused, and streams the change', async () => {
     const changes: any[] = [];
-    const ws = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` }, lazy: false });
-    ws.subscribe({ query: 'subscription($id: ID) { connectionStatusChanged(connectionId: $id) { id status } }', variables: { id: connectionId } }, { next: (m) => changes.push(m), error: () => undefined, complete: () => undefined });
+    const ws = createClient({
+      url: t.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` },
+      lazy: false,
+    });
+    ws.subscribe(
+      { query: 'subscription($id: ID) { connectionStatusChanged(connectionId: $id) { id status } }', variables: { id: connectionId } },
+      { next: (m) => changes.push(m), error: () => undefined, complete: () => undefined },
+    );
     await new Promise((r) => setTimeout(r, 300));
     oauth.refuseRefresh();
     oauth.expireAccessTokens();
@@ -141,14 +170,23 @@ describe('OAuth2 connections', () => {
   it('lists the LinkedIn profile and organizations across pages', async () => {
     oauth.refuse = false;
     const imported: any = await t.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
-      input: { connectorKey: 'linkedin', name: 'imported', authType: 'OAUTH2', credentials: { ...toCredentials(oauth.issueTokens()) }, config: { baseUrl: linkedin.url } },
+      input: {
+        connectorKey: 'linkedin',
+        name: 'imported',
+        authType: 'OAUTH2',
+        credentials: { ...toCredentials(oauth.issueTokens()) },
+        config: { baseUrl: linkedin.url },
+      },
     });
     const id = imported.data.createConnection.id;
     linkedin.seedOrganizations(130);
     const orgs: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: any = await t.gql('query($id: ID!, $cursor: String) { connectionRecords(connectionId: $id, object: "organizations", cursor: $cursor, pageSize: 50) { records nextCursor } }', { id, cursor });
+      const res: any = await t.gql(
+        'query($id: ID!, $cursor: String) { connectionRecords(connectionId: $id, object: "organizations", cursor: $cursor, pageSize: 50) { records nextCursor } }',
+        { id, cursor },
+      );
       expect(res.errors).toBeUndefined();
       orgs.push(...res.data.connectionRecords.records.map((r: any) => r.organization));
       cursor = res.data.connectionRecords.nextCursor;

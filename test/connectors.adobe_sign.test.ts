@@ -4,7 +4,8 @@ import { startTestService, TestService } from './support/service';
 
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType } }`;
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
 
@@ -20,12 +21,23 @@ describe('Adobe Sign connector', () => {
     adobe = await new AdobeSignServer(oauth).start();
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
     const set: any = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
-      input: { connectorKey: 'adobe_sign', clientId: oauth.clientId, clientSecret: oauth.clientSecret, authorizationUrl: `${oauth.url}/authorize`, tokenUrl: `${oauth.url}/token` },
+      input: {
+        connectorKey: 'adobe_sign',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        authorizationUrl: `${oauth.url}/authorize`,
+        tokenUrl: `${oauth.url}/token`,
+      },
     });
     expect(set.data.setOAuthClient).toBe(true);
     const tokens = oauth.issueTokens();
     const res: any = await t.gql(CONNECT, {
-      input: { connectorKey: 'adobe_sign', name: 'Adobe Sign (local)', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, config: { baseUrl: `${adobe.url}/api/rest/v6` } },
+      input: {
+        connectorKey: 'adobe_sign',
+        name: 'Adobe Sign (local)',
+        credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token },
+        config: { baseUrl: `${adobe.url}/api/rest/v6` },
+      },
     });
     expect(res.errors).toBeUndefined();
     connectionId = res.data.createConnection.id;
@@ -43,7 +55,9 @@ describe('Adobe Sign connector', () => {
     const start: any = await t.gql('mutation($input: StartOAuthInput!) { startOAuth(input: $input) { authorizationUrl } }', {
       input: { connectorKey: 'adobe_sign', name: 'consent', redirectUri: `${t.url}/oauth/callback` },
     });
-    expect(new URL(start.data.startOAuth.authorizationUrl).searchParams.get('scope')).toBe('agreement_read:account agreement_write:account agreement_send:account');
+    expect(new URL(start.data.startOAuth.authorizationUrl).searchParams.get('scope')).toBe(
+      'agreement_read:account agreement_write:account agreement_send:account',
+    );
   });
 
   it('tests the connection with the Bearer token', async () => {
@@ -104,7 +118,10 @@ describe('Adobe Sign connector', () => {
 
     const urls: any = await t.gql(ACTION, { id: connectionId, action: 'getSigningUrl', input: { agreementId, frameParent: 'crm.example.com' } });
     expect(urls.errors).toBeUndefined();
-    expect(urls.data.executeConnectorAction.signingUrlSetInfos[0].signingUrls[0]).toMatchObject({ email: 'grace@example.com', esignUrl: expect.stringContaining('https://') });
+    expect(urls.data.executeConnectorAction.signingUrlSetInfos[0].signingUrls[0]).toMatchObject({
+      email: 'grace@example.com',
+      esignUrl: expect.stringContaining('https://'),
+    });
     const get = adobe.requests.filter((r) => r.path.endsWith('/signingUrls')).pop()!;
     expect(get.path).toBe(`/api/rest/v6/agreements/${agreementId}/signingUrls`);
     expect(get.query.get('frameParent')).toBe('crm.example.com');
@@ -113,20 +130,35 @@ describe('Adobe Sign connector', () => {
   it('surfaces Adobe’s code when an agreement cannot be signed or a document is unknown', async () => {
     const [signed] = adobe.seedAgreements(1, 'SIGNED');
     const urls = await t.gql(ACTION, { id: connectionId, action: 'getSigningUrl', input: { agreementId: signed.id } });
-    expect(urls.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: { name: 'adobe_sign', status: 404, code: 'AGREEMENT_NOT_SIGNABLE' } });
-    const input = { name: 'x', fileInfos: [{ transientDocumentId: 'CBJCHBCAABAAexpired' }], participantSetsInfo: [{ memberInfos: [{ email: 'a@example.com' }], order: 1, role: 'SIGNER' }] };
+    expect(urls.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      provider: { name: 'adobe_sign', status: 404, code: 'AGREEMENT_NOT_SIGNABLE' },
+    });
+    const input = {
+      name: 'x',
+      fileInfos: [{ transientDocumentId: 'CBJCHBCAABAAexpired' }],
+      participantSetsInfo: [{ memberInfos: [{ email: 'a@example.com' }], order: 1, role: 'SIGNER' }],
+    };
     const sent = await t.gql(ACTION, { id: connectionId, action: 'sendAgreement', input });
     expect(sent.errors?.[0].extensions).toMatchObject({ provider: { status: 404, code: 'INVALID_TRANSIENT_DOCUMENT_ID' } });
   });
 
   it('refuses action input that fails its schema before calling Adobe', async () => {
     const before = adobe.requests.length;
-    const missing = await t.gql(ACTION, { id: connectionId, action: 'sendAgreement', input: { name: 'x', fileInfos: [{ libraryDocumentId: 'CBJCHBCAABAAlibraryNDA' }] } });
+    const missing = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'sendAgreement',
+      input: { name: 'x', fileInfos: [{ libraryDocumentId: 'CBJCHBCAABAAlibraryNDA' }] },
+    });
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participantSetsInfo' });
     const role = await t.gql(ACTION, {
       id: connectionId,
       action: 'sendAgreement',
-      input: { name: 'x', fileInfos: [{ libraryDocumentId: 'L' }], participantSetsInfo: [{ memberInfos: [{ email: 'a@example.com' }], order: 1, role: 'BOSS' }] },
+      input: {
+        name: 'x',
+        fileInfos: [{ libraryDocumentId: 'L' }],
+        participantSetsInfo: [{ memberInfos: [{ email: 'a@example.com' }], order: 1, role: 'BOSS' }],
+      },
     });
     expect(role.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participantSetsInfo.0.role' });
     const noId = await t.gql(ACTION, { id: connectionId, action: 'getSigningUrl', input: {} });

@@ -10,7 +10,8 @@ const CREATE = `mutation($input: CreateConnectorInput!) { createConnector(input:
   actions { name description inputSchema } rateLimit { strategy limit windowSeconds } } }`;
 const CONNECT = 'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType credentialHint connector { key builtIn } } }';
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 
 async function readAll(t: TestService, connectionId: string, object: string, pageSize?: number) {
@@ -52,7 +53,17 @@ describe('Custom connectors (REST engine)', () => {
     const res: any = await t.gql(CREATE, { input: acmeInput(acme.url) });
     expect(res.errors).toBeUndefined();
     const connector = res.data.createConnector;
-    expect(connector).toMatchObject({ key: 'acme', name: 'Acme CRM', builtIn: false, status: 'ACTIVE', category: 'CRM', connectorType: 'REST_API', authTypes: ['API_KEY'], baseUrl: acme.url, description: ACME.description });
+    expect(connector).toMatchObject({
+      key: 'acme',
+      name: 'Acme CRM',
+      builtIn: false,
+      status: 'ACTIVE',
+      category: 'CRM',
+      connectorType: 'REST_API',
+      authTypes: ['API_KEY'],
+      baseUrl: acme.url,
+      description: ACME.description,
+    });
     expect(connector.rateLimit).toEqual({ strategy: 'token_bucket', limit: 50, windowSeconds: 1 });
     expect(connector.objects.map((o: any) => [o.name, o.supportsIncremental, o.supportsWrite])).toEqual([
       ['contacts', true, true],
@@ -106,8 +117,16 @@ describe('Custom connectors (REST engine)', () => {
   it('sends each style’s own parameters', () => {
     const queries = (path: string) => acme.requests.filter((r) => r.path === path && r.method === 'GET').map((r) => Object.fromEntries(r.query));
     expect(queries('/v1/contacts')[1]).toEqual({ limit: '25', cursor: expect.any(String) });
-    expect(queries('/v1/companies')).toEqual([{ offset: '0', limit: '10' }, { offset: '10', limit: '10' }, { offset: '20', limit: '10' }]);
-    expect(queries('/v1/deals')).toEqual([{ page: '1', per_page: '20' }, { page: '2', per_page: '20' }, { page: '3', per_page: '20' }]);
+    expect(queries('/v1/companies')).toEqual([
+      { offset: '0', limit: '10' },
+      { offset: '10', limit: '10' },
+      { offset: '20', limit: '10' },
+    ]);
+    expect(queries('/v1/deals')).toEqual([
+      { page: '1', per_page: '20' },
+      { page: '2', per_page: '20' },
+      { page: '3', per_page: '20' },
+    ]);
     expect(queries('/v1/tickets')).toEqual([{ per_page: '15' }, { page: '2', per_page: '15' }, { page: '3', per_page: '15' }]);
   });
 
@@ -130,7 +149,11 @@ describe('Custom connectors (REST engine)', () => {
 
   it('runs declared actions: placeholders from input, the rest as the body or query', async () => {
     const contact = acme.store.contacts[0];
-    const note: any = await t.gql(ACTION, { id: connectionId, action: 'addNote', input: { contactId: contact.id, text: 'Called, wants a demo', pinned: true } });
+    const note: any = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'addNote',
+      input: { contactId: contact.id, text: 'Called, wants a demo', pinned: true },
+    });
     expect(note.errors).toBeUndefined();
     expect(note.data.executeConnectorAction).toMatchObject({ contact_id: contact.id, text: 'Called, wants a demo', pinned: true });
     const sent = acme.requests.filter((r) => r.method === 'POST').pop()!;
@@ -178,7 +201,12 @@ describe('Custom connectors (REST engine)', () => {
       const { handler, call } = await bind();
       const full = await handler.list(call, 'contacts', { pageSize: 100 });
       const checkpoint = full.checkpoint as string;
-      expect(checkpoint).toBe(acme.store.contacts.map((r) => r.updated_at).sort().pop());
+      expect(checkpoint).toBe(
+        acme.store.contacts
+          .map((r) => r.updated_at)
+          .sort()
+          .pop(),
+      );
       const changed = acme.add('contacts', { name: 'Grace', email: 'grace@acme.test' });
       const delta = await handler.list(call, 'contacts', { since: checkpoint });
       expect(delta.records.map((r) => r.id)).toEqual([changed.id]);
@@ -191,8 +219,15 @@ describe('Custom connectors (REST engine)', () => {
     const legacy = await new CustomApiServer('legacy_key_5d1e', true).start();
     try {
       legacy.seed('tickets', 12);
-      const definition = { auth: { apiKey: { in: 'query', name: 'api_key' } }, objects: [{ name: 'tickets', fields: fields('name'), list: { path: '/v1/tickets', pagination: { style: 'link', limitParam: 'per_page', pageSize: 5 } } }] };
-      const created: any = await t.gql(CREATE, { input: { key: 'legacy', name: 'Legacy', category: 'OTHER', authTypes: ['API_KEY'], baseUrl: legacy.url, definition } });
+      const definition = {
+        auth: { apiKey: { in: 'query', name: 'api_key' } },
+        objects: [
+          { name: 'tickets', fields: fields('name'), list: { path: '/v1/tickets', pagination: { style: 'link', limitParam: 'per_page', pageSize: 5 } } },
+        ],
+      };
+      const created: any = await t.gql(CREATE, {
+        input: { key: 'legacy', name: 'Legacy', category: 'OTHER', authTypes: ['API_KEY'], baseUrl: legacy.url, definition },
+      });
       expect(created.errors).toBeUndefined();
       const conn: any = await t.gql(CONNECT, { input: { connectorKey: 'legacy', name: 'Legacy', credentials: { apiKey: legacy.apiKey } } });
       const first: any = await t.gql(RECORDS, { id: conn.data.createConnection.id, object: 'tickets' });
@@ -211,15 +246,27 @@ describe('Custom connectors (REST engine)', () => {
     it.each<[string, Record<string, unknown>, string]>([
       ['no objects', { definition: { auth: ACME.auth } }, 'definition.objects'],
       ['an empty objects list', { definition: { objects: [] } }, 'definition.objects'],
-      ['an unknown pagination style', { definition: withObject({ list: { path: '/v1/companies', pagination: { style: 'infinite' } } }) }, 'definition.objects.0.list.pagination.style'],
+      [
+        'an unknown pagination style',
+        { definition: withObject({ list: { path: '/v1/companies', pagination: { style: 'infinite' } } }) },
+        'definition.objects.0.list.pagination.style',
+      ],
       ['a list without a path', { definition: withObject({ list: { recordsPath: 'items' } }) }, 'definition.objects.0.list.path'],
       ['an absolute URL as a path', { definition: withObject({ list: { path: 'https://elsewhere.example/v1' } }) }, 'definition.objects.0.list.path'],
-      ['a cursor style without its cursor parameter', { definition: withObject({ list: { path: '/x', pagination: { style: 'cursor', nextCursorPath: 'next' } } }) }, 'definition.objects.0.list.pagination.cursorParam'],
+      [
+        'a cursor style without its cursor parameter',
+        { definition: withObject({ list: { path: '/x', pagination: { style: 'cursor', nextCursorPath: 'next' } } }) },
+        'definition.objects.0.list.pagination.cursorParam',
+      ],
       ['a misspelt setting', { definition: withObject({ list: { path: '/x', recordPath: 'items' } }) }, 'definition.objects.0.list.recordPath'],
       ['an unknown field type', { definition: withObject({ fields: [{ name: 'id', type: 'UUID' }] }) }, 'definition.objects.0.fields.0.type'],
       ['a get path without {id}', { definition: withObject({ get: { path: '/v1/companies' } }) }, 'definition.objects.0.get.path'],
       ['a repeated object name', { definition: { objects: [object, object] } }, 'definition.objects.1.name'],
-      ['an action placeholder its schema does not require', { definition: { ...ACME, actions: [{ ...ACME.actions[0], inputSchema: { type: 'object', properties: {} } }] } }, 'definition.actions.0.path'],
+      [
+        'an action placeholder its schema does not require',
+        { definition: { ...ACME, actions: [{ ...ACME.actions[0], inputSchema: { type: 'object', properties: {} } }] } },
+        'definition.actions.0.path',
+      ],
       ['credentials in static headers', { definition: { ...ACME, headers: { Authorization: 'Bearer abc' } } }, 'definition.headers.Authorization'],
       ['a definition that is not an object', { definition: [1, 2] }, 'definition'],
       ['OAUTH2 without its endpoints', { authTypes: ['OAUTH2'] }, 'definition.oauth'],
@@ -274,11 +321,14 @@ describe('Custom connectors with ALLOW_PRIVATE_TARGETS=false', () => {
   });
   afterAll(() => t.stop());
 
-  it.each(['http://127.0.0.1:8080', 'http://localhost:8080', 'http://10.1.2.3', 'http://169.254.169.254/latest', 'http://[::1]:9000'])('refuses base URL %s', async (baseUrl) => {
-    const res: any = await t.gql(CREATE, { input: acmeInput(baseUrl, { key: 'internal' }) });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'baseUrl' });
-    expect(await connectorRows(t)).toBe(0);
-  });
+  it.each(['http://127.0.0.1:8080', 'http://localhost:8080', 'http://10.1.2.3', 'http://169.254.169.254/latest', 'http://[::1]:9000'])(
+    'refuses base URL %s',
+    async (baseUrl) => {
+      const res: any = await t.gql(CREATE, { input: acmeInput(baseUrl, { key: 'internal' }) });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'baseUrl' });
+      expect(await connectorRows(t)).toBe(0);
+    },
+  );
 
   it('refuses private OAuth endpoints in the definition', async () => {
     const definition = { ...ACME, oauth: { authorizationUrl: 'https://93.184.215.14/authorize', tokenUrl: 'http://127.0.0.1/token' } };

@@ -4,7 +4,8 @@ import { startTestService, TestService } from './support/service';
 
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType } }`;
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
 const PDF = Buffer.from('%PDF-1.4 contract').toString('base64');
@@ -19,7 +20,12 @@ describe('DocuSign connector', () => {
   const connect = async (config: Record<string, unknown>) => {
     const tokens = oauth.issueTokens();
     const res: any = await t.gql(CONNECT, {
-      input: { connectorKey: 'docusign', name: 'DocuSign (local)', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: new Date(Date.now() + 3600_000).toISOString() }, config },
+      input: {
+        connectorKey: 'docusign',
+        name: 'DocuSign (local)',
+        credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: new Date(Date.now() + 3600_000).toISOString() },
+        config,
+      },
     });
     expect(res.errors).toBeUndefined();
     return res.data.createConnection.id as string;
@@ -44,7 +50,13 @@ describe('DocuSign connector', () => {
     docusign = await new DocuSignServer(oauth).start();
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
     const set: any = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
-      input: { connectorKey: 'docusign', clientId: oauth.clientId, clientSecret: oauth.clientSecret, authorizationUrl: `${oauth.url}/authorize`, tokenUrl: `${oauth.url}/token` },
+      input: {
+        connectorKey: 'docusign',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        authorizationUrl: `${oauth.url}/authorize`,
+        tokenUrl: `${oauth.url}/token`,
+      },
     });
     expect(set.data.setOAuthClient).toBe(true);
     connectionId = await connect({ baseUrl: `${docusign.url}/restapi`, accountId: docusign.accountId });
@@ -146,12 +158,19 @@ describe('DocuSign connector', () => {
     expect(target).toMatchObject({ status: 'voided', voidedReason: 'Wrong amount' });
 
     const again = await t.gql(ACTION, { id: connectionId, action: 'voidEnvelope', input: { envelopeId: target.envelopeId, voidedReason: 'Twice' } });
-    expect(again.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: { name: 'docusign', status: 400, code: 'ENVELOPE_CANNOT_VOID_INVALID_STATE' } });
+    expect(again.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      provider: { name: 'docusign', status: 400, code: 'ENVELOPE_CANNOT_VOID_INVALID_STATE' },
+    });
   });
 
   it('refuses action input that fails its schema before calling DocuSign', async () => {
     const before = docusign.requests.length;
-    const missing = await t.gql(ACTION, { id: connectionId, action: 'sendEnvelope', input: { emailSubject: 'x', documents: [{ name: 'a.pdf', documentBase64: PDF }] } });
+    const missing = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'sendEnvelope',
+      input: { emailSubject: 'x', documents: [{ name: 'a.pdf', documentBase64: PDF }] },
+    });
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.signers' });
     const reason = await t.gql(ACTION, { id: connectionId, action: 'voidEnvelope', input: { envelopeId: '9d2f3c4b-1a2b-4c3d-8e9f-0a1b2c3d4e5f' } });
     expect(reason.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.voidedReason' });

@@ -6,10 +6,10 @@ import { bindNewConnection, startTestService, TestService } from './support/serv
 
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType connector { key } } }`;
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
-
 
 /** The Gmail connector through GraphQL against local stand-ins for Google's OAuth server and the Gmail API. */
 describe('Gmail connector', () => {
@@ -37,7 +37,13 @@ describe('Gmail connector', () => {
     baseUrl = `${mail.url}/gmail/v1`;
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
     const app: any = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
-      input: { connectorKey: 'gmail', clientId: oauth.clientId, clientSecret: oauth.clientSecret, tokenUrl: `${oauth.url}/token`, authorizationUrl: `${oauth.url}/authorize` },
+      input: {
+        connectorKey: 'gmail',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        tokenUrl: `${oauth.url}/token`,
+        authorizationUrl: `${oauth.url}/authorize`,
+      },
     });
     expect(app.errors).toBeUndefined();
     const tokens = oauth.issueTokens();
@@ -71,8 +77,13 @@ describe('Gmail connector', () => {
   });
 
   it('describes its objects, the sendEmail action and its rate budget', async () => {
-    const res: any = await t.gql('{ connector(key: "gmail") { objects { name supportsIncremental supportsWrite fields { name } } actions { name } rateLimit { limit windowSeconds } } }');
-    expect(res.data.connector.objects.map((o: any) => [o.name, o.supportsIncremental])).toEqual([['messages', true], ['threads', false]]);
+    const res: any = await t.gql(
+      '{ connector(key: "gmail") { objects { name supportsIncremental supportsWrite fields { name } } actions { name } rateLimit { limit windowSeconds } } }',
+    );
+    expect(res.data.connector.objects.map((o: any) => [o.name, o.supportsIncremental])).toEqual([
+      ['messages', true],
+      ['threads', false],
+    ]);
     expect(res.data.connector.objects[0].fields.map((f: any) => f.name)).toEqual(expect.arrayContaining(['from', 'to', 'subject', 'date', 'historyId']));
     expect(res.data.connector.actions).toEqual([{ name: 'sendEmail' }]);
     expect(res.data.connector.rateLimit).toEqual({ limit: 250, windowSeconds: 100 });
@@ -91,10 +102,22 @@ describe('Gmail connector', () => {
     const records = pages.flat();
     expect(records.map((r) => r.id).sort()).toEqual(seeded.map((m) => m.id).sort());
     const newest = seeded[24];
-    expect(records[0]).toMatchObject({ id: newest.id, threadId: newest.threadId, from: 'Sender 24 <sender24@example.com>', to: 'owner@example.com', subject: 'Message 24', historyId: newest.historyId, labelIds: ['INBOX', 'UNREAD'] });
+    expect(records[0]).toMatchObject({
+      id: newest.id,
+      threadId: newest.threadId,
+      from: 'Sender 24 <sender24@example.com>',
+      to: 'owner@example.com',
+      subject: 'Message 24',
+      historyId: newest.historyId,
+      labelIds: ['INBOX', 'UNREAD'],
+    });
     expect(new Date(String(records[0].date)).getTime()).toBe(Number(newest.internalDate));
     const lists = mail.requests.filter((r) => r.path === '/gmail/v1/users/me/messages');
-    expect(lists.slice(-3).map((r) => [r.query.get('maxResults'), !!r.query.get('pageToken')])).toEqual([['10', false], ['10', true], ['10', true]]);
+    expect(lists.slice(-3).map((r) => [r.query.get('maxResults'), !!r.query.get('pageToken')])).toEqual([
+      ['10', false],
+      ['10', true],
+      ['10', true],
+    ]);
     const get = mail.requests.find((r) => r.path === `/gmail/v1/users/me/messages/${newest.id}`)!;
     expect(get.query.get('format')).toBe('metadata');
     expect(get.query.getAll('metadataHeaders')).toEqual(['From', 'To', 'Subject', 'Date']);
@@ -132,16 +155,27 @@ describe('Gmail connector', () => {
     const before = mail.requests.length;
     const missing = await t.gql(ACTION, { id: connectionId, action: 'sendEmail', input: { to: ['ana@example.com'], body: 'x' } });
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subject' });
-    const injected = await t.gql(ACTION, { id: connectionId, action: 'sendEmail', input: { to: ['ana@example.com'], subject: 'Hi\r\nBcc: spy@example.com', body: 'x' } });
+    const injected = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'sendEmail',
+      input: { to: ['ana@example.com'], subject: 'Hi\r\nBcc: spy@example.com', body: 'x' },
+    });
     expect(injected.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subject' });
     expect(mail.requests.length).toBe(before);
-    const refused = await t.gql(ACTION, { id: connectionId, action: 'sendEmail', input: { to: ['ana@example.com'], subject: 'Hi', body: 'x', threadId: 'deadbeef' } });
+    const refused = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'sendEmail',
+      input: { to: ['ana@example.com'], subject: 'Hi', body: 'x', threadId: 'deadbeef' },
+    });
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: { name: 'gmail', status: 404, code: 'notFound' } });
   });
 
   it('retries a 429 from Gmail with backoff', async () => {
     const before = mail.requests.length;
-    mail.failNext({ status: 429, body: { error: { code: 429, message: 'Too many concurrent requests for user', errors: [{ reason: 'rateLimitExceeded' }], status: 'RESOURCE_EXHAUSTED' } } });
+    mail.failNext({
+      status: 429,
+      body: { error: { code: 429, message: 'Too many concurrent requests for user', errors: [{ reason: 'rateLimitExceeded' }], status: 'RESOURCE_EXHAUSTED' } },
+    });
     const res: any = await t.gql(RECORDS, { id: connectionId, object: 'threads', pageSize: 5 });
     expect(res.errors).toBeUndefined();
     expect(res.data.connectionRecords.records).toHaveLength(5);
@@ -155,7 +189,12 @@ describe('Gmail connector', () => {
 
   it('syncs incrementally from the largest historyId seen, and falls back to a full listing when history is gone', async () => {
     const tokens = oauth.issueTokens();
-    const call = await bindNewConnection(t, { connectorKey: 'gmail', name: 'direct', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, config: { baseUrl } });
+    const call = await bindNewConnection(t, {
+      connectorKey: 'gmail',
+      name: 'direct',
+      credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token },
+      config: { baseUrl },
+    });
     const list = (options: { cursor?: string | null; since?: unknown; pageSize?: number }) => definition.handler!.list(call, 'messages', options);
     let checkpoint: unknown;
     let cursor: string | null = null;
@@ -168,7 +207,12 @@ describe('Gmail connector', () => {
 
     const added = [1, 2, 3].map((i) => mail.addMessage({ from: `new${i}@example.com`, to: 'owner@example.com', subject: `New ${i}` }));
     const first = await list({ since: checkpoint, pageSize: 2 });
-    expect(mail.requests.filter((r) => r.path === '/gmail/v1/users/me/history').pop()!.query.get('startHistoryId')).toBe(checkpoint);
+    expect(
+      mail.requests
+        .filter((r) => r.path === '/gmail/v1/users/me/history')
+        .pop()!
+        .query.get('startHistoryId'),
+    ).toBe(checkpoint);
     expect(first.records.map((r) => r.subject)).toEqual(['New 1', 'New 2']);
     expect(first.checkpoint).toBe(added[1].historyId);
     const second = await list({ since: checkpoint, cursor: first.nextCursor });
@@ -185,7 +229,12 @@ describe('Gmail connector', () => {
     expect(resync.nextCursor).toEqual(expect.any(String));
     const next = await list({ since: second.checkpoint, cursor: resync.nextCursor, pageSize: 5 });
     expect(next.records).toHaveLength(5);
-    expect(mail.requests.filter((r) => r.path === '/gmail/v1/users/me/messages').pop()!.query.get('pageToken')).toBeTruthy();
+    expect(
+      mail.requests
+        .filter((r) => r.path === '/gmail/v1/users/me/messages')
+        .pop()!
+        .query.get('pageToken'),
+    ).toBeTruthy();
   });
 
   it('refreshes an expired access token after a 401 and carries on', async () => {

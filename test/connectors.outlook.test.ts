@@ -7,10 +7,10 @@ import { bindNewConnection, startTestService, TestService } from './support/serv
 
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType connector { key } } }`;
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
-
 
 /** The Outlook connector through GraphQL against local stand-ins for Microsoft's OAuth server and Graph. */
 describe('Outlook connector', () => {
@@ -39,12 +39,23 @@ describe('Outlook connector', () => {
     baseUrl = `${graph.url}/v1.0`;
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
     const app: any = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
-      input: { connectorKey: 'outlook', clientId: oauth.clientId, clientSecret: oauth.clientSecret, tokenUrl: `${oauth.url}/token`, authorizationUrl: `${oauth.url}/authorize` },
+      input: {
+        connectorKey: 'outlook',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        tokenUrl: `${oauth.url}/token`,
+        authorizationUrl: `${oauth.url}/authorize`,
+      },
     });
     expect(app.errors).toBeUndefined();
     const tokens = oauth.issueTokens();
     const res: any = await t.gql(CONNECT, {
-      input: { connectorKey: 'outlook', name: 'Outlook (local)', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, config: { baseUrl } },
+      input: {
+        connectorKey: 'outlook',
+        name: 'Outlook (local)',
+        credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token },
+        config: { baseUrl },
+      },
     });
     expect(res.errors).toBeUndefined();
     expect(res.data.createConnection).toMatchObject({ status: 'CONNECTED', authType: 'OAUTH2', connector: { key: 'outlook' } });
@@ -62,7 +73,10 @@ describe('Outlook connector', () => {
       { name: 'messages', supportsIncremental: true, supportsWrite: false },
       { name: 'events', supportsIncremental: true, supportsWrite: true },
     ]);
-    expect(res.data.connector.actions.map((a: any) => [a.name, a.inputSchema.required])).toEqual([['sendMail', ['to', 'subject', 'body']], ['createEvent', ['subject', 'start', 'end']]]);
+    expect(res.data.connector.actions.map((a: any) => [a.name, a.inputSchema.required])).toEqual([
+      ['sendMail', ['to', 'subject', 'body']],
+      ['createEvent', ['subject', 'start', 'end']],
+    ]);
   });
 
   it('tests the connection with GET /me', async () => {
@@ -104,7 +118,14 @@ describe('Outlook connector', () => {
     const res: any = await t.gql(ACTION, {
       id: connectionId,
       action: 'sendMail',
-      input: { to: ['adele@contoso.example'], cc: ['lee@contoso.example'], subject: 'Quarterly review', body: '<p>See you Monday</p>', contentType: 'HTML', saveToSentItems: false },
+      input: {
+        to: ['adele@contoso.example'],
+        cc: ['lee@contoso.example'],
+        subject: 'Quarterly review',
+        body: '<p>See you Monday</p>',
+        contentType: 'HTML',
+        saveToSentItems: false,
+      },
     });
     expect(res.errors).toBeUndefined();
     expect(res.data.executeConnectorAction).toEqual({ accepted: true });
@@ -124,7 +145,10 @@ describe('Outlook connector', () => {
       subject: 'Kick-off',
       start: { dateTime: '2030-03-04T10:00:00', timeZone: 'W. Europe Standard Time' },
       end: { dateTime: '2030-03-04T11:00:00', timeZone: 'W. Europe Standard Time' },
-      attendees: [{ email: 'adele@contoso.example', name: 'Adele Vance' }, { email: 'room1@contoso.example', type: 'resource' }],
+      attendees: [
+        { email: 'adele@contoso.example', name: 'Adele Vance' },
+        { email: 'room1@contoso.example', type: 'resource' },
+      ],
       location: 'Room 1',
       body: 'Agenda to follow',
     };
@@ -148,20 +172,35 @@ describe('Outlook connector', () => {
 
   it('refuses bad action input before calling Graph, and surfaces Graph’s error code', async () => {
     const before = graph.requests.length;
-    const noEnd = await t.gql(ACTION, { id: connectionId, action: 'createEvent', input: { subject: 'x', start: { dateTime: '2030-03-04T10:00:00', timeZone: 'UTC' } } });
+    const noEnd = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'createEvent',
+      input: { subject: 'x', start: { dateTime: '2030-03-04T10:00:00', timeZone: 'UTC' } },
+    });
     expect(noEnd.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.end' });
-    const offset = await t.gql(ACTION, { id: connectionId, action: 'createEvent', input: { subject: 'x', start: { dateTime: '2030-03-04T10:00:00Z', timeZone: 'UTC' }, end: { dateTime: '2030-03-04T11:00:00', timeZone: 'UTC' } } });
+    const offset = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'createEvent',
+      input: { subject: 'x', start: { dateTime: '2030-03-04T10:00:00Z', timeZone: 'UTC' }, end: { dateTime: '2030-03-04T11:00:00', timeZone: 'UTC' } },
+    });
     expect(offset.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.start.dateTime' });
     expect(graph.requests.length).toBe(before);
     const zone = { dateTime: '2030-03-04T10:00:00', timeZone: 'Mars/Olympus' };
     const refused = await t.gql(ACTION, { id: connectionId, action: 'createEvent', input: { subject: 'x', start: zone, end: zone } });
-    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: { name: 'outlook', status: 400, code: 'TimeZoneNotSupportedException' } });
+    expect(refused.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      provider: { name: 'outlook', status: 400, code: 'TimeZoneNotSupportedException' },
+    });
   });
 
   it('follows only links under the connection’s own base URL, so a cursor cannot send the token elsewhere', async () => {
     const elsewhere = await new ProviderServer().start();
     try {
-      const res = await t.gql(RECORDS, { id: connectionId, object: 'messages', cursor: `${elsewhere.url}/v1.0/me/mailFolders/inbox/messages/delta?$skiptoken=x` });
+      const res = await t.gql(RECORDS, {
+        id: connectionId,
+        object: 'messages',
+        cursor: `${elsewhere.url}/v1.0/me/mailFolders/inbox/messages/delta?$skiptoken=x`,
+      });
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'cursor' });
       const wrongObject = await t.gql(RECORDS, { id: connectionId, object: 'events', cursor: `${baseUrl}/me/messages?$skiptoken=x` });
       expect(wrongObject.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'cursor' });
@@ -172,7 +211,11 @@ describe('Outlook connector', () => {
   });
 
   it('waits out a 429 for its Retry-After', async () => {
-    graph.failNext({ status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'Application is over its MailboxConcurrency limit.' } } });
+    graph.failNext({
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { error: { code: 'TooManyRequests', message: 'Application is over its MailboxConcurrency limit.' } },
+    });
     const started = Date.now();
     const res: any = await t.gql(RECORDS, { id: connectionId, object: 'events', pageSize: 3 });
     expect(res.errors).toBeUndefined();
@@ -182,7 +225,12 @@ describe('Outlook connector', () => {
 
   it('syncs incrementally from the stored @odata.deltaLink, and starts a new round after a 410', async () => {
     const tokens = oauth.issueTokens();
-    const call = await bindNewConnection(t, { connectorKey: 'outlook', name: 'direct', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, config: { baseUrl } });
+    const call = await bindNewConnection(t, {
+      connectorKey: 'outlook',
+      name: 'direct',
+      credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token },
+      config: { baseUrl },
+    });
     const handler = definition.handler!;
     const round = async (object: string, since?: unknown) => {
       const records: ConnectorRecord[] = [];

@@ -6,12 +6,12 @@ import { bindNewConnection, startTestService, TestService } from './support/serv
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) {
   id status authType credentialHint connector { key } } }`;
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status latencyMs message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
 
 const DAY_MS = 86_400_000;
-
 
 /** The PayPal connector through GraphQL against a local server speaking PayPal's documented REST APIs. */
 describe('PayPal connector', () => {
@@ -37,7 +37,15 @@ describe('PayPal connector', () => {
     paypal = await new PayPalServer().start();
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
     const config = { baseUrl: paypal.url, startDate: new Date(Date.now() - 70 * DAY_MS).toISOString() };
-    const res: any = await t.gql(CONNECT, { input: { connectorKey: 'paypal', name: 'PayPal (local)', authType: 'OAUTH2', credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret }, config } });
+    const res: any = await t.gql(CONNECT, {
+      input: {
+        connectorKey: 'paypal',
+        name: 'PayPal (local)',
+        authType: 'OAUTH2',
+        credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret },
+        config,
+      },
+    });
     expect(res.errors).toBeUndefined();
     connectionId = res.data.createConnection.id;
   });
@@ -47,7 +55,10 @@ describe('PayPal connector', () => {
   });
 
   it('describes its objects, actions and rate budget', async () => {
-    const res: any = await t.gql('query($key: String!) { connector(key: $key) { objects { name supportsIncremental supportsWrite } actions { name } rateLimit { limit windowSeconds } } }', { key: 'paypal' });
+    const res: any = await t.gql(
+      'query($key: String!) { connector(key: $key) { objects { name supportsIncremental supportsWrite } actions { name } rateLimit { limit windowSeconds } } }',
+      { key: 'paypal' },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.connector).toEqual({
       objects: [
@@ -79,7 +90,11 @@ describe('PayPal connector', () => {
     expect(pages).toBe(3);
     expect(seen.map((i) => i.id).sort()).toEqual(seeded.map((i) => i.id).sort());
     const calls = paypal.requests.filter((r) => r.path === '/v2/invoicing/invoices' && r.query.get('page_size') === '100');
-    expect(calls.map((r) => [r.query.get('page'), r.query.get('total_required')])).toEqual([['1', 'true'], ['2', 'true'], ['3', 'true']]);
+    expect(calls.map((r) => [r.query.get('page'), r.query.get('total_required')])).toEqual([
+      ['1', 'true'],
+      ['2', 'true'],
+      ['3', 'true'],
+    ]);
   });
 
   it('lists transactions through Transaction Search in windows of at most 31 days, paging inside each', async () => {
@@ -100,7 +115,13 @@ describe('PayPal connector', () => {
 
   it('runs refundCapture with PayPal-Request-Id, and a repeated request id refunds only once', async () => {
     const capture = paypal.seedCapture('100.00');
-    const input = { capture_id: capture.id, amount: { value: '25.00', currency_code: 'USD' }, note_to_payer: 'Damaged item', invoice_id: 'INV-77', request_id: 'refund-order-77' };
+    const input = {
+      capture_id: capture.id,
+      amount: { value: '25.00', currency_code: 'USD' },
+      note_to_payer: 'Damaged item',
+      invoice_id: 'INV-77',
+      request_id: 'refund-order-77',
+    };
     const res: any = await t.gql(ACTION, { id: connectionId, action: 'refundCapture', input });
     expect(res.errors).toBeUndefined();
     expect(res.data.executeConnectorAction).toMatchObject({ status: 'COMPLETED', amount: { value: '25.00', currency_code: 'USD' }, invoice_id: 'INV-77' });
@@ -121,14 +142,22 @@ describe('PayPal connector', () => {
     const ids = seen.map((r) => r.id);
     expect(ids).toEqual(expect.arrayContaining(older.map((r) => r.transaction_info.transaction_id)));
     expect(seen.length).toBe(252); // the two made by refundCapture above, too
-    expect(seen.find((r) => r.id === older[0].transaction_info.transaction_id)).toMatchObject({ status: 'COMPLETED', amount: { value: '1.00', currency_code: 'USD' }, capture_id: capture.id });
+    expect(seen.find((r) => r.id === older[0].transaction_info.transaction_id)).toMatchObject({
+      status: 'COMPLETED',
+      amount: { value: '1.00', currency_code: 'USD' },
+      capture_id: capture.id,
+    });
     const searches = paypal.requests.filter((r) => r.path === '/v1/reporting/transactions' && r.query.get('transaction_type') === 'T1107');
     expect(searches.length).toBeGreaterThanOrEqual(4);
   });
 
   it('runs sendInvoice and reports SENT', async () => {
     const [draft] = paypal.seedInvoices(1);
-    const res: any = await t.gql(ACTION, { id: connectionId, action: 'sendInvoice', input: { invoice_id: draft.id, send_to_invoicer: true, additional_recipients: ['cc@example.com'] } });
+    const res: any = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'sendInvoice',
+      input: { invoice_id: draft.id, send_to_invoicer: true, additional_recipients: ['cc@example.com'] },
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data.executeConnectorAction).toMatchObject({ invoice_id: draft.id, status: 'SENT', href: expect.stringContaining(draft.id) });
     const sent = paypal.requests.filter((r) => r.path === `/v2/invoicing/invoices/${draft.id}/send`).pop()!;
@@ -140,7 +169,11 @@ describe('PayPal connector', () => {
     const before = paypal.requests.length;
     const missing = await t.gql(ACTION, { id: connectionId, action: 'refundCapture', input: { amount: { value: '1.00', currency_code: 'USD' } } });
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.capture_id' });
-    const badAmount = await t.gql(ACTION, { id: connectionId, action: 'refundCapture', input: { capture_id: 'X', amount: { value: 10, currency_code: 'USD' } } });
+    const badAmount = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'refundCapture',
+      input: { capture_id: 'X', amount: { value: 10, currency_code: 'USD' } },
+    });
     expect(badAmount.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.amount.value' });
     const extra = await t.gql(ACTION, { id: connectionId, action: 'sendInvoice', input: { invoice_id: 'INV2-X', cc: 'x' } });
     expect(extra.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.cc' });
@@ -149,7 +182,11 @@ describe('PayPal connector', () => {
 
   it('surfaces PayPal’s issue, description and debug_id for a refused request', async () => {
     const capture = paypal.seedCapture('5.00');
-    const res = await t.gql(ACTION, { id: connectionId, action: 'refundCapture', input: { capture_id: capture.id, amount: { value: '9.00', currency_code: 'USD' } } });
+    const res = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'refundCapture',
+      input: { capture_id: capture.id, amount: { value: '9.00', currency_code: 'USD' } },
+    });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: { name: 'paypal', status: 422, code: 'REFUND_AMOUNT_EXCEEDED' } });
     expect(res.errors?.[0].extensions?.provider.message).toMatch(/must be less than or equal .* \(debug_id [0-9a-f]+\)$/);
     const missing = await t.gql(ACTION, { id: connectionId, action: 'refundCapture', input: { capture_id: 'NOSUCHCAPTURE0000' } });
@@ -180,7 +217,13 @@ describe('PayPal connector', () => {
     const handler = definition.handler!;
     let call: ConnectorCall;
     beforeAll(async () => {
-      call = await bindNewConnection(t, { connectorKey: 'paypal', name: 'direct', authType: 'OAUTH2', credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret }, config: { baseUrl: paypal.url } });
+      call = await bindNewConnection(t, {
+        connectorKey: 'paypal',
+        name: 'direct',
+        authType: 'OAUTH2',
+        credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret },
+        config: { baseUrl: paypal.url },
+      });
     });
 
     it('reads transactions from the checkpoint on, and the next checkpoint trails by three hours', async () => {
@@ -206,7 +249,10 @@ describe('PayPal connector', () => {
     });
 
     it('creates a draft invoice and updates it by merging into a full PUT', async () => {
-      const created = await handler.create!(call, 'invoices', { detail: { currency_code: 'EUR', note: 'first' }, amount: { currency_code: 'EUR', value: '40.00' } });
+      const created = await handler.create!(call, 'invoices', {
+        detail: { currency_code: 'EUR', note: 'first' },
+        amount: { currency_code: 'EUR', value: '40.00' },
+      });
       expect(created).toMatchObject({ status: 'DRAFT', detail: { currency_code: 'EUR', note: 'first' } });
       const updated = await handler.update!(call, 'invoices', String(created.id), { detail: { note: 'second' } });
       expect(updated).toMatchObject({ id: created.id, detail: { currency_code: 'EUR', note: 'second' }, amount: { value: '40.00' } });

@@ -8,10 +8,10 @@ const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(inp
   id status authType credentialHint connector { key } } }`;
 const OAUTH_CLIENT = 'mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }';
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status latencyMs message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
-
 
 /** The QuickBooks Online connector through GraphQL against a local server speaking Intuit's documented API. */
 describe('QuickBooks connector', () => {
@@ -47,7 +47,15 @@ describe('QuickBooks connector', () => {
     oauth = await new OAuthServer().start();
     qbo = await new QuickBooksServer(oauth).start();
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
-    const client: any = await t.gql(OAUTH_CLIENT, { input: { connectorKey: 'quickbooks', clientId: oauth.clientId, clientSecret: oauth.clientSecret, tokenUrl: `${oauth.url}/token`, authorizationUrl: `${oauth.url}/authorize` } });
+    const client: any = await t.gql(OAUTH_CLIENT, {
+      input: {
+        connectorKey: 'quickbooks',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        tokenUrl: `${oauth.url}/token`,
+        authorizationUrl: `${oauth.url}/authorize`,
+      },
+    });
     expect(client.errors).toBeUndefined();
     connectionId = await connect({ baseUrl: qbo.url, realmId: qbo.realmId });
   });
@@ -58,7 +66,10 @@ describe('QuickBooks connector', () => {
   });
 
   it('describes its objects, actions and rate budget', async () => {
-    const res: any = await t.gql('query($key: String!) { connector(key: $key) { objects { name supportsIncremental supportsWrite } actions { name } rateLimit { limit windowSeconds } } }', { key: 'quickbooks' });
+    const res: any = await t.gql(
+      'query($key: String!) { connector(key: $key) { objects { name supportsIncremental supportsWrite } actions { name } rateLimit { limit windowSeconds } } }',
+      { key: 'quickbooks' },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.connector).toEqual({
       objects: [
@@ -105,7 +116,9 @@ describe('QuickBooks connector', () => {
     expect(seen.filter((c) => c.Id === seeded[3].Id).pop()).toMatchObject({ Notes: 'edited while the first page was read' });
     const [first, second] = queries().slice(-3);
     expect(first).toBe('select * from Customer orderby Metadata.LastUpdatedTime startposition 1 maxresults 100');
-    expect(second).toMatch(/^select \* from Customer where Metadata\.LastUpdatedTime >= '[^']+' orderby Metadata\.LastUpdatedTime startposition 6 maxresults 100$/);
+    expect(second).toMatch(
+      /^select \* from Customer where Metadata\.LastUpdatedTime >= '[^']+' orderby Metadata\.LastUpdatedTime startposition 6 maxresults 100$/,
+    );
   });
 
   it.each(['Invoice', 'Payment'])('lists %s across pages', async (entity) => {
@@ -118,10 +131,22 @@ describe('QuickBooks connector', () => {
 
   it('runs createInvoice, sending Intuit’s Invoice shape', async () => {
     const customer = qbo.store.get('Customer')![10];
-    const input = { customerId: customer.Id, lines: [{ amount: 150, description: 'Consulting', itemId: '1', quantity: 3, unitPrice: 50 }, { amount: 20 }], dueDate: '2024-04-01', billEmail: 'ap@example.com', docNumber: 'HC-1001' };
+    const input = {
+      customerId: customer.Id,
+      lines: [{ amount: 150, description: 'Consulting', itemId: '1', quantity: 3, unitPrice: 50 }, { amount: 20 }],
+      dueDate: '2024-04-01',
+      billEmail: 'ap@example.com',
+      docNumber: 'HC-1001',
+    };
     const res: any = await t.gql(ACTION, { id: connectionId, action: 'createInvoice', input });
     expect(res.errors).toBeUndefined();
-    expect(res.data.executeConnectorAction).toMatchObject({ Id: expect.any(String), SyncToken: '0', DocNumber: 'HC-1001', TotalAmt: 170, CustomerRef: { value: customer.Id } });
+    expect(res.data.executeConnectorAction).toMatchObject({
+      Id: expect.any(String),
+      SyncToken: '0',
+      DocNumber: 'HC-1001',
+      TotalAmt: 170,
+      CustomerRef: { value: customer.Id },
+    });
     const sent = qbo.requests.filter((r) => r.method === 'POST' && r.path === `/v3/company/${qbo.realmId}/invoice`).pop()!;
     expect(sent.body).toEqual({
       CustomerRef: { value: customer.Id },
@@ -151,7 +176,15 @@ describe('QuickBooks connector', () => {
   });
 
   it('retries a 429 ThrottleExceeded', async () => {
-    qbo.failNext({ status: 429, body: { Fault: { Error: [{ Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429', Detail: 'The request limit was reached.', code: '3001' }], type: 'SERVICE' } } });
+    qbo.failNext({
+      status: 429,
+      body: {
+        Fault: {
+          Error: [{ Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429', Detail: 'The request limit was reached.', code: '3001' }],
+          type: 'SERVICE',
+        },
+      },
+    });
     const res: any = await t.gql(RECORDS, { id: connectionId, object: 'Payment' });
     expect(res.errors).toBeUndefined();
     expect(res.data.connectionRecords.records.length).toBe(100);
@@ -174,7 +207,13 @@ describe('QuickBooks connector', () => {
     let call: ConnectorCall;
     beforeAll(async () => {
       const tokens = oauth.issueTokens();
-      call = await bindNewConnection(t, { connectorKey: 'quickbooks', name: 'direct', authType: 'OAUTH2', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, config: { baseUrl: qbo.url, realmId: qbo.realmId } });
+      call = await bindNewConnection(t, {
+        connectorKey: 'quickbooks',
+        name: 'direct',
+        authType: 'OAUTH2',
+        credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token },
+        config: { baseUrl: qbo.url, realmId: qbo.realmId },
+      });
     });
 
     it('reads only records updated after the checkpoint, and returns the newest time as the next one', async () => {
@@ -182,7 +221,9 @@ describe('QuickBooks connector', () => {
       const since = intuitTime(qbo.clock); // the latest time anything was saved
       const changed = [qbo.touch(customers[20], { Notes: 'changed' }), qbo.touch(customers[40], { Notes: 'changed' })];
       const page = await handler.list(call, 'Customer', { since });
-      expect(queries().pop()).toBe(`select * from Customer where Metadata.LastUpdatedTime > '${since}' orderby Metadata.LastUpdatedTime startposition 1 maxresults 100`);
+      expect(queries().pop()).toBe(
+        `select * from Customer where Metadata.LastUpdatedTime > '${since}' orderby Metadata.LastUpdatedTime startposition 1 maxresults 100`,
+      );
       expect(page.records.map((r) => r.Id)).toEqual(changed.map((c) => c.Id));
       expect(page).toMatchObject({ nextCursor: null, checkpoint: changed[1].MetaData.LastUpdatedTime });
       expect(await handler.list(call, 'Customer', { since: page.checkpoint })).toMatchObject({ records: [], nextCursor: null, checkpoint: undefined });
@@ -193,18 +234,40 @@ describe('QuickBooks connector', () => {
       const created = await handler.create!(call, 'Customer', { DisplayName: 'Ada Lovelace', PrimaryEmailAddr: { Address: 'ada@example.com' } });
       expect(created).toMatchObject({ Id: expect.any(String), SyncToken: '0', DisplayName: 'Ada Lovelace' });
       const updated = await handler.update!(call, 'Customer', String(created.Id), { CompanyName: 'Analytical Engines' });
-      expect(updated).toMatchObject({ SyncToken: '1', DisplayName: 'Ada Lovelace', CompanyName: 'Analytical Engines', PrimaryEmailAddr: { Address: 'ada@example.com' } });
-      expect(qbo.requests.filter((r) => r.method === 'POST').pop()!.body).toEqual({ CompanyName: 'Analytical Engines', Id: created.Id, SyncToken: '0', sparse: true });
+      expect(updated).toMatchObject({
+        SyncToken: '1',
+        DisplayName: 'Ada Lovelace',
+        CompanyName: 'Analytical Engines',
+        PrimaryEmailAddr: { Address: 'ada@example.com' },
+      });
+      expect(qbo.requests.filter((r) => r.method === 'POST').pop()!.body).toEqual({
+        CompanyName: 'Analytical Engines',
+        Id: created.Id,
+        SyncToken: '0',
+        sparse: true,
+      });
       const stale = await handler.update!(call, 'Customer', String(created.Id), { SyncToken: '0', Notes: 'late' }).catch((e) => e);
       // Through the real runtime: Intuit's fault arrives parsed into the ProviderError.
-      expect(stale).toMatchObject({ status: 400, providerCode: '5010', providerMessage: expect.stringMatching(/^Stale Object Error: Stale Object Error : You and admin/) });
+      expect(stale).toMatchObject({
+        status: 400,
+        providerCode: '5010',
+        providerMessage: expect.stringMatching(/^Stale Object Error: Stale Object Error : You and admin/),
+      });
       await expect(handler.create!(call, 'Payment', {})).rejects.toThrow('read-only');
       expect(await handler.get!(call, 'Invoice', String(qbo.store.get('Invoice')![0].Id))).toMatchObject({ Id: qbo.store.get('Invoice')![0].Id });
     });
 
     it('reads the lowercase fault Intuit sends with a 401', () => {
-      const body = { fault: { error: [{ message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401', detail: 'Token expired: x', code: '3200' }], type: 'AUTHENTICATION' } };
-      expect(definition.handler!.parseError!(body, 401)).toEqual({ code: '3200', message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401: Token expired: x' });
+      const body = {
+        fault: {
+          error: [{ message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401', detail: 'Token expired: x', code: '3200' }],
+          type: 'AUTHENTICATION',
+        },
+      };
+      expect(definition.handler!.parseError!(body, 401)).toEqual({
+        code: '3200',
+        message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401: Token expired: x',
+      });
       expect(intuitTime(Date.parse('2024-03-01T09:00:00Z'))).toBe('2024-03-01T02:00:00-07:00');
     });
   });

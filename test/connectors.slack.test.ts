@@ -6,7 +6,8 @@ import { startTestService, TestService } from './support/service';
 const CONNECT = 'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType } }';
 const SET_CLIENT = 'mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }';
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
 
@@ -26,8 +27,13 @@ describe('Slack connector', () => {
     const tokens = oauth.issueTokens();
     const res: any = await t.gql(CONNECT, {
       input: {
-        connectorKey: 'slack', name,
-        credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: new Date(Date.now() + tokens.expires_in * 1000).toISOString() },
+        connectorKey: 'slack',
+        name,
+        credentials: {
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token,
+          expiresAt: new Date(Date.now() + tokens.expires_in * 1000).toISOString(),
+        },
         config: { baseUrl: `${slack.url}/api` },
       },
     });
@@ -54,7 +60,15 @@ describe('Slack connector', () => {
     oauth = await new OAuthServer().start();
     slack = await new SlackServer(oauth).start();
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
-    const client: any = await t.gql(SET_CLIENT, { input: { connectorKey: 'slack', clientId: oauth.clientId, clientSecret: oauth.clientSecret, authorizationUrl: `${oauth.url}/authorize`, tokenUrl: `${oauth.url}/token` } });
+    const client: any = await t.gql(SET_CLIENT, {
+      input: {
+        connectorKey: 'slack',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        authorizationUrl: `${oauth.url}/authorize`,
+        tokenUrl: `${oauth.url}/token`,
+      },
+    });
     expect(client.errors).toBeUndefined();
     connectionId = await connect('Slack (local)');
   });
@@ -70,8 +84,12 @@ describe('Slack connector', () => {
     expect(res.data.connector.authTypes).toEqual(['OAUTH2', 'TOKEN']);
     expect(res.data.connector.objects.map((o: any) => o.name)).toEqual(['users', 'conversations']);
     expect(res.data.connector.actions.map((a: any) => a.name)).toEqual(['postMessage', 'openConversation']);
-    const start: any = await t.gql('mutation($input: StartOAuthInput!) { startOAuth(input: $input) { authorizationUrl } }', { input: { connectorKey: 'slack', name: 'x', redirectUri: 'https://crm.example/cb' } });
-    expect(new URL(start.data.startOAuth.authorizationUrl).searchParams.get('scope')).toBe('users:read,users:read.email,channels:read,groups:read,chat:write,im:write,mpim:write');
+    const start: any = await t.gql('mutation($input: StartOAuthInput!) { startOAuth(input: $input) { authorizationUrl } }', {
+      input: { connectorKey: 'slack', name: 'x', redirectUri: 'https://crm.example/cb' },
+    });
+    expect(new URL(start.data.startOAuth.authorizationUrl).searchParams.get('scope')).toBe(
+      'users:read,users:read.email,channels:read,groups:read,chat:write,im:write,mpim:write',
+    );
   });
 
   it('tests the connection with auth.test and the access token as Bearer', async () => {
@@ -83,10 +101,20 @@ describe('Slack connector', () => {
   });
 
   it('connects with a bot token (TOKEN) and reports a refused one with Slack’s code', async () => {
-    const good: any = await t.gql(CONNECT, { input: { connectorKey: 'slack', authType: 'TOKEN', name: 'bot', credentials: { token: slack.botToken }, config: { baseUrl: `${slack.url}/api` } } });
+    const good: any = await t.gql(CONNECT, {
+      input: { connectorKey: 'slack', authType: 'TOKEN', name: 'bot', credentials: { token: slack.botToken }, config: { baseUrl: `${slack.url}/api` } },
+    });
     expect(good.data.createConnection.authType).toBe('TOKEN');
     expect((await t.gql<any>(TEST, { id: good.data.createConnection.id })).data!.testConnection).toMatchObject({ ok: true });
-    const bad: any = await t.gql(CONNECT, { input: { connectorKey: 'slack', authType: 'TOKEN', name: 'wrong bot', credentials: { token: 'xoxb-0000-wrong' }, config: { baseUrl: `${slack.url}/api` } } });
+    const bad: any = await t.gql(CONNECT, {
+      input: {
+        connectorKey: 'slack',
+        authType: 'TOKEN',
+        name: 'wrong bot',
+        credentials: { token: 'xoxb-0000-wrong' },
+        config: { baseUrl: `${slack.url}/api` },
+      },
+    });
     const res: any = await t.gql(TEST, { id: bad.data.createConnection.id });
     expect(res.data.testConnection).toMatchObject({ ok: false, status: 'ERROR' });
     expect(res.data.testConnection.message).toContain('invalid_auth');
@@ -111,7 +139,9 @@ describe('Slack connector', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(pages).toBe(3);
     expect(ids).toEqual(seeded.map((c) => c.id));
-    expect(slack.requests.filter((r) => r.path === '/api/conversations.list').every((r) => r.query.get('types') === 'public_channel,private_channel')).toBe(true);
+    expect(slack.requests.filter((r) => r.path === '/api/conversations.list').every((r) => r.query.get('types') === 'public_channel,private_channel')).toBe(
+      true,
+    );
   });
 
   it('posts a message as a JSON body with charset', async () => {
@@ -119,7 +149,11 @@ describe('Slack connector', () => {
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*Deal won*: ACME' } }];
     const res: any = await t.gql(ACTION, { id: connectionId, action: 'postMessage', input: { channel: channel.id, text: 'Deal won: ACME', blocks } });
     expect(res.errors).toBeUndefined();
-    expect(res.data.executeConnectorAction).toMatchObject({ channel: channel.id, ts: expect.stringMatching(/^\d+\.\d+$/), message: { text: 'Deal won: ACME' } });
+    expect(res.data.executeConnectorAction).toMatchObject({
+      channel: channel.id,
+      ts: expect.stringMatching(/^\d+\.\d+$/),
+      message: { text: 'Deal won: ACME' },
+    });
     expect(res.data.executeConnectorAction.warning).toBeUndefined();
     const sent = slack.requests.filter((r) => r.path === '/api/chat.postMessage').pop()!;
     expect(sent.headers['content-type']).toBe('application/json; charset=utf-8');

@@ -4,7 +4,8 @@ import { startTestService, TestService } from './support/service';
 const CONNECT = `mutation($input: CreateConnectionInput!) { createConnection(input: $input) {
   id status authType credentialHint config connector { key } } }`;
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status latencyMs message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 
 /** The Stripe connector through GraphQL against a local server speaking Stripe's documented API. */
@@ -16,7 +17,9 @@ describe('Stripe connector', () => {
   beforeAll(async () => {
     stripe = await new StripeServer().start();
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
-    const res: any = await t.gql(CONNECT, { input: { connectorKey: 'stripe', name: 'Stripe (local)', credentials: { apiKey: stripe.apiKey }, config: { baseUrl: stripe.url } } });
+    const res: any = await t.gql(CONNECT, {
+      input: { connectorKey: 'stripe', name: 'Stripe (local)', credentials: { apiKey: stripe.apiKey }, config: { baseUrl: stripe.url } },
+    });
     expect(res.errors).toBeUndefined();
     connectionId = res.data.createConnection.id;
   });
@@ -42,7 +45,9 @@ describe('Stripe connector', () => {
   });
 
   it('reports a refused key as ERROR with Stripe’s own message', async () => {
-    const bad: any = await t.gql(CONNECT, { input: { connectorKey: 'stripe', name: 'wrong key', credentials: { apiKey: 'sk_test_wrongwrongwrong' }, config: { baseUrl: stripe.url } } });
+    const bad: any = await t.gql(CONNECT, {
+      input: { connectorKey: 'stripe', name: 'wrong key', credentials: { apiKey: 'sk_test_wrongwrongwrong' }, config: { baseUrl: stripe.url } },
+    });
     const res: any = await t.gql(TEST, { id: bad.data.createConnection.id });
     expect(res.data.testConnection).toMatchObject({ ok: false, status: 'ERROR' });
     expect(res.data.testConnection.message).toContain('Invalid API Key provided');
@@ -76,7 +81,11 @@ describe('Stripe connector', () => {
   });
 
   it('waits out a 429 with Retry-After and retries a 503 and a reset connection', async () => {
-    stripe.failNext({ status: 429, headers: { 'retry-after': '1' }, body: { error: { type: 'rate_limit_error', message: 'Too many requests' } } }, { status: 503, body: { error: { type: 'api_error', message: 'busy' } } }, 'reset');
+    stripe.failNext(
+      { status: 429, headers: { 'retry-after': '1' }, body: { error: { type: 'rate_limit_error', message: 'Too many requests' } } },
+      { status: 503, body: { error: { type: 'api_error', message: 'busy' } } },
+      'reset',
+    );
     const started = Date.now();
     const res: any = await t.gql(RECORDS, { id: connectionId, object: 'charges' });
     expect(res.errors).toBeUndefined();
@@ -84,12 +93,20 @@ describe('Stripe connector', () => {
   });
 
   it('runs createPaymentIntent and createRefund', async () => {
-    const intent: any = await t.gql(ACTION, { id: connectionId, action: 'createPaymentIntent', input: { amount: 2500, currency: 'eur', metadata: { order: 'A-1' } } });
+    const intent: any = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'createPaymentIntent',
+      input: { amount: 2500, currency: 'eur', metadata: { order: 'A-1' } },
+    });
     expect(intent.errors).toBeUndefined();
     expect(intent.data.executeConnectorAction).toMatchObject({ object: 'payment_intent', amount: 2500, currency: 'eur', metadata: { order: 'A-1' } });
     const sent = stripe.requests.filter((r) => r.path === '/v1/payment_intents' && r.method === 'POST').pop()!;
     expect(sent.raw).toContain('metadata%5Border%5D=A-1');
-    const refund: any = await t.gql(ACTION, { id: connectionId, action: 'createRefund', input: { payment_intent: intent.data.executeConnectorAction.id, amount: 1000 } });
+    const refund: any = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'createRefund',
+      input: { payment_intent: intent.data.executeConnectorAction.id, amount: 1000 },
+    });
     expect(refund.data.executeConnectorAction).toMatchObject({ object: 'refund', amount: 1000, status: 'succeeded' });
   });
 

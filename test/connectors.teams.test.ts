@@ -5,11 +5,17 @@ import { startTestService, TestService } from './support/service';
 const CONNECT = 'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType } }';
 const SET_CLIENT = 'mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }';
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
-const RECORDS = 'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
+const RECORDS =
+  'query($id: ID!, $object: String!, $cursor: String) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor) { records nextCursor } }';
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const STATUS = 'query($id: ID!) { connection(id: $id) { status lastError } }';
 
-const CARD = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Deal won: ACME', weight: 'Bolder' }], actions: [{ type: 'Action.OpenUrl', title: 'Open', url: 'https://crm.example/deals/1' }] };
+const CARD = {
+  type: 'AdaptiveCard',
+  version: '1.5',
+  body: [{ type: 'TextBlock', text: 'Deal won: ACME', weight: 'Bolder' }],
+  actions: [{ type: 'Action.OpenUrl', title: 'Open', url: 'https://crm.example/deals/1' }],
+};
 
 /** The Microsoft Teams connector through GraphQL against a local Microsoft Graph v1.0 stand-in. */
 describe('Microsoft Teams connector', () => {
@@ -25,8 +31,13 @@ describe('Microsoft Teams connector', () => {
     const tokens = oauth.issueTokens();
     const res: any = await t.gql(CONNECT, {
       input: {
-        connectorKey: 'teams', name,
-        credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: new Date(Date.now() + tokens.expires_in * 1000).toISOString() },
+        connectorKey: 'teams',
+        name,
+        credentials: {
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token,
+          expiresAt: new Date(Date.now() + tokens.expires_in * 1000).toISOString(),
+        },
         config: { baseUrl: `${graph.url}/v1.0`, ...config },
       },
     });
@@ -52,7 +63,15 @@ describe('Microsoft Teams connector', () => {
     oauth = await new OAuthServer().start();
     graph = await new TeamsServer(oauth).start();
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
-    const client: any = await t.gql(SET_CLIENT, { input: { connectorKey: 'teams', clientId: oauth.clientId, clientSecret: oauth.clientSecret, authorizationUrl: `${oauth.url}/authorize`, tokenUrl: `${oauth.url}/token` } });
+    const client: any = await t.gql(SET_CLIENT, {
+      input: {
+        connectorKey: 'teams',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        authorizationUrl: `${oauth.url}/authorize`,
+        tokenUrl: `${oauth.url}/token`,
+      },
+    });
     expect(client.errors).toBeUndefined();
     const seeded = graph.seedTeams(5);
     team = seeded[0];
@@ -67,7 +86,9 @@ describe('Microsoft Teams connector', () => {
   });
 
   it('declares teams, channels and messages, and sendAdaptiveCard', async () => {
-    const res: any = await t.gql('{ connector(key: "teams") { authTypes objects { name supportsIncremental supportsWrite } actions { name } rateLimit { limit windowSeconds } } }');
+    const res: any = await t.gql(
+      '{ connector(key: "teams") { authTypes objects { name supportsIncremental supportsWrite } actions { name } rateLimit { limit windowSeconds } } }',
+    );
     expect(res.data.connector).toMatchObject({ authTypes: ['OAUTH2'], rateLimit: { limit: 60, windowSeconds: 60 }, actions: [{ name: 'sendAdaptiveCard' }] });
     expect(res.data.connector.objects).toEqual([
       { name: 'teams', supportsIncremental: false, supportsWrite: false },
@@ -85,7 +106,11 @@ describe('Microsoft Teams connector', () => {
 
   it('lists joined teams across server-side pages by following @odata.nextLink, waiting out a 429', async () => {
     graph.teamsPageSize = 2;
-    graph.failNext({ status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests.', innerError: {} } } });
+    graph.failNext({
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { error: { code: 'TooManyRequests', message: 'Too many requests.', innerError: {} } },
+    });
     const started = Date.now();
     const { records, pages } = await readAll(connectionId, 'teams');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
@@ -132,9 +157,17 @@ describe('Microsoft Teams connector', () => {
   });
 
   it('sends an Adaptive Card as an attachment referenced from the HTML body', async () => {
-    const res: any = await t.gql(ACTION, { id: connectionId, action: 'sendAdaptiveCard', input: { teamId: team.id, channelId: channel.id, card: CARD, summary: 'Deal <won>' } });
+    const res: any = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'sendAdaptiveCard',
+      input: { teamId: team.id, channelId: channel.id, card: CARD, summary: 'Deal <won>' },
+    });
     expect(res.errors).toBeUndefined();
-    expect(res.data.executeConnectorAction).toMatchObject({ id: expect.any(String), messageType: 'message', channelIdentity: { teamId: team.id, channelId: channel.id } });
+    expect(res.data.executeConnectorAction).toMatchObject({
+      id: expect.any(String),
+      messageType: 'message',
+      channelIdentity: { teamId: team.id, channelId: channel.id },
+    });
     const sent = graph.requests.filter((r) => r.method === 'POST').pop()!;
     expect(sent.path).toBe(`/v1.0/teams/${team.id}/channels/${encodeURIComponent(channel.id as string)}/messages`);
     const [attachment] = sent.body.attachments;
@@ -157,8 +190,15 @@ describe('Microsoft Teams connector', () => {
   });
 
   it('surfaces Graph’s error code and message', async () => {
-    const res = await t.gql(ACTION, { id: connectionId, action: 'sendAdaptiveCard', input: { teamId: team.id, channelId: '19:missing@thread.tacv2', card: CARD } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: { name: 'teams', status: 404, code: 'NotFound', message: expect.stringContaining('request-id') } });
+    const res = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'sendAdaptiveCard',
+      input: { teamId: team.id, channelId: '19:missing@thread.tacv2', card: CARD },
+    });
+    expect(res.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      provider: { name: 'teams', status: 404, code: 'NotFound', message: expect.stringContaining('request-id') },
+    });
   });
 
   it('refreshes the access token after a 401 and retries', async () => {

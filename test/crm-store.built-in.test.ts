@@ -54,10 +54,7 @@ async function readAll(org: string, object: string, limit: number) {
 
 describe('BuiltInCrmStore.upsert', () => {
   it('creates records without an id, then merges fields into them by id', async () => {
-    const [acme, globex] = await store.upsert('org-a', 'account', [
-      { data: { name: 'Acme', phone: '+1 555 0100' } },
-      { data: { name: 'Globex' } },
-    ]);
+    const [acme, globex] = await store.upsert('org-a', 'account', [{ data: { name: 'Acme', phone: '+1 555 0100' } }, { data: { name: 'Globex' } }]);
     expect(acme).toEqual({ id: expect.any(String), created: true });
     expect(globex.created).toBe(true);
 
@@ -82,7 +79,11 @@ describe('BuiltInCrmStore.upsert', () => {
     expect(result.map((r) => r.created)).toEqual([true, false, true]);
     expect(result[0].id).toBe(chosen);
     expect(result[1].id).toBe(existing.id);
-    const records = await store.get('org-a', 'contact', result.map((r) => r.id));
+    const records = await store.get(
+      'org-a',
+      'contact',
+      result.map((r) => r.id),
+    );
     expect(records.get(existing.id)!.data).toEqual({ last_name: 'Lovelace', first_name: 'Ada' });
     expect(records.get(chosen)!.data).toEqual({ last_name: 'Babbage' });
   });
@@ -103,14 +104,20 @@ describe('BuiltInCrmStore.upsert', () => {
       { id: row.id, data: { phone: '1' } },
       { id: row.id, data: { fax: '2' } },
     ]);
-    expect(result).toEqual([{ id: row.id, created: false }, { id: row.id, created: false }]);
+    expect(result).toEqual([
+      { id: row.id, created: false },
+      { id: row.id, created: false },
+    ]);
     expect((await store.get('org-a', 'account', [row.id])).get(row.id)!.data).toEqual({ name: 'Twice', phone: '1', fax: '2' });
   });
 
   it('leaves system fields to the store and refuses fields and objects HotCRM does not have', async () => {
     const [row] = await store.upsert('org-a', 'account', [{ data: { name: 'Sys', id: 'x', last_modified_date: '2000-01-01' } }]);
     expect((await store.get('org-a', 'account', [row.id])).get(row.id)!.data).toEqual({ name: 'Sys' });
-    await expect(store.upsert('org-a', 'account', [{ data: { colour: 'red' } }])).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'rows.0.data.colour' });
+    await expect(store.upsert('org-a', 'account', [{ data: { colour: 'red' } }])).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'rows.0.data.colour',
+    });
     await expect(store.upsert('org-a', 'widget', [{ data: {} }])).rejects.toBeInstanceOf(BadUserInputError);
     await expect(store.upsert('org-a', 'account', [{ id: 'acc-1', data: { name: 'x' } }])).rejects.toMatchObject({ field: 'rows.0.id' });
     expect(await store.upsert('org-a', 'account', [])).toEqual([]);
@@ -119,10 +126,12 @@ describe('BuiltInCrmStore.upsert', () => {
 
 describe('BuiltInCrmStore.changedSince', () => {
   it('pages 250 records written in the same instant, each exactly once', async () => {
-    const rows = await store.upsert('org-page', 'opportunity', Array.from({ length: 250 }, (_, i) => ({ data: { name: `Deal ${i}` } })));
-    const stamps: { n: number }[] = await db.query(
-      "SELECT count(DISTINCT last_modified_date)::int AS n FROM crm_record WHERE organization_id = 'org-page'",
+    const rows = await store.upsert(
+      'org-page',
+      'opportunity',
+      Array.from({ length: 250 }, (_, i) => ({ data: { name: `Deal ${i}` } })),
     );
+    const stamps: { n: number }[] = await db.query("SELECT count(DISTINCT last_modified_date)::int AS n FROM crm_record WHERE organization_id = 'org-page'");
     expect(stamps[0].n).toBe(1);
 
     const { seen, pages } = await readAll('org-page', 'opportunity', 100);
@@ -132,7 +141,11 @@ describe('BuiltInCrmStore.changedSince', () => {
   });
 
   it('keeps microseconds in the position, so records a microsecond apart in one millisecond are not skipped or repeated', async () => {
-    const rows = await store.upsert('org-micro', 'invoice', Array.from({ length: 250 }, (_, i) => ({ data: { invoice_number: `INV-${i}` } })));
+    const rows = await store.upsert(
+      'org-micro',
+      'invoice',
+      Array.from({ length: 250 }, (_, i) => ({ data: { invoice_number: `INV-${i}` } })),
+    );
     // Spread the records over one millisecond, a microsecond apart, in an order unrelated to id.
     await db.query(
       `UPDATE crm_record SET last_modified_date = '2026-01-01T00:00:00.123Z'::timestamptz + ((hashtext(id::text) & 511) % 1000) * interval '1 microsecond'
@@ -184,7 +197,11 @@ describe('BuiltInCrmStore across organizations and deletes', () => {
     expect(await store.delete('org-del', 'contact', [rows[0].id])).toBe(0);
     expect(await store.delete('org-del', 'contact', [])).toBe(0);
 
-    const found = await store.get('org-del', 'contact', rows.map((r) => r.id));
+    const found = await store.get(
+      'org-del',
+      'contact',
+      rows.map((r) => r.id),
+    );
     expect([...found.keys()]).toEqual([rows[1].id]);
     expect((await store.changedSince('org-del', 'contact', null, 10)).records.map((r) => r.id)).toEqual([rows[1].id]);
     expect((await store.changedSince('org-del', 'contact', before.next, 10)).records).toEqual([]);

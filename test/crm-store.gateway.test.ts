@@ -37,7 +37,12 @@ describe('GatewayCrmStore with accounts in the Sales cloud', () => {
       { id: expect.any(String), created: true },
       { id: expect.any(String), created: true },
     ]);
-    expect(crm.records('org-a', 'account').get(written[0].id)).toMatchObject({ name: 'Acme', accountNumber: 'A-1', annualRevenue: 1200.5, numberOfEmployees: 40 });
+    expect(crm.records('org-a', 'account').get(written[0].id)).toMatchObject({
+      name: 'Acme',
+      accountNumber: 'A-1',
+      annualRevenue: 1200.5,
+      numberOfEmployees: 40,
+    });
 
     const read = await store.get('org-a', 'account', [written[0].id, written[1].id, 'missing']);
     expect([...read.keys()].sort()).toEqual([written[0].id, written[1].id].sort());
@@ -69,7 +74,11 @@ describe('GatewayCrmStore with accounts in the Sales cloud', () => {
   });
 
   it('pages changes in order, each account once, and then sees an update after the checkpoint', async () => {
-    const written = await store.upsert('org-pages', 'account', Array.from({ length: 7 }, (_, i) => ({ data: { name: `Page ${i}` } })));
+    const written = await store.upsert(
+      'org-pages',
+      'account',
+      Array.from({ length: 7 }, (_, i) => ({ data: { name: `Page ${i}` } })),
+    );
     const seen: string[] = [];
     let after: { at: string; id: string } | null = null;
     for (;;) {
@@ -97,7 +106,15 @@ describe('GatewayCrmStore with accounts in the Sales cloud', () => {
     const rows = await store.upsert('org-del', 'account', [{ data: { name: 'Gone' } }, { data: { name: 'Stays' } }]);
     expect(await store.delete('org-del', 'account', [rows[0].id, rows[0].id])).toBe(1);
     expect([...crm.records('org-del', 'account').keys()]).toEqual([rows[1].id]);
-    expect([...(await store.get('org-del', 'account', rows.map((r) => r.id))).keys()]).toEqual([rows[1].id]);
+    expect([
+      ...(
+        await store.get(
+          'org-del',
+          'account',
+          rows.map((r) => r.id),
+        )
+      ).keys(),
+    ]).toEqual([rows[1].id]);
   });
 
   it('refuses unknown objects and fields before calling the gateway, and surfaces gateway refusals as provider errors', async () => {

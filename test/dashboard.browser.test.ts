@@ -11,7 +11,15 @@ import { WebhookReceiver } from './support/webhook-receiver';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
 /** Flags for a closed network: no background or component traffic, no QUIC, no GPU, no sandbox as root. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const RUN_WITH_CONFLICTS = 'query($id: ID!) { syncRun(id: $id) { id status conflicts errorDetails } }';
 const CREATE = (name: string) => `mutation($input: ${name}Input!) { create${name.replace(/^Create/, '')}(input: $input) { id } }`;
@@ -35,19 +43,40 @@ describe('GET /dashboard in headless Chromium', () => {
 
   /** A BIDIRECTIONAL MANUAL config; after one linking run, both sides edit one name: one OPEN conflict. */
   async function setupConflict(): Promise<void> {
-    const conn = await gql(CREATE('CreateConnection'), { input: { connectorKey: 'stripe', name: 'Stripe (two-way)', credentials: { apiKey: small.apiKey }, config: { baseUrl: small.url } } });
+    const conn = await gql(CREATE('CreateConnection'), {
+      input: { connectorKey: 'stripe', name: 'Stripe (two-way)', credentials: { apiKey: small.apiKey }, config: { baseUrl: small.url } },
+    });
     const mapping = await gql(CREATE('CreateFieldMapping'), {
-      input: { name: 'customer ↔ account', sourceObject: 'customers', targetObject: 'account', rules: [{ sourceField: 'name', targetField: 'name' }, { sourceField: 'email', targetField: 'email' }] },
+      input: {
+        name: 'customer ↔ account',
+        sourceObject: 'customers',
+        targetObject: 'account',
+        rules: [
+          { sourceField: 'name', targetField: 'name' },
+          { sourceField: 'email', targetField: 'email' },
+        ],
+      },
     });
     const config = await gql(CREATE('CreateSyncConfig'), {
-      input: { name: 'Customers both ways', connectionId: conn.data.createConnection.id, sourceObject: 'customers', targetObject: 'account', direction: 'BIDIRECTIONAL', frequency: 'manual', conflictResolution: 'MANUAL', fieldMappingId: mapping.data.createFieldMapping.id },
+      input: {
+        name: 'Customers both ways',
+        connectionId: conn.data.createConnection.id,
+        sourceObject: 'customers',
+        targetObject: 'account',
+        direction: 'BIDIRECTIONAL',
+        frequency: 'manual',
+        conflictResolution: 'MANUAL',
+        fieldMappingId: mapping.data.createFieldMapping.id,
+      },
     });
     const configId = config.data.createSyncConfig.id;
     const runOnce = async () => waitForRunEnd(gql, (await gql(TRIGGER, { id: configId, mode: 'FULL' })).data.triggerSync.id, 20_000, RUN_WITH_CONFLICTS);
     expect(await runOnce()).toMatchObject({ status: 'COMPLETED' });
     const customer = (small.store.get('customers') as any[])[0];
     customer.name = 'Ada (edited in Stripe)';
-    const [account] = await t.service.db.query(`SELECT r.id FROM external_link l JOIN crm_record r ON r.id::text = l.internal_id WHERE l.external_id = $1`, [customer.id]);
+    const [account] = await t.service.db.query(`SELECT r.id FROM external_link l JOIN crm_record r ON r.id::text = l.internal_id WHERE l.external_id = $1`, [
+      customer.id,
+    ]);
     await new BuiltInCrmStore(t.service.db).upsert('default', 'account', [{ id: account.id, data: { name: 'Ada (edited in HotCRM)' } }]);
     expect(await runOnce()).toMatchObject({ status: 'COMPLETED', conflicts: 1 });
     const open = await gql('query { syncConflicts(status: OPEN) { edges { node { id } } } }');
@@ -69,7 +98,9 @@ describe('GET /dashboard in headless Chromium', () => {
     ids.subscription = sub.data.createWebhookSubscription.subscription.id;
     await gql('mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }', { input: { type: 'opportunity.won', data: { amount: 4200 } } });
     for (const until = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 100))) {
-      const res = await gql('query($id: ID!) { webhookSubscription(id: $id) { deliveries(status: FAILED) { edges { node { id } } } } }', { id: ids.subscription });
+      const res = await gql('query($id: ID!) { webhookSubscription(id: $id) { deliveries(status: FAILED) { edges { node { id } } } } }', {
+        id: ids.subscription,
+      });
       ids.delivery = res.data.webhookSubscription.deliveries.edges[0]?.node.id;
       if (ids.delivery) break;
       if (Date.now() > until) throw new Error('the delivery never failed');
@@ -136,10 +167,14 @@ describe('GET /dashboard in headless Chromium', () => {
     const syncCard = card('data-config-id', ids.liveConfig);
     await syncCard.locator('button.trigger').click();
     // Progress mid-run: RUNNING with the first page counted, pushed over graphql-ws.
-    await page.waitForFunction((id) => {
-      const run = (globalThis as any).document.querySelector(`[data-config-id="${id}"] .run`);
-      return run?.querySelector('[data-status="RUNNING"]') && Number(run.querySelector('.counts')?.getAttribute('data-processed')) > 0;
-    }, ids.liveConfig, { timeout: 20_000 });
+    await page.waitForFunction(
+      (id) => {
+        const run = (globalThis as any).document.querySelector(`[data-config-id="${id}"] .run`);
+        return run?.querySelector('[data-status="RUNNING"]') && Number(run.querySelector('.counts')?.getAttribute('data-processed')) > 0;
+      },
+      ids.liveConfig,
+      { timeout: 20_000 },
+    );
     await syncCard.locator('.run [data-status="COMPLETED"]').waitFor({ timeout: 30_000 });
     await expect(syncCard.locator('.counts').getAttribute('data-processed')).resolves.toBe('230');
     expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
@@ -165,12 +200,18 @@ describe('GET /dashboard in headless Chromium', () => {
     receiverFails = false;
     const sub = card('data-subscription-id', ids.subscription);
     await sub.locator(`[data-delivery-id="${ids.delivery}"] button.retry`).click();
-    await page.waitForFunction((sid) => (globalThis as any).document.querySelector(`[data-subscription-id="${sid}"] .rate`)?.textContent === '100% delivered (1/1)', ids.subscription, { timeout: 15_000 });
+    await page.waitForFunction(
+      (sid) => (globalThis as any).document.querySelector(`[data-subscription-id="${sid}"] .rate`)?.textContent === '100% delivered (1/1)',
+      ids.subscription,
+      { timeout: 15_000 },
+    );
     const delivery = await gql('query($id: ID!) { webhookDelivery(id: $id) { status attempts { responseStatus } } }', { id: ids.delivery });
     expect(delivery.data.webhookDelivery).toEqual({ status: 'SUCCESS', attempts: [{ responseStatus: 500 }, { responseStatus: 200 }] });
 
     await card('data-conflict-id', ids.conflict).locator('button.keep-source').click();
-    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-health="openConflicts"] strong')?.textContent === '0', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-health="openConflicts"] strong')?.textContent === '0', undefined, {
+      timeout: 10_000,
+    });
     expect(await page.locator('[data-conflict-id]').count()).toBe(0);
     const conflict = await gql('query { syncConflicts(status: RESOLVED) { edges { node { id resolvedValue } } } }');
     expect(conflict.data.syncConflicts.edges).toEqual([{ node: { id: ids.conflict, resolvedValue: 'Ada (edited in Stripe)' } }]);

@@ -43,7 +43,11 @@ describe('the AppError family, mapped once', () => {
     const stale = new SyncObjectUnavailableError('stripe', 'charges', 'charges is read-only: a OUTBOUND sync cannot write it');
     expect(stale).toBeInstanceOf(ConflictError);
     expect(isClientError(stale)).toBe(true);
-    expect(format(stale).response).toEqual({ message: 'stripe charges is read-only: a OUTBOUND sync cannot write it', path: ['field'], extensions: { code: 'CONFLICT' } });
+    expect(format(stale).response).toEqual({
+      message: 'stripe charges is read-only: a OUTBOUND sync cannot write it',
+      path: ['field'],
+      extensions: { code: 'CONFLICT' },
+    });
     expect(format(new BadUserInputError('name is required', 'name')).response.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
   });
 });

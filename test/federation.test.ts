@@ -88,7 +88,12 @@ describe('federation: the integration subgraph under a gateway with Sales and Re
 
     const db = integration.service.db;
     stripeId = await seed.connection(db, 'default');
-    await seed.externalLink(db, 'default', stripeId, { internal_object: 'account', internal_id: 'acc-1', external_object: 'customers', external_id: 'cus_acme' });
+    await seed.externalLink(db, 'default', stripeId, {
+      internal_object: 'account',
+      internal_id: 'acc-1',
+      external_object: 'customers',
+      external_id: 'cus_acme',
+    });
     const linkedinId = await seed.connection(db, 'default', { connector_key: 'linkedin', name: 'LinkedIn', auth_type: 'OAUTH2' });
     await seed.externalLink(db, 'default', linkedinId, {
       provider: 'linkedin',
@@ -140,7 +145,9 @@ describe('federation: the integration subgraph under a gateway with Sales and Re
       logging: false,
       propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }) },
       transportEntries: {
-        integration: { options: { subscriptions: { kind: 'ws', options: { connectionParams: { authorization: '{context.headers.authorization}' }, lazyCloseTimeout: 0 } } } },
+        integration: {
+          options: { subscriptions: { kind: 'ws', options: { connectionParams: { authorization: '{context.headers.authorization}' }, lazyCloseTimeout: 0 } } },
+        },
       },
     });
     hiveServer = createServer(hive);
@@ -165,7 +172,9 @@ describe('federation: the integration subgraph under a gateway with Sales and Re
         {
           id: 'acc-1',
           name: 'Acme Corp',
-          externalLinks: [{ provider: 'stripe', externalObject: 'customers', externalId: 'cus_acme', status: 'SYNCED', connection: { id: stripeId, name: 'Stripe' } }],
+          externalLinks: [
+            { provider: 'stripe', externalObject: 'customers', externalId: 'cus_acme', status: 'SYNCED', connection: { id: stripeId, name: 'Stripe' } },
+          ],
         },
         { id: 'acc-2', name: 'Globex', externalLinks: [] },
       ],
@@ -251,13 +260,20 @@ describe('federation: the integration subgraph under a gateway with Sales and Re
         while ((end = buffered.indexOf('\n\n')) >= 0) {
           const event = buffered.slice(0, end);
           buffered = buffered.slice(end + 2);
-          const data = event.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5)).join('\n');
+          const data = event
+            .split('\n')
+            .filter((line) => line.startsWith('data:'))
+            .map((line) => line.slice(5))
+            .join('\n');
           if (data.trim()) events.push(JSON.parse(data));
         }
       }
     })().catch(() => undefined);
     try {
-      await notifyUntil(() => notifyChange(db, { topic: 'sync_run', organizationId: 'default', id: runId, parentId: configId }), () => events.length > 0);
+      await notifyUntil(
+        () => notifyChange(db, { topic: 'sync_run', organizationId: 'default', id: runId, parentId: configId }),
+        () => events.length > 0,
+      );
       expect(events[0]).toEqual({ data: { syncRunUpdated: { id: runId, status: 'RUNNING', syncConfig: { name: 'Through Hive' } } } });
     } finally {
       controller.abort();

@@ -152,7 +152,9 @@ describe('where the embedded PostgreSQL cannot start', () => {
       });
       expect(await service.exited).toBe(1);
       const lines = service.output().trim().split('\n');
-      expect(lines[lines.length - 1]).toBe(`failed to start: ${notADirectory} is neither a folder nor a link. Fix: remove it, or set INTEGRATION_DATA_DIR to another folder`);
+      expect(lines[lines.length - 1]).toBe(
+        `failed to start: ${notADirectory} is neither a folder nor a link. Fix: remove it, or set INTEGRATION_DATA_DIR to another folder`,
+      );
       expect(service.output()).not.toMatch(/\n\s+at /);
     } finally {
       removeDataDir(dataDir);

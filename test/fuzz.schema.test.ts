@@ -34,7 +34,10 @@ describe(`schema fuzz (seed ${SEED})`, () => {
     // api role: queued syncs and deliveries stay queued, so the run measures the API alone.
     t = await startTestService({ ROLE: 'api', PROVIDER_RETRY_BASE_DELAY_MS: '1' });
     const db = t.service.db;
-    for (const [org, pool] of [['default', ids.own], ['acme', ids.other]] as const) {
+    for (const [org, pool] of [
+      ['default', ids.own],
+      ['acme', ids.other],
+    ] as const) {
       const connection = await seed.connection(db, org, { config: { baseUrl: 'http://127.0.0.1:9' } });
       const mapping = await seed.fieldMapping(db, org);
       const config = await seed.syncConfig(db, org, connection, { field_mapping_id: mapping });
@@ -76,13 +79,24 @@ describe(`schema fuzz (seed ${SEED})`, () => {
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
 
     const failures = outcomes.filter((o) => o.status >= 500 || o.codes.includes('INTERNAL_SERVER_ERROR'));
-    const tally = (key: (o: Outcome) => string[]) =>
-      outcomes.flatMap(key).reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+    const tally = (key: (o: Outcome) => string[]) => outcomes.flatMap(key).reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
     // eslint-disable-next-line no-console
-    console.log('schema fuzz outcomes', { status: tally((o) => [String(o.status)]), codes: tally((o) => (o.codes.length ? o.codes : ['none'])), fields: new Set(ops.map((o) => `${o.root}.${o.field}`)).size });
+    console.log('schema fuzz outcomes', {
+      status: tally((o) => [String(o.status)]),
+      codes: tally((o) => (o.codes.length ? o.codes : ['none'])),
+      fields: new Set(ops.map((o) => `${o.root}.${o.field}`)).size,
+    });
     // eslint-disable-next-line no-console
-    console.log('slowest', [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 5).map((o) => ({ ms: o.ms, codes: o.codes, query: o.op.query.slice(0, 200) })));
-    expect(failures.map(({ op, status, codes }) => ({ status, codes, query: op.query.slice(0, 500), variables: JSON.stringify(op.variables).slice(0, 500) }))).toEqual([]);
+    console.log(
+      'slowest',
+      [...outcomes]
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 5)
+        .map((o) => ({ ms: o.ms, codes: o.codes, query: o.op.query.slice(0, 200) })),
+    );
+    expect(
+      failures.map(({ op, status, codes }) => ({ status, codes, query: op.query.slice(0, 500), variables: JSON.stringify(op.variables).slice(0, 500) })),
+    ).toEqual([]);
 
     // Every root field was exercised, and the service is still whole.
     const roots = ['Query', 'Mutation', 'Subscription'] as const;
@@ -98,20 +112,23 @@ describe(`schema fuzz (seed ${SEED})`, () => {
   it('answers the same hostile operations over graphql-ws with no INTERNAL_SERVER_ERROR, and never drops the socket', async () => {
     // Queries and mutations (a subscription would wait for events) from a second seeded stream.
     const generator = new OperationGenerator((await buildIntegrationSchema()).schema, seededRandom(SEED + 1), ids);
-    const ops = Array.from({ length: 600 }, () => generator.fuzz()).filter((op) => op.root !== 'Subscription').slice(0, 300);
+    const ops = Array.from({ length: 600 }, () => generator.fuzz())
+      .filter((op) => op.root !== 'Subscription')
+      .slice(0, 300);
     const socket = await openSocket(t.url);
     const failures: unknown[] = [];
     for (const [index, op] of ops.entries()) {
       const answer = await socket.operation(String(index), JSON.stringify({ query: op.query, variables: op.variables }));
       const errors = answer.type === 'error' ? answer.payload : (answer.payload?.errors ?? []);
-      if (errors.some((e: any) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' || !e.extensions?.code)) failures.push({ query: op.query.slice(0, 300), errors });
+      if (errors.some((e: any) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' || !e.extensions?.code))
+        failures.push({ query: op.query.slice(0, 300), errors });
     }
     expect(failures).toEqual([]);
     expect(socket.closedWith()).toBeUndefined();
     socket.close();
   }, 240_000);
 
-  it('treats bad persisted-query extensions as the client\'s error on every transport', async () => {
+  it("treats bad persisted-query extensions as the client's error on every transport", async () => {
     const extensions = [
       { persistedQuery: { version: 1, sha256Hash: 'bad' } },
       { persistedQuery: { version: 2, sha256Hash: 'f'.repeat(64) } },

@@ -88,7 +88,13 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
         ... on Contact { externalLinks { id } enrichment { provider } } ... on Invoice { externalLinks { id } }
         ... on Connection { id name status syncConfigs { id runs(first: 10) { totalCount edges { node { id status logs(first: 5) { message } } } } } }
         ... on SyncRun { id runStatus: status syncConfig { id connection { id } } } } }`,
-      { r: [{ __typename: 'Account', id: 'acc-1' }, { __typename: 'Connection', id: connectionId }, { __typename: 'Contact', id: 'c-1', email: 'a@b.c' }] },
+      {
+        r: [
+          { __typename: 'Account', id: 'acc-1' },
+          { __typename: 'Connection', id: connectionId },
+          { __typename: 'Contact', id: 'c-1', email: 'a@b.c' },
+        ],
+      },
     );
     expect(entities.errors).toBeUndefined();
     // Rover and the router's dev mode introspect (limits skip `__schema`).
@@ -118,7 +124,8 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
   // under an alias of its own; @apollo/gateway sends each alone. Neither alias is the client's.
   const batch = (...fetches: string[]) =>
     `query(${fetches.map((_, i) => `$r${i}: [_Any!]!`).join(' ')}) { ${fetches.map((selection, i) => `_v${i}__entities: _entities(representations: $r${i}) { __typename ${selection} }`).join(' ')} }`;
-  const linksOn = (type: string, prefix: string, n: number) => `... on ${type} { ${Array.from({ length: n }, (_, i) => `${prefix}${i}: externalLinks { id }`).join(' ')} }`;
+  const linksOn = (type: string, prefix: string, n: number) =>
+    `... on ${type} { ${Array.from({ length: n }, (_, i) => `${prefix}${i}: externalLinks { id }`).join(' ')} }`;
   const representations = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i}`, [{ __typename: 'Account', id: `acc-${i}` }]]));
 
   it("counts the client's aliases inside `_entities`, not the gateway's aliases of `_entities` and `_service`", async () => {
@@ -130,7 +137,10 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
     const sixteen = await t.gql(batch(linksOn('Account', 'a', 8), linksOn('Contact', 'c', 8)), representations(2));
     expect(sixteen.errors).toEqual([{ message: 'Aliases limit of 15 exceeded, found 16.', extensions: refused('aliases') }]);
     // The client's own root fields next to them count as ever.
-    const own = await t.gql(`query($r0: [_Any!]!) { _v0__entities: _entities(representations: $r0) { __typename } ${aliases(16).slice(1, -1)} }`, representations(1));
+    const own = await t.gql(
+      `query($r0: [_Any!]!) { _v0__entities: _entities(representations: $r0) { __typename } ${aliases(16).slice(1, -1)} }`,
+      representations(1),
+    );
     expect(own.errors?.[0].extensions).toEqual(refused('aliases'));
     const service = await t.gql(`{ ${Array.from({ length: 16 }, (_, i) => `s${i}: _service { sdl }`).join(' ')} }`);
     expect(service.errors).toBeUndefined();
@@ -181,10 +191,14 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
     expect((await post(1024 * 1024 - overhead)).status).toBe(200);
     const tooLarge = await post(1024 * 1024 - overhead + 1);
     expect(tooLarge.status).toBe(413);
-    expect(await tooLarge.json()).toEqual({ errors: [{ message: 'Request body is larger than 1 MiB', extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST_BODY' } }] });
+    expect(await tooLarge.json()).toEqual({
+      errors: [{ message: 'Request body is larger than 1 MiB', extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST_BODY' } }],
+    });
     const malformed = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ __typename }"' });
     expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toEqual({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST_BODY' } }] });
+    expect(await malformed.json()).toEqual({
+      errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST_BODY' } }],
+    });
   });
 
   it('answers POST /graphql alike whether the body comes with a Content-Length (straight to Apollo) or chunked (through Express)', async () => {
@@ -193,11 +207,18 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
       new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
         const req = request(`${t.url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${BOOTSTRAP_KEY}`, ...(chunked ? {} : { 'content-length': String(body.length) }), ...headers },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${BOOTSTRAP_KEY}`,
+            ...(chunked ? {} : { 'content-length': String(body.length) }),
+            ...headers,
+          },
         });
         req.on('response', (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (c) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: Buffer.concat(chunks).toString() }));
+          res
+            .on('data', (c) => chunks.push(c))
+            .on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: Buffer.concat(chunks).toString() }));
         });
         req.on('error', reject);
         if (chunked) req.write(body.subarray(0, 5)); // forces Transfer-Encoding: chunked
@@ -226,7 +247,9 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
 
   it('refuses CSRF-able simple requests unless they carry a preflight-forcing header', async () => {
     const get = (headers: Record<string, string>) =>
-      fetch(`${t.url}/graphql?query=${encodeURIComponent('{ connections { totalCount } }')}`, { headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, ...headers } });
+      fetch(`${t.url}/graphql?query=${encodeURIComponent('{ connections { totalCount } }')}`, {
+        headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, ...headers },
+      });
     const blocked = await get({});
     expect(blocked.status).toBe(400);
     const refusal: any = await blocked.json();
@@ -261,7 +284,10 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
     // `_entities` representations the router would never send.
     for (const representation of [true, -1, 'Connection', { id: connectionId }, { __typename: 'NoSuchType', id: connectionId }, { __typename: 'Query' }]) {
       const res = await t.gql('query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: [representation] });
-      expect({ representation, extensions: res.errors?.[0].extensions }).toEqual({ representation, extensions: { code: 'BAD_USER_INPUT', field: 'representations.0' } });
+      expect({ representation, extensions: res.errors?.[0].extensions }).toEqual({
+        representation,
+        extensions: { code: 'BAD_USER_INPUT', field: 'representations.0' },
+      });
     }
     // A subscription over plain HTTP would run its resolver without an event.
     const subscription = await t.gql('subscription { syncRunUpdated { id } }');
@@ -313,7 +339,17 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
         await watch(ws, '{ connections { totalCount ').first,
       ];
       const codes = answers.map((a) => a.errors?.[0].extensions?.code);
-      expect(codes).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'INTERNAL_SERVER_ERROR', 'INTERNAL_SERVER_ERROR', 'BAD_USER_INPUT']);
+      expect(codes).toEqual([
+        'BAD_USER_INPUT',
+        'BAD_USER_INPUT',
+        'BAD_USER_INPUT',
+        'NOT_FOUND',
+        'FORBIDDEN',
+        'UNAUTHENTICATED',
+        'INTERNAL_SERVER_ERROR',
+        'INTERNAL_SERVER_ERROR',
+        'BAD_USER_INPUT',
+      ]);
       for (const answer of answers) {
         const text = JSON.stringify(answer);
         expect(text).not.toMatch(/stacktrace|exception|\bat \S+ \(|node_modules|\.ts:\d|sync_conflict|relation|SELECT/i);

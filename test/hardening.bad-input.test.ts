@@ -14,12 +14,16 @@ const SUGGEST = `query($s:[JSON!]){ suggestFieldMappings(source:{object:"x",fiel
 function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, text, ms: performance.now() - started }));
-    });
+    const req = request(
+      `${url}/graphql`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, text, ms: performance.now() - started }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -97,11 +101,16 @@ describe('bad input never hurts', () => {
     });
 
     it('a field mapping whose rule defaultValue nests 20,000 levels: BAD_USER_INPUT, not a stack overflow', async () => {
-      const input = { name: 'deep', sourceObject: 'customer', targetObject: 'account', rules: [{ sourceField: 'name', targetField: 'name', defaultValue: {} }] };
-      const body = JSON.stringify({ query: 'mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }', variables: { input } }).replace(
-        '"defaultValue":{}',
-        `"defaultValue":${deepJsonText(20_000)}`,
-      );
+      const input = {
+        name: 'deep',
+        sourceObject: 'customer',
+        targetObject: 'account',
+        rules: [{ sourceField: 'name', targetField: 'name', defaultValue: {} }],
+      };
+      const body = JSON.stringify({
+        query: 'mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }',
+        variables: { input },
+      }).replace('"defaultValue":{}', `"defaultValue":${deepJsonText(20_000)}`);
       const res = await post(t.url, body, { authorization: `Bearer ${BOOTSTRAP_KEY}` });
       expect(res.status).toBe(400);
       expect(JSON.parse(res.text).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
@@ -115,7 +124,8 @@ describe('bad input never hurts', () => {
 
   describe('a lone surrogate in JSON', () => {
     it('is BAD_USER_INPUT naming the field, never a database error', async () => {
-      const body = '{"query":"mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }","variables":{"input":{"type":"a.b","data":{"k":"\\ud800"}}}}';
+      const body =
+        '{"query":"mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }","variables":{"input":{"type":"a.b","data":{"k":"\\ud800"}}}}';
       const res = await post(t.url, body, { authorization: `Bearer ${BOOTSTRAP_KEY}` });
       const error = JSON.parse(res.text).errors[0];
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'data' });
@@ -123,13 +133,16 @@ describe('bad input never hurts', () => {
     });
 
     it('as an object key, too', async () => {
-      const body = '{"query":"mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }","variables":{"input":{"type":"a.b","data":{"\\udc00":1}}}}';
+      const body =
+        '{"query":"mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }","variables":{"input":{"type":"a.b","data":{"\\udc00":1}}}}';
       const res = await post(t.url, body, { authorization: `Bearer ${BOOTSTRAP_KEY}` });
       expect(JSON.parse(res.text).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'data' });
     });
 
     it('a well-formed pair (an emoji) is stored as sent', async () => {
-      const res = await t.gql<any>('mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }', { input: { type: 'a.b', data: { k: 'ok \u{1F600}' } } });
+      const res = await t.gql<any>('mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }', {
+        input: { type: 'a.b', data: { k: 'ok \u{1F600}' } },
+      });
       expect(res.errors).toBeUndefined();
     });
   });
@@ -154,7 +167,7 @@ describe('bad input never hurts', () => {
     expect(lines.join('')).toContain('invalid input syntax for type integer: \\"[parameter]\\"');
   });
 
-  describe('a bad persisted-query hash is the client\'s error', () => {
+  describe("a bad persisted-query hash is the client's error", () => {
     it.each([
       ['a hash that does not match the query', { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'bad' } } }],
       ['an unknown hash with no query', { extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } }],
@@ -214,7 +227,10 @@ describe('bad input never hurts', () => {
 
     it('a lone surrogate: BAD_USER_INPUT naming the field', async () => {
       const ws = await rawSocket(t.url);
-      const res = await ws.operation('1', '{"query":"mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }","variables":{"input":{"type":"a.b","data":{"k":"\\ud800"}}}}');
+      const res = await ws.operation(
+        '1',
+        '{"query":"mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }","variables":{"input":{"type":"a.b","data":{"k":"\\ud800"}}}}',
+      );
       ws.close();
       expect(res.type).toBe('error');
       expect(res.payload[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'data' });

@@ -19,7 +19,11 @@ describe('health and metrics endpoints', () => {
     const sample = async () => {
       const text = await (await fetch(`${t.url}/metrics`)).text();
       const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-      return { text, queries: value('integration_db_queries_total'), graphql: value('integration_graphql_requests_total\\{operation_type="query",outcome="ok"\\}') };
+      return {
+        text,
+        queries: value('integration_db_queries_total'),
+        graphql: value('integration_graphql_requests_total\\{operation_type="query",outcome="ok"\\}'),
+      };
     };
     const before = await sample();
     expect(before.text).toMatch(/^# TYPE integration_graphql_request_duration_seconds histogram$/m);

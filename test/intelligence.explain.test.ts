@@ -63,7 +63,9 @@ describe('explainError', () => {
     const stripeKey = await explain({ provider: 'stripe', status: 401, message: 'Invalid API Key provided: sk_test_****oked' });
     expect(stripeKey).toMatchObject({ code: 'authentication_error', retryable: false });
     expect(stripeKey.suggestedFix).toMatch(/updateConnection/);
-    expect((await explain({ provider: 'quickbooks', status: 400, message: 'Duplicate Name Exists Error: The name supplied already exists.' })).code).toBe('6240');
+    expect((await explain({ provider: 'quickbooks', status: 400, message: 'Duplicate Name Exists Error: The name supplied already exists.' })).code).toBe(
+      '6240',
+    );
     // A provider code quoted inside the text.
     expect((await explain({ provider: 'slack', message: 'chat.postMessage failed: not_in_channel' })).code).toBe('not_in_channel');
     expect((await explain({ provider: 'stripe', message: 'connect ECONNREFUSED 127.0.0.1:443' })).code).toBe('ECONNREFUSED');
@@ -96,7 +98,11 @@ describe('explainError', () => {
       [{ provider: 'stripe', message: 'm'.repeat(5001) }, 'message'],
     ] as const) {
       const res = await t.gql(EXPLAIN, variables);
-      expect({ variables, code: res.errors?.[0].extensions?.code, field: res.errors?.[0].extensions?.field }).toEqual({ variables, code: 'BAD_USER_INPUT', field });
+      expect({ variables, code: res.errors?.[0].extensions?.code, field: res.errors?.[0].extensions?.field }).toEqual({
+        variables,
+        code: 'BAD_USER_INPUT',
+        field,
+      });
     }
   });
 

@@ -75,7 +75,14 @@ describe('integrationHealth', () => {
     });
 
     const b = await t.gql(HEALTH, {}, await gatewayToken('org-b', ['read:sync']));
-    expect(b.data!.integrationHealth).toMatchObject({ connections: 8, connectionsInError: 4, activeSyncConfigs: 4, failedSyncRuns24h: 4, webhookFailures24h: 4, openConflicts: 4 });
+    expect(b.data!.integrationHealth).toMatchObject({
+      connections: 8,
+      connectionsInError: 4,
+      activeSyncConfigs: 4,
+      failedSyncRuns24h: 4,
+      webhookFailures24h: 4,
+      openConflicts: 4,
+    });
   });
 
   it('needs read:sync', async () => {

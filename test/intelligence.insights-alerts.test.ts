@@ -27,9 +27,15 @@ describe('integrationAlert: anomalies detected when a run ends', () => {
 
   /** An alert row straight into the table and its notice, until each subscriber has seen one. */
   async function probe(org: string, watched: Watched): Promise<void> {
-    const [{ id }] = await t.service.db.query(`INSERT INTO integration_alert (organization_id, severity, code, message) VALUES ($1, 'INFO', 'PROBE', 'probe') RETURNING id`, [org]);
+    const [{ id }] = await t.service.db.query(
+      `INSERT INTO integration_alert (organization_id, severity, code, message) VALUES ($1, 'INFO', 'PROBE', 'probe') RETURNING id`,
+      [org],
+    );
     const notice = JSON.stringify({ topic: 'integration_alert', organizationId: org, id });
-    await notifyUntil(() => t.service.db.query(`SELECT pg_notify('integration_changes', $1)`, [notice]).then(() => undefined), () => watched.received.length > 0);
+    await notifyUntil(
+      () => t.service.db.query(`SELECT pg_notify('integration_changes', $1)`, [notice]).then(() => undefined),
+      () => watched.received.length > 0,
+    );
   }
 
   beforeAll(async () => {
@@ -60,7 +66,12 @@ describe('integrationAlert: anomalies detected when a run ends', () => {
 
   it('streams a volume spike to the organization, records the event and delivers its webhook', async () => {
     // Twenty routine runs that each read about ten customers; the real run reads 230.
-    await seedRunHistory(t.service.db, 'default', configId, Array.from({ length: 20 }, (_, i) => ({ processed: wobble(10, 2, i), updated: 2, durationMs: wobble(400, 50, i) })));
+    await seedRunHistory(
+      t.service.db,
+      'default',
+      configId,
+      Array.from({ length: 20 }, (_, i) => ({ processed: wobble(10, 2, i), updated: 2, durationMs: wobble(400, 50, i) })),
+    );
     const alertsBefore = mine.received.length;
 
     const started = await t.gql(TRIGGER, { id: configId });
@@ -68,7 +79,10 @@ describe('integrationAlert: anomalies detected when a run ends', () => {
     expect(run).toMatchObject({ status: 'COMPLETED', recordsProcessed: 230 });
 
     for (let i = 0; i < 200 && !mine.received.slice(alertsBefore).some((m) => m.data?.integrationAlert?.code === 'SYNC_VOLUME_SPIKE'); i++) await sleep(50);
-    const alert = mine.received.slice(alertsBefore).map((m) => m.data?.integrationAlert).find((a) => a?.code === 'SYNC_VOLUME_SPIKE');
+    const alert = mine.received
+      .slice(alertsBefore)
+      .map((m) => m.data?.integrationAlert)
+      .find((a) => a?.code === 'SYNC_VOLUME_SPIKE');
     expect(alert).toMatchObject({ severity: 'WARNING', syncConfigId: configId, connectionId, webhookSubscriptionId: null });
     expect(alert.message).toMatch(/^Customers \(manual\): This full run processed 230 records; the previous 20 processed a median of 1\d/);
     expect(new Date(alert.at).getTime()).toBe(new Date(run.completedAt).getTime());
@@ -80,7 +94,9 @@ describe('integrationAlert: anomalies detected when a run ends', () => {
     const event = events.data!.integrationEvents.edges[0].node;
     expect(event).toMatchObject({ type: 'integration.sync.anomaly', source: 'hotcrm', objectType: 'sync_run', recordId: run.id, deliveryCount: 1 });
     expect(event.data).toMatchObject({ syncRunId: run.id, syncConfigId: configId, connectionId });
-    expect(event.data.anomalies).toContainEqual(expect.objectContaining({ code: 'SYNC_VOLUME_SPIKE', metric: 'recordsProcessed', observed: 230, severity: 'WARNING' }));
+    expect(event.data.anomalies).toContainEqual(
+      expect.objectContaining({ code: 'SYNC_VOLUME_SPIKE', metric: 'recordsProcessed', observed: 230, severity: 'WARNING' }),
+    );
 
     const [delivered] = await receiver.waitFor((r) => r.some((w) => w.json?.type === 'integration.sync.anomaly'));
     expect(delivered.json.data.syncRunId).toBe(run.id);
@@ -93,7 +109,12 @@ describe('integrationAlert: anomalies detected when a run ends', () => {
   it('raises nothing for a run in line with its history', async () => {
     // A second config over the same customers whose history already reads 230 per run.
     const second = await setupInboundSync((q, v) => t.gql(q, v), stripe, 'hourly');
-    await seedRunHistory(t.service.db, 'default', second.configId, Array.from({ length: 20 }, (_, i) => ({ processed: 230, created: 0, updated: 0, durationMs: wobble(5000, 300, i) })));
+    await seedRunHistory(
+      t.service.db,
+      'default',
+      second.configId,
+      Array.from({ length: 20 }, (_, i) => ({ processed: 230, created: 0, updated: 0, durationMs: wobble(5000, 300, i) })),
+    );
     const before = (await t.service.db.query(`SELECT count(*)::int AS n FROM integration_alert WHERE sync_config_id = $1`, [second.configId]))[0].n;
     const started = await t.gql(TRIGGER, { id: second.configId });
     const run = await waitForRunEnd((q, v) => t.gql(q, v), started.data!.triggerSync.id, 20_000);

@@ -9,7 +9,8 @@ const INSIGHTS = `query($id: ID!) { syncInsights(syncConfigId: $id) {
   recommendedFrequency recommendationReason } }`;
 
 /** 30 ordinary runs: about 100 records in about a second, each finding some 40 changes. */
-const stable = (n = 30): HistoryRun[] => Array.from({ length: n }, (_, i) => ({ processed: wobble(100, 4, i), durationMs: wobble(1000, 60, i), updated: wobble(40, 5, i) }));
+const stable = (n = 30): HistoryRun[] =>
+  Array.from({ length: n }, (_, i) => ({ processed: wobble(100, 4, i), durationMs: wobble(1000, 60, i), updated: wobble(40, 5, i) }));
 
 /**
  * syncInsights through GraphQL on seeded run histories (the engine's sync_run shape) and seeded
@@ -19,7 +20,8 @@ describe('syncInsights', () => {
   let t: TestService;
   let connectionId: string;
 
-  const newConfig = async (row: Record<string, unknown> = {}, connection = connectionId) => seed.syncConfig(t.service.db, 'default', connection, { name: `cfg ${randomUUID()}`, ...row });
+  const newConfig = async (row: Record<string, unknown> = {}, connection = connectionId) =>
+    seed.syncConfig(t.service.db, 'default', connection, { name: `cfg ${randomUUID()}`, ...row });
   const insights = async (id: string, token?: string) => {
     const res = await t.gql(INSIGHTS, { id }, token);
     if (token === undefined) expect(res.errors).toBeUndefined();
@@ -110,7 +112,9 @@ describe('syncInsights', () => {
       const mixed = await newConfig();
       // Every third run is a FULL re-read of 5,000 records, the others read about 20 changes:
       // routine for this config, so a FULL run of 5,010 is not a spike.
-      const history = stable().map((r, i): HistoryRun => (i % 3 === 0 ? { ...r, mode: 'FULL', processed: wobble(5000, 40, i) } : { ...r, mode: 'INCREMENTAL', processed: wobble(20, 3, i) }));
+      const history = stable().map((r, i): HistoryRun =>
+        i % 3 === 0 ? { ...r, mode: 'FULL', processed: wobble(5000, 40, i) } : { ...r, mode: 'INCREMENTAL', processed: wobble(20, 3, i) },
+      );
       await seedRunHistory(t.service.db, 'default', mixed, [...history, { mode: 'FULL', processed: 5010 }]);
       expect((await insights(mixed)).data!.syncInsights.anomalies).toEqual([]);
 
@@ -125,8 +129,18 @@ describe('syncInsights', () => {
     async function synced(config: string, object: string, records: Record<string, unknown>[], syncedAt: Date) {
       const db = t.service.db;
       for (const data of records) {
-        const [{ id }] = await db.query(`INSERT INTO crm_record (organization_id, object, data) VALUES ('default', $1, $2::jsonb) RETURNING id`, [object, JSON.stringify(data)]);
-        await seed.externalLink(db, 'default', connectionId, { sync_config_id: config, internal_object: object, internal_id: id, last_synced_data: data, last_synced_at: syncedAt, updated_at: syncedAt });
+        const [{ id }] = await db.query(`INSERT INTO crm_record (organization_id, object, data) VALUES ('default', $1, $2::jsonb) RETURNING id`, [
+          object,
+          JSON.stringify(data),
+        ]);
+        await seed.externalLink(db, 'default', connectionId, {
+          sync_config_id: config,
+          internal_object: object,
+          internal_id: id,
+          last_synced_data: data,
+          last_synced_at: syncedAt,
+          updated_at: syncedAt,
+        });
       }
     }
 
@@ -147,7 +161,13 @@ describe('syncInsights', () => {
       earlier[4].email = 'p5@Example.com '; // same person as earlier[5] once trimmed and lower-cased
       await synced(config, 'contact', earlier, before);
       // The latest run (started an hour ago) wrote records without phones: a broken mapping rule.
-      const latest = Array.from({ length: 15 }, (_, i) => ({ first_name: `New${i}`, last_name: 'Latest', email: `n${i}@example.org`, phone: null, birthdate: i === 0 ? '2999-01-01' : '1990-02-28' }));
+      const latest = Array.from({ length: 15 }, (_, i) => ({
+        first_name: `New${i}`,
+        last_name: 'Latest',
+        email: `n${i}@example.org`,
+        phone: null,
+        birthdate: i === 0 ? '2999-01-01' : '1990-02-28',
+      }));
       latest[1].first_name = 'Person6'; // same name as an earlier record
       latest[1].last_name = 'earlier.';
       await synced(config, 'contact', latest, new Date());
@@ -174,7 +194,16 @@ describe('syncInsights', () => {
 
     it('reports nothing for clean records', async () => {
       const config = await newConfig();
-      await synced(config, 'account', Array.from({ length: 12 }, (_, i) => ({ name: `Company ${i}`, email: `billing@company${i}.com`, phone: '+1 (415) 555-01' + String(i).padStart(2, '0') })), new Date());
+      await synced(
+        config,
+        'account',
+        Array.from({ length: 12 }, (_, i) => ({
+          name: `Company ${i}`,
+          email: `billing@company${i}.com`,
+          phone: '+1 (415) 555-01' + String(i).padStart(2, '0'),
+        })),
+        new Date(),
+      );
       expect((await insights(config)).data!.syncInsights.dataQualityIssues).toEqual([]);
     });
   });
@@ -183,7 +212,13 @@ describe('syncInsights', () => {
     it('matches the schedule to the change rate', async () => {
       const config = await newConfig({ frequency: 'every 5m' });
       // 50 changes an hour: a page of changes every two hours.
-      await seedRunHistory(t.service.db, 'default', config, Array.from({ length: 10 }, () => ({ processed: 50, updated: 50 })), 60);
+      await seedRunHistory(
+        t.service.db,
+        'default',
+        config,
+        Array.from({ length: 10 }, () => ({ processed: 50, updated: 50 })),
+        60,
+      );
       const res = (await insights(config)).data!.syncInsights;
       expect(res.recommendedFrequency).toBe('every 2h');
       expect(res.recommendationReason).toMatch(/^About 50 records change per hour \(450 records created, updated or deleted in 9 runs over 9 h\)/);
@@ -191,11 +226,23 @@ describe('syncInsights', () => {
       expect(res.recommendationReason).toMatch(/Currently every 5m\.$/);
 
       const busy = await newConfig();
-      await seedRunHistory(t.service.db, 'default', busy, Array.from({ length: 10 }, () => ({ processed: 1000, created: 200, updated: 800 })), 15);
+      await seedRunHistory(
+        t.service.db,
+        'default',
+        busy,
+        Array.from({ length: 10 }, () => ({ processed: 1000, created: 200, updated: 800 })),
+        15,
+      );
       expect((await insights(busy)).data!.syncInsights.recommendedFrequency).toBe('every 5m');
 
       const quiet = await newConfig();
-      await seedRunHistory(t.service.db, 'default', quiet, Array.from({ length: 6 }, () => ({ processed: 100 })), 60);
+      await seedRunHistory(
+        t.service.db,
+        'default',
+        quiet,
+        Array.from({ length: 6 }, () => ({ processed: 100 })),
+        60,
+      );
       const idle = (await insights(quiet)).data!.syncInsights;
       expect(idle.recommendedFrequency).toBe('daily');
       expect(idle.recommendationReason).toMatch(/No record changed in the last 5 runs/);
@@ -205,10 +252,18 @@ describe('syncInsights', () => {
       // Slack allows 1 request per second; full re-reads of 200,000 records cost 2,000 requests each.
       const slack = await seed.connection(t.service.db, 'default', { connector_key: 'slack', name: 'Slack' });
       const config = await newConfig({}, slack);
-      await seedRunHistory(t.service.db, 'default', config, Array.from({ length: 10 }, () => ({ processed: 200_000, updated: 2000 })), 60);
+      await seedRunHistory(
+        t.service.db,
+        'default',
+        config,
+        Array.from({ length: 10 }, () => ({ processed: 200_000, updated: 2000 })),
+        60,
+      );
       const res = (await insights(config)).data!.syncInsights;
       expect(res.recommendedFrequency).toBe('every 6h');
-      expect(res.recommendationReason).toMatch(/A shorter schedule \(every 5 minutes\) would take over 25 % of Slack's budget of 1 requests per 1 s, so it is lengthened\./);
+      expect(res.recommendationReason).toMatch(
+        /A shorter schedule \(every 5 minutes\) would take over 25 % of Slack's budget of 1 requests per 1 s, so it is lengthened\./,
+      );
     });
 
     it('declines to recommend without enough history, and says why', async () => {

@@ -11,9 +11,15 @@ const CREATE_MAPPING = 'mutation($input: CreateFieldMappingInput!) { createField
 const invoiceTarget = {
   object: 'invoice',
   fields: [
-    { name: 'id', type: 'STRING' }, { name: 'invoice_number', type: 'STRING' }, { name: 'account_id', type: 'STRING' },
-    { name: 'total_amount', type: 'CURRENCY' }, { name: 'amount_paid', type: 'CURRENCY' }, { name: 'currency_code', type: 'STRING' },
-    { name: 'status', type: 'ENUM' }, { name: 'invoice_date', type: 'DATE' }, { name: 'due_date', type: 'DATE' },
+    { name: 'id', type: 'STRING' },
+    { name: 'invoice_number', type: 'STRING' },
+    { name: 'account_id', type: 'STRING' },
+    { name: 'total_amount', type: 'CURRENCY' },
+    { name: 'amount_paid', type: 'CURRENCY' },
+    { name: 'currency_code', type: 'STRING' },
+    { name: 'status', type: 'ENUM' },
+    { name: 'invoice_date', type: 'DATE' },
+    { name: 'due_date', type: 'DATE' },
   ],
 };
 
@@ -54,8 +60,13 @@ describe('suggestFieldMappings', () => {
     const suggestions = await suggest(stripeInvoice, invoiceTarget);
     const by = Object.fromEntries(suggestions.map((s) => [s.targetField, s]));
     expect(Object.fromEntries(suggestions.map((s) => [s.targetField, s.sourceField]))).toEqual({
-      invoice_number: 'number', account_id: 'customer', total_amount: 'total', amount_paid: 'amountPaid', currency_code: 'currency',
-      status: 'status', due_date: 'due_date',
+      invoice_number: 'number',
+      account_id: 'customer',
+      total_amount: 'total',
+      amount_paid: 'amountPaid',
+      currency_code: 'currency',
+      status: 'status',
+      due_date: 'due_date',
     });
     expect(by.total_amount.transform).toEqual({ type: 'CENTS_TO_DECIMAL', params: { decimals: 2 } });
     expect(by.amount_paid.transform?.type).toBe('CENTS_TO_DECIMAL');
@@ -81,8 +92,22 @@ describe('suggestFieldMappings', () => {
 
   it('suggests PHONE_E164 for phones and splits a full name into first and last name', async () => {
     const suggestions = await suggest(
-      { object: 'customer', fields: [{ name: 'name', sampleValues: ['Jenny Rosen'] }, { name: 'phone', sampleValues: ['(415) 555-2671'] }, { name: 'address.country', sampleValues: ['US'] }] },
-      { object: 'contact', fields: [{ name: 'first_name', type: 'STRING' }, { name: 'last_name', type: 'STRING' }, { name: 'phone', type: 'PHONE' }] },
+      {
+        object: 'customer',
+        fields: [
+          { name: 'name', sampleValues: ['Jenny Rosen'] },
+          { name: 'phone', sampleValues: ['(415) 555-2671'] },
+          { name: 'address.country', sampleValues: ['US'] },
+        ],
+      },
+      {
+        object: 'contact',
+        fields: [
+          { name: 'first_name', type: 'STRING' },
+          { name: 'last_name', type: 'STRING' },
+          { name: 'phone', type: 'PHONE' },
+        ],
+      },
     );
     const by = Object.fromEntries(suggestions.map((s) => [s.targetField, s]));
     expect(by.phone).toMatchObject({ sourceField: 'phone', transform: { type: 'PHONE_E164', params: { defaultCountry: 'US' } } });
@@ -91,12 +116,24 @@ describe('suggestFieldMappings', () => {
   });
 
   it('learns: a pairing saved once (createFieldMapping) is suggested next time, first, for that organization only', async () => {
-    const source = { object: 'erp_orders', fields: [{ name: 'kundennr', type: 'STRING' }, { name: 'number', type: 'STRING' }, { name: 'total', type: 'NUMBER' }] };
+    const source = {
+      object: 'erp_orders',
+      fields: [
+        { name: 'kundennr', type: 'STRING' },
+        { name: 'number', type: 'STRING' },
+        { name: 'total', type: 'NUMBER' },
+      ],
+    };
     const before = await suggest(source, invoiceTarget);
     expect(before.find((s) => s.sourceField === 'kundennr')).toBeUndefined();
 
     const created = await t.gql(CREATE_MAPPING, {
-      input: { name: 'ERP orders', sourceObject: 'erp_orders', targetObject: 'invoice', rules: [{ sourceField: 'kundennr', targetField: 'account_id', transform: { type: 'TRIM' } }] },
+      input: {
+        name: 'ERP orders',
+        sourceObject: 'erp_orders',
+        targetObject: 'invoice',
+        rules: [{ sourceField: 'kundennr', targetField: 'account_id', transform: { type: 'TRIM' } }],
+      },
     });
     expect(created.errors).toBeUndefined();
     const after = await suggest(source, invoiceTarget);
@@ -107,7 +144,14 @@ describe('suggestFieldMappings', () => {
 
     // A learned pair outranks a default: `number` → invoice_number until the user maps it elsewhere.
     expect(after.find((s) => s.targetField === 'invoice_number')?.sourceField).toBe('number');
-    await t.gql(CREATE_MAPPING, { input: { name: 'ERP numbers', sourceObject: 'erp_orders', targetObject: 'invoice', rules: [{ sourceField: 'total', targetField: 'invoice_number', transform: { type: 'TO_STRING' } }] } });
+    await t.gql(CREATE_MAPPING, {
+      input: {
+        name: 'ERP numbers',
+        sourceObject: 'erp_orders',
+        targetObject: 'invoice',
+        rules: [{ sourceField: 'total', targetField: 'invoice_number', transform: { type: 'TO_STRING' } }],
+      },
+    });
     const relearned = await suggest(source, invoiceTarget);
     expect(relearned.find((s) => s.targetField === 'invoice_number')?.sourceField).toBe('total');
 
@@ -132,12 +176,21 @@ describe('suggestFieldMappings', () => {
   it('answers a 1,000-field schema against a 1,000-field schema', async () => {
     const wide = (prefix: string) => ({
       object: prefix,
-      fields: Array.from({ length: 1000 }, (_, i) => ({ name: `${prefix}_${['amount', 'city', 'email', 'name', 'status'][i % 5]}_${i}`, type: i % 2 ? 'STRING' : 'NUMBER', sampleValues: [`v${i}`] })),
+      fields: Array.from({ length: 1000 }, (_, i) => ({
+        name: `${prefix}_${['amount', 'city', 'email', 'name', 'status'][i % 5]}_${i}`,
+        type: i % 2 ? 'STRING' : 'NUMBER',
+        sampleValues: [`v${i}`],
+      })),
     });
     const source = wide('src');
     const target = wide('dst');
     // Pairs only one kind of evidence finds, among a thousand others: the candidate index must not skip them.
-    source.fields.splice(500, 0, { name: 'kundennummer', type: 'STRING', sampleValues: ['K-1'] }, { name: 'zz', type: 'STRING', sampleValues: ['ana@example.com', 'bo@example.org'] });
+    source.fields.splice(
+      500,
+      0,
+      { name: 'kundennummer', type: 'STRING', sampleValues: ['K-1'] },
+      { name: 'zz', type: 'STRING', sampleValues: ['ana@example.com', 'bo@example.org'] },
+    );
     target.fields.splice(300, 0, { name: 'kundennumer', type: 'STRING', sampleValues: [] }, { name: 'qq', type: 'EMAIL', sampleValues: [] });
     const suggestions = await suggest(source, target);
     expect(new Set(suggestions.map((s) => s.targetField)).size).toBe(suggestions.length);

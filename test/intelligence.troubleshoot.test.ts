@@ -38,7 +38,10 @@ describe('troubleshoot', () => {
   }
 
   /** A Stripe connection and an INBOUND customers → account config, through GraphQL. */
-  async function stripeSync(name: string, opts: { apiKey: string; baseUrl: string; rules?: Rule[] | null }): Promise<{ connectionId: string; configId: string }> {
+  async function stripeSync(
+    name: string,
+    opts: { apiKey: string; baseUrl: string; rules?: Rule[] | null },
+  ): Promise<{ connectionId: string; configId: string }> {
     const conn: any = await t.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
       input: { connectorKey: 'stripe', name, credentials: { apiKey: opts.apiKey }, config: { baseUrl: opts.baseUrl } },
     });
@@ -52,7 +55,15 @@ describe('troubleshoot', () => {
       fieldMappingId = mapping.data.createFieldMapping.id;
     }
     const config: any = await t.gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
-      input: { name, connectionId: conn.data.createConnection.id, sourceObject: 'customers', targetObject: 'account', direction: 'INBOUND', frequency: 'manual', fieldMappingId },
+      input: {
+        name,
+        connectionId: conn.data.createConnection.id,
+        sourceObject: 'customers',
+        targetObject: 'account',
+        direction: 'INBOUND',
+        frequency: 'manual',
+        fieldMappingId,
+      },
     });
     expect(config.errors).toBeUndefined();
     return { connectionId: conn.data.createConnection.id, configId: config.data.createSyncConfig.id };
@@ -83,7 +94,9 @@ describe('troubleshoot', () => {
     expect(byConfig.findings[0].sample).not.toContain('sk_test_revokedKey123456');
     expect(byConfig.findings[0].suggestedFix).toMatch(/updateConnection/);
     expect(byConfig.findings[0].explanation).toMatch(/stripe authentication_error/);
-    expect(byConfig.summary).toMatch(/^Sync config "Revoked key" \(stripe\): 1 finding \(1 critical\); last 1 run: 1 failed, 0 completed\. Start with INVALID_CREDENTIALS/);
+    expect(byConfig.summary).toMatch(
+      /^Sync config "Revoked key" \(stripe\): 1 finding \(1 critical\); last 1 run: 1 failed, 0 completed\. Start with INVALID_CREDENTIALS/,
+    );
 
     const byConnection = await report({ connectionId });
     expect(byConnection.findings.map((f) => f.code)).toEqual(['INVALID_CREDENTIALS']);
@@ -94,7 +107,13 @@ describe('troubleshoot', () => {
     const limited = await stripeServer();
     const a = await stripeSync('Rate limited', { apiKey: limited.apiKey, baseUrl: limited.url });
     // Five requests per attempt (four retries), three attempts per run: all refused.
-    limited.failNext(...Array.from({ length: 20 }, () => ({ status: 429, headers: { 'retry-after': '0' }, body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly.' } } })));
+    limited.failNext(
+      ...Array.from({ length: 20 }, () => ({
+        status: 429,
+        headers: { 'retry-after': '0' },
+        body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly.' } },
+      })),
+    );
     expect((await run(a.configId)).status).toBe('FAILED');
     const rateLimited = await report({ syncConfigId: a.configId });
     expect(rateLimited.findings.map((f) => f.code)).toEqual(['RATE_LIMITED']);
@@ -157,8 +176,12 @@ describe('troubleshoot', () => {
     const db = t.service.db;
     // A Gmail connection whose refresh token was refused (token-refresher.ts), and the run that failed on it.
     const gmail = await seed.connection(db, 'default', {
-      connector_key: 'gmail', name: 'Gmail', auth_type: 'OAUTH2', status: 'EXPIRED',
-      expires_at: new Date(Date.now() - 3_600_000), last_error: 'Token refresh refused: gmail responded 400: Token has been expired or revoked.',
+      connector_key: 'gmail',
+      name: 'Gmail',
+      auth_type: 'OAUTH2',
+      status: 'EXPIRED',
+      expires_at: new Date(Date.now() - 3_600_000),
+      last_error: 'Token refresh refused: gmail responded 400: Token has been expired or revoked.',
     });
     const gmailConfig = await seed.syncConfig(db, 'default', gmail, { name: 'Mail', source_object: 'messages', target_object: 'contact' });
     const message = `Connection ${gmail} needs to be authorized again: gmail responded 400: Token has been expired or revoked.`;
@@ -185,10 +208,19 @@ describe('troubleshoot', () => {
 
     // QuickBooks refusing outbound invoices without CustomerRef (outbound-sync.ts WRITE_FAILED lines).
     const qbo = await seed.connection(db, 'default', { connector_key: 'quickbooks', name: 'QuickBooks', auth_type: 'OAUTH2', config: { realmId: '9130' } });
-    const qboConfig = await seed.syncConfig(db, 'default', qbo, { name: 'Invoices out', source_object: 'invoices', target_object: 'invoice', direction: 'OUTBOUND' });
+    const qboConfig = await seed.syncConfig(db, 'default', qbo, {
+      name: 'Invoices out',
+      source_object: 'invoices',
+      target_object: 'invoice',
+      direction: 'OUTBOUND',
+    });
     const qboRun = await seed.syncRun(db, 'default', qboConfig, { status: 'COMPLETED', records_failed: 3, completed_at: new Date() });
     for (const id of ['6f1e2d3c-0000-4000-8000-000000000001', '6f1e2d3c-0000-4000-8000-000000000002', '6f1e2d3c-0000-4000-8000-000000000003']) {
-      await seed.syncLog(db, 'default', qboRun, { level: 'warn', code: 'WRITE_FAILED', message: `invoice ${id} could not be written: quickbooks responded 400: Required param missing, need to supply the required value for the API: CustomerRef` });
+      await seed.syncLog(db, 'default', qboRun, {
+        level: 'warn',
+        code: 'WRITE_FAILED',
+        message: `invoice ${id} could not be written: quickbooks responded 400: Required param missing, need to supply the required value for the API: CustomerRef`,
+      });
     }
     const required = finding(await report({ syncConfigId: qboConfig }), 'REQUIRED_FIELD_MISSING');
     expect(required).toMatchObject({ severity: 'ERROR', occurrences: 3 });

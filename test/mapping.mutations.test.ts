@@ -18,7 +18,11 @@ const stripeCustomerToContact = () => ({
     { sourceField: 'email', targetField: 'email', transform: { type: 'LOWERCASE' } },
     { sourceField: 'phone', targetField: 'phone', transform: { type: 'PHONE_E164', params: { defaultCountry: 'US' } } },
     { sourceField: 'address.city', targetField: 'mailing_city' },
-    { sourceField: 'metadata.source', targetField: 'lead_source', transform: { type: 'ENUM_MAP', params: { map: { web: 'Web', ref: 'Referral' }, default: 'Other' } } },
+    {
+      sourceField: 'metadata.source',
+      targetField: 'lead_source',
+      transform: { type: 'ENUM_MAP', params: { map: { web: 'Web', ref: 'Referral' }, default: 'Other' } },
+    },
   ],
 });
 
@@ -55,7 +59,11 @@ describe('field mapping mutations', () => {
 
     const updated: any = await t.gql(UPDATE, {
       id: mapping.id,
-      input: { name: '  Stripe → contacts ', isTemplate: false, rules: [{ sourceField: 'created', targetField: 'birthdate', transform: { type: 'DATE_FORMAT', params: { from: 'unix', to: 'date' } } }] },
+      input: {
+        name: '  Stripe → contacts ',
+        isTemplate: false,
+        rules: [{ sourceField: 'created', targetField: 'birthdate', transform: { type: 'DATE_FORMAT', params: { from: 'unix', to: 'date' } } }],
+      },
     });
     expect(updated.errors).toBeUndefined();
     expect(updated.data.updateFieldMapping).toMatchObject({
@@ -63,7 +71,9 @@ describe('field mapping mutations', () => {
       name: 'Stripe → contacts',
       isTemplate: false,
       targetObject: 'contact',
-      rules: [{ sourceField: 'created', targetField: 'birthdate', transform: { type: 'DATE_FORMAT', params: { from: 'unix', to: 'date' } }, defaultValue: null }],
+      rules: [
+        { sourceField: 'created', targetField: 'birthdate', transform: { type: 'DATE_FORMAT', params: { from: 'unix', to: 'date' } }, defaultValue: null },
+      ],
     });
     expect(new Date(updated.data.updateFieldMapping.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(mapping.updatedAt).getTime());
     const renamedOnly: any = await t.gql(UPDATE, { id: mapping.id, input: { name: 'Renamed' } });
@@ -76,7 +86,12 @@ describe('field mapping mutations', () => {
 
   it('stores rules for objects outside the CRM list without checking their fields', async () => {
     const res: any = await t.gql(CREATE, {
-      input: { name: 'contact to Stripe', sourceObject: 'contact', targetObject: 'customer', rules: [{ sourceField: 'email', targetField: 'metadata.crm_email' }] },
+      input: {
+        name: 'contact to Stripe',
+        sourceObject: 'contact',
+        targetObject: 'customer',
+        rules: [{ sourceField: 'email', targetField: 'metadata.crm_email' }],
+      },
     });
     expect(res.errors).toBeUndefined();
     expect(res.data.createFieldMapping).toMatchObject({ isTemplate: false, rules: [{ sourceField: 'email', targetField: 'metadata.crm_email' }] });
@@ -98,11 +113,23 @@ describe('field mapping mutations', () => {
     ["HotCRM's own id", input({ rules: [rule({ sourceField: 'id', targetField: 'id' })] }), 'rules.0.targetField'],
     ['two rules writing one target', input({ rules: [rule(), rule({ sourceField: 'contact_email' })] }), 'rules.1.targetField'],
     ['an unknown transform param', input({ rules: [rule({ transform: { type: 'TRIM', params: { side: 'left' } } })] }), 'rules.0.transform.params.side'],
-    ['a DATE_FORMAT without units', input({ rules: [rule(), rule({ sourceField: 'created', targetField: 'birthdate', transform: { type: 'DATE_FORMAT', params: { from: 'unix' } } })] }), 'rules.1.transform.params.to'],
-    ['an ENUM_MAP without a map', input({ rules: [rule({ sourceField: 's', targetField: 'lead_source', transform: { type: 'ENUM_MAP', params: { default: 'x' } } })] }), 'rules.0.transform.params.map'],
+    [
+      'a DATE_FORMAT without units',
+      input({ rules: [rule(), rule({ sourceField: 'created', targetField: 'birthdate', transform: { type: 'DATE_FORMAT', params: { from: 'unix' } } })] }),
+      'rules.1.transform.params.to',
+    ],
+    [
+      'an ENUM_MAP without a map',
+      input({ rules: [rule({ sourceField: 's', targetField: 'lead_source', transform: { type: 'ENUM_MAP', params: { default: 'x' } } })] }),
+      'rules.0.transform.params.map',
+    ],
     ['a CONCAT of bad paths', input({ rules: [rule({ transform: { type: 'CONCAT', params: { fields: ['a', ''] } } })] }), 'rules.0.transform.params.fields.1'],
     ['a SPLIT without an index', input({ rules: [rule({ transform: { type: 'SPLIT', params: { separator: ' ' } } })] }), 'rules.0.transform.params.index'],
-    ['an unknown phone country', input({ rules: [rule({ sourceField: 'p', targetField: 'phone', transform: { type: 'PHONE_E164', params: { defaultCountry: 'ZZ' } } })] }), 'rules.0.transform.params.defaultCountry'],
+    [
+      'an unknown phone country',
+      input({ rules: [rule({ sourceField: 'p', targetField: 'phone', transform: { type: 'PHONE_E164', params: { defaultCountry: 'ZZ' } } })] }),
+      'rules.0.transform.params.defaultCountry',
+    ],
     ['a DEFAULT without a value', input({ rules: [rule({ transform: { type: 'DEFAULT', params: {} } })] }), 'rules.0.transform.params.value'],
   ])('refuses %s', async (_label, bad, field) => {
     const before = await count();

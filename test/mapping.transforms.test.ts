@@ -97,11 +97,33 @@ describe('transforms', () => {
       return parsed && parsed.isPossible() ? parsed.format('E.164') : null;
     };
     const cases: [string, CountryCode?][] = [
-      ['+1 555 201 0001'], ['+1 212 555 0100'], ['+1 310 4694'], ['+1 1212 555 0100'], ['+1 800 555 0199'], ['+1 340 555 0100'],
-      ['+44 20 7946 0958'], ['+44 (0)20 7946 0958'], ['+44 1534 123456'], ['+44 7700 900123'], ['+7 701 123 4567'], ['+7 495 123 4567'],
-      ['+61 2 9374 4000'], ['+61 8 9162 1234'], ['+599 9 123 4567'], ['+590 590 12 34 56'], ['+262 262 12 34 56'], ['+47 22 12 34 56'],
-      ['+358 9 123 4567'], ['+212 5 22 12 34 56'], ['+1 212 555 0100 ext. 12'], ['14240875', 'CA'], ['4240875', 'CA'], ['020 7946 0958', 'JE'],
-      ['+49 30 123456'], ['+1 2'], ['+'],
+      ['+1 555 201 0001'],
+      ['+1 212 555 0100'],
+      ['+1 310 4694'],
+      ['+1 1212 555 0100'],
+      ['+1 800 555 0199'],
+      ['+1 340 555 0100'],
+      ['+44 20 7946 0958'],
+      ['+44 (0)20 7946 0958'],
+      ['+44 1534 123456'],
+      ['+44 7700 900123'],
+      ['+7 701 123 4567'],
+      ['+7 495 123 4567'],
+      ['+61 2 9374 4000'],
+      ['+61 8 9162 1234'],
+      ['+599 9 123 4567'],
+      ['+590 590 12 34 56'],
+      ['+262 262 12 34 56'],
+      ['+47 22 12 34 56'],
+      ['+358 9 123 4567'],
+      ['+212 5 22 12 34 56'],
+      ['+1 212 555 0100 ext. 12'],
+      ['14240875', 'CA'],
+      ['4240875', 'CA'],
+      ['020 7946 0958', 'JE'],
+      ['+49 30 123456'],
+      ['+1 2'],
+      ['+'],
     ];
     for (const [text, country] of cases) {
       const expected = library(text, country);
@@ -116,8 +138,14 @@ describe('transforms', () => {
     expect(apply('DEFAULT', { value: 'Web' }, undefined)).toBe('Web');
     expect(apply('DEFAULT', { value: 'Web' }, 'Referral')).toBe('Referral');
     for (const [type, params] of [
-      ['TRIM', null], ['TO_NUMBER', null], ['TO_BOOLEAN', null], ['DATE_FORMAT', { from: 'unix', to: 'iso' }], ['CENTS_TO_DECIMAL', null],
-      ['ENUM_MAP', { map: { a: 'b' }, default: 'x' }], ['SPLIT', { separator: ' ', index: 0 }], ['PHONE_E164', { defaultCountry: 'US' }],
+      ['TRIM', null],
+      ['TO_NUMBER', null],
+      ['TO_BOOLEAN', null],
+      ['DATE_FORMAT', { from: 'unix', to: 'iso' }],
+      ['CENTS_TO_DECIMAL', null],
+      ['ENUM_MAP', { map: { a: 'b' }, default: 'x' }],
+      ['SPLIT', { separator: ' ', index: 0 }],
+      ['PHONE_E164', { defaultCountry: 'US' }],
     ] as const) {
       expect(apply(type, params, null)).toBeNull();
       expect(apply(type, params, undefined)).toBeNull();
@@ -164,10 +192,15 @@ describe('validateTransform', () => {
 
   it('accepts every type with well-formed params', () => {
     for (const transform of [
-      { type: 'NONE' }, { type: 'TO_STRING', params: null }, { type: 'DATE_FORMAT', params: { from: 'iso', to: 'date' } },
-      { type: 'DECIMAL_TO_CENTS', params: { decimals: 0 } }, { type: 'ENUM_MAP', params: { map: { a: null }, default: null } },
-      { type: 'CONCAT', params: { fields: ['a'], separator: '' } }, { type: 'SPLIT', params: { separator: '@', index: -1 } },
-      { type: 'PHONE_E164', params: {} }, { type: 'DEFAULT', params: { value: 0 } },
+      { type: 'NONE' },
+      { type: 'TO_STRING', params: null },
+      { type: 'DATE_FORMAT', params: { from: 'iso', to: 'date' } },
+      { type: 'DECIMAL_TO_CENTS', params: { decimals: 0 } },
+      { type: 'ENUM_MAP', params: { map: { a: null }, default: null } },
+      { type: 'CONCAT', params: { fields: ['a'], separator: '' } },
+      { type: 'SPLIT', params: { separator: '@', index: -1 } },
+      { type: 'PHONE_E164', params: {} },
+      { type: 'DEFAULT', params: { value: 0 } },
     ]) {
       expect(validateTransform(transform, 'transform').type).toBe(transform.type);
     }
@@ -179,7 +212,10 @@ describe('invertTransform', () => {
     expect(invertTransform({ type: 'CENTS_TO_DECIMAL' })).toEqual({ type: 'DECIMAL_TO_CENTS', params: { decimals: 2 } });
     expect(invertTransform({ type: 'DECIMAL_TO_CENTS', params: { decimals: 0 } })).toEqual({ type: 'CENTS_TO_DECIMAL', params: { decimals: 0 } });
     expect(invertTransform({ type: 'DATE_FORMAT', params: { from: 'unix', to: 'iso' } })).toEqual({ type: 'DATE_FORMAT', params: { from: 'iso', to: 'unix' } });
-    expect(invertTransform({ type: 'ENUM_MAP', params: { map: { paid: 'PAID', open: 'SENT' } } })).toEqual({ type: 'ENUM_MAP', params: { map: { PAID: 'paid', SENT: 'open' } } });
+    expect(invertTransform({ type: 'ENUM_MAP', params: { map: { paid: 'PAID', open: 'SENT' } } })).toEqual({
+      type: 'ENUM_MAP',
+      params: { map: { PAID: 'paid', SENT: 'open' } },
+    });
     expect(invertTransform({ type: 'TRIM' })).toEqual({ type: 'TRIM' });
     for (const type of ['NONE', 'LOWERCASE', 'UPPERCASE', 'TO_STRING', 'TO_NUMBER', 'TO_BOOLEAN', 'PHONE_E164']) {
       expect(invertTransform({ type })).toEqual({ type: 'NONE' });
@@ -266,7 +302,11 @@ describe('applyMapping', () => {
       { sourceField: 'currency_code', targetField: 'currency', transform: null },
     ]);
     expect(applyMapping(outbound, { balance_due: 12.5, status: 'PAID', email: 'a@b.c', invoice_number: 'INV-1', currency_code: 'usd' })).toEqual({
-      amount_due: 1250, status: 'paid', customer_email: 'a@b.c', number: 'INV-1', currency: 'usd',
+      amount_due: 1250,
+      status: 'paid',
+      customer_email: 'a@b.c',
+      number: 'INV-1',
+      currency: 'usd',
     });
     const withConcat = [...rules, { sourceField: 'x', targetField: 'name', transform: { type: 'CONCAT', params: { fields: ['a', 'b'] } } }];
     expect(() => invertRules(withConcat)).toThrow(MappingNotInvertibleError);

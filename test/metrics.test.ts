@@ -137,10 +137,19 @@ describe('Prometheus metrics', () => {
       expect(names).toContain('integration_queue_jobs');
     }
     const text = await (await fetch(`${worker.url}/metrics`)).text();
-    for (const family of ['integration_sync_runs_total', 'integration_sync_records_total', 'integration_webhook_delivery_attempts_total', 'integration_api_key_verifications_total']) {
+    for (const family of [
+      'integration_sync_runs_total',
+      'integration_sync_records_total',
+      'integration_webhook_delivery_attempts_total',
+      'integration_api_key_verifications_total',
+    ]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${family} counter$`, 'm'));
     }
-    for (const family of ['integration_sync_run_duration_seconds', 'integration_webhook_attempt_duration_seconds', 'integration_graphql_request_duration_seconds']) {
+    for (const family of [
+      'integration_sync_run_duration_seconds',
+      'integration_webhook_attempt_duration_seconds',
+      'integration_graphql_request_duration_seconds',
+    ]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${family} histogram$`, 'm'));
     }
     const queues = (await scrape(api.url)).samples.filter((s) => s.name === 'integration_queue_jobs');
@@ -162,7 +171,8 @@ describe('Prometheus metrics', () => {
 
     const runs = (x: Awaited<ReturnType<typeof scrape>>) => x.value('integration_sync_runs_total', labels);
     const after = await scrapeUntil(worker.url, (x) => runs(x) - runs(before) >= 2);
-    const delta = (name: string, extra: Record<string, string> = {}) => after.value(name, { ...labels, ...extra }) - before.value(name, { ...labels, ...extra });
+    const delta = (name: string, extra: Record<string, string> = {}) =>
+      after.value(name, { ...labels, ...extra }) - before.value(name, { ...labels, ...extra });
     expect(delta('integration_sync_runs_total', { status: 'COMPLETED' })).toBe(1);
     expect(delta('integration_sync_runs_total', { status: 'FAILED' })).toBe(1);
     expect(delta('integration_sync_records_total', { outcome: 'created' })).toBe(120);
@@ -176,10 +186,9 @@ describe('Prometheus metrics', () => {
   it('counts webhook attempts by resulting status and response class, and shows the deferred retry in the queue', async () => {
     const gql = gqlClient(api.url, BOOTSTRAP_KEY);
     receiver.answer((request) => (request.json?.data?.fail ? { status: 503 } : { status: 204 }));
-    const created = await gql(
-      'mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { subscription { id } } }',
-      { input: { name: 'metrics', eventTypes: ['opportunity.won'], targetUrl: receiver.url } },
-    );
+    const created = await gql('mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { subscription { id } } }', {
+      input: { name: 'metrics', eventTypes: ['opportunity.won'], targetUrl: receiver.url },
+    });
     expect(created.errors).toBeUndefined();
     const before = await scrape(worker.url);
     const queueBefore = (await scrape(api.url)).value('integration_queue_jobs', { queue: 'webhook.deliver', state: 'deferred' });
@@ -199,7 +208,9 @@ describe('Prometheus metrics', () => {
     // The retry waits in pg-boss (EXPONENTIAL: not before a minute); either role sees it.
     expect((await scrape(api.url)).value('integration_queue_jobs', { queue: 'webhook.deliver', state: 'deferred' })).toBe(queueBefore + 1);
     expect((await scrape(worker.url)).value('integration_queue_jobs', { queue: 'webhook.deliver', state: 'deferred' })).toBe(queueBefore + 1);
-    await gql('mutation($id: ID!) { updateWebhookSubscription(id: $id, input: { status: INACTIVE }) { id } }', { id: created.data.createWebhookSubscription.subscription.id });
+    await gql('mutation($id: ID!) { updateWebhookSubscription(id: $id, input: { status: INACTIVE }) { id } }', {
+      id: created.data.createWebhookSubscription.subscription.id,
+    });
   });
 
   it('counts API key verifications by result and GraphQL operations by type over HTTP and WebSocket', async () => {
@@ -210,11 +221,19 @@ describe('Prometheus metrics', () => {
     const verified: any = await api.gql('query($key: String!) { verifyApiKey(key: $key) { valid } }', { key: unknownKey });
     expect(verified.errors).toBeUndefined();
 
-    const ws = createClient({ url: api.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` } });
+    const ws = createClient({
+      url: api.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` },
+    });
     const errors: unknown[] = [];
-    const stop = ws.subscribe({ query: 'subscription { syncRunUpdated { id } }' }, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined });
+    const stop = ws.subscribe(
+      { query: 'subscription { syncRunUpdated { id } }' },
+      { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined },
+    );
     // The operation is counted once the server has subscribed it: poll until it shows.
-    const subscriptions = (x: Awaited<ReturnType<typeof scrape>>) => x.value('integration_graphql_requests_total', { operation_type: 'subscription', outcome: 'ok' });
+    const subscriptions = (x: Awaited<ReturnType<typeof scrape>>) =>
+      x.value('integration_graphql_requests_total', { operation_type: 'subscription', outcome: 'ok' });
     const after = await scrapeUntil(api.url, (x) => subscriptions(x) > subscriptions(before));
     stop();
     await ws.dispose();

@@ -59,7 +59,10 @@ function client(overrides: Partial<ProviderHttpOptions> = {}): ProviderHttp {
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ProviderError);
   return error as ProviderError;
 }
@@ -89,7 +92,10 @@ describe('ProviderHttp retries', () => {
   it('waits out a 429 for at least its Retry-After, then succeeds', async () => {
     const server = await provider((_req, res, hit) => (hit === 1 ? json(res, 429, STRIPE_ERROR, { 'retry-after': '1' }) : json(res, 200, { id: 'cus_1' })));
     const retries: ProviderRetryEvent[] = [];
-    const response = await client({ maxDelayMs: 2000, onRetry: (e) => retries.push(e) }).request<{ id: string }>({ method: 'GET', url: `${server.url}/v1/customers/cus_1` });
+    const response = await client({ maxDelayMs: 2000, onRetry: (e) => retries.push(e) }).request<{ id: string }>({
+      method: 'GET',
+      url: `${server.url}/v1/customers/cus_1`,
+    });
     expect(response.body).toEqual({ id: 'cus_1' });
     expect(server.arrivals[1] - server.arrivals[0]).toBeGreaterThanOrEqual(1000);
     expect(retries).toEqual([expect.objectContaining({ provider: 'stripe', status: 429, attempt: 1, endpoint: `${server.url}/v1/customers/cus_1` })]);
@@ -112,7 +118,9 @@ describe('ProviderHttp retries', () => {
     const always = await provider((_req, res) => json(res, 403, quota));
     const exhausted = await failure(client({ maxRetries: 1 }).request({ method: 'GET', url: always.url }));
     expect(exhausted.code).toBe('RATE_LIMITED');
-    const denied = await provider((_req, res) => json(res, 403, { error: { code: 403, message: 'Insufficient Permission', errors: [{ reason: 'insufficientPermissions' }] } }));
+    const denied = await provider((_req, res) =>
+      json(res, 403, { error: { code: 403, message: 'Insufficient Permission', errors: [{ reason: 'insufficientPermissions' }] } }),
+    );
     const final = await failure(client().request({ method: 'GET', url: denied.url }));
     expect(final.code).toBe('BAD_USER_INPUT');
     expect(denied.arrivals).toHaveLength(1);
@@ -134,7 +142,9 @@ describe('ProviderHttp retries', () => {
   });
 
   it('does not retry a 400 and reports it as BAD_USER_INPUT', async () => {
-    const server = await provider((_req, res) => json(res, 400, { error: { type: 'invalid_request_error', code: 'parameter_missing', message: 'Missing required param: amount.' } }));
+    const server = await provider((_req, res) =>
+      json(res, 400, { error: { type: 'invalid_request_error', code: 'parameter_missing', message: 'Missing required param: amount.' } }),
+    );
     const error = await failure(client().request({ method: 'POST', url: server.url, form: { currency: 'usd' } }));
     expect(server.arrivals).toHaveLength(1);
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', status: 400, providerCode: 'parameter_missing' });
@@ -155,7 +165,9 @@ describe('ProviderHttp retries', () => {
   });
 
   it('retries an attempt that times out', async () => {
-    const server = await provider((_req, res, hit) => (hit === 1 ? setTimeout(() => json(res, 200, { late: true }), 600).unref() : json(res, 200, { late: false })));
+    const server = await provider((_req, res, hit) =>
+      hit === 1 ? setTimeout(() => json(res, 200, { late: true }), 600).unref() : json(res, 200, { late: false }),
+    );
     const response = await client({ timeoutMs: 150 }).request({ method: 'GET', url: server.url });
     expect(response.body).toEqual({ late: false });
     expect(server.arrivals).toHaveLength(2);
@@ -231,7 +243,26 @@ describe('target guard', () => {
   });
 
   it('classifies addresses, including IPv4 inside IPv6 and the metadata endpoints', () => {
-    for (const ip of ['10.1.2.3', '172.16.0.1', '192.168.1.1', '127.0.0.1', '0.0.0.0', '100.64.0.1', '169.254.169.254', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fc00::1', 'fd00:ec2::254', '::ffff:127.0.0.1', '64:ff9b::a00:1', '2002:a00:1::1', 'not-an-ip']) {
+    for (const ip of [
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '127.0.0.1',
+      '0.0.0.0',
+      '100.64.0.1',
+      '169.254.169.254',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd00:ec2::254',
+      '::ffff:127.0.0.1',
+      '64:ff9b::a00:1',
+      '2002:a00:1::1',
+      'not-an-ip',
+    ]) {
       expect([ip, isPrivateAddress(ip)]).toEqual([ip, true]);
     }
     for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) {

@@ -17,7 +17,11 @@ describe('stored objects and their relations', () => {
     await seed.syncLog(db, 'default', ids.newRun, { message: 'first', at: at(5) });
     await seed.syncLog(db, 'default', ids.newRun, { message: 'second', level: 'warn', code: 'SKIPPED', external_id: 'cus_1', at: at(6) });
     ids.subscription = await seed.webhookSubscription(db, 'default');
-    for (const [type, minute] of [['opportunity.won', 1], ['opportunity.stage.changed', 2], ['stripe.invoice.paid', 3]] as const) {
+    for (const [type, minute] of [
+      ['opportunity.won', 1],
+      ['opportunity.stage.changed', 2],
+      ['stripe.invoice.paid', 3],
+    ] as const) {
       ids[type] = await seed.event(db, 'default', { type, occurred_at: at(minute), source: type.startsWith('stripe') ? 'stripe' : 'hotcrm' });
     }
     ids.okDelivery = await seed.delivery(db, 'default', ids.subscription, ids['opportunity.won'], { status: 'SUCCESS', attempt_count: 2 });
@@ -45,7 +49,9 @@ describe('stored objects and their relations', () => {
     expect(config.lastRun).toEqual({ id: ids.newRun, recordsProcessed: 42 });
     expect(config.runs.edges.map((e: any) => e.node.id)).toEqual([ids.newRun, ids.oldRun]);
     expect(config.runs.edges[1].node.errorDetails).toBe('rate limited');
-    const run: any = await t.gql('query($id: ID!) { syncRun(id: $id) { logs { message level code externalId } first: logs(first: 1) { message } } }', { id: ids.newRun });
+    const run: any = await t.gql('query($id: ID!) { syncRun(id: $id) { logs { message level code externalId } first: logs(first: 1) { message } } }', {
+      id: ids.newRun,
+    });
     expect(run.data.syncRun.logs).toEqual([
       { message: 'first', level: 'info', code: null, externalId: null },
       { message: 'second', level: 'warn', code: 'SKIPPED', externalId: 'cus_1' },

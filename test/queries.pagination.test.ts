@@ -93,6 +93,11 @@ describe('list queries', () => {
   it('reads one connection with its hint and inbound webhook URL, never a secret', async () => {
     const id = connectionIds[1];
     const res: any = await t.gql('query($id: ID!) { connection(id: $id) { id credentialHint inboundWebhookUrl scopes } }', { id });
-    expect(res.data.connection).toEqual({ id, credentialHint: 'sk_test_…4242', inboundWebhookUrl: expect.stringMatching(new RegExp(`/webhooks/inbound/${id}$`)), scopes: [] });
+    expect(res.data.connection).toEqual({
+      id,
+      credentialHint: 'sk_test_…4242',
+      inboundWebhookUrl: expect.stringMatching(new RegExp(`/webhooks/inbound/${id}$`)),
+      scopes: [],
+    });
   });
 });

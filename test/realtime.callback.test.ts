@@ -76,7 +76,9 @@ describe('subscriptions over the HTTP callback protocol', () => {
 
   it('confirms with check, then sends a next message for a committed change', async () => {
     const connectionId = await seed.connection(t.service.db, 'default', { status: 'CONNECTED' });
-    const response = await subscribe('sub-1', 'subscription($id: ID) { connectionStatusChanged(connectionId: $id) { id status } }', BOOTSTRAP_KEY, { id: connectionId });
+    const response = await subscribe('sub-1', 'subscription($id: ID) { connectionStatusChanged(connectionId: $id) { id status } }', BOOTSTRAP_KEY, {
+      id: connectionId,
+    });
     expect(response.status).toBe(200);
     await waitFor(() => of('sub-1', 'check').length > 0);
     expect(of('sub-1', 'check')[0]).toEqual({ kind: 'subscription', action: 'check', id: 'sub-1', verifier: 'v-sub-1' });
@@ -107,7 +109,12 @@ describe('subscriptions over the HTTP callback protocol', () => {
     await waitFor(() => of('no-scope', 'complete').length > 0);
     const complete = of('no-scope', 'complete')[0];
     expect(complete.errors).toEqual([
-      { message: 'Missing scope: requires read:sync', locations: [{ line: 1, column: 16 }], path: ['syncRunUpdated'], extensions: { code: 'FORBIDDEN', requiredScopes: ['read:sync'] } },
+      {
+        message: 'Missing scope: requires read:sync',
+        locations: [{ line: 1, column: 16 }],
+        path: ['syncRunUpdated'],
+        extensions: { code: 'FORBIDDEN', requiredScopes: ['read:sync'] },
+      },
     ]);
     expect(of('no-scope', 'next')).toEqual([]);
 
@@ -131,7 +138,9 @@ describe('subscriptions over the HTTP callback protocol', () => {
     expect(JSON.stringify(next)).not.toMatch(/uuid|syntax/);
     expect(next.payload).toEqual({
       data: null,
-      errors: [{ message: 'Internal server error', locations: [{ line: 1, column: 16 }], path: ['syncRunUpdated'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      errors: [
+        { message: 'Internal server error', locations: [{ line: 1, column: 16 }], path: ['syncRunUpdated'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      ],
     });
     expect(next.payload).toEqual(ws.received[0]);
   });
@@ -153,7 +162,10 @@ describe('subscriptions over the HTTP callback protocol', () => {
     const response = await subscribe('unconfirmed', 'subscription { syncRunUpdated { id } }');
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors).toEqual([
-      { message: 'The callback URL did not confirm the subscription (check answered 404)', extensions: { code: 'BAD_USER_INPUT', field: 'extensions.subscription.callbackUrl' } },
+      {
+        message: 'The callback URL did not confirm the subscription (check answered 404)',
+        extensions: { code: 'BAD_USER_INPUT', field: 'extensions.subscription.callbackUrl' },
+      },
     ]);
     await runChanged(runId);
     expect(of('unconfirmed').map((m) => m.action)).toEqual(['check']);
@@ -163,7 +175,10 @@ describe('subscriptions over the HTTP callback protocol', () => {
     const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${BOOTSTRAP_KEY}` },
-      body: JSON.stringify({ query: 'subscription { syncRunUpdated { id } }', extensions: { subscription: { callbackUrl: 'file:///etc/passwd', subscriptionId: 'x', verifier: 'v' } } }),
+      body: JSON.stringify({
+        query: 'subscription { syncRunUpdated { id } }',
+        extensions: { subscription: { callbackUrl: 'file:///etc/passwd', subscriptionId: 'x', verifier: 'v' } },
+      }),
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'extensions.subscription' });
@@ -173,7 +188,10 @@ describe('subscriptions over the HTTP callback protocol', () => {
     answers['left'] = { next: 404 };
     await subscribe('left', 'subscription { syncRunUpdated { id } }');
     await waitFor(() => of('left', 'check').length > 0);
-    await notifyUntil(() => notifyChange(t.service.db, { topic: 'sync_run', organizationId: 'default', id: runId }), () => of('left', 'next').length > 0);
+    await notifyUntil(
+      () => notifyChange(t.service.db, { topic: 'sync_run', organizationId: 'default', id: runId }),
+      () => of('left', 'next').length > 0,
+    );
     await runChanged(runId);
     expect(of('left').map((m) => m.action)).toEqual(['check', 'next']);
   });

@@ -54,7 +54,10 @@ describe('the service process on embedded PostgreSQL', () => {
   });
 
   it('never writes the key or credentials to its logs, only to the one-time notice', async () => {
-    const lines = a.output().split('\n').filter((line) => line.startsWith('{'));
+    const lines = a
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.filter((line) => line.includes(key))).toEqual([]);
     expect(lines.filter((line) => line.includes('postgres:postgres@'))).toEqual([]);
@@ -70,7 +73,10 @@ describe('the service process on embedded PostgreSQL', () => {
       lazy: false,
       on: { connected: () => (connected = true) },
     });
-    ws.subscribe({ query: 'subscription { connectionStatusChanged { id status } }' }, { next: (m) => received.push(m), error: () => undefined, complete: () => undefined });
+    ws.subscribe(
+      { query: 'subscription { connectionStatusChanged { id status } }' },
+      { next: (m) => received.push(m), error: () => undefined, complete: () => undefined },
+    );
     // The subscription is registered before the database goes away.
     await waitUntil(() => connected, 10_000);
     await new Promise((r) => setTimeout(r, 300));
@@ -94,11 +100,17 @@ describe('the service process on embedded PostgreSQL', () => {
       `INSERT INTO connection (organization_id, connector_key, name, auth_type, status) VALUES ('default', 'stripe', 'after restart', 'API_KEY', 'ERROR') RETURNING id`,
       [],
     );
-    await waitUntil(async () => {
-      await notify(`SELECT pg_notify('integration_changes', $1)`, [JSON.stringify({ topic: 'connection', organizationId: 'default', id })]).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 250));
-      return received.length > 0;
-    }, 20_000, () => a.output().split('\n').slice(-30).join('\n'));
+    await waitUntil(
+      async () => {
+        await notify(`SELECT pg_notify('integration_changes', $1)`, [JSON.stringify({ topic: 'connection', organizationId: 'default', id })]).catch(
+          () => undefined,
+        );
+        await new Promise((r) => setTimeout(r, 250));
+        return received.length > 0;
+      },
+      20_000,
+      () => a.output().split('\n').slice(-30).join('\n'),
+    );
     await ws.dispose();
     expect(received[0].data.connectionStatusChanged).toEqual({ id, status: 'ERROR' });
   }, 90_000);

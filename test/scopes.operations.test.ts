@@ -43,7 +43,10 @@ const SUBSCRIPTION_TOPICS: Record<string, string> = {
 /** An `_entities` call for one type: owned types by id, the CRM types through a field of ours. */
 function entityCall(type: string) {
   const crm = ['Account', 'Contact', 'Invoice'].includes(type);
-  const representation = type === 'Connector' ? { __typename: type, key: 'stripe' } : { __typename: type, id: '00000000-0000-4000-8000-000000000000', ...(type === 'Contact' ? { email: 'a@b.c' } : {}) };
+  const representation =
+    type === 'Connector'
+      ? { __typename: type, key: 'stripe' }
+      : { __typename: type, id: '00000000-0000-4000-8000-000000000000', ...(type === 'Contact' ? { email: 'a@b.c' } : {}) };
   return {
     query: `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on ${type} { ${crm ? 'externalLinks { id }' : '__typename'} } } }`,
     variables: { r: [representation] },
@@ -68,7 +71,10 @@ describe('scopes: every operation demands the scope docs/auth.md names', () => {
     const { schema } = await buildIntegrationSchema();
     generator = new OperationGenerator(schema);
     rootFields = (['Query', 'Mutation', 'Subscription'] as const).flatMap((root) =>
-      generator.rootFields(root).filter((f) => !['_entities', '_service'].includes(f.name)).map((f) => ({ root, name: f.name })),
+      generator
+        .rootFields(root)
+        .filter((f) => !['_entities', '_service'].includes(f.name))
+        .map((f) => ({ root, name: f.name })),
     );
     entityTypes = (schema.getType('_Entity') as any).getTypes().map((type: { name: string }) => type.name);
   });
@@ -88,7 +94,10 @@ describe('scopes: every operation demands the scope docs/auth.md names', () => {
     const names = [...rootFields.map((f) => `${f.root}.${f.name}`), ...entityTypes.map((type) => `_entities.${type}`), 'Query._service'];
     expect(names.filter((name) => !table.has(name))).toEqual([]);
     // eslint-disable-next-line no-console
-    console.log('docs/auth.md scope rows not in the schema yet:', [...table.keys()].filter((name) => !names.includes(name)));
+    console.log(
+      'docs/auth.md scope rows not in the schema yet:',
+      [...table.keys()].filter((name) => !names.includes(name)),
+    );
   });
 
   it('queries and mutations: only the named scope gets through, and no credentials is UNAUTHENTICATED', async () => {
@@ -98,9 +107,11 @@ describe('scopes: every operation demands the scope docs/auth.md names', () => {
       if (!expected) continue;
       const op = generator.minimal(root, name);
       const allowed = await allowingScopes((token) => t.gql(op.query, op.variables, token));
-      if (allowed.join(' ') !== expected.join(' ')) problems.push(`${root}.${name}: docs/auth.md says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
+      if (allowed.join(' ') !== expected.join(' '))
+        problems.push(`${root}.${name}: docs/auth.md says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
       const anonymous = await t.gql(op.query, op.variables, null);
-      if (anonymous.errors?.[0]?.extensions?.code !== 'UNAUTHENTICATED') problems.push(`${root}.${name} answers without credentials: ${JSON.stringify(anonymous).slice(0, 200)}`);
+      if (anonymous.errors?.[0]?.extensions?.code !== 'UNAUTHENTICATED')
+        problems.push(`${root}.${name} answers without credentials: ${JSON.stringify(anonymous).slice(0, 200)}`);
     }
     expect(problems).toEqual([]);
   });
@@ -111,7 +122,8 @@ describe('scopes: every operation demands the scope docs/auth.md names', () => {
       const expected = table.get(`_entities.${type}`)!;
       const { query, variables } = entityCall(type);
       const allowed = await allowingScopes((token) => t.gql(query, variables, token));
-      if (allowed.join(' ') !== expected.join(' ')) problems.push(`_entities of ${type}: docs/auth.md says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
+      if (allowed.join(' ') !== expected.join(' '))
+        problems.push(`_entities of ${type}: docs/auth.md says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
     }
     expect(problems).toEqual([]);
     const sdl: any = await t.gql('{ _service { sdl } }', undefined, null);
@@ -134,11 +146,15 @@ describe('scopes: every operation demands the scope docs/auth.md names', () => {
       // A notice of the caller's organization (for a row that does not exist: the stream then
       // carries NOT_FOUND, which still shows the subscription was let through).
       const notice = { topic: SUBSCRIPTION_TOPICS[name], organizationId: ORG, id: '00000000-0000-4000-8000-000000000000' };
-      await notifyUntil(() => notifyChange(t.service.db, notice), () => watched.every((w) => w.received.length + w.errors.length > 0));
+      await notifyUntil(
+        () => notifyChange(t.service.db, notice),
+        () => watched.every((w) => w.received.length + w.errors.length > 0),
+      );
       const answers = await Promise.all(watched.map((w) => w.first));
       watched.forEach((w) => w.stop());
       const allowed = KNOWN_SCOPES.filter((_, i) => !answers[i].errors?.some((e) => e.extensions?.code === 'FORBIDDEN'));
-      if (allowed.join(' ') !== expected.join(' ')) problems.push(`Subscription.${name}: docs/auth.md says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
+      if (allowed.join(' ') !== expected.join(' '))
+        problems.push(`Subscription.${name}: docs/auth.md says ${expected.join(' or ')}, the schema lets ${allowed.join(', ') || 'nothing'} through`);
     }
     expect(problems).toEqual([]);
   });

@@ -17,7 +17,14 @@ describe('sync config mutations', () => {
   let t: TestService;
   const ids: Record<string, string> = {};
   const countConfigs = async () => Number((await t.service.db.query('SELECT count(*) AS n FROM sync_config'))[0].n);
-  const valid = () => ({ name: 'Stripe customers', connectionId: ids.connection, sourceObject: 'customers', targetObject: 'account', direction: 'INBOUND', frequency: 'every 15m' });
+  const valid = () => ({
+    name: 'Stripe customers',
+    connectionId: ids.connection,
+    sourceObject: 'customers',
+    targetObject: 'account',
+    direction: 'INBOUND',
+    frequency: 'every 15m',
+  });
 
   beforeAll(async () => {
     t = await startTestService();
@@ -32,7 +39,11 @@ describe('sync config mutations', () => {
     // (metadata.tier) source paths are both known to Stripe's customers object.
     ids.mapping = await seed.fieldMapping(db, 'default', { rules: rules(['name', 'name'], ['address.city', 'billing_city'], ['metadata.tier', 'type']) });
     ids.otherMapping = await seed.fieldMapping(db, 'default', { rules: rules(['email', 'email']) });
-    ids.invoiceMapping = await seed.fieldMapping(db, 'default', { source_object: 'invoices', target_object: 'invoice', rules: rules(['number', 'invoice_number']) });
+    ids.invoiceMapping = await seed.fieldMapping(db, 'default', {
+      source_object: 'invoices',
+      target_object: 'invoice',
+      rules: rules(['number', 'invoice_number']),
+    });
     ids.badSourceField = await seed.fieldMapping(db, 'default', { rules: rules(['nickname', 'name']) });
     ids.badTargetField = await seed.fieldMapping(db, 'default', { rules: rules(['name', 'nickname']) });
     ids.foreignMapping = await seed.fieldMapping(db, 'acme', {});
@@ -77,7 +88,13 @@ describe('sync config mutations', () => {
     const paused: any = await t.gql(CREATE, {
       input: { ...valid(), direction: 'BIDIRECTIONAL', frequency: '0 3 * * *', conflictResolution: 'MANUAL', isActive: false },
     });
-    expect(paused.data.createSyncConfig).toMatchObject({ direction: 'BIDIRECTIONAL', frequency: '0 3 * * *', conflictResolution: 'MANUAL', isActive: false, nextSyncAt: null });
+    expect(paused.data.createSyncConfig).toMatchObject({
+      direction: 'BIDIRECTIONAL',
+      frequency: '0 3 * * *',
+      conflictResolution: 'MANUAL',
+      isActive: false,
+      nextSyncAt: null,
+    });
   });
 
   it('moves nextSyncAt with the frequency, clears it when paused, and sets it again on resume', async () => {

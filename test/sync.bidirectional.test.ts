@@ -8,7 +8,8 @@ const RUN = `query($id: ID!) { syncRun(id: $id) { id status mode recordsProcesse
 const TRIGGER = 'mutation($id: ID!, $mode: SyncMode) { triggerSync(id: $id, mode: $mode) { id status } }';
 const CONFLICTS = `query($id: ID, $status: SyncConflictStatus) { syncConflicts(syncConfigId: $id, status: $status) { totalCount
   edges { node { id externalId internalId field baseValue sourceValue targetValue status resolvedValue resolvedAt syncConfig { id } } } } }`;
-const RESOLVE = 'mutation($id: ID!, $choice: ConflictChoice!, $value: JSON) { resolveSyncConflict(id: $id, choice: $choice, value: $value) { id status field resolvedValue resolvedAt } }';
+const RESOLVE =
+  'mutation($id: ID!, $choice: ConflictChoice!, $value: JSON) { resolveSyncConflict(id: $id, choice: $choice, value: $value) { id status field resolvedValue resolvedAt } }';
 
 /**
  * Bidirectional sync end to end between a local Stripe server and the built-in CRM store: the
@@ -23,7 +24,10 @@ describe('bidirectional sync: Stripe customers ↔ accounts', () => {
   const waitForRun = (id: string, ms = 20_000) => waitForRunEnd((q, v) => t.gql(q, v), id, ms, RUN);
   const trigger = async (mode?: string) => waitForRun(((await t.gql(TRIGGER, { id: configId, mode })) as any).data.triggerSync.id);
   const strategy = async (conflictResolution: string) => {
-    const res: any = await t.gql('mutation($id: ID!, $input: UpdateSyncConfigInput!) { updateSyncConfig(id: $id, input: $input) { conflictResolution } }', { id: configId, input: { conflictResolution } });
+    const res: any = await t.gql('mutation($id: ID!, $input: UpdateSyncConfigInput!) { updateSyncConfig(id: $id, input: $input) { conflictResolution } }', {
+      id: configId,
+      input: { conflictResolution },
+    });
     expect(res.errors).toBeUndefined();
   };
   const customer = (email: string) => (stripe.store.get('customers')! as any[]).find((c) => c.email === email);
@@ -64,7 +68,16 @@ describe('bidirectional sync: Stripe customers ↔ accounts', () => {
       },
     });
     const config: any = await t.gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
-      input: { name: 'Customers both ways', connectionId: conn.data.createConnection.id, sourceObject: 'customers', targetObject: 'account', direction: 'BIDIRECTIONAL', frequency: 'manual', conflictResolution: 'SOURCE_WINS', fieldMappingId: mapping.data.createFieldMapping.id },
+      input: {
+        name: 'Customers both ways',
+        connectionId: conn.data.createConnection.id,
+        sourceObject: 'customers',
+        targetObject: 'account',
+        direction: 'BIDIRECTIONAL',
+        frequency: 'manual',
+        conflictResolution: 'SOURCE_WINS',
+        fieldMappingId: mapping.data.createFieldMapping.id,
+      },
     });
     expect(config.errors).toBeUndefined();
     configId = config.data.createSyncConfig.id;
@@ -77,7 +90,15 @@ describe('bidirectional sync: Stripe customers ↔ accounts', () => {
   it('first run: new customers become accounts, new accounts become customers', async () => {
     const run = await trigger();
     // 8 customers read, then 10 CRM changes (the 8 just written are not merged again, 2 are created in Stripe).
-    expect(run).toMatchObject({ status: 'COMPLETED', mode: 'FULL', recordsProcessed: 18, recordsCreated: 10, recordsUpdated: 0, recordsFailed: 0, conflicts: 0 });
+    expect(run).toMatchObject({
+      status: 'COMPLETED',
+      mode: 'FULL',
+      recordsProcessed: 18,
+      recordsCreated: 10,
+      recordsUpdated: 0,
+      recordsFailed: 0,
+      conflicts: 0,
+    });
     expect(run.syncConfig.cursor).toEqual({ inbound: expect.any(Number), outbound: { at: expect.any(String), id: expect.any(String) } });
     expect(stripe.store.get('customers')).toHaveLength(10);
     expect(customer('crm1@example.com')).toMatchObject({ name: 'Only In HotCRM 1', phone: '+4940000001', address: { city: 'Hamburg', country: 'DE' } });
@@ -93,7 +114,11 @@ describe('bidirectional sync: Stripe customers ↔ accounts', () => {
     await editAccount('customer0@example.com', { phone: '+4930123456' });
     const run = await trigger('FULL');
     expect(run).toMatchObject({ status: 'COMPLETED', recordsUpdated: 1, conflicts: 0, recordsFailed: 0 });
-    expect(customer('customer0@example.com')).toMatchObject({ name: 'Customer 0 (Stripe edit)', phone: '+4930123456', address: { city: 'Berlin', country: 'DE' } });
+    expect(customer('customer0@example.com')).toMatchObject({
+      name: 'Customer 0 (Stripe edit)',
+      phone: '+4930123456',
+      address: { city: 'Berlin', country: 'DE' },
+    });
     expect((await account('customer0@example.com')).data).toMatchObject({ name: 'Customer 0 (Stripe edit)', phone: '+4930123456' });
   });
 
@@ -162,7 +187,17 @@ describe('bidirectional sync: Stripe customers ↔ accounts', () => {
     expect(open.data.syncConflicts.totalCount).toBe(3);
     const byExternal = new Map(open.data.syncConflicts.edges.map((e: any) => [e.node.externalId, e.node]));
     const conflict5: any = byExternal.get(c5.id);
-    expect(conflict5).toMatchObject({ internalId: a5.id, field: 'name', baseValue: 'Customer 5', sourceValue: 'Stripe name 5', targetValue: 'HotCRM name 5', status: 'OPEN', resolvedValue: null, resolvedAt: null, syncConfig: { id: configId } });
+    expect(conflict5).toMatchObject({
+      internalId: a5.id,
+      field: 'name',
+      baseValue: 'Customer 5',
+      sourceValue: 'Stripe name 5',
+      targetValue: 'HotCRM name 5',
+      status: 'OPEN',
+      resolvedValue: null,
+      resolvedAt: null,
+      syncConfig: { id: configId },
+    });
     const [link] = await t.service.db.query('SELECT status FROM external_link WHERE external_id = $1', [c5.id]);
     expect(link.status).toBe('CONFLICT');
 

@@ -7,7 +7,8 @@ import { setupInboundSync, TRIGGER, waitForRunEnd } from './support/sync-fixture
 
 const RUN = `query($id: ID!) { syncRun(id: $id) { id status mode recordsProcessed recordsCreated recordsUpdated recordsDeleted recordsFailed errorDetails
   logs { level message code } } }`;
-const LINKS = 'query($id: ID!, $after: String) { externalLinks(syncConfigId: $id, first: 100, after: $after) { edges { node { externalId status } } pageInfo { hasNextPage endCursor } } }';
+const LINKS =
+  'query($id: ID!, $after: String) { externalLinks(syncConfigId: $id, first: 100, after: $after) { edges { node { externalId status } } pageInfo { hasNextPage endCursor } } }';
 
 /**
  * Stripe whose list requests can be made to fail from the Nth one on, so a run can be stopped
@@ -73,8 +74,15 @@ describe('sync deletion detection on full reads', () => {
     } while (after);
     return statuses;
   };
-  const deletedIds = async () => [...(await linkStatuses())].filter(([, status]) => status === 'DELETED').map(([id]) => id).sort();
-  const accountCount = async () => Number((await t.service.db.query(`SELECT count(*) FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND deleted_at IS NULL`))[0].count);
+  const deletedIds = async () =>
+    [...(await linkStatuses())]
+      .filter(([, status]) => status === 'DELETED')
+      .map(([id]) => id)
+      .sort();
+  const accountCount = async () =>
+    Number(
+      (await t.service.db.query(`SELECT count(*) FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND deleted_at IS NULL`))[0].count,
+    );
 
   beforeAll(async () => {
     stripe = await new InterruptibleStripeServer().start();
@@ -93,15 +101,30 @@ describe('sync deletion detection on full reads', () => {
     // One from each page: Stripe lists newest first.
     const gone = remove(0, 120, 247);
     const run = await trigger('FULL');
-    expect(run).toMatchObject({ status: 'COMPLETED', mode: 'FULL', recordsProcessed: 247, recordsCreated: 0, recordsUpdated: 0, recordsDeleted: 3, recordsFailed: 0 });
-    expect(run.logs).toContainEqual(expect.objectContaining({ level: 'info', code: 'DELETED', message: expect.stringContaining('3 customers no longer listed by stripe') }));
+    expect(run).toMatchObject({
+      status: 'COMPLETED',
+      mode: 'FULL',
+      recordsProcessed: 247,
+      recordsCreated: 0,
+      recordsUpdated: 0,
+      recordsDeleted: 3,
+      recordsFailed: 0,
+    });
+    expect(run.logs).toContainEqual(
+      expect.objectContaining({ level: 'info', code: 'DELETED', message: expect.stringContaining('3 customers no longer listed by stripe') }),
+    );
     expect(await deletedIds()).toEqual([...gone].sort());
     expect(await accountCount()).toBe(250);
 
     // The account shows its link as DELETED (federation), with the last values synced.
     const [{ internal_id: accountId }] = await t.service.db.query('SELECT internal_id FROM external_link WHERE external_id = $1', [gone[1]]);
-    const res: any = await t.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { externalLinks { externalId status lastSyncedData } } } }', { r: [{ __typename: 'Account', id: accountId }] });
-    expect(res.data._entities[0].externalLinks).toEqual([{ externalId: gone[1], status: 'DELETED', lastSyncedData: expect.objectContaining({ email: removed.get(gone[1]).email }) }]);
+    const res: any = await t.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { externalLinks { externalId status lastSyncedData } } } }',
+      { r: [{ __typename: 'Account', id: accountId }] },
+    );
+    expect(res.data._entities[0].externalLinks).toEqual([
+      { externalId: gone[1], status: 'DELETED', lastSyncedData: expect.objectContaining({ email: removed.get(gone[1]).email }) },
+    ]);
 
     // Nothing more is gone: a second FULL read counts none again.
     expect(await trigger('FULL')).toMatchObject({ status: 'COMPLETED', recordsDeleted: 0 });
@@ -171,7 +194,8 @@ describe('sync deletion detection on bidirectional runs', () => {
   let stripe: StripeServer;
   let configId: string;
 
-  const trigger = async (mode?: 'FULL') => waitForRunEnd((q, v) => t.gql(q, v), ((await t.gql(TRIGGER, { id: configId, mode })) as any).data.triggerSync.id, 30_000, RUN);
+  const trigger = async (mode?: 'FULL') =>
+    waitForRunEnd((q, v) => t.gql(q, v), ((await t.gql(TRIGGER, { id: configId, mode })) as any).data.triggerSync.id, 30_000, RUN);
 
   beforeAll(async () => {
     stripe = await new StripeServer().start();
@@ -179,10 +203,27 @@ describe('sync deletion detection on bidirectional runs', () => {
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
     const { connectionId } = await setupInboundSync((q, v) => t.gql(q, v), stripe);
     const mapping: any = await t.gql('mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }', {
-      input: { name: 'both ways', sourceObject: 'customers', targetObject: 'account', rules: [{ sourceField: 'name', targetField: 'name' }, { sourceField: 'email', targetField: 'email' }] },
+      input: {
+        name: 'both ways',
+        sourceObject: 'customers',
+        targetObject: 'account',
+        rules: [
+          { sourceField: 'name', targetField: 'name' },
+          { sourceField: 'email', targetField: 'email' },
+        ],
+      },
     });
     const config: any = await t.gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
-      input: { name: 'both ways', connectionId, sourceObject: 'customers', targetObject: 'account', direction: 'BIDIRECTIONAL', frequency: 'manual', conflictResolution: 'SOURCE_WINS', fieldMappingId: mapping.data.createFieldMapping.id },
+      input: {
+        name: 'both ways',
+        connectionId,
+        sourceObject: 'customers',
+        targetObject: 'account',
+        direction: 'BIDIRECTIONAL',
+        frequency: 'manual',
+        conflictResolution: 'SOURCE_WINS',
+        fieldMappingId: mapping.data.createFieldMapping.id,
+      },
     });
     configId = config.data.createSyncConfig.id;
     expect(await trigger()).toMatchObject({ status: 'COMPLETED', mode: 'FULL', recordsCreated: 5, recordsDeleted: 0 });

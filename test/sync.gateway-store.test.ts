@@ -44,7 +44,15 @@ describe('sync through the gateway CRM store (Sales cloud under @apollo/gateway)
 
   it('creates one Sales account per Stripe customer, under the id the link records', async () => {
     const run = await trigger(inboundId);
-    expect(run).toMatchObject({ status: 'COMPLETED', mode: 'FULL', recordsProcessed: 151, recordsCreated: 151, recordsUpdated: 0, recordsFailed: 0, errorDetails: null });
+    expect(run).toMatchObject({
+      status: 'COMPLETED',
+      mode: 'FULL',
+      recordsProcessed: 151,
+      recordsCreated: 151,
+      recordsUpdated: 0,
+      recordsFailed: 0,
+      errorDetails: null,
+    });
     expect(accounts()).toHaveLength(151);
     const customer = customers()[7];
     const account = accounts().find((a) => a.email === customer.email)!;
@@ -55,7 +63,10 @@ describe('sync through the gateway CRM store (Sales cloud under @apollo/gateway)
 
     const all: any = await gql('query($id: ID!) { externalLinks(syncConfigId: $id, first: 1) { totalCount } }', { id: inboundId });
     expect(all.data.externalLinks.totalCount).toBe(151);
-    const links: any = await gql('query($id: ID!, $internalId: ID!) { externalLinks(syncConfigId: $id, internalId: $internalId) { edges { node { externalId status } } } }', { id: inboundId, internalId: account.id });
+    const links: any = await gql(
+      'query($id: ID!, $internalId: ID!) { externalLinks(syncConfigId: $id, internalId: $internalId) { edges { node { externalId status } } } }',
+      { id: inboundId, internalId: account.id },
+    );
     expect(links.data.externalLinks.edges.map((e: any) => e.node)).toEqual([{ externalId: customer.id, status: 'SYNCED' }]);
     // Nothing went to the built-in store.
     const [{ count }] = await t.service.db.query(`SELECT count(*)::int AS count FROM crm_record`);
@@ -72,7 +83,11 @@ describe('sync through the gateway CRM store (Sales cloud under @apollo/gateway)
     expect(renamed).toHaveLength(1);
     expect(renamed[0].email).toBe(customers()[3].email);
     // Only the renamed account was written in the Sales cloud.
-    expect(accounts().filter((a) => a.lastModifiedDate !== before.get(a.id)).map((a) => a.id)).toEqual([renamed[0].id]);
+    expect(
+      accounts()
+        .filter((a) => a.lastModifiedDate !== before.get(a.id))
+        .map((a) => a.id),
+    ).toEqual([renamed[0].id]);
   });
 
   it('writes accounts changed in the Sales cloud to Stripe, read through the gateway, without echoing the inbound writes', async () => {
@@ -90,7 +105,15 @@ describe('sync through the gateway CRM store (Sales cloud under @apollo/gateway)
     });
     expect(mapping.errors).toBeUndefined();
     const config: any = await gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
-      input: { name: 'Accounts out', connectionId, sourceObject: 'customers', targetObject: 'account', direction: 'OUTBOUND', frequency: 'manual', fieldMappingId: mapping.data.createFieldMapping.id },
+      input: {
+        name: 'Accounts out',
+        connectionId,
+        sourceObject: 'customers',
+        targetObject: 'account',
+        direction: 'OUTBOUND',
+        frequency: 'manual',
+        fieldMappingId: mapping.data.createFieldMapping.id,
+      },
     });
     expect(config.errors).toBeUndefined();
     const outboundId = config.data.createSyncConfig.id;
@@ -99,10 +122,20 @@ describe('sync through the gateway CRM store (Sales cloud under @apollo/gateway)
     // Every account came from Stripe through the inbound sync: all are read, none written back.
     const writesBefore = writes();
     const first = await trigger(outboundId);
-    expect(first).toMatchObject({ status: 'COMPLETED', mode: 'FULL', recordsProcessed: 151, recordsCreated: 0, recordsUpdated: 0, recordsFailed: 0, errorDetails: null });
+    expect(first).toMatchObject({
+      status: 'COMPLETED',
+      mode: 'FULL',
+      recordsProcessed: 151,
+      recordsCreated: 0,
+      recordsUpdated: 0,
+      recordsFailed: 0,
+      errorDetails: null,
+    });
     expect(writes()).toBe(writesBefore);
     // The checkpoint is the Sales cloud's own change position.
-    const last = accounts().sort((a, b) => (a.lastModifiedDate === b.lastModifiedDate ? (a.id < b.id ? -1 : 1) : a.lastModifiedDate < b.lastModifiedDate ? -1 : 1)).pop()!;
+    const last = accounts()
+      .sort((a, b) => (a.lastModifiedDate === b.lastModifiedDate ? (a.id < b.id ? -1 : 1) : a.lastModifiedDate < b.lastModifiedDate ? -1 : 1))
+      .pop()!;
     expect(first.syncConfig.cursor).toEqual({ at: last.lastModifiedDate, id: last.id });
 
     // A Sales user edits one account and adds two, straight in the cloud.

@@ -19,7 +19,11 @@ describe('inbound sync: Stripe customers to accounts', () => {
   let mappingId: string;
 
   const waitForRun = (id: string, ms = 20_000) => waitForRunEnd((q, v) => t.gql(q, v), id, ms, RUN);
-  const accounts = async () => (await t.service.db.query(`SELECT id, data FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND deleted_at IS NULL`)) as { id: string; data: any }[];
+  const accounts = async () =>
+    (await t.service.db.query(`SELECT id, data FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND deleted_at IS NULL`)) as {
+      id: string;
+      data: any;
+    }[];
 
   beforeAll(async () => {
     stripe = await new StripeServer().start();
@@ -45,7 +49,15 @@ describe('inbound sync: Stripe customers to accounts', () => {
     expect(mapping.errors).toBeUndefined();
     mappingId = mapping.data.createFieldMapping.id;
     const config: any = await t.gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id nextSyncAt } }', {
-      input: { name: 'Customers', connectionId: conn.data.createConnection.id, sourceObject: 'customers', targetObject: 'account', direction: 'INBOUND', frequency: 'manual', fieldMappingId: mapping.data.createFieldMapping.id },
+      input: {
+        name: 'Customers',
+        connectionId: conn.data.createConnection.id,
+        sourceObject: 'customers',
+        targetObject: 'account',
+        direction: 'INBOUND',
+        frequency: 'manual',
+        fieldMappingId: mapping.data.createFieldMapping.id,
+      },
     });
     expect(config.errors).toBeUndefined();
     configId = config.data.createSyncConfig.id;
@@ -57,14 +69,31 @@ describe('inbound sync: Stripe customers to accounts', () => {
 
   it('creates one account per customer, mapped, with links, streaming progress', async () => {
     const updates: any[] = [];
-    const ws = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` }, lazy: false });
-    ws.subscribe({ query: 'subscription($id: ID) { syncRunUpdated(syncConfigId: $id) { status recordsProcessed } }', variables: { id: configId } }, { next: (m) => updates.push(m.data?.syncRunUpdated), error: () => undefined, complete: () => undefined });
+    const ws = createClient({
+      url: t.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` },
+      lazy: false,
+    });
+    ws.subscribe(
+      { query: 'subscription($id: ID) { syncRunUpdated(syncConfigId: $id) { status recordsProcessed } }', variables: { id: configId } },
+      { next: (m) => updates.push(m.data?.syncRunUpdated), error: () => undefined, complete: () => undefined },
+    );
     await new Promise((r) => setTimeout(r, 300));
 
     const started: any = await t.gql(TRIGGER, { id: configId });
     expect(started.data.triggerSync.status).toBe('QUEUED');
     const run = await waitForRun(started.data.triggerSync.id);
-    expect(run).toMatchObject({ status: 'COMPLETED', trigger: 'MANUAL', mode: 'FULL', recordsProcessed: 230, recordsCreated: 230, recordsUpdated: 0, recordsFailed: 0, errorDetails: null });
+    expect(run).toMatchObject({
+      status: 'COMPLETED',
+      trigger: 'MANUAL',
+      mode: 'FULL',
+      recordsProcessed: 230,
+      recordsCreated: 230,
+      recordsUpdated: 0,
+      recordsFailed: 0,
+      errorDetails: null,
+    });
     expect(run.syncConfig.lastSyncAt).not.toBeNull();
     expect(typeof run.syncConfig.cursor).toBe('number'); // Stripe's created[gt] checkpoint
 
@@ -74,10 +103,16 @@ describe('inbound sync: Stripe customers to accounts', () => {
     const account = stored.find((a) => a.data.email === customer.email)!;
     expect(account.data).toMatchObject({ name: customer.name, email: customer.email, phone: customer.phone, billing_city: 'Berlin', billing_country: 'DE' });
 
-    const links: any = await t.gql('query($id: ID!) { externalLinks(syncConfigId: $id, first: 1) { totalCount edges { node { provider externalObject internalObject status } } } }', { id: configId });
+    const links: any = await t.gql(
+      'query($id: ID!) { externalLinks(syncConfigId: $id, first: 1) { totalCount edges { node { provider externalObject internalObject status } } } }',
+      { id: configId },
+    );
     expect(links.data.externalLinks.totalCount).toBe(230);
     expect(links.data.externalLinks.edges[0].node).toEqual({ provider: 'stripe', externalObject: 'customers', internalObject: 'account', status: 'SYNCED' });
-    const viaEntities: any = await t.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { externalLinks { externalId lastSyncedData } } } }', { r: [{ __typename: 'Account', id: account.id }] });
+    const viaEntities: any = await t.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { externalLinks { externalId lastSyncedData } } } }',
+      { r: [{ __typename: 'Account', id: account.id }] },
+    );
     expect(viaEntities.data._entities[0].externalLinks).toEqual([{ externalId: customer.id, lastSyncedData: account.data }]);
 
     await new Promise((r) => setTimeout(r, 300));
@@ -93,18 +128,21 @@ describe('inbound sync: Stripe customers to accounts', () => {
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
 
     const events: any = await t.gql('{ integrationEvents(type: "integration.sync.*") { edges { node { type data } } } }');
-    expect(events.data.integrationEvents.edges[0].node).toMatchObject({ type: 'integration.sync.completed', data: { syncConfigId: configId, status: 'COMPLETED' } });
+    expect(events.data.integrationEvents.edges[0].node).toMatchObject({
+      type: 'integration.sync.completed',
+      data: { syncConfigId: configId, status: 'COMPLETED' },
+    });
   });
 
   it('skips unchanged records, picks up an edit, and reads only new records incrementally', async () => {
     const customers = stripe.store.get('customers')! as any[];
     customers[3].name = 'Renamed Customer';
-    const full = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    const full = await waitForRun(((await t.gql(TRIGGER, { id: configId, mode: 'FULL' })) as any).data.triggerSync.id);
     expect(full).toMatchObject({ status: 'COMPLETED', mode: 'FULL', recordsProcessed: 230, recordsCreated: 0, recordsUpdated: 1 });
     expect((await accounts()).filter((a) => a.data.name === 'Renamed Customer')).toHaveLength(1);
 
     stripe.seedCustomers(5);
-    const incremental = await waitForRun((await t.gql(TRIGGER, { id: configId }) as any).data.triggerSync.id);
+    const incremental = await waitForRun(((await t.gql(TRIGGER, { id: configId })) as any).data.triggerSync.id);
     expect(incremental).toMatchObject({ status: 'COMPLETED', mode: 'INCREMENTAL', recordsProcessed: 5, recordsCreated: 5 });
     expect(await accounts()).toHaveLength(235);
   });
@@ -124,7 +162,7 @@ describe('inbound sync: Stripe customers to accounts', () => {
     // More 503s in a row than one request's own retries absorb: the run fails once, then is
     // queued again by itself and completes.
     stripe.failNext(...Array.from({ length: 5 }, () => ({ status: 503, body: { error: { type: 'api_error', message: 'Stripe is down' } } })));
-    const run = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    const run = await waitForRun(((await t.gql(TRIGGER, { id: configId, mode: 'FULL' })) as any).data.triggerSync.id);
     expect(run).toMatchObject({ status: 'COMPLETED', recordsProcessed: 235 });
     expect(run.logs.some((l: any) => l.level === 'warn' && /Attempt 1 failed.*retrying/.test(l.message))).toBe(true);
     const [{ attempts }] = await t.service.db.query('SELECT attempts FROM sync_run WHERE id = $1', [run.id]);
@@ -147,10 +185,10 @@ describe('inbound sync: Stripe customers to accounts', () => {
       },
     });
     expect(res.errors).toBeUndefined();
-    const remapped = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    const remapped = await waitForRun(((await t.gql(TRIGGER, { id: configId, mode: 'FULL' })) as any).data.triggerSync.id);
     expect(remapped).toMatchObject({ status: 'COMPLETED', recordsProcessed: 235, recordsCreated: 0, recordsUpdated: 235 });
     expect((await accounts()).every((a) => a.data.billing_city === 'BERLIN')).toBe(true);
-    const again = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    const again = await waitForRun(((await t.gql(TRIGGER, { id: configId, mode: 'FULL' })) as any).data.triggerSync.id);
     expect(again).toMatchObject({ status: 'COMPLETED', recordsProcessed: 235, recordsUpdated: 0 });
   });
 
@@ -158,7 +196,7 @@ describe('inbound sync: Stripe customers to accounts', () => {
     await t.gql('mutation($id: ID!) { updateConnection(id: $id, input: { credentials: { apiKey: "sk_test_revokedrevoked" } }) { id } }', {
       id: ((await t.gql('{ connections { edges { node { id } } } }')) as any).data.connections.edges[0].node.id,
     });
-    const failed = await waitForRun((await t.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id);
+    const failed = await waitForRun(((await t.gql(TRIGGER, { id: configId, mode: 'FULL' })) as any).data.triggerSync.id);
     expect(failed.status).toBe('FAILED');
     expect(failed.errorDetails).toContain('Invalid API Key');
     expect(failed.logs.some((l: any) => l.level === 'error')).toBe(true);

@@ -35,21 +35,57 @@ describe('sync link plans: Invoice.payments and Contact.enrichment from real run
     return res.data;
   };
   const run = async (configId: string, mode?: 'FULL') => waitForRunEnd(gql, (await ok(TRIGGER, { id: configId, mode })).triggerSync.id, 30_000, RUN);
-  const connect = async (input: Record<string, unknown>) => (await ok('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', { input })).createConnection.id as string;
+  const connect = async (input: Record<string, unknown>) =>
+    (await ok('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', { input })).createConnection.id as string;
   const mapping = async (sourceObject: string, targetObject: string, rules: unknown[]) =>
-    (await ok('mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }', { input: { name: `${sourceObject} → ${targetObject}`, sourceObject, targetObject, rules } })).createFieldMapping.id as string;
+    (
+      await ok('mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }', {
+        input: { name: `${sourceObject} → ${targetObject}`, sourceObject, targetObject, rules },
+      })
+    ).createFieldMapping.id as string;
   const config = async (connectionId: string, sourceObject: string, targetObject: string, fieldMappingId?: string) =>
-    (await ok('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
-      input: { name: `${sourceObject} → ${targetObject}`, connectionId, sourceObject, targetObject, direction: 'INBOUND', frequency: 'manual', fieldMappingId },
-    })).createSyncConfig.id as string;
+    (
+      await ok('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
+        input: {
+          name: `${sourceObject} → ${targetObject}`,
+          connectionId,
+          sourceObject,
+          targetObject,
+          direction: 'INBOUND',
+          frequency: 'manual',
+          fieldMappingId,
+        },
+      })
+    ).createSyncConfig.id as string;
   const invoiceOf = async (connectionId: string, externalObject: string, externalId: string) =>
-    (await t.service.db.query('SELECT internal_id FROM external_link WHERE connection_id = $1 AND external_object = $2 AND external_id = $3', [connectionId, externalObject, externalId]))[0].internal_id as string;
+    (
+      await t.service.db.query('SELECT internal_id FROM external_link WHERE connection_id = $1 AND external_object = $2 AND external_id = $3', [
+        connectionId,
+        externalObject,
+        externalId,
+      ])
+    )[0].internal_id as string;
   const payments = async (...invoiceIds: string[]) => (await ok(PAYMENTS, { r: invoiceIds.map((id) => ({ __typename: 'Invoice', id })) }))._entities;
-  const crmCount = async (object: string) => Number((await t.service.db.query(`SELECT count(*) FROM crm_record WHERE organization_id = 'default' AND object = $1`, [object]))[0].count);
+  const crmCount = async (object: string) =>
+    Number((await t.service.db.query(`SELECT count(*) FROM crm_record WHERE organization_id = 'default' AND object = $1`, [object]))[0].count);
   const oauthConnection = async (connectorKey: string, config: Record<string, unknown>) => {
-    await ok(OAUTH_CLIENT, { input: { connectorKey, clientId: oauth.clientId, clientSecret: oauth.clientSecret, tokenUrl: `${oauth.url}/token`, authorizationUrl: `${oauth.url}/authorize` } });
+    await ok(OAUTH_CLIENT, {
+      input: {
+        connectorKey,
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        tokenUrl: `${oauth.url}/token`,
+        authorizationUrl: `${oauth.url}/authorize`,
+      },
+    });
     const tokens = oauth.issueTokens();
-    return connect({ connectorKey, name: connectorKey, authType: 'OAUTH2', credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, config });
+    return connect({
+      connectorKey,
+      name: connectorKey,
+      authType: 'OAUTH2',
+      credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token },
+      config,
+    });
   };
 
   beforeAll(async () => {
@@ -67,12 +103,19 @@ describe('sync link plans: Invoice.payments and Contact.enrichment from real run
 
   it('links Stripe charges to the invoices they pay, without creating invoices', async () => {
     const connectionId = await connect({ connectorKey: 'stripe', name: 'Stripe', credentials: { apiKey: stripe.apiKey }, config: { baseUrl: stripe.url } });
-    const [inv1, inv2, inv3] = [1, 2, 3].map((n) => stripe.add('invoices', { number: `INV-00${n}`, customer: 'cus_1', currency: 'usd', total: 15050, amount_paid: 0, amount_due: 15050, status: 'open' }));
-    const invoices = await config(connectionId, 'invoices', 'invoice', await mapping('invoices', 'invoice', [
-      { sourceField: 'number', targetField: 'invoice_number' },
-      { sourceField: 'total', targetField: 'total_amount', transform: { type: 'CENTS_TO_DECIMAL' } },
-      { sourceField: 'currency', targetField: 'currency_code', transform: { type: 'UPPERCASE' } },
-    ]));
+    const [inv1, inv2, inv3] = [1, 2, 3].map((n) =>
+      stripe.add('invoices', { number: `INV-00${n}`, customer: 'cus_1', currency: 'usd', total: 15050, amount_paid: 0, amount_due: 15050, status: 'open' }),
+    );
+    const invoices = await config(
+      connectionId,
+      'invoices',
+      'invoice',
+      await mapping('invoices', 'invoice', [
+        { sourceField: 'number', targetField: 'invoice_number' },
+        { sourceField: 'total', targetField: 'total_amount', transform: { type: 'CENTS_TO_DECIMAL' } },
+        { sourceField: 'currency', targetField: 'currency_code', transform: { type: 'UPPERCASE' } },
+      ]),
+    );
     expect(await run(invoices)).toMatchObject({ status: 'COMPLETED', recordsCreated: 3 });
 
     // inv4 exists in Stripe but has not been synced when its charge is read.
@@ -86,7 +129,9 @@ describe('sync link plans: Invoice.payments and Contact.enrichment from real run
     const charges = await config(connectionId, 'charges', 'invoice'); // no mapping: the payment defaults
     const first = await run(charges);
     expect(first).toMatchObject({ status: 'COMPLETED', recordsProcessed: 5, recordsCreated: 3, recordsFailed: 1 });
-    expect(first.logs).toContainEqual(expect.objectContaining({ level: 'warn', code: 'PARENT_NOT_LINKED', externalId: ch5.id, message: expect.stringContaining(`${ch5.id} → ${inv4.id}`) }));
+    expect(first.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', code: 'PARENT_NOT_LINKED', externalId: ch5.id, message: expect.stringContaining(`${ch5.id} → ${inv4.id}`) }),
+    );
     expect(await crmCount('invoice')).toBe(3);
 
     const [id1, id2, id3] = await Promise.all([inv1, inv2, inv3].map((inv) => invoiceOf(connectionId, 'invoices', inv.id)));
@@ -115,41 +160,63 @@ describe('sync link plans: Invoice.payments and Contact.enrichment from real run
     const connectionId = await oauthConnection('quickbooks', { baseUrl: qbo.url, realmId: qbo.realmId });
     const a = qbo.add('Invoice', { DocNumber: '1001', CustomerRef: { value: '1' }, Line: [], TotalAmt: 300, Balance: 0, CurrencyRef: { value: 'USD' } });
     const b = qbo.add('Invoice', { DocNumber: '1002', CustomerRef: { value: '1' }, Line: [], TotalAmt: 200, Balance: 50, CurrencyRef: { value: 'USD' } });
-    const invoices = await config(connectionId, 'Invoice', 'invoice', await mapping('Invoice', 'invoice', [
-      { sourceField: 'DocNumber', targetField: 'invoice_number' },
-      { sourceField: 'TotalAmt', targetField: 'total_amount' },
-      { sourceField: 'Balance', targetField: 'balance_due' },
-    ]));
+    const invoices = await config(
+      connectionId,
+      'Invoice',
+      'invoice',
+      await mapping('Invoice', 'invoice', [
+        { sourceField: 'DocNumber', targetField: 'invoice_number' },
+        { sourceField: 'TotalAmt', targetField: 'total_amount' },
+        { sourceField: 'Balance', targetField: 'balance_due' },
+      ]),
+    );
     expect(await run(invoices)).toMatchObject({ status: 'COMPLETED', recordsProcessed: 2, recordsCreated: 2, recordsFailed: 0 });
 
     const payment = qbo.add('Payment', {
-      CustomerRef: { value: '1' }, TotalAmt: 450, TxnDate: '2024-03-02', CurrencyRef: { value: 'USD' },
+      CustomerRef: { value: '1' },
+      TotalAmt: 450,
+      TxnDate: '2024-03-02',
+      CurrencyRef: { value: 'USD' },
       Line: [
         { Amount: 300, LinkedTxn: [{ TxnId: a.Id, TxnType: 'Invoice' }] },
         { Amount: 150, LinkedTxn: [{ TxnId: b.Id, TxnType: 'Invoice' }] },
       ],
     });
-    const paymentSync = await config(connectionId, 'Payment', 'invoice', await mapping('Payment', 'invoice', [
-      { sourceField: 'TotalAmt', targetField: 'amount_paid' },
-      { sourceField: 'CurrencyRef.value', targetField: 'currency_code' },
-      { sourceField: 'TxnDate', targetField: 'paid_date' },
-      { sourceField: 'PaymentRefNum', targetField: 'status', defaultValue: 'PAID' },
-    ]));
+    const paymentSync = await config(
+      connectionId,
+      'Payment',
+      'invoice',
+      await mapping('Payment', 'invoice', [
+        { sourceField: 'TotalAmt', targetField: 'amount_paid' },
+        { sourceField: 'CurrencyRef.value', targetField: 'currency_code' },
+        { sourceField: 'TxnDate', targetField: 'paid_date' },
+        { sourceField: 'PaymentRefNum', targetField: 'status', defaultValue: 'PAID' },
+      ]),
+    );
     const invoicesBefore = await crmCount('invoice');
     expect(await run(paymentSync)).toMatchObject({ status: 'COMPLETED', recordsProcessed: 1, recordsCreated: 2, recordsFailed: 0 });
     expect(await crmCount('invoice')).toBe(invoicesBefore);
     const [ea, eb] = await payments(await invoiceOf(connectionId, 'Invoice', a.Id), await invoiceOf(connectionId, 'Invoice', b.Id));
-    expect(ea.payments).toEqual([{ provider: 'quickbooks', externalId: payment.Id, amount: 300, currency: 'USD', status: 'PAID', paidAt: '2024-03-02T00:00:00.000Z' }]);
-    expect(eb.payments).toEqual([{ provider: 'quickbooks', externalId: payment.Id, amount: 150, currency: 'USD', status: 'PAID', paidAt: '2024-03-02T00:00:00.000Z' }]);
+    expect(ea.payments).toEqual([
+      { provider: 'quickbooks', externalId: payment.Id, amount: 300, currency: 'USD', status: 'PAID', paidAt: '2024-03-02T00:00:00.000Z' },
+    ]);
+    expect(eb.payments).toEqual([
+      { provider: 'quickbooks', externalId: payment.Id, amount: 150, currency: 'USD', status: 'PAID', paidAt: '2024-03-02T00:00:00.000Z' },
+    ]);
   });
 
   it('enriches contacts by email from a LinkedIn profile and Outlook senders, creating no contacts', async () => {
     const li = await oauthConnection('linkedin', { baseUrl: linkedin.url });
-    const profiles = await config(li, 'profile', 'contact', await mapping('profile', 'contact', [
-      { sourceField: 'given_name', targetField: 'first_name' },
-      { sourceField: 'family_name', targetField: 'last_name' },
-      { sourceField: 'email', targetField: 'email', transform: { type: 'LOWERCASE' } },
-    ]));
+    const profiles = await config(
+      li,
+      'profile',
+      'contact',
+      await mapping('profile', 'contact', [
+        { sourceField: 'given_name', targetField: 'first_name' },
+        { sourceField: 'family_name', targetField: 'last_name' },
+        { sourceField: 'email', targetField: 'email', transform: { type: 'LOWERCASE' } },
+      ]),
+    );
     expect(await run(profiles)).toMatchObject({ status: 'COMPLETED', recordsProcessed: 1, recordsCreated: 1, recordsFailed: 0 });
 
     const outlook = await oauthConnection('outlook', { baseUrl: `${graph.url}/v1.0` });

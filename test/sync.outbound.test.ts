@@ -23,7 +23,9 @@ describe('outbound sync: accounts to Stripe customers', () => {
   const customers = () => stripe.store.get('customers')! as any[];
   const trigger = async (id: string, mode?: string) => waitForRun(((await t.gql(TRIGGER, { id, mode })) as any).data.triggerSync.id);
   const createMapping = async (name: string, rules: unknown[]) => {
-    const res: any = await t.gql('mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }', { input: { name, sourceObject: 'customers', targetObject: 'account', rules } });
+    const res: any = await t.gql('mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }', {
+      input: { name, sourceObject: 'customers', targetObject: 'account', rules },
+    });
     expect(res.errors).toBeUndefined();
     return res.data.createFieldMapping.id as string;
   };
@@ -58,22 +60,49 @@ describe('outbound sync: accounts to Stripe customers', () => {
   });
 
   it('creates a Stripe customer per account, mapped back through the inverted rules, and links them', async () => {
-    const rows = Array.from({ length: 130 }, (_, i) => ({ data: { name: `Account ${i}`, email: `account${i}@example.com`, phone: `+4930${String(i).padStart(6, '0')}`, billing_city: 'Hamburg', billing_country: 'DE', industry: 'Retail' } }));
+    const rows = Array.from({ length: 130 }, (_, i) => ({
+      data: {
+        name: `Account ${i}`,
+        email: `account${i}@example.com`,
+        phone: `+4930${String(i).padStart(6, '0')}`,
+        billing_city: 'Hamburg',
+        billing_country: 'DE',
+        industry: 'Retail',
+      },
+    }));
     const written = await crm.upsert('default', 'account', rows);
     const run = await trigger(configId);
-    expect(run).toMatchObject({ status: 'COMPLETED', mode: 'FULL', recordsProcessed: 130, recordsCreated: 130, recordsUpdated: 0, recordsFailed: 0, conflicts: 0, errorDetails: null });
+    expect(run).toMatchObject({
+      status: 'COMPLETED',
+      mode: 'FULL',
+      recordsProcessed: 130,
+      recordsCreated: 130,
+      recordsUpdated: 0,
+      recordsFailed: 0,
+      conflicts: 0,
+      errorDetails: null,
+    });
     expect(run.syncConfig.cursor).toEqual({ at: expect.any(String), id: expect.any(String) });
     expect(customers()).toHaveLength(130);
     const c = customers().find((x) => x.email === 'account7@example.com');
     expect(c).toMatchObject({ name: 'Account 7', phone: '+4930000007', address: { city: 'Hamburg', country: 'DE' } });
     expect(c.industry).toBeUndefined(); // not mapped
 
-    const links: any = await t.gql('query($id: ID!) { externalLinks(syncConfigId: $id, first: 1) { totalCount edges { node { provider externalObject internalObject status } } } }', { id: configId });
+    const links: any = await t.gql(
+      'query($id: ID!) { externalLinks(syncConfigId: $id, first: 1) { totalCount edges { node { provider externalObject internalObject status } } } }',
+      { id: configId },
+    );
     expect(links.data.externalLinks.totalCount).toBe(130);
     expect(links.data.externalLinks.edges[0].node).toEqual({ provider: 'stripe', externalObject: 'customers', internalObject: 'account', status: 'SYNCED' });
-    const viaEntities: any = await t.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { externalLinks { externalId lastSyncedData } } } }', { r: [{ __typename: 'Account', id: written[7].id }] });
+    const viaEntities: any = await t.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { externalLinks { externalId lastSyncedData } } } }',
+      { r: [{ __typename: 'Account', id: written[7].id }] },
+    );
     expect(viaEntities.data._entities[0].externalLinks).toEqual([
-      { externalId: c.id, lastSyncedData: { name: 'Account 7', email: 'account7@example.com', phone: '+4930000007', billing_city: 'Hamburg', billing_country: 'DE' } },
+      {
+        externalId: c.id,
+        lastSyncedData: { name: 'Account 7', email: 'account7@example.com', phone: '+4930000007', billing_city: 'Hamburg', billing_country: 'DE' },
+      },
     ]);
   });
 
@@ -90,9 +119,16 @@ describe('outbound sync: accounts to Stripe customers', () => {
   });
 
   it('a second run writes only what changed since the checkpoint; a FULL run skips unchanged records', async () => {
-    const [first] = await t.service.db.query(`SELECT id FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND data->>'name' = 'Account 3'`);
-    const [second] = await t.service.db.query(`SELECT id FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND data->>'name' = 'Account 4'`);
-    await crm.upsert('default', 'account', [{ id: first.id, data: { name: 'Account 3 Renamed', billing_city: 'Bremen' } }, { id: second.id, data: { industry: 'Energy' } }]);
+    const [first] = await t.service.db.query(
+      `SELECT id FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND data->>'name' = 'Account 3'`,
+    );
+    const [second] = await t.service.db.query(
+      `SELECT id FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND data->>'name' = 'Account 4'`,
+    );
+    await crm.upsert('default', 'account', [
+      { id: first.id, data: { name: 'Account 3 Renamed', billing_city: 'Bremen' } },
+      { id: second.id, data: { industry: 'Energy' } },
+    ]);
     await crm.upsert('default', 'account', [{ data: { name: 'Brand New', email: 'new@example.com' } }]);
     const run = await trigger(configId);
     // Three changed records read; the unmapped industry change is skipped by its unchanged hash.
@@ -109,9 +145,14 @@ describe('outbound sync: accounts to Stripe customers', () => {
   });
 
   it('counts a record the provider refuses and goes on', async () => {
-    const [row] = await t.service.db.query(`SELECT l.external_id FROM external_link l JOIN crm_record r ON r.id::text = l.internal_id WHERE r.data->>'name' = 'Account 5'`);
+    const [row] = await t.service.db.query(
+      `SELECT l.external_id FROM external_link l JOIN crm_record r ON r.id::text = l.internal_id WHERE r.data->>'name' = 'Account 5'`,
+    );
     // The customer was deleted in Stripe: updating it answers 404.
-    stripe.store.set('customers', customers().filter((x) => x.id !== row.external_id));
+    stripe.store.set(
+      'customers',
+      customers().filter((x) => x.id !== row.external_id),
+    );
     const [account] = await t.service.db.query(`SELECT id FROM crm_record WHERE data->>'name' = 'Account 5'`);
     await crm.upsert('default', 'account', [{ id: account.id, data: { phone: '+4930999999' } }, { data: { name: 'After The Failure' } }]);
     const run = await trigger(configId);
@@ -122,7 +163,15 @@ describe('outbound sync: accounts to Stripe customers', () => {
   it('does not echo back what an inbound sync of the same connection wrote, nor re-import its own writes', async () => {
     stripe.seedCustomers(3);
     const res: any = await t.gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
-      input: { name: 'Customers in', connectionId, sourceObject: 'customers', targetObject: 'account', direction: 'INBOUND', frequency: 'manual', fieldMappingId: mappingId },
+      input: {
+        name: 'Customers in',
+        connectionId,
+        sourceObject: 'customers',
+        targetObject: 'account',
+        direction: 'INBOUND',
+        frequency: 'manual',
+        fieldMappingId: mappingId,
+      },
     });
     const inbound = await trigger(res.data.createSyncConfig.id);
     // Every customer is read; only the 3 new ones are written (the rest are this sync's own creations).
@@ -133,7 +182,9 @@ describe('outbound sync: accounts to Stripe customers', () => {
   });
 
   it('fails the run with a clear error for a mapping that cannot be reversed', async () => {
-    const mappingId = await createMapping('one way', [{ sourceField: 'name', targetField: 'description', transform: { type: 'CONCAT', params: { fields: ['name', 'email'], separator: ' ' } } }]);
+    const mappingId = await createMapping('one way', [
+      { sourceField: 'name', targetField: 'description', transform: { type: 'CONCAT', params: { fields: ['name', 'email'], separator: ' ' } } },
+    ]);
     const id = await createConfig('Not invertible', mappingId);
     const run = await trigger(id);
     expect(run.status).toBe('FAILED');

@@ -8,7 +8,17 @@ import { createTestDatabase } from './support/database';
 import { PROCESS_ENV, removeDataDir, ServiceProcess, spawnService, stopProcess, waitUntil } from './support/process';
 import { BOOTSTRAP_KEY, startReplica, startTestService, TestService } from './support/service';
 import {
-  childrenOf, embeddedDatabaseUrl, gqlClient, isAlive, postmasterPid, RUN_QUERY, setupInboundSync, SlowStripeServer, sql, TRIGGER, waitForRunEnd,
+  childrenOf,
+  embeddedDatabaseUrl,
+  gqlClient,
+  isAlive,
+  postmasterPid,
+  RUN_QUERY,
+  setupInboundSync,
+  SlowStripeServer,
+  sql,
+  TRIGGER,
+  waitForRunEnd,
 } from './support/sync-fixtures';
 
 /** Provider retries in milliseconds, so the runs these tests kill are quick to set up. */
@@ -38,7 +48,11 @@ describe('sync engine across processes', () => {
       let gql = gqlClient(svc.url, BOOTSTRAP_KEY);
       const { configId, connectionId } = await setupInboundSync(gql, stripe);
       const runId = (await gql(TRIGGER, { id: configId })).data.triggerSync.id as string;
-      await waitUntil(async () => (await gql(RUN_QUERY, { id: runId })).data?.syncRun?.recordsProcessed >= 200, 30_000, () => svc!.output());
+      await waitUntil(
+        async () => (await gql(RUN_QUERY, { id: runId })).data?.syncRun?.recordsProcessed >= 200,
+        30_000,
+        () => svc!.output(),
+      );
 
       // Everything dies at once, as on a power cut: node, the postmaster, then its children.
       const postmaster = postmasterPid(dataDir);
@@ -47,7 +61,11 @@ describe('sync engine across processes', () => {
       process.kill(postmaster, 'SIGKILL');
       await svc.exited;
       const killedAt = Date.now();
-      await waitUntil(() => [postmaster, ...backends].every((pid) => !isAlive(pid)), 10_000, () => 'postgres processes outlived their postmaster');
+      await waitUntil(
+        () => [postmaster, ...backends].every((pid) => !isAlive(pid)),
+        10_000,
+        () => 'postgres processes outlived their postmaster',
+      );
 
       svc = await spawnService({ ...SYNC_PROCESS_ENV, ROLE: 'all', INTEGRATION_DATA_DIR: dataDir });
       gql = gqlClient(svc.url, BOOTSTRAP_KEY);
@@ -60,12 +78,18 @@ describe('sync engine across processes', () => {
 
       // Orphan recovery hands the run to a new job, which continues from the committed page.
       let resumedAfterMs = 0;
-      await waitUntil(async () => {
-        const [row] = await sql(url, 'SELECT status, job_id, records_processed FROM sync_run WHERE id = $1', [runId]);
-        resumedAfterMs = Date.now() - killedAt;
-        return row.job_id !== atRestart.job_id && row.status === 'RUNNING';
-      }, 125_000, () => svc!.output().split('\n').slice(-20).join('\n'));
-      process.stdout.write(`kill -9 test: run resumed ${(resumedAfterMs / 1000).toFixed(1)} s after the kill (committed ${atRestart.records_processed} records before it)\n`);
+      await waitUntil(
+        async () => {
+          const [row] = await sql(url, 'SELECT status, job_id, records_processed FROM sync_run WHERE id = $1', [runId]);
+          resumedAfterMs = Date.now() - killedAt;
+          return row.job_id !== atRestart.job_id && row.status === 'RUNNING';
+        },
+        125_000,
+        () => svc!.output().split('\n').slice(-20).join('\n'),
+      );
+      process.stdout.write(
+        `kill -9 test: run resumed ${(resumedAfterMs / 1000).toFixed(1)} s after the kill (committed ${atRestart.records_processed} records before it)\n`,
+      );
       expect(svc.output()).toContain('resuming a sync run whose worker stopped');
 
       const run = await waitForRunEnd(gql, runId, 30_000);
@@ -131,7 +155,11 @@ describe('sync engine across processes', () => {
         worker = await spawnService({ ...SYNC_PROCESS_ENV, ROLE: 'worker', DATABASE_URL: database.url });
         const run = await waitForRunEnd(gql, runId, 30_000);
         expect(run).toMatchObject({ status: 'COMPLETED', recordsProcessed: 600, recordsCreated: 600 });
-        await waitUntil(() => updates.some((u) => u?.status === 'COMPLETED'), 5_000, () => JSON.stringify(updates));
+        await waitUntil(
+          () => updates.some((u) => u?.status === 'COMPLETED'),
+          5_000,
+          () => JSON.stringify(updates),
+        );
 
         const running = updates.filter((u) => u?.id === runId && u.status === 'RUNNING').map((u) => u.recordsProcessed);
         expect(running.filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
@@ -162,10 +190,16 @@ describe('sync engine across processes', () => {
     it('starts a SCHEDULE run when nextSyncAt has passed, moves nextSyncAt on, and starts none once paused', async () => {
       const gql = (q: string, v?: Record<string, unknown>) => t.gql(q, v) as Promise<any>;
       const { configId } = await setupInboundSync(gql, stripe, 'every 1m');
-      const maintenance = syncMaintenanceQueue(t.service.db, t.service.boss, new SyncRunService(t.service.db, t.service.boss), pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+      const maintenance = syncMaintenanceQueue(
+        t.service.db,
+        t.service.boss,
+        new SyncRunService(t.service.db, t.service.boss),
+        pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      );
       const [schedule] = await t.service.db.query(`SELECT cron FROM pgboss.schedule WHERE name = $1`, [maintenance.name]);
       expect(schedule).toEqual({ cron: '* * * * *' });
-      const config = async () => (await gql('query($id: ID!) { syncConfig(id: $id) { nextSyncAt isActive lastRun { id status trigger } } }', { id: configId })).data.syncConfig;
+      const config = async () =>
+        (await gql('query($id: ID!) { syncConfig(id: $id) { nextSyncAt isActive lastRun { id status trigger } } }', { id: configId })).data.syncConfig;
       const created = await config();
       expect(Date.parse(created.nextSyncAt)).toBeGreaterThan(Date.now() + 50_000);
       expect(created.lastRun).toBeNull();
@@ -231,7 +265,9 @@ describe('sync engine across processes', () => {
         n++;
         const results = (await Promise.all(burst)) as any[];
         expect(results.every((r) => r.data?.triggerSync?.id)).toBe(true);
-        const [{ running }] = await first.service.db.query(`SELECT count(*)::int AS running FROM sync_run WHERE sync_config_id = $1 AND status = 'RUNNING'`, [configId]);
+        const [{ running }] = await first.service.db.query(`SELECT count(*)::int AS running FROM sync_run WHERE sync_config_id = $1 AND status = 'RUNNING'`, [
+          configId,
+        ]);
         maxRunning = Math.max(maxRunning, running);
         polls++;
         await sleep(30);
@@ -261,7 +297,7 @@ describe('sync engine across processes', () => {
           await waitUntil(async () => (await gql(RUN_QUERY, { id: runId })).data.syncRun.status === 'RUNNING', 10_000);
           await sleep(100); // mid-page: the provider answers in 700 ms
           expect((await gql('mutation($id: ID!) { cancelSyncRun(id: $id) { status } }', { id: runId })).data.cancelSyncRun.status).toBe('CANCELLED');
-          const nextId = (await second.gql(TRIGGER, { id: configId, mode: 'FULL' }) as any).data.triggerSync.id;
+          const nextId = ((await second.gql(TRIGGER, { id: configId, mode: 'FULL' })) as any).data.triggerSync.id;
           expect(nextId).not.toBe(runId);
           await waitUntil(async () => (await gql(RUN_QUERY, { id: nextId })).data.syncRun.status !== 'QUEUED', 10_000);
           await gql('mutation($id: ID!) { cancelSyncRun(id: $id) { status } }', { id: nextId });
@@ -273,11 +309,13 @@ describe('sync engine across processes', () => {
       const runs = await runsOf(configId);
       // updated_at is the run's last write (a page commits counters there): a cancelled run's
       // worker must have stopped writing before the next run of the config started.
-      const overlaps = runs.slice(1).flatMap((run, i) =>
-        run.started_at && run.started_at < runs[i].updated_at
-          ? [`${runs[i].status} run wrote at ${runs[i].updated_at.toISOString()}, after the next run started at ${run.started_at.toISOString()}`]
-          : [],
-      );
+      const overlaps = runs
+        .slice(1)
+        .flatMap((run, i) =>
+          run.started_at && run.started_at < runs[i].updated_at
+            ? [`${runs[i].status} run wrote at ${runs[i].updated_at.toISOString()}, after the next run started at ${run.started_at.toISOString()}`]
+            : [],
+        );
       expect(overlaps).toEqual([]);
     }, 60_000);
   });

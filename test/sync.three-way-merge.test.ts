@@ -24,7 +24,9 @@ describe('threeWayMerge', () => {
   });
 
   it('carries a change on one side to the other, field by field', () => {
-    const r = threeWayMerge(input({ source: { name: 'Acme Inc', email: 'a@acme.test', phone: '+1' }, target: { name: 'Acme', email: 'b@acme.test', phone: '+1' } }));
+    const r = threeWayMerge(
+      input({ source: { name: 'Acme Inc', email: 'a@acme.test', phone: '+1' }, target: { name: 'Acme', email: 'b@acme.test', phone: '+1' } }),
+    );
     expect(r.toTarget).toEqual({ name: 'Acme Inc' });
     expect(r.toSource).toEqual({ email: 'b@acme.test' });
     expect(r.snapshot).toEqual({ name: 'Acme Inc', email: 'b@acme.test', phone: '+1' });
@@ -37,7 +39,9 @@ describe('threeWayMerge', () => {
   });
 
   it('treats absent and null alike, and a field absent everywhere as nothing', () => {
-    const r = threeWayMerge(input({ base: { name: 'A', fax: null }, source: { name: 'A' }, target: { name: 'A', fax: null }, fields: ['name', 'fax', 'website'] }));
+    const r = threeWayMerge(
+      input({ base: { name: 'A', fax: null }, source: { name: 'A' }, target: { name: 'A', fax: null }, fields: ['name', 'fax', 'website'] }),
+    );
     expect(r.toTarget).toEqual({});
     expect(r.toSource).toEqual({});
     expect(r.snapshot).toEqual({ name: 'A', fax: null });

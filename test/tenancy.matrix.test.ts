@@ -19,7 +19,13 @@ interface Row {
   standIn?: string;
 }
 
-const row = (field: string, query: string, target: (a: Ids) => string, variables: Row['variables'] = (id) => ({ id }), standIn?: string): Row => ({ field, query, variables, target, standIn });
+const row = (field: string, query: string, target: (a: Ids) => string, variables: Row['variables'] = (id) => ({ id }), standIn?: string): Row => ({
+  field,
+  query,
+  variables,
+  target,
+  standIn,
+});
 
 /** Reads of one row by id: B is answered exactly as for an id that does not exist. */
 const BY_ID: Row[] = [
@@ -36,7 +42,11 @@ const BY_ID: Row[] = [
   row('syncInsights', 'query($id: ID!) { syncInsights(syncConfigId: $id) { __typename } }', (a) => a.config),
   row('troubleshoot', 'query($id: ID!) { troubleshoot(connectionId: $id) { __typename } }', (a) => a.connection),
   row('troubleshoot', 'query($id: ID!) { troubleshoot(syncConfigId: $id) { __typename } }', (a) => a.config),
-  row('suggestFieldMappingsForConnection', 'query($id: ID!) { suggestFieldMappingsForConnection(connectionId: $id, object: "customers", targetObject: "account") { targetField } }', (a) => a.connection),
+  row(
+    'suggestFieldMappingsForConnection',
+    'query($id: ID!) { suggestFieldMappingsForConnection(connectionId: $id, object: "customers", targetObject: "account") { targetField } }',
+    (a) => a.connection,
+  ),
 ];
 
 /** Lists, filtered by A's ids or not: B sees none of A's rows (A, checked too, sees them). */
@@ -66,16 +76,44 @@ const MUTATIONS: Row[] = [
   row('disconnect', 'mutation($id: ID!) { disconnect(id: $id) { id } }', (a) => a.connection),
   row('deleteConnection', 'mutation($id: ID!) { deleteConnection(id: $id) }', (a) => a.connection),
   row('executeConnectorAction', 'mutation($id: ID!) { executeConnectorAction(connectionId: $id, action: "addNote", input: {}) }', (a) => a.connection),
-  row('createConnection', 'mutation($id: String!) { createConnection(input: { connectorKey: $id, name: "x", credentials: { apiKey: "k" } }) { id } }', () => 'acme_erp', undefined, 'zz_unknown'),
-  row('setOAuthClient', 'mutation($id: String!) { setOAuthClient(input: { connectorKey: $id, clientId: "c", clientSecret: "s" }) }', () => 'acme_erp', undefined, 'zz_unknown'),
-  row('startOAuth', 'mutation($id: String!) { startOAuth(input: { connectorKey: $id, name: "x", redirectUri: "http://127.0.0.1:9/cb" }) { state } }', () => 'acme_erp', undefined, 'zz_unknown'),
+  row(
+    'createConnection',
+    'mutation($id: String!) { createConnection(input: { connectorKey: $id, name: "x", credentials: { apiKey: "k" } }) { id } }',
+    () => 'acme_erp',
+    undefined,
+    'zz_unknown',
+  ),
+  row(
+    'setOAuthClient',
+    'mutation($id: String!) { setOAuthClient(input: { connectorKey: $id, clientId: "c", clientSecret: "s" }) }',
+    () => 'acme_erp',
+    undefined,
+    'zz_unknown',
+  ),
+  row(
+    'startOAuth',
+    'mutation($id: String!) { startOAuth(input: { connectorKey: $id, name: "x", redirectUri: "http://127.0.0.1:9/cb" }) { state } }',
+    () => 'acme_erp',
+    undefined,
+    'zz_unknown',
+  ),
   row('completeOAuth', 'mutation($id: String!) { completeOAuth(input: { state: $id, code: "c" }) { id } }', (a) => a.oauthState, undefined, 'no-such-state'),
   row('updateFieldMapping', 'mutation($id: ID!) { updateFieldMapping(id: $id, input: { name: "taken" }) { id } }', (a) => a.mapping),
   row('deleteFieldMapping', 'mutation($id: ID!) { deleteFieldMapping(id: $id) }', (a) => a.mapping),
   row('createSyncConfig', CREATE_CONFIG('$id', null), (a) => a.connection),
-  row('createSyncConfig', CREATE_CONFIG('$own', '$id'), (a) => a.mapping, (id, b) => ({ id, own: b.connection })),
+  row(
+    'createSyncConfig',
+    CREATE_CONFIG('$own', '$id'),
+    (a) => a.mapping,
+    (id, b) => ({ id, own: b.connection }),
+  ),
   row('updateSyncConfig', 'mutation($id: ID!) { updateSyncConfig(id: $id, input: { name: "taken" }) { id } }', (a) => a.config),
-  row('updateSyncConfig', 'mutation($own: ID!, $id: ID) { updateSyncConfig(id: $own, input: { fieldMappingId: $id }) { id } }', (a) => a.mapping, (id, b) => ({ id, own: b.config })),
+  row(
+    'updateSyncConfig',
+    'mutation($own: ID!, $id: ID) { updateSyncConfig(id: $own, input: { fieldMappingId: $id }) { id } }',
+    (a) => a.mapping,
+    (id, b) => ({ id, own: b.config }),
+  ),
   row('deleteSyncConfig', 'mutation($id: ID!) { deleteSyncConfig(id: $id) }', (a) => a.config),
   row('triggerSync', 'mutation($id: ID!) { triggerSync(id: $id) { id } }', (a) => a.config),
   row('cancelSyncRun', 'mutation($id: ID!) { cancelSyncRun(id: $id) { id } }', (a) => a.run),
@@ -113,9 +151,27 @@ const ENTITY_IDS: Record<string, string> = {
 
 /** Subscriptions B opens, unfiltered and filtered by A's parent rows; topic and the notice's ids. */
 const SUBSCRIPTIONS: { field: string; topic: string; query: string; parent?: (a: Ids) => string; notice: (x: Ids) => { id: string; parentId?: string } }[] = [
-  { field: 'syncRunUpdated', topic: 'sync_run', query: 'subscription($p: ID) { syncRunUpdated(syncConfigId: $p) { id } }', parent: (a) => a.config, notice: (x) => ({ id: x.run, parentId: x.config }) },
-  { field: 'webhookDeliveryUpdated', topic: 'webhook_delivery', query: 'subscription($p: ID) { webhookDeliveryUpdated(subscriptionId: $p) { id } }', parent: (a) => a.subscription, notice: (x) => ({ id: x.delivery, parentId: x.subscription }) },
-  { field: 'connectionStatusChanged', topic: 'connection', query: 'subscription($p: ID) { connectionStatusChanged(connectionId: $p) { id } }', parent: (a) => a.connection, notice: (x) => ({ id: x.connection }) },
+  {
+    field: 'syncRunUpdated',
+    topic: 'sync_run',
+    query: 'subscription($p: ID) { syncRunUpdated(syncConfigId: $p) { id } }',
+    parent: (a) => a.config,
+    notice: (x) => ({ id: x.run, parentId: x.config }),
+  },
+  {
+    field: 'webhookDeliveryUpdated',
+    topic: 'webhook_delivery',
+    query: 'subscription($p: ID) { webhookDeliveryUpdated(subscriptionId: $p) { id } }',
+    parent: (a) => a.subscription,
+    notice: (x) => ({ id: x.delivery, parentId: x.subscription }),
+  },
+  {
+    field: 'connectionStatusChanged',
+    topic: 'connection',
+    query: 'subscription($p: ID) { connectionStatusChanged(connectionId: $p) { id } }',
+    parent: (a) => a.connection,
+    notice: (x) => ({ id: x.connection }),
+  },
 ];
 
 /** What B is told, with the id it asked about blanked, so A's id and a stand-in compare equal. */
@@ -145,7 +201,10 @@ describe('tenant isolation matrix', () => {
     const { schema } = await buildIntegrationSchema();
     fields = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) => Object.keys(type?.getFields() ?? {})));
     const db = t.service.db;
-    for (const [org, ids] of [['acme', a], ['beta', b]] as const) {
+    for (const [org, ids] of [
+      ['acme', a],
+      ['beta', b],
+    ] as const) {
       ids.connection = await seed.connection(db, org, { config: { baseUrl: 'http://127.0.0.1:9' } });
       ids.mapping = await seed.fieldMapping(db, org);
       ids.config = await seed.syncConfig(db, org, ids.connection, { field_mapping_id: ids.mapping });
@@ -157,14 +216,36 @@ describe('tenant isolation matrix', () => {
     a.conflict = await seed.conflict(db, 'acme', a.config);
     a.apiKey = await seed.apiKey(db, 'acme');
     a.link = await seed.externalLink(db, 'acme', a.connection, { sync_config_id: a.config, internal_id: 'acc-acme' });
-    await seed.externalLink(db, 'acme', a.connection, { provider: 'linkedin', internal_object: 'contact', internal_id: 'con-acme', last_synced_data: { email: 'jane@acme.test', full_name: 'Jane Acme' } });
-    await seed.externalLink(db, 'acme', a.connection, { internal_object: 'invoice', internal_id: 'inv-acme', external_object: 'charges', last_synced_data: { amount: 10, currency: 'usd', status: 'succeeded' } });
+    await seed.externalLink(db, 'acme', a.connection, {
+      provider: 'linkedin',
+      internal_object: 'contact',
+      internal_id: 'con-acme',
+      last_synced_data: { email: 'jane@acme.test', full_name: 'Jane Acme' },
+    });
+    await seed.externalLink(db, 'acme', a.connection, {
+      internal_object: 'invoice',
+      internal_id: 'inv-acme',
+      external_object: 'charges',
+      last_synced_data: { amount: 10, currency: 'usd', status: 'succeeded' },
+    });
     // What only A's own operations create: a custom connector, and an OAuth flow in progress.
-    const connector: any = await t.gql('mutation($input: CreateConnectorInput!) { createConnector(input: $input) { id } }', { input: acmeInput('http://127.0.0.1:9', { key: 'acme_erp' }) }, asA);
+    const connector: any = await t.gql(
+      'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { id } }',
+      { input: acmeInput('http://127.0.0.1:9', { key: 'acme_erp' }) },
+      asA,
+    );
     a.connector = connector.data.createConnector.id;
     await seed.connection(db, 'acme', { connector_key: 'acme_erp', custom_connector_id: a.connector, name: 'Acme ERP' });
-    await t.gql('mutation { setOAuthClient(input: { connectorKey: "linkedin", clientId: "acme-client", clientSecret: "s", authorizationUrl: "http://127.0.0.1:9/authorize", tokenUrl: "http://127.0.0.1:9/token" }) }', undefined, asA);
-    const oauth: any = await t.gql('mutation { startOAuth(input: { connectorKey: "linkedin", name: "A", redirectUri: "http://127.0.0.1:9/cb" }) { state } }', undefined, asA);
+    await t.gql(
+      'mutation { setOAuthClient(input: { connectorKey: "linkedin", clientId: "acme-client", clientSecret: "s", authorizationUrl: "http://127.0.0.1:9/authorize", tokenUrl: "http://127.0.0.1:9/token" }) }',
+      undefined,
+      asA,
+    );
+    const oauth: any = await t.gql(
+      'mutation { startOAuth(input: { connectorKey: "linkedin", name: "A", redirectUri: "http://127.0.0.1:9/cb" }) { state } }',
+      undefined,
+      asA,
+    );
     a.oauthState = oauth.data.startOAuth.state;
   });
   afterAll(async () => {
@@ -178,7 +259,8 @@ describe('tenant isolation matrix', () => {
       `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'organization_id' ORDER BY table_name`,
     );
     const snapshot: Record<string, unknown[]> = {};
-    for (const { table_name } of tables) snapshot[table_name] = await t.service.db.query(`SELECT * FROM "${table_name}" WHERE organization_id = 'acme' ORDER BY 1`);
+    for (const { table_name } of tables)
+      snapshot[table_name] = await t.service.db.query(`SELECT * FROM "${table_name}" WHERE organization_id = 'acme' ORDER BY 1`);
     return snapshot;
   }
 
@@ -191,7 +273,8 @@ describe('tenant isolation matrix', () => {
       const other = told(await t.gql(r.query, r.variables(target, b), asB), target);
       const standIn = r.standIn ?? randomUUID();
       const nothing = told(await t.gql(r.query, r.variables(standIn, b), asB), standIn);
-      if (JSON.stringify(other) !== JSON.stringify(nothing)) problems.push(`${r.query}: B gets ${JSON.stringify(other)}, an unknown id ${JSON.stringify(nothing)}`);
+      if (JSON.stringify(other) !== JSON.stringify(nothing))
+        problems.push(`${r.query}: B gets ${JSON.stringify(other)}, an unknown id ${JSON.stringify(nothing)}`);
       if (!other.errors.length && other.data !== JSON.stringify({ [r.field]: null })) problems.push(`${r.query}: B gets ${other.data}`);
     }
     expect(problems).toEqual([]);
@@ -228,9 +311,17 @@ describe('tenant isolation matrix', () => {
 
     const crm = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { externalLinks { id } }
       ... on Contact { externalLinks { id } enrichment { fullName } } ... on Invoice { externalLinks { id } payments { externalId } } } }`;
-    const records = [{ __typename: 'Account', id: 'acc-acme' }, { __typename: 'Contact', id: 'con-acme', email: 'jane@acme.test' }, { __typename: 'Invoice', id: 'inv-acme' }];
+    const records = [
+      { __typename: 'Account', id: 'acc-acme' },
+      { __typename: 'Contact', id: 'con-acme', email: 'jane@acme.test' },
+      { __typename: 'Invoice', id: 'inv-acme' },
+    ];
     const seen: any = await t.gql(crm, { r: records }, asA);
-    expect(seen.data._entities.map((e: any) => [e.externalLinks.length, e.enrichment?.fullName ?? e.payments?.length ?? null])).toEqual([[1, null], [1, 'Jane Acme'], [0, 1]]);
+    expect(seen.data._entities.map((e: any) => [e.externalLinks.length, e.enrichment?.fullName ?? e.payments?.length ?? null])).toEqual([
+      [1, null],
+      [1, 'Jane Acme'],
+      [0, 1],
+    ]);
     const hidden: any = await t.gql(crm, { r: records }, asB);
     expect(hidden.errors).toBeUndefined();
     expect(hidden.data._entities).toEqual([{ externalLinks: [] }, { externalLinks: [], enrichment: null }, { externalLinks: [], payments: [] }]);
@@ -244,7 +335,8 @@ describe('tenant isolation matrix', () => {
       const other = told(await t.gql(r.query, r.variables(target, b), asB), target);
       const standIn = r.standIn ?? randomUUID();
       const nothing = told(await t.gql(r.query, r.variables(standIn, b), asB), standIn);
-      if (JSON.stringify(other) !== JSON.stringify(nothing)) problems.push(`${r.field}: B gets ${JSON.stringify(other)}, an unknown target ${JSON.stringify(nothing)}`);
+      if (JSON.stringify(other) !== JSON.stringify(nothing))
+        problems.push(`${r.field}: B gets ${JSON.stringify(other)}, an unknown target ${JSON.stringify(nothing)}`);
       if (!other.errors.some((e) => ['NOT_FOUND', 'BAD_USER_INPUT'].includes(e.code))) problems.push(`${r.field}: B was not refused: ${JSON.stringify(other)}`);
     }
     expect(problems).toEqual([]);
@@ -252,12 +344,20 @@ describe('tenant isolation matrix', () => {
   });
 
   it('keys A chose do not collide for B: a connector key, an idempotency key', async () => {
-    const mine: any = await t.gql('mutation($input: CreateConnectorInput!) { createConnector(input: $input) { id key } }', { input: acmeInput('http://127.0.0.1:9', { key: 'acme_erp' }) }, asB);
+    const mine: any = await t.gql(
+      'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { id key } }',
+      { input: acmeInput('http://127.0.0.1:9', { key: 'acme_erp' }) },
+      asB,
+    );
     expect(mine.errors).toBeUndefined();
     expect(mine.data.createConnector.id).not.toBe(a.connector);
     if (!fields.has('publishEvent')) return;
     const publish = (token: string, data: Record<string, unknown>) =>
-      t.gql<any>('mutation($input: PublishEventInput!) { publishEvent(input: $input) { id data } }', { input: { type: 'opportunity.won', data, idempotencyKey: 'deal-42' } }, token);
+      t.gql<any>(
+        'mutation($input: PublishEventInput!) { publishEvent(input: $input) { id data } }',
+        { input: { type: 'opportunity.won', data, idempotencyKey: 'deal-42' } },
+        token,
+      );
     const first = await publish(asA, { by: 'acme' });
     const second = await publish(asB, { by: 'beta' });
     expect(second.errors).toBeUndefined();

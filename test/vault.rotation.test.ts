@@ -19,8 +19,7 @@ function vaultFor(env: Record<string, string>, log: Logger = silent): Promise<Cr
 }
 const underK1 = () => vaultFor({ INTEGRATION_ENCRYPTION_KEY: K1, INTEGRATION_ENCRYPTION_KEY_ID: 'k1' });
 /** After a rotation has started: k2 seals, k1 still opens what it sealed. */
-const rotatingToK2 = () =>
-  vaultFor({ INTEGRATION_ENCRYPTION_KEY: K2, INTEGRATION_ENCRYPTION_KEY_ID: 'k2', INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: `k1:${K1}` });
+const rotatingToK2 = () => vaultFor({ INTEGRATION_ENCRYPTION_KEY: K2, INTEGRATION_ENCRYPTION_KEY_ID: 'k2', INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: `k1:${K1}` });
 /** After k1 is retired. */
 const onlyK2 = () => vaultFor({ INTEGRATION_ENCRYPTION_KEY: K2, INTEGRATION_ENCRYPTION_KEY_ID: 'k2' });
 
@@ -53,7 +52,10 @@ describe('credentials vault', () => {
     for (const field of ['iv', 'tag', 'ciphertext'] as const) {
       expect(() => vault.open(flipBit(sealed, field))).toThrow(DecryptionError);
     }
-    const truncatedTag = sealed.split(':').map((part, i) => (i === 3 ? Buffer.from(part, 'base64').subarray(0, 4).toString('base64') : part)).join(':');
+    const truncatedTag = sealed
+      .split(':')
+      .map((part, i) => (i === 3 ? Buffer.from(part, 'base64').subarray(0, 4).toString('base64') : part))
+      .join(':');
     expect(() => vault.open(truncatedTag)).toThrow(DecryptionError);
     expect(() => vault.open('plaintext-secret')).toThrow(DecryptionError);
     expect(() => vault.open('plaintext-secret')).not.toThrow(/plaintext-secret/);
@@ -77,7 +79,9 @@ describe('credentials vault', () => {
   });
 
   it('rejects malformed previous keys in configuration, without echoing them', () => {
-    expect(() => loadConfig({ INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: 'k1:c2hvcnQ=' })).toThrow(/INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: key "k1" must be 32 bytes/);
+    expect(() => loadConfig({ INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: 'k1:c2hvcnQ=' })).toThrow(
+      /INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: key "k1" must be 32 bytes/,
+    );
     expect(() => loadConfig({ INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: K1 })).toThrow(/id:base64key/);
     expect(() => loadConfig({ INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: `k1:${K1},k1:${K2}` })).toThrow(/appears more than once/);
     expect(loadConfig({ INTEGRATION_ENCRYPTION_PREVIOUS_KEYS: ` k1:${K1} , k0:${K2}` }).previousEncryptionKeys).toEqual([

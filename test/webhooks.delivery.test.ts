@@ -62,7 +62,12 @@ describe('webhook deliveries', () => {
     expect(event).toMatchObject({ type: 'opportunity.won', source: 'hotcrm', deliveryCount: 1 });
 
     const [request] = await receiver.waitFor((r) => r.some((x) => x.json?.id === event.id)).then((r) => r.filter((x) => x.json?.id === event.id));
-    expect(WebhookReceiver.verify(secret, request)).toEqual({ id: event.id, type: 'opportunity.won', timestamp: event.occurredAt, data: { amount: 5000, stage: 'won' } });
+    expect(WebhookReceiver.verify(secret, request)).toEqual({
+      id: event.id,
+      type: 'opportunity.won',
+      timestamp: event.occurredAt,
+      data: { amount: 5000, stage: 'won' },
+    });
     expect(request.headers['content-type']).toMatch(/application\/json/);
     expect(() => WebhookReceiver.verify(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, request)).toThrow();
 
@@ -109,7 +114,9 @@ describe('webhook deliveries', () => {
 
   it('sends two signatures during a rotation grace period, then only the new one', async () => {
     const { secret: oldSecret, subscription } = await create({ eventTypes: ['rotation.check'] });
-    const rotated: any = await t.gql('mutation($id: ID!) { rotateWebhookSecret(id: $id, gracePeriodSeconds: 3600) { secret subscription { secretHint } } }', { id: subscription.id });
+    const rotated: any = await t.gql('mutation($id: ID!) { rotateWebhookSecret(id: $id, gracePeriodSeconds: 3600) { secret subscription { secretHint } } }', {
+      id: subscription.id,
+    });
     const newSecret = rotated.data.rotateWebhookSecret.secret;
     expect(newSecret).not.toBe(oldSecret);
     expect(rotated.data.rotateWebhookSecret.subscription.secretHint).toBe(`whsec_…${newSecret.slice(-4)}`);
@@ -215,7 +222,9 @@ describe('webhook deliveries', () => {
       expect(sub.status).toBe('DISABLED');
       expect(sub.disabledReason).toMatch(/5 days/);
       // Re-enabling is the user's call, and starts the streak afresh.
-      const enabled: any = await t.gql('mutation($id: ID!) { updateWebhookSubscription(id: $id, input: { status: ACTIVE }) { status disabledReason } }', { id: subscription.id });
+      const enabled: any = await t.gql('mutation($id: ID!) { updateWebhookSubscription(id: $id, input: { status: ACTIVE }) { status disabledReason } }', {
+        id: subscription.id,
+      });
       expect(enabled.data.updateWebhookSubscription).toEqual({ status: 'ACTIVE', disabledReason: null });
       await pause(subscription.id);
     } finally {
@@ -225,11 +234,18 @@ describe('webhook deliveries', () => {
 
   it('streams every delivery change on webhookDeliveryUpdated', async () => {
     const { subscription } = await create({ eventTypes: ['stream.check'] });
-    const client = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` } });
+    const client = createClient({
+      url: t.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` },
+    });
     const seen: string[] = [];
     const done = new Promise<void>((resolve, reject) => {
       client.subscribe(
-        { query: 'subscription($id: ID) { webhookDeliveryUpdated(subscriptionId: $id) { id status attemptCount subscription { id } } }', variables: { id: subscription.id } },
+        {
+          query: 'subscription($id: ID) { webhookDeliveryUpdated(subscriptionId: $id) { id status attemptCount subscription { id } } }',
+          variables: { id: subscription.id },
+        },
         {
           next: (msg: any) => {
             if (msg.errors) return reject(new Error(JSON.stringify(msg.errors)));
@@ -300,7 +316,9 @@ describe('webhook targets without ALLOW_PRIVATE_TARGETS', () => {
   });
 
   it('refuses at connect time a target that became private after it was saved (DNS rebinding)', async () => {
-    const res: any = await t.gql(CREATE, { input: { name: 'public', eventTypes: ['rebind.check'], targetUrl: 'http://93.184.215.14/hooks', retryPolicy: 'NONE' } });
+    const res: any = await t.gql(CREATE, {
+      input: { name: 'public', eventTypes: ['rebind.check'], targetUrl: 'http://93.184.215.14/hooks', retryPolicy: 'NONE' },
+    });
     expect(res.errors).toBeUndefined();
     const id = res.data.createWebhookSubscription.subscription.id;
     // As if its name now resolved to loopback: the saved check cannot see that, the connect-time guard must.

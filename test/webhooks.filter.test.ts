@@ -44,8 +44,24 @@ describe('event filters: syntax', () => {
     expect(matches([['amount', '>', 1000], 'and', ['stage', '=', 'lost']], deal)).toBe(false);
     expect(matches([['amount', '>', 5000], 'or', ['stage', '=', 'won']], deal)).toBe(true);
     expect(matches([['amount', '>', 5000], 'or', ['stage', '=', 'lost']], deal)).toBe(false);
-    expect(matches([['amount', '>', 1000], ['stage', '=', 'won']], deal)).toBe(true);
-    expect(matches([['amount', '>', 1000], ['stage', '=', 'lost']], deal)).toBe(false);
+    expect(
+      matches(
+        [
+          ['amount', '>', 1000],
+          ['stage', '=', 'won'],
+        ],
+        deal,
+      ),
+    ).toBe(true);
+    expect(
+      matches(
+        [
+          ['amount', '>', 1000],
+          ['stage', '=', 'lost'],
+        ],
+        deal,
+      ),
+    ).toBe(false);
     expect(matches([['amount', '>', 1], 'AND', ['stage', '=', 'won'], 'and', ['archived', '=', false]], deal)).toBe(true);
   });
 
@@ -69,7 +85,15 @@ describe('event filters: syntax', () => {
   });
 
   it("accepts Steedos' object form of a condition", () => {
-    expect(matches([{ field: 'stage', operation: '=', value: 'won' }, { field: 'amount', operation: '<', value: 2000 }], deal)).toBe(true);
+    expect(
+      matches(
+        [
+          { field: 'stage', operation: '=', value: 'won' },
+          { field: 'amount', operation: '<', value: 2000 },
+        ],
+        deal,
+      ),
+    ).toBe(true);
     expect(matches({ field: 'stage', operation: '=', value: 'lost' }, deal)).toBe(false);
   });
 });
@@ -201,7 +225,13 @@ describe('event filters: invalid input names the position', () => {
     [[['a', '=', 1], []], 'filters[1]: an empty group'],
     [[['a', '=', 1], 42], 'filters[1]: expected a condition [field, operator, value] or a group of conditions, not number'],
     [['not', ['a', '=', 1], ['b', '=', 2]], 'filters: not takes one condition or group'],
-    [[['a', '=', 1], [['b', '=', 2], 'or', ['c', '~', 3]]], 'filters[1][2][1]: unknown operator "~"'],
+    [
+      [
+        ['a', '=', 1],
+        [['b', '=', 2], 'or', ['c', '~', 3]],
+      ],
+      'filters[1][2][1]: unknown operator "~"',
+    ],
     [{ field: 'a', operation: '===', value: 1 }, 'filters.operation: unknown operator "==="'],
     ['stage = won', 'filters: expected an array of conditions'],
     [42, 'filters: expected an array of conditions'],

@@ -40,7 +40,9 @@ describe('inbound provider webhooks: handshakes and verification calls', () => {
     ids.teams = await connect({ connectorKey: 'teams', name: 'Teams', credentials: oauth({ webhookSecret: CLIENT_STATE }) });
     ids.outlook = await connect({ connectorKey: 'outlook', name: 'Outlook', credentials: oauth({ webhookSecret: CLIENT_STATE }) });
     ids.outlookWithoutSecret = await connect({ connectorKey: 'outlook', name: 'Outlook, no secret', credentials: oauth() });
-    const set: any = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', { input: { connectorKey: 'adobe_sign', clientId: ADOBE_CLIENT_ID, clientSecret: 'adobe-client-secret' } });
+    const set: any = await t.gql('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
+      input: { connectorKey: 'adobe_sign', clientId: ADOBE_CLIENT_ID, clientSecret: 'adobe-client-secret' },
+    });
     expect(set.errors).toBeUndefined();
     ids.adobe = await connect({ connectorKey: 'adobe_sign', name: 'Adobe Sign', credentials: oauth() });
   });
@@ -51,15 +53,27 @@ describe('inbound provider webhooks: handshakes and verification calls', () => {
 
   describe('Microsoft Graph (Teams and Outlook)', () => {
     const notification = (over: Record<string, unknown> = {}) => ({
-      subscriptionId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07', subscriptionExpirationDateTime: '2025-01-03T00:00:00.000Z', changeType: 'created',
-      resource: "Users/6f4b.../Messages('AAMkADk...')", clientState: CLIENT_STATE, tenantId: '84bd8158-6d4d-4958-8b9f-9d6445542f95',
-      resourceData: { '@odata.type': '#Microsoft.Graph.Message', '@odata.id': "Users/6f4b.../Messages('AAMkADk...')", '@odata.etag': 'W/"CQAAABYAAADkrWGo7bouTKlsgTZMr9KwAAAUWRHf"', id: 'AAMkADk...' },
+      subscriptionId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07',
+      subscriptionExpirationDateTime: '2025-01-03T00:00:00.000Z',
+      changeType: 'created',
+      resource: "Users/6f4b.../Messages('AAMkADk...')",
+      clientState: CLIENT_STATE,
+      tenantId: '84bd8158-6d4d-4958-8b9f-9d6445542f95',
+      resourceData: {
+        '@odata.type': '#Microsoft.Graph.Message',
+        '@odata.id': "Users/6f4b.../Messages('AAMkADk...')",
+        '@odata.etag': 'W/"CQAAABYAAADkrWGo7bouTKlsgTZMr9KwAAAUWRHf"',
+        id: 'AAMkADk...',
+      },
       ...over,
     });
 
     it('echoes validationToken as text/plain with 200, and records nothing', async () => {
       const token = 'Validation: Testing client application reachability for subscription Request-Id: 0e9f2b3c <b>x</b>';
-      const res = await fetch(url(ids.teams, `?validationToken=${encodeURIComponent(token)}`), { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      const res = await fetch(url(ids.teams, `?validationToken=${encodeURIComponent(token)}`), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -74,7 +88,12 @@ describe('inbound provider webhooks: handshakes and verification calls', () => {
     });
 
     it('records notifications whose clientState matches as <key>.<changeType>, answers 202, once per notification', async () => {
-      const body = JSON.stringify({ value: [notification(), notification({ changeType: 'updated', resourceData: { '@odata.type': '#Microsoft.Graph.Message', id: 'AAMkADk...', '@odata.etag': 'W/"2"' } })] });
+      const body = JSON.stringify({
+        value: [
+          notification(),
+          notification({ changeType: 'updated', resourceData: { '@odata.type': '#Microsoft.Graph.Message', id: 'AAMkADk...', '@odata.etag': 'W/"2"' } }),
+        ],
+      });
       const first = await post(ids.outlook, body);
       const again = await post(ids.outlook, body);
       expect([first.status, again.status]).toEqual([202, 202]);
@@ -88,7 +107,19 @@ describe('inbound provider webhooks: handshakes and verification calls', () => {
     });
 
     it('types lifecycle notifications <key>.lifecycle.<event> and keys them by their id', async () => {
-      const body = JSON.stringify({ value: [{ id: 'lc-1', subscriptionId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07', subscriptionExpirationDateTime: '2025-01-03T00:00:00.000Z', lifecycleEvent: 'reauthorizationRequired', resource: '/teams/x/channels/y/messages', clientState: CLIENT_STATE, tenantId: 't' }] });
+      const body = JSON.stringify({
+        value: [
+          {
+            id: 'lc-1',
+            subscriptionId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07',
+            subscriptionExpirationDateTime: '2025-01-03T00:00:00.000Z',
+            lifecycleEvent: 'reauthorizationRequired',
+            resource: '/teams/x/channels/y/messages',
+            clientState: CLIENT_STATE,
+            tenantId: 't',
+          },
+        ],
+      });
       expect((await post(ids.teams, body)).status).toBe(202);
       const { edges } = await events('teams');
       expect(edges.map((e) => e.node.type)).toEqual(['teams.lifecycle.reauthorizationRequired']);
@@ -106,13 +137,27 @@ describe('inbound provider webhooks: handshakes and verification calls', () => {
   });
 
   describe('Adobe Sign', () => {
-    const payload = (id: string) => JSON.stringify({
-      webhookId: 'CBJCHBCAABAA-webhook', webhookName: 'HotCRM', webhookNotificationId: id, webhookUrlInfo: { url: 'https://example.com' },
-      webhookScope: 'ACCOUNT', webhookNotificationApplicableUsers: [{ id: 'u1', email: 'a@example.com', role: 'SENDER', payloadApplicable: 'true' }],
-      event: 'AGREEMENT_WORKFLOW_COMPLETED', eventDate: '2025-01-01T00:00:00Z', eventResourceType: 'agreement', participantRole: 'SENDER', actionType: 'ESIGNED',
-      participantUserId: 'u1', participantUserEmail: 'a@example.com', actingUserId: 'u1', actingUserEmail: 'a@example.com', initiatingUserId: 'u1', initiatingUserEmail: 'a@example.com',
-      agreement: { id: 'CBJCHBCAABAA-agreement-1', name: 'MSA', status: 'SIGNED' },
-    });
+    const payload = (id: string) =>
+      JSON.stringify({
+        webhookId: 'CBJCHBCAABAA-webhook',
+        webhookName: 'HotCRM',
+        webhookNotificationId: id,
+        webhookUrlInfo: { url: 'https://example.com' },
+        webhookScope: 'ACCOUNT',
+        webhookNotificationApplicableUsers: [{ id: 'u1', email: 'a@example.com', role: 'SENDER', payloadApplicable: 'true' }],
+        event: 'AGREEMENT_WORKFLOW_COMPLETED',
+        eventDate: '2025-01-01T00:00:00Z',
+        eventResourceType: 'agreement',
+        participantRole: 'SENDER',
+        actionType: 'ESIGNED',
+        participantUserId: 'u1',
+        participantUserEmail: 'a@example.com',
+        actingUserId: 'u1',
+        actingUserEmail: 'a@example.com',
+        initiatingUserId: 'u1',
+        initiatingUserEmail: 'a@example.com',
+        agreement: { id: 'CBJCHBCAABAA-agreement-1', name: 'MSA', status: 'SIGNED' },
+      });
 
     it("verifies intent by echoing our application's client id on GET, as header and JSON", async () => {
       const res = await fetch(url(ids.adobe), { headers: { 'x-adobesign-clientid': ADOBE_CLIENT_ID } });
@@ -138,7 +183,12 @@ describe('inbound provider webhooks: handshakes and verification calls', () => {
       }
       const { edges } = await events('adobe_sign');
       expect(edges.map((e) => e.node)).toEqual([
-        expect.objectContaining({ type: 'adobe_sign.AGREEMENT_WORKFLOW_COMPLETED', objectType: 'agreement', recordId: 'CBJCHBCAABAA-agreement-1', occurredAt: '2025-01-01T00:00:00.000Z' }),
+        expect.objectContaining({
+          type: 'adobe_sign.AGREEMENT_WORKFLOW_COMPLETED',
+          objectType: 'agreement',
+          recordId: 'CBJCHBCAABAA-agreement-1',
+          occurredAt: '2025-01-01T00:00:00.000Z',
+        }),
       ]);
     });
   });
@@ -147,13 +197,26 @@ describe('inbound provider webhooks: handshakes and verification calls', () => {
     let connectionId: string;
     let webhookId: string;
     const capture = (id: string) => ({
-      id, event_version: '1.0', create_time: '2025-01-01T00:00:00.000Z', resource_type: 'capture', resource_version: '2.0', event_type: 'PAYMENT.CAPTURE.COMPLETED',
-      summary: 'Payment completed for $ 7.47 USD', resource: { id: '42311647XV020574X', status: 'COMPLETED', amount: { currency_code: 'USD', value: '7.47' } }, links: [],
+      id,
+      event_version: '1.0',
+      create_time: '2025-01-01T00:00:00.000Z',
+      resource_type: 'capture',
+      resource_version: '2.0',
+      event_type: 'PAYMENT.CAPTURE.COMPLETED',
+      summary: 'Payment completed for $ 7.47 USD',
+      resource: { id: '42311647XV020574X', status: 'COMPLETED', amount: { currency_code: 'USD', value: '7.47' } },
+      links: [],
     });
 
     beforeAll(async () => {
       webhookId = paypal.registerWebhook();
-      connectionId = await connect({ connectorKey: 'paypal', name: 'PayPal', authType: 'OAUTH2', credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret, webhookId }, config: { baseUrl: paypal.url } });
+      connectionId = await connect({
+        connectorKey: 'paypal',
+        name: 'PayPal',
+        authType: 'OAUTH2',
+        credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret, webhookId },
+        config: { baseUrl: paypal.url },
+      });
     });
 
     it("records an event PayPal's verify-webhook-signature calls SUCCESS, once", async () => {
@@ -163,14 +226,24 @@ describe('inbound provider webhooks: handshakes and verification calls', () => {
       const verify = paypal.requests.filter((r) => r.path === '/v1/notifications/verify-webhook-signature');
       expect(verify).toHaveLength(2);
       expect(verify[0].headers.authorization).toMatch(/^Bearer A21AA/);
-      expect(verify[0].body).toMatchObject({ webhook_id: webhookId, transmission_id: headers['paypal-transmission-id'], auth_algo: 'SHA256withRSA', webhook_event: JSON.parse(body) });
+      expect(verify[0].body).toMatchObject({
+        webhook_id: webhookId,
+        transmission_id: headers['paypal-transmission-id'],
+        auth_algo: 'SHA256withRSA',
+        webhook_event: JSON.parse(body),
+      });
       const { edges } = await events('paypal');
       expect(edges.map((e) => e.node)).toEqual([
-        expect.objectContaining({ type: 'paypal.PAYMENT.CAPTURE.COMPLETED', objectType: 'capture', recordId: '42311647XV020574X', occurredAt: '2025-01-01T00:00:00.000Z' }),
+        expect.objectContaining({
+          type: 'paypal.PAYMENT.CAPTURE.COMPLETED',
+          objectType: 'capture',
+          recordId: '42311647XV020574X',
+          occurredAt: '2025-01-01T00:00:00.000Z',
+        }),
       ]);
     });
 
-    it('refuses (401, nothing recorded) a tampered body, another webhook\'s signature, or missing transmission headers', async () => {
+    it("refuses (401, nothing recorded) a tampered body, another webhook's signature, or missing transmission headers", async () => {
       const signed = paypal.signWebhook(capture('WH-TAMPERED'), webhookId);
       const tampered = signed.body.replace('7.47', '7470.00');
       const otherWebhook = paypal.signWebhook(capture('WH-OTHER'), paypal.registerWebhook());

@@ -50,9 +50,13 @@ describe('inbound provider webhooks: signed bodies', () => {
   beforeAll(async () => {
     t = await startWithLogs({ PUBLIC_URL: 'https://integrations.example.com' }, logLines);
     ids.stripe = (await connect({ connectorKey: 'stripe', name: 'Stripe', credentials: { apiKey: 'sk_test_local', webhookSecret: STRIPE_SECRET } })).id;
-    ids.slack = (await connect({ connectorKey: 'slack', name: 'Slack', authType: 'TOKEN', credentials: { token: 'xoxb-local', webhookSecret: SLACK_SECRET } })).id;
+    ids.slack = (
+      await connect({ connectorKey: 'slack', name: 'Slack', authType: 'TOKEN', credentials: { token: 'xoxb-local', webhookSecret: SLACK_SECRET } })
+    ).id;
     ids.docusign = (await connect({ connectorKey: 'docusign', name: 'DocuSign', credentials: oauth({ webhookSecret: DOCUSIGN_KEY }) })).id;
-    ids.quickbooks = (await connect({ connectorKey: 'quickbooks', name: 'QuickBooks', credentials: oauth({ webhookSecret: QUICKBOOKS_TOKEN }), config: { realmId: REALM } })).id;
+    ids.quickbooks = (
+      await connect({ connectorKey: 'quickbooks', name: 'QuickBooks', credentials: oauth({ webhookSecret: QUICKBOOKS_TOKEN }), config: { realmId: REALM } })
+    ).id;
     ids.gmail = (await connect({ connectorKey: 'gmail', name: 'Gmail', credentials: oauth() })).id;
   });
   afterAll(() => t.stop());
@@ -80,10 +84,16 @@ describe('inbound provider webhooks: signed bodies', () => {
   });
 
   describe('Stripe', () => {
-    const invoicePaid = (id: string) => JSON.stringify({
-      id, object: 'event', type: 'invoice.paid', created: 1_735_689_600, api_version: '2024-06-20', livemode: false,
-      data: { object: { id: 'in_1PaidLocal', object: 'invoice', amount_paid: 4200, currency: 'usd', customer: 'cus_Local1' } },
-    });
+    const invoicePaid = (id: string) =>
+      JSON.stringify({
+        id,
+        object: 'event',
+        type: 'invoice.paid',
+        created: 1_735_689_600,
+        api_version: '2024-06-20',
+        livemode: false,
+        data: { object: { id: 'in_1PaidLocal', object: 'invoice', amount_paid: 4200, currency: 'usd', customer: 'cus_Local1' } },
+      });
 
     it('records a correctly signed event as stripe.<type> with the invoice as its record', async () => {
       const body = invoicePaid('evt_1Paid');
@@ -91,7 +101,14 @@ describe('inbound provider webhooks: signed bodies', () => {
       expect(res.status).toBe(200);
       const { edges } = await events('stripe');
       expect(edges.map((e) => e.node)).toEqual([
-        expect.objectContaining({ type: 'stripe.invoice.paid', source: 'stripe', objectType: 'invoice', recordId: 'in_1PaidLocal', occurredAt: '2025-01-01T00:00:00.000Z', data: JSON.parse(body) }),
+        expect.objectContaining({
+          type: 'stripe.invoice.paid',
+          source: 'stripe',
+          objectType: 'invoice',
+          recordId: 'in_1PaidLocal',
+          occurredAt: '2025-01-01T00:00:00.000Z',
+          data: JSON.parse(body),
+        }),
       ]);
     });
 
@@ -111,7 +128,9 @@ describe('inbound provider webhooks: signed bodies', () => {
       expect(sub.errors).toBeUndefined();
       const body = invoicePaid('evt_1FanOut');
       for (let i = 0; i < 2; i++) {
-        expect((await post(ids.stripe, body, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET }) })).status).toBe(200);
+        expect(
+          (await post(ids.stripe, body, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET }) })).status,
+        ).toBe(200);
       }
       const res: any = await t.gql('{ integrationEvents(source: "stripe", first: 100) { edges { node { deliveryCount data } } } }');
       expect(res.data.integrationEvents.edges.filter((e: any) => e.node.data.id === 'evt_1FanOut').map((e: any) => e.node.deliveryCount)).toEqual([1]);
@@ -142,13 +161,23 @@ describe('inbound provider webhooks: signed bodies', () => {
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`,
     });
-    const callback = (eventId: string) => JSON.stringify({
-      token: 'XXYYZZ-deprecated-verification-token', team_id: 'T0LOCAL', api_app_id: 'A0LOCAL', type: 'event_callback', event_id: eventId, event_time: 1_735_689_600,
-      event: { type: 'message', channel: 'C0LOCAL', user: 'U0LOCAL', text: 'hello', ts: '1735689600.000100' },
-    });
+    const callback = (eventId: string) =>
+      JSON.stringify({
+        token: 'XXYYZZ-deprecated-verification-token',
+        team_id: 'T0LOCAL',
+        api_app_id: 'A0LOCAL',
+        type: 'event_callback',
+        event_id: eventId,
+        event_time: 1_735_689_600,
+        event: { type: 'message', channel: 'C0LOCAL', user: 'U0LOCAL', text: 'hello', ts: '1735689600.000100' },
+      });
 
     it('answers url_verification with the challenge once the signature holds, and refuses it otherwise', async () => {
-      const body = JSON.stringify({ token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });
+      const body = JSON.stringify({
+        token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl',
+        challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+        type: 'url_verification',
+      });
       const ok = await post(ids.slack, body, sign(body));
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
@@ -165,14 +194,24 @@ describe('inbound provider webhooks: signed bodies', () => {
       expect([first.status, retry.status]).toEqual([200, 200]);
       const { edges } = await events('slack');
       expect(edges).toHaveLength(1);
-      expect(edges[0].node).toMatchObject({ type: 'slack.message', source: 'slack', occurredAt: '2025-01-01T00:00:00.000Z', data: { event_id: 'Ev0LOCAL0001', event: { text: 'hello' } } });
+      expect(edges[0].node).toMatchObject({
+        type: 'slack.message',
+        source: 'slack',
+        occurredAt: '2025-01-01T00:00:00.000Z',
+        data: { event_id: 'Ev0LOCAL0001', event: { text: 'hello' } },
+      });
       expect(edges[0].node.data).not.toHaveProperty('token');
     });
 
     it('refuses (401, nothing recorded) a forged signature, a timestamp over five minutes old, or missing headers', async () => {
       const body = callback('Ev0LOCAL0002');
       const stale = Math.floor(Date.now() / 1000) - 301;
-      const attempts: Record<string, string>[] = [sign(body, undefined, 'guessed'), sign(body, stale), { 'x-slack-signature': sign(body)['x-slack-signature'] }, {}];
+      const attempts: Record<string, string>[] = [
+        sign(body, undefined, 'guessed'),
+        sign(body, stale),
+        { 'x-slack-signature': sign(body)['x-slack-signature'] },
+        {},
+      ];
       for (const headers of attempts) {
         expect((await post(ids.slack, body, headers)).status).toBe(401);
       }
@@ -182,21 +221,34 @@ describe('inbound provider webhooks: signed bodies', () => {
 
   describe('DocuSign Connect', () => {
     const hmac = (body: string, key = DOCUSIGN_KEY) => createHmac('sha256', key).update(body).digest('base64');
-    const message = (event: string, retryCount = 0) => JSON.stringify({
-      event, apiVersion: 'v2.1', uri: '/restapi/v2.1/accounts/acc-1/envelopes/0aa8c5a1-0000-4000-8000-00000000e001', retryCount, configurationId: 10_418_171,
-      generatedDateTime: '2025-01-01T00:00:00.0000000Z',
-      data: { accountId: 'acc-1', userId: 'usr-1', envelopeId: '0aa8c5a1-0000-4000-8000-00000000e001' },
-    });
+    const message = (event: string, retryCount = 0) =>
+      JSON.stringify({
+        event,
+        apiVersion: 'v2.1',
+        uri: '/restapi/v2.1/accounts/acc-1/envelopes/0aa8c5a1-0000-4000-8000-00000000e001',
+        retryCount,
+        configurationId: 10_418_171,
+        generatedDateTime: '2025-01-01T00:00:00.0000000Z',
+        data: { accountId: 'acc-1', userId: 'usr-1', envelopeId: '0aa8c5a1-0000-4000-8000-00000000e001' },
+      });
 
     it('records a message whose X-DocuSign-Signature-N matches, once across Connect retries', async () => {
       const first = await post(ids.docusign, message('envelope-completed'), { 'x-docusign-signature-1': hmac(message('envelope-completed')) });
       // A retry carries retryCount+1, and here the current key is the second of two active keys.
       const retryBody = message('envelope-completed', 1);
-      const retry = await post(ids.docusign, retryBody, { 'x-docusign-signature-1': hmac(retryBody, 'an-older-connect-key'), 'x-docusign-signature-2': hmac(retryBody) });
+      const retry = await post(ids.docusign, retryBody, {
+        'x-docusign-signature-1': hmac(retryBody, 'an-older-connect-key'),
+        'x-docusign-signature-2': hmac(retryBody),
+      });
       expect([first.status, retry.status]).toEqual([200, 200]);
       const { edges } = await events('docusign');
       expect(edges.map((e) => e.node)).toEqual([
-        expect.objectContaining({ type: 'docusign.envelope-completed', objectType: 'envelope', recordId: '0aa8c5a1-0000-4000-8000-00000000e001', occurredAt: '2025-01-01T00:00:00.000Z' }),
+        expect.objectContaining({
+          type: 'docusign.envelope-completed',
+          objectType: 'envelope',
+          recordId: '0aa8c5a1-0000-4000-8000-00000000e001',
+          occurredAt: '2025-01-01T00:00:00.000Z',
+        }),
       ]);
     });
 
@@ -212,12 +264,20 @@ describe('inbound provider webhooks: signed bodies', () => {
     const sign = (body: string, token = QUICKBOOKS_TOKEN) => ({ 'intuit-signature': createHmac('sha256', token).update(body).digest('base64') });
     const legacy = JSON.stringify({
       eventNotifications: [
-        { realmId: REALM, dataChangeEvent: { entities: [
-          { name: 'Invoice', id: '130', operation: 'Create', lastUpdated: '2025-01-01T00:00:00.000Z' },
-          { name: 'Customer', id: '58', operation: 'Update', lastUpdated: '2025-01-01T00:00:01.000Z' },
-        ] } },
+        {
+          realmId: REALM,
+          dataChangeEvent: {
+            entities: [
+              { name: 'Invoice', id: '130', operation: 'Create', lastUpdated: '2025-01-01T00:00:00.000Z' },
+              { name: 'Customer', id: '58', operation: 'Update', lastUpdated: '2025-01-01T00:00:01.000Z' },
+            ],
+          },
+        },
         // Another company connected to the same Intuit app: not this connection's.
-        { realmId: '4620816365000000', dataChangeEvent: { entities: [{ name: 'Invoice', id: '9', operation: 'Create', lastUpdated: '2025-01-01T00:00:00.000Z' }] } },
+        {
+          realmId: '4620816365000000',
+          dataChangeEvent: { entities: [{ name: 'Invoice', id: '9', operation: 'Create', lastUpdated: '2025-01-01T00:00:00.000Z' }] },
+        },
       ],
     });
 
@@ -233,8 +293,17 @@ describe('inbound provider webhooks: signed bodies', () => {
 
     it('reads the CloudEvents format into the same types', async () => {
       const body = JSON.stringify([
-        { specversion: '1.0', id: '88cd52aa-33b6-4351-9aa4-47572edbd068', source: 'intuit.dsnBgbseACLLRZNxo2dfc4evmEJdxde58xeeYcZliOU=', type: 'qbo.invoice.voided.v1',
-          datacontenttype: 'application/json', time: '2025-01-02T21:31:25.179Z', intuitentityid: '130', intuitaccountid: REALM, data: {} },
+        {
+          specversion: '1.0',
+          id: '88cd52aa-33b6-4351-9aa4-47572edbd068',
+          source: 'intuit.dsnBgbseACLLRZNxo2dfc4evmEJdxde58xeeYcZliOU=',
+          type: 'qbo.invoice.voided.v1',
+          datacontenttype: 'application/json',
+          time: '2025-01-02T21:31:25.179Z',
+          intuitentityid: '130',
+          intuitaccountid: REALM,
+          data: {},
+        },
       ]);
       expect((await post(ids.quickbooks, body, sign(body))).status).toBe(200);
       const voided = (await t.gql(EVENTS, { source: 'quickbooks', type: 'quickbooks.Invoice.Void' })) as any;
@@ -254,8 +323,16 @@ describe('inbound provider webhooks: signed bodies', () => {
   it("records into the connection's organization only", async () => {
     const acme = await gatewayToken('acme', ['*']);
     const conn = await connect({ connectorKey: 'stripe', name: 'Acme Stripe', credentials: { apiKey: 'sk_test_acme', webhookSecret: 'whsec_acme' } }, acme);
-    const body = JSON.stringify({ id: 'evt_1Acme', object: 'event', type: 'customer.created', created: 1_735_689_600, data: { object: { id: 'cus_Acme', object: 'customer' } } });
-    expect((await post(conn.id, body, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_acme' }) })).status).toBe(200);
+    const body = JSON.stringify({
+      id: 'evt_1Acme',
+      object: 'event',
+      type: 'customer.created',
+      created: 1_735_689_600,
+      data: { object: { id: 'cus_Acme', object: 'customer' } },
+    });
+    expect((await post(conn.id, body, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_acme' }) })).status).toBe(
+      200,
+    );
     expect((await events('stripe', acme)).edges.map((e) => e.node.data.id)).toEqual(['evt_1Acme']);
     expect((await events('stripe')).edges.map((e) => e.node.data.id)).not.toContain('evt_1Acme');
   });
@@ -272,8 +349,17 @@ describe('inbound provider webhooks: signed bodies', () => {
 async function startWithLogs(env: Record<string, string>, lines: string[]): Promise<TestService> {
   const database = await createTestDatabase();
   const config = loadConfig({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', DATABASE_URL: database.url, INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY,
-    GATEWAY_JWT_SECRET: JWT_SECRET, ALLOW_PRIVATE_TARGETS: 'true', SHUTDOWN_TIMEOUT_MS: '2000', INTEGRATION_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...env,
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    DATABASE_URL: database.url,
+    INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY,
+    GATEWAY_JWT_SECRET: JWT_SECRET,
+    ALLOW_PRIVATE_TARGETS: 'true',
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    INTEGRATION_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    ...env,
   });
   const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
   const service = await startService(config, pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[Redacted]' } }, sink));

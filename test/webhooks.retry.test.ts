@@ -32,7 +32,8 @@ describe('webhook retry schedules', () => {
     return res.data.createWebhookSubscription.subscription.id as string;
   };
   const publish = (type: string) => t.gql(PUBLISH, { input: { type, data: { at: Date.now() } } });
-  const delivery = async (subscriptionId: string) => ((await t.gql(DELIVERY, { id: subscriptionId })) as any).data.webhookSubscription.deliveries.edges[0]?.node;
+  const delivery = async (subscriptionId: string) =>
+    ((await t.gql(DELIVERY, { id: subscriptionId })) as any).data.webhookSubscription.deliveries.edges[0]?.node;
   const gapsOf = (r: WebhookReceiver) => r.received.slice(1).map((x, i) => (x.at - r.received[i].at) / 1000);
 
   beforeAll(async () => {
@@ -56,7 +57,11 @@ describe('webhook retry schedules', () => {
     };
     for (const type of ['retry.exponential', 'retry.linear', 'retry.fixed', 'retry.none']) await publish(type);
 
-    await Promise.all([exponential.waitFor((r) => r.length === 4, 20_000), linear.waitFor((r) => r.length === 5, 20_000), fixed.waitFor((r) => r.length === 4, 20_000)]);
+    await Promise.all([
+      exponential.waitFor((r) => r.length === 4, 20_000),
+      linear.waitFor((r) => r.length === 5, 20_000),
+      fixed.waitFor((r) => r.length === 4, 20_000),
+    ]);
 
     const [e1, e2, e3] = gapsOf(exponential);
     expect(e1).toBeLessThan(0.02 * 1.1 + POLL);
@@ -80,7 +85,11 @@ describe('webhook retry schedules', () => {
     }
 
     // maxRetries spent: the delivery ends FAILED with maxRetries + 1 attempts, one webhook-id throughout.
-    for (const [id, r, attempts] of [[ids.exponential, exponential, 4], [ids.linear, linear, 5], [ids.fixed, fixed, 4]] as const) {
+    for (const [id, r, attempts] of [
+      [ids.exponential, exponential, 4],
+      [ids.linear, linear, 5],
+      [ids.fixed, fixed, 4],
+    ] as const) {
       await new Promise((res) => setTimeout(res, 300));
       const d = await delivery(id);
       expect(d).toMatchObject({ status: 'FAILED', attemptCount: attempts });

@@ -80,7 +80,11 @@ describe('webhook signing (Standard Webhooks)', () => {
     expect(signatures.every((s) => s.startsWith('v1,'))).toBe(true);
     expect(new Webhook(current).verify(body, headers)).toEqual(JSON.parse(body));
     expect(new Webhook(previous).verify(body, headers)).toEqual(JSON.parse(body));
-    expect(signatures[0]).toBe(signDelivery({ messageId: headers['webhook-id'], timestamp: new Date(Number(headers['webhook-timestamp']) * 1000), body, secrets: [current] })['webhook-signature']);
+    expect(signatures[0]).toBe(
+      signDelivery({ messageId: headers['webhook-id'], timestamp: new Date(Number(headers['webhook-timestamp']) * 1000), body, secrets: [current] })[
+        'webhook-signature'
+      ],
+    );
     expect(() => new Webhook(generateWebhookSecret()).verify(body, headers)).toThrow();
   });
 

@@ -24,7 +24,11 @@ export class ApiKeyUsageRecorder {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
-  constructor(private readonly pool: Pool, private readonly log: Logger, private readonly intervalMs = USAGE_FLUSH_INTERVAL_MS) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly log: Logger,
+    private readonly intervalMs = USAGE_FLUSH_INTERVAL_MS,
+  ) {}
 
   start(): void {
     if (this.timer) return;

@@ -10,7 +10,10 @@ export class ApiKeyRateLimitInput {
 @InputType()
 export class CreateApiKeyInput {
   @Field(() => String) name!: string;
-  @Field(() => [String], { description: 'read|write × connections, sync, mappings, webhooks, api_keys, accounts, contacts, invoices, opportunities; publish:events; read:*, write:*, *' })
+  @Field(() => [String], {
+    description:
+      'read|write × connections, sync, mappings, webhooks, api_keys, accounts, contacts, invoices, opportunities; publish:events; read:*, write:*, *',
+  })
   scopes!: string[];
   @Field(() => ApiKeyRateLimitInput, { nullable: true, description: 'Default 1000 requests per 60 s (sliding window).' })
   rateLimit?: ApiKeyRateLimitInput | null;

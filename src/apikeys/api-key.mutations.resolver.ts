@@ -20,7 +20,9 @@ export class ApiKeyMutationsResolver {
   }
 
   @Authorized(WRITE_SCOPE.apiKeys)
-  @Mutation(() => ApiKeySecretPayload, { description: 'New key with the same settings; the old one keeps working for the grace period (default 86400 s), then expires.' })
+  @Mutation(() => ApiKeySecretPayload, {
+    description: 'New key with the same settings; the old one keeps working for the grace period (default 86400 s), then expires.',
+  })
   async rotateApiKey(
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID) id: string,

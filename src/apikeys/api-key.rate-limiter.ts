@@ -145,7 +145,23 @@ export class ApiKeyRateLimiter {
   private state(keyId: string, organizationId: string, policy: RatePolicy, now: number): KeyState {
     let s = this.keys.get(keyId);
     if (!s) {
-      s = { keyId, organizationId, policy, waiters: [], lease: null, giveBack: null, prefetch: 0, slot: '', slotEnd: 0, slotDemand: 0, used: 0, resetAt: 0, exhaustedUntil: 0, inFlight: false, touchedAt: now };
+      s = {
+        keyId,
+        organizationId,
+        policy,
+        waiters: [],
+        lease: null,
+        giveBack: null,
+        prefetch: 0,
+        slot: '',
+        slotEnd: 0,
+        slotDemand: 0,
+        used: 0,
+        resetAt: 0,
+        exhaustedUntil: 0,
+        inFlight: false,
+        touchedAt: now,
+      };
       this.keys.set(keyId, s);
     }
     s.touchedAt = now;
@@ -161,7 +177,13 @@ export class ApiKeyRateLimiter {
 
   private decision(s: KeyState, allowed: boolean, remaining: number, now: number): RateDecision {
     const resetAt = Math.max(s.resetAt, now);
-    return { allowed, limit: s.policy.limit, remaining: Math.max(0, remaining), resetAt: new Date(resetAt), retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
+    return {
+      allowed,
+      limit: s.policy.limit,
+      remaining: Math.max(0, remaining),
+      resetAt: new Date(resetAt),
+      retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)),
+    };
   }
 
   private send(): void {

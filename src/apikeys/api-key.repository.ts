@@ -11,11 +11,17 @@ export class ApiKeyRepository {
 
   /** What verification needs, by digest: the lookup that stands in for comparing keys. */
   async findSnapshotByHash(keyHash: string): Promise<KeySnapshot | null> {
-    const rows: { id: string; organization_id: string; scopes: string[]; rate_limit: number; rate_window_seconds: number; status: string; expires_at: Date | null }[] =
-      await this.db.query(
-        'SELECT id, organization_id, scopes, rate_limit, rate_window_seconds, status, expires_at FROM api_key WHERE key_hash = $1',
-        [keyHash],
-      );
+    const rows: {
+      id: string;
+      organization_id: string;
+      scopes: string[];
+      rate_limit: number;
+      rate_window_seconds: number;
+      status: string;
+      expires_at: Date | null;
+    }[] = await this.db.query('SELECT id, organization_id, scopes, rate_limit, rate_window_seconds, status, expires_at FROM api_key WHERE key_hash = $1', [
+      keyHash,
+    ]);
     const row = rows[0];
     if (!row) return null;
     return Object.freeze({
@@ -59,7 +65,12 @@ export class ApiKeyRepository {
     return tx.getRepository(ApiKeyEntity).exists({ where: { organizationId, rotatedFromId: id } });
   }
 
-  async update(tx: EntityManager, organizationId: string, id: string, changes: Partial<Pick<ApiKeyEntity, 'status' | 'revokedAt' | 'expiresAt'>>): Promise<void> {
+  async update(
+    tx: EntityManager,
+    organizationId: string,
+    id: string,
+    changes: Partial<Pick<ApiKeyEntity, 'status' | 'revokedAt' | 'expiresAt'>>,
+  ): Promise<void> {
     await tx.getRepository(ApiKeyEntity).update({ organizationId, id }, changes);
   }
 

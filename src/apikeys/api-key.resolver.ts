@@ -29,7 +29,10 @@ export class ApiKeyResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('status', () => ApiKeyStatus, { nullable: true }) status?: ApiKeyStatus,
   ) {
-    const qb = ctx.db.getRepository(ApiKeyEntity).createQueryBuilder('k').where('k.organization_id = :org', { org: orgOf(ctx) });
+    const qb = ctx.db
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .where('k.organization_id = :org', { org: orgOf(ctx) });
     if (status) qb.andWhere(STATUS_FILTER[status]);
     return toRelay(await paginate(qb, { first, after }), toApiKey);
   }

@@ -24,7 +24,10 @@ export function parseScopes(scopes: readonly string[] | null | undefined, field 
   if (list.length > MAX_SCOPES) throw new BadUserInputError(`at most ${MAX_SCOPES} scopes`, field);
   const unknown = list.filter((scope) => !KNOWN_SCOPES.has(scope));
   if (unknown.length) {
-    throw new BadUserInputError(`unknown scope ${unknown.map((s) => JSON.stringify(s.slice(0, 100))).join(', ')}; known: ${[...KNOWN_SCOPES].join(', ')}`, field);
+    throw new BadUserInputError(
+      `unknown scope ${unknown.map((s) => JSON.stringify(s.slice(0, 100))).join(', ')}; known: ${[...KNOWN_SCOPES].join(', ')}`,
+      field,
+    );
   }
   return list;
 }

@@ -96,7 +96,11 @@ export class ApiKeyService {
         keyHash: generated.hash,
         rotatedFromId: old.id,
       });
-      await this.record(tx, saved, 'integration.api_key.rotated', { ...describe(saved), rotatedFromId: old.id, previousKeyExpiresAt: oldExpiresAt.toISOString() });
+      await this.record(tx, saved, 'integration.api_key.rotated', {
+        ...describe(saved),
+        rotatedFromId: old.id,
+        previousKeyExpiresAt: oldExpiresAt.toISOString(),
+      });
       await PgPubSub.notify(tx, { topic: 'api_key', organizationId, id: old.id });
       return saved;
     });

@@ -43,8 +43,7 @@ export class ApiKeyUsageBucket {
 @Directive('@key(fields: "id")')
 @ObjectType({
   simpleResolvers: true,
-  description:
-    'Inbound API access: only a hash of the key is stored; the key itself is shown once.',
+  description: 'Inbound API access: only a hash of the key is stored; the key itself is shown once.',
 })
 export class ApiKey {
   @Field(() => ID)

@@ -45,4 +45,3 @@ export class CompleteOAuthInput {
   @Field(() => JSONScalar, { nullable: true, description: 'Settings the provider returned with the redirect, e.g. {realmId} from QuickBooks.' })
   config?: unknown;
 }
-

@@ -9,7 +9,10 @@ import { ConnectionEntity } from './connection.entity';
  * integration.connection.status_changed event for webhooks commits with it too.
  */
 export class ConnectionRepository {
-  constructor(private readonly db: DataSource, private readonly events: EventOutbox) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly events: EventOutbox,
+  ) {}
 
   async findOwned(organizationId: string, id: string, manager: EntityManager = this.db.manager): Promise<ConnectionEntity | null> {
     return manager.findOne(ConnectionEntity, { where: { organizationId, id } });
@@ -25,11 +28,7 @@ export class ConnectionRepository {
   }
 
   /** Applies `changes`; NOTIFYs when the status moved (or when asked, e.g. credentials replaced). */
-  async update(
-    current: ConnectionEntity,
-    changes: Partial<ConnectionEntity>,
-    manager?: EntityManager,
-  ): Promise<ConnectionEntity> {
+  async update(current: ConnectionEntity, changes: Partial<ConnectionEntity>, manager?: EntityManager): Promise<ConnectionEntity> {
     const run = async (m: EntityManager) => {
       await m.update(ConnectionEntity, { id: current.id, organizationId: current.organizationId }, changes as never);
       if (changes.status && changes.status !== current.status) {
@@ -41,7 +40,13 @@ export class ConnectionRepository {
             source: 'hotcrm',
             objectType: 'connection',
             recordId: current.id,
-            data: { connectionId: current.id, connectorKey: current.connectorKey, previousStatus: current.status, status: changes.status, lastError: changes.lastError ?? null },
+            data: {
+              connectionId: current.id,
+              connectorKey: current.connectorKey,
+              previousStatus: current.status,
+              status: changes.status,
+              lastError: changes.lastError ?? null,
+            },
           },
           m,
         );

@@ -25,7 +25,10 @@ export class ConnectionResolver {
     @Arg('connectorKey', () => String, { nullable: true }) connectorKey?: string,
     @Arg('status', () => ConnectionStatus, { nullable: true }) status?: ConnectionStatus,
   ) {
-    const qb = ctx.db.getRepository(ConnectionEntity).createQueryBuilder('c').where('c.organization_id = :org', { org: orgOf(ctx) });
+    const qb = ctx.db
+      .getRepository(ConnectionEntity)
+      .createQueryBuilder('c')
+      .where('c.organization_id = :org', { org: orgOf(ctx) });
     if (connectorKey) qb.andWhere('c.connector_key = :connectorKey', { connectorKey });
     if (status) qb.andWhere('c.status = :status', { status });
     return toRelay(await paginate(qb, { first, after }), (row) => toConnection(row, ctx.config.publicUrl));
@@ -54,7 +57,9 @@ export class ConnectionResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('connectionId', () => ID, { nullable: true }) _connectionId?: string,
   ): Promise<Connection> {
-    const row = await sharedRow(notice, () => ctx.db.getRepository(ConnectionEntity).findOne({ where: { id: notice.id, organizationId: notice.organizationId } }));
+    const row = await sharedRow(notice, () =>
+      ctx.db.getRepository(ConnectionEntity).findOne({ where: { id: notice.id, organizationId: notice.organizationId } }),
+    );
     return toConnection(found(row, 'Connection', notice.id), ctx.config.publicUrl);
   }
 }

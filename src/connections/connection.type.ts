@@ -11,8 +11,7 @@ import { ConnectionStatus } from './connection.enums';
 @Directive('@key(fields: "id")')
 @ObjectType({
   simpleResolvers: true,
-  description:
-    'An authenticated link to one account of an external service. Secrets are stored encrypted and never returned.',
+  description: 'An authenticated link to one account of an external service. Secrets are stored encrypted and never returned.',
 })
 export class Connection {
   @Field(() => ID)
@@ -50,15 +49,13 @@ export class Connection {
 
   @Field(() => JSONScalar, {
     nullable: true,
-    description:
-      'Non-secret settings, e.g. baseUrl for a sandbox or self-hosted endpoint, realmId for QuickBooks.',
+    description: 'Non-secret settings, e.g. baseUrl for a sandbox or self-hosted endpoint, realmId for QuickBooks.',
   })
   config!: unknown;
 
   @Field(() => String, {
     nullable: true,
-    description:
-      "Where the provider should POST its webhooks for this connection (verified with credentials.webhookSecret or the provider's scheme).",
+    description: "Where the provider should POST its webhooks for this connection (verified with credentials.webhookSecret or the provider's scheme).",
   })
   inboundWebhookUrl!: string | null;
 
@@ -81,8 +78,7 @@ export type ConnectionConnection = InstanceType<typeof ConnectionConnection>;
 @ObjectType({ simpleResolvers: true })
 export class OAuthAuthorization {
   @Field(() => String, {
-    description:
-      "Where to send the user: the provider's authorize URL with client_id, redirect_uri, scope, state and a PKCE code_challenge.",
+    description: "Where to send the user: the provider's authorize URL with client_id, redirect_uri, scope, state and a PKCE code_challenge.",
   })
   authorizationUrl!: string;
 

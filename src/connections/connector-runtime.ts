@@ -20,7 +20,8 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
  */
 function resolveUrl(baseUrl: string, origin: string, path: string): string {
   if (!/^https?:\/\//i.test(path)) return `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
-  if (new URL(path).origin !== origin) throw new BadUserInputError(`Refusing to send credentials to ${new URL(path).origin}: not the connection's API`, 'cursor');
+  if (new URL(path).origin !== origin)
+    throw new BadUserInputError(`Refusing to send credentials to ${new URL(path).origin}: not the connection's API`, 'cursor');
   return path;
 }
 

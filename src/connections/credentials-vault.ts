@@ -32,9 +32,7 @@ export class CredentialsVault {
    * starts rather than refusing to run at all.
    */
   static async fromConfig(config: Config, log: Logger): Promise<CredentialsVault> {
-    const current = config.encryptionKey
-      ? { id: config.encryptionKeyId, key: Buffer.from(config.encryptionKey, 'base64') }
-      : await developmentKey(config, log);
+    const current = config.encryptionKey ? { id: config.encryptionKeyId, key: Buffer.from(config.encryptionKey, 'base64') } : await developmentKey(config, log);
 
     const keys = new Map<string, Buffer>();
     for (const previous of config.previousEncryptionKeys) {
@@ -80,12 +78,17 @@ export class CredentialsVault {
 
 async function developmentKey(config: Config, log: Logger): Promise<NamedKey> {
   if (config.isProduction) {
-    log.error('INTEGRATION_ENCRYPTION_KEY is unset in production: falling back to a key kept in the data dir; set it (32 bytes as base64, e.g. `openssl rand -base64 32`)');
+    log.error(
+      'INTEGRATION_ENCRYPTION_KEY is unset in production: falling back to a key kept in the data dir; set it (32 bytes as base64, e.g. `openssl rand -base64 32`)',
+    );
   }
   const file = path.resolve(config.dataDir, DEV_KEY_FILE_NAME);
   const existing = await readKeyFile(file);
   if (existing) {
-    log.warn({ file, keyId: existing.id }, 'INTEGRATION_ENCRYPTION_KEY is unset: using the development encryption key kept in the data dir (never do this in production)');
+    log.warn(
+      { file, keyId: existing.id },
+      'INTEGRATION_ENCRYPTION_KEY is unset: using the development encryption key kept in the data dir (never do this in production)',
+    );
     return existing;
   }
   const created = { id: config.encryptionKeyId, key: randomBytes(KEY_LENGTH_IN_BYTES) };

@@ -55,7 +55,10 @@ interface SealedParts {
 export class Encryption {
   private readonly keys: ReadonlyMap<string, Buffer>;
 
-  constructor(keys: ReadonlyMap<string, Buffer>, readonly currentKeyId: string) {
+  constructor(
+    keys: ReadonlyMap<string, Buffer>,
+    readonly currentKeyId: string,
+  ) {
     for (const [id, key] of keys) {
       if (!KEY_ID_PATTERN.test(id)) throw new EncryptionKeyError(`encryption key id "${id}" must match ${KEY_ID_PATTERN}`);
       if (key.length !== KEY_LENGTH_IN_BYTES) {

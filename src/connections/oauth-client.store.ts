@@ -10,9 +10,16 @@ export interface OAuthApp extends OAuthClientCredentials {
 
 /** An organization's OAuth app per connector (setOAuthClient), with the provider's URLs as defaults. */
 export class OAuthClientStore {
-  constructor(private readonly db: DataSource, private readonly vault: CredentialsVault) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly vault: CredentialsVault,
+  ) {}
 
-  async save(organizationId: string, connectorKey: string, app: { clientId: string; clientSecret: string; authorizationUrl?: string | null; tokenUrl?: string | null }): Promise<void> {
+  async save(
+    organizationId: string,
+    connectorKey: string,
+    app: { clientId: string; clientSecret: string; authorizationUrl?: string | null; tokenUrl?: string | null },
+  ): Promise<void> {
     await this.db
       .createQueryBuilder()
       .insert()

@@ -26,7 +26,10 @@ export function oauthCallbackRouter(oauth: OAuthService, log: Logger): Router {
   router.get('/oauth/callback', async (req, res) => {
     const { state, code, error, error_description: description } = req.query as Record<string, string | undefined>;
     if (error) {
-      res.status(400).type('html').send(page('Authorization was not granted', escape(`${error}${description ? `: ${description}` : ''}`)));
+      res
+        .status(400)
+        .type('html')
+        .send(page('Authorization was not granted', escape(`${error}${description ? `: ${description}` : ''}`)));
       return;
     }
     if (!state || !code) {
@@ -39,7 +42,10 @@ export function oauthCallbackRouter(oauth: OAuthService, log: Logger): Router {
     } catch (failure) {
       const known = isClientError(failure);
       if (!known) log.error({ err: failure }, 'OAuth callback failed');
-      res.status(known ? 400 : 500).type('html').send(page('Could not connect', known ? escape((failure as Error).message) : 'Unexpected error.'));
+      res
+        .status(known ? 400 : 500)
+        .type('html')
+        .send(page('Could not connect', known ? escape((failure as Error).message) : 'Unexpected error.'));
     }
   });
   return router;

@@ -7,7 +7,10 @@ import { AppError } from '../errors';
  */
 export class ConnectionExpiredError extends AppError {
   readonly code = 'CONFLICT';
-  constructor(readonly connectionId: string, detail: string) {
+  constructor(
+    readonly connectionId: string,
+    detail: string,
+  ) {
     super(`Connection ${connectionId} needs to be authorized again: ${detail}`);
   }
   extensions() {

@@ -37,11 +37,21 @@ export async function requestToken(http: ProviderHttp, client: OAuthClientCreden
   const { body } = await http.request<Record<string, unknown>>({ method: 'POST', url: client.tokenUrl, form, headers });
   // Slack answers 200 with {ok:false, error}; other providers use HTTP status codes.
   if (body && body.ok === false) {
-    throw new ProviderError({ provider: 'oauth', status: 400, providerCode: String(body.error ?? 'invalid_grant'), providerMessage: String(body.error ?? 'token request refused') });
+    throw new ProviderError({
+      provider: 'oauth',
+      status: 400,
+      providerCode: String(body.error ?? 'invalid_grant'),
+      providerMessage: String(body.error ?? 'token request refused'),
+    });
   }
   const accessToken = (body.access_token ?? (body.authed_user as Record<string, unknown> | undefined)?.access_token) as string | undefined;
   if (typeof accessToken !== 'string' || !accessToken) {
-    throw new ProviderError({ provider: 'oauth', status: 502, providerCode: 'invalid_token_response', providerMessage: 'The token response has no access_token' });
+    throw new ProviderError({
+      provider: 'oauth',
+      status: 502,
+      providerCode: 'invalid_token_response',
+      providerMessage: 'The token response has no access_token',
+    });
   }
   const expiresIn = Number(body.expires_in);
   const scope = typeof body.scope === 'string' ? body.scope.split(/[ ,]+/).filter(Boolean) : null;

@@ -87,7 +87,12 @@ export class TokenRefresher {
   private async clientFor(connection: ConnectionEntity, definition: ConnectorDefinition, credentials: Credentials) {
     const tokenUrl = (connection.config?.tokenUrl as string | undefined) ?? undefined;
     if (typeof credentials.clientId === 'string' && typeof credentials.clientSecret === 'string') {
-      return { clientId: credentials.clientId, clientSecret: credentials.clientSecret, tokenUrl: tokenUrl ?? this.tokenUrlOf(connection, definition), clientAuth: definition.oauth?.clientAuth };
+      return {
+        clientId: credentials.clientId,
+        clientSecret: credentials.clientSecret,
+        tokenUrl: tokenUrl ?? this.tokenUrlOf(connection, definition),
+        clientAuth: definition.oauth?.clientAuth,
+      };
     }
     const app = await this.clients.find(connection.organizationId, definition);
     if (!app) throw new ConnectionExpiredError(connection.id, 'no OAuth client is configured for this connector (setOAuthClient)');

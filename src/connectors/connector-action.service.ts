@@ -7,7 +7,10 @@ import { ActionInputValidator } from './action-input.validator';
 export class ConnectorActionService {
   private readonly validator = new ActionInputValidator();
 
-  constructor(private readonly connections: ConnectionService, private readonly runtime: ConnectorRuntime) {}
+  constructor(
+    private readonly connections: ConnectionService,
+    private readonly runtime: ConnectorRuntime,
+  ) {}
 
   async execute(organizationId: string, connectionId: string, action: string, input: unknown): Promise<unknown> {
     const connection = await this.connections.get(organizationId, connectionId);

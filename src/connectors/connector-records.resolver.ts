@@ -6,7 +6,7 @@ import { READ_SCOPE } from '../graphql/scopes';
 
 @ObjectType({ simpleResolvers: true, description: "One page of a connection's records, read live from the provider." })
 export class ConnectorRecordPage {
-  @Field(() => [JSONScalar], { description: "Records as the provider returns them." })
+  @Field(() => [JSONScalar], { description: 'Records as the provider returns them.' })
   records!: unknown[];
 
   @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; null on the last page.' })

@@ -3,7 +3,6 @@ import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { JSONScalar } from '../graphql/scalars';
 import { AuthType, ConnectorCategory, ConnectorStatus, ConnectorType, FieldType } from './connector.enums';
 
-
 @ObjectType({ simpleResolvers: true })
 export class SchemaField {
   @Field(() => String)
@@ -67,8 +66,7 @@ export class Connector {
   id!: string;
 
   @Field(() => String, {
-    description:
-      'Stable machine name: stripe, paypal, quickbooks, docusign, adobe_sign, slack, teams, gmail, outlook, linkedin, or a custom key.',
+    description: 'Stable machine name: stripe, paypal, quickbooks, docusign, adobe_sign, slack, teams, gmail, outlook, linkedin, or a custom key.',
   })
   key!: string;
 
@@ -111,8 +109,7 @@ export class Connector {
   objects!: ConnectorObject[];
 
   @Field(() => [ConnectorAction], {
-    description:
-      'Operations beyond sync, named as executeConnectorAction takes them: postMessage (slack), sendEnvelope (docusign), createRefund (stripe), ...',
+    description: 'Operations beyond sync, named as executeConnectorAction takes them: postMessage (slack), sendEnvelope (docusign), createRefund (stripe), ...',
   })
   actions!: ConnectorAction[];
 

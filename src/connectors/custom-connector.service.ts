@@ -41,7 +41,10 @@ export class ConnectorKeyTakenError extends ConflictError {
 export class CustomConnectorService {
   private readonly catalog: ConnectorCatalog;
 
-  constructor(private readonly db: DataSource, private readonly config: Pick<Config, 'allowPrivateTargets'>) {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Pick<Config, 'allowPrivateTargets'>,
+  ) {
     this.catalog = new ConnectorCatalog(db);
   }
 

@@ -26,7 +26,10 @@ export function dashboardRouter(): Router {
   const dir = assetsDir();
   // Script and style come from this origin only; the page connects back to its own /graphql.
   router.use('/dashboard', (_req, res, next) => {
-    res.set('Content-Security-Policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res.set(
+      'Content-Security-Policy',
+      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     res.set('X-Content-Type-Options', 'nosniff');
     res.set('Referrer-Policy', 'no-referrer');
     next();

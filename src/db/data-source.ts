@@ -8,7 +8,10 @@ import { entities } from './entities';
  * entities bench read it) without ever logging parameters, which may hold secrets.
  */
 class QueryLogger implements TypeOrmLogger {
-  constructor(private readonly logger: Logger, private readonly onQuery: () => void) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly onQuery: () => void,
+  ) {}
   logQuery(): void {
     this.onQuery();
   }

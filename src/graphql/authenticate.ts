@@ -27,7 +27,10 @@ export class Authenticator {
    */
   private readonly verified = new LRUCache<string, Principal>({ max: 10_000 });
 
-  constructor(config: Config, private readonly keys: ApiKeyVerifier) {
+  constructor(
+    config: Config,
+    private readonly keys: ApiKeyVerifier,
+  ) {
     if (config.gatewayJwtSecret) this.hmacSecret = createSecretKey(Buffer.from(config.gatewayJwtSecret, 'utf8'));
     if (config.gatewayJwksUrl) this.jwks = createRemoteJWKSet(new URL(config.gatewayJwksUrl));
   }
@@ -48,7 +51,10 @@ export class Authenticator {
   private async fromApiKey(key: string): Promise<Principal> {
     const { code, key: row, rate } = await this.keys.verify(key);
     if (code === ApiKeyVerificationCode.RATE_LIMITED && rate) {
-      throw new RateLimitedError(`API key rate limit of ${rate.limit} requests per ${row!.windowSeconds} s reached; retry in ${rate.retryAfterSeconds} s`, rate.retryAfterSeconds);
+      throw new RateLimitedError(
+        `API key rate limit of ${rate.limit} requests per ${row!.windowSeconds} s reached; retry in ${rate.retryAfterSeconds} s`,
+        rate.retryAfterSeconds,
+      );
     }
     if (code !== ApiKeyVerificationCode.VALID || !row) {
       // One message for unknown, revoked and expired keys: the caller learns nothing about which.

@@ -18,7 +18,10 @@ export function guardEntityRepresentations(schema: GraphQLSchema): void {
       (r) => !r || typeof r !== 'object' || Array.isArray(r) || !entityTypes.has((r as { __typename?: unknown }).__typename as string),
     );
     if (bad >= 0) {
-      throw new BadUserInputError(`representations[${bad}] is not an entity representation: an object whose __typename is an entity of this subgraph`, `representations.${bad}`);
+      throw new BadUserInputError(
+        `representations[${bad}] is not an entity representation: an object whose __typename is an entity of this subgraph`,
+        `representations.${bad}`,
+      );
     }
     return resolve(source, args, context, info);
   };

@@ -29,7 +29,12 @@ export function createErrorFormatter(onUnexpected: (error: unknown) => void) {
     }
     if (original instanceof ArgumentValidationError) {
       const field = original.extensions?.validationErrors?.[0]?.property;
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } };
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
+      };
     }
     const code = formatted.extensions?.code as string | undefined;
     if (code === 'BAD_USER_INPUT' && !formatted.extensions?.field) {

@@ -63,7 +63,9 @@ export const BODY_TOO_DEEP_MESSAGE = `Request nests JSON deeper than ${MAX_BODY_
 
 /** The answer to a body or message that nests too deep, the same on every transport. */
 export function bodyTooDeepError(): GraphQLError {
-  return new GraphQLError(BODY_TOO_DEEP_MESSAGE, { extensions: { code: 'BAD_USER_INPUT', reason: 'JSON_TOO_DEEP', limit: 'jsonDepth', http: { status: 400 } } });
+  return new GraphQLError(BODY_TOO_DEEP_MESSAGE, {
+    extensions: { code: 'BAD_USER_INPUT', reason: 'JSON_TOO_DEEP', limit: 'jsonDepth', http: { status: 400 } },
+  });
 }
 
 /**

@@ -45,14 +45,17 @@ export function jsonPostHandler(apollo: ApolloServer<GraphQLContext>, context: (
       req.resume(); // drain, so the connection can be reused
       return true;
     }
-    readBody(req, length).then(
-      (text) => respond(apollo, context, req, res, text),
-      () => reply(res, bodyError('unreadable')),
-    ).catch((error) => {
-      // Apollo answers every GraphQL failure itself; this is a bug or a broken socket.
-      if (!res.headersSent) reply(res, { status: 500, body: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) });
-      else res.destroy(error);
-    });
+    readBody(req, length)
+      .then(
+        (text) => respond(apollo, context, req, res, text),
+        () => reply(res, bodyError('unreadable')),
+      )
+      .catch((error) => {
+        // Apollo answers every GraphQL failure itself; this is a bug or a broken socket.
+        if (!res.headersSent)
+          reply(res, { status: 500, body: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) });
+        else res.destroy(error);
+      });
     return true;
   };
 }
@@ -65,7 +68,9 @@ function readBody(req: IncomingMessage, length: number): Promise<string> {
       received += chunk.length;
       chunks.push(chunk);
     });
-    req.once('end', () => (received === length ? resolve(Buffer.concat(chunks, received).toString('utf8')) : reject(new Error('body length does not match Content-Length'))));
+    req.once('end', () =>
+      received === length ? resolve(Buffer.concat(chunks, received).toString('utf8')) : reject(new Error('body length does not match Content-Length')),
+    );
     req.once('error', reject);
     // A client gone before the end of its body: settled, not left pending. Every request closes;
     // only an incomplete one is an error (an Error's stack trace costs more than the parse).
@@ -75,7 +80,13 @@ function readBody(req: IncomingMessage, length: number): Promise<string> {
   });
 }
 
-async function respond(apollo: ApolloServer<GraphQLContext>, context: (req: IncomingMessage) => Promise<GraphQLContext>, req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
+async function respond(
+  apollo: ApolloServer<GraphQLContext>,
+  context: (req: IncomingMessage) => Promise<GraphQLContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  text: string,
+): Promise<void> {
   // Before anything parses or walks it, and before authentication: nesting costs every later
   // step (variable coercion, our checks, TypeORM) more than linear time.
   if (jsonTextNestsDeeperThan(text, MAX_BODY_DEPTH)) return reply(res, bodyError('too_deep'));

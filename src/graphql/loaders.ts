@@ -25,9 +25,7 @@ type OrgRow = ObjectLiteral & { id: string; organizationId: string };
 function byId<T extends OrgRow>(db: DataSource, entity: EntityTarget<T>, organizationId: string) {
   return new DataLoader<string, T | null>(async (ids) => {
     const valid = [...new Set(ids.filter(isUuid))];
-    const rows = valid.length
-      ? await db.getRepository(entity).find({ where: { organizationId, id: In(valid) } as never })
-      : [];
+    const rows = valid.length ? await db.getRepository(entity).find({ where: { organizationId, id: In(valid) } as never }) : [];
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   });

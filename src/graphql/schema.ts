@@ -81,13 +81,7 @@ const resolvers = [
  * Types no root field returns: the other clouds' entities this subgraph extends (reached only
  * through `_entities`), and contract types whose operations arrive with the issues that own them.
  */
-const orphanedTypes = [
-  Account,
-  Contact,
-  Invoice,
-  OAuthAuthorization,
-  ConnectionTestResult,
-];
+const orphanedTypes = [Account, Contact, Invoice, OAuthAuthorization, ConnectionTestResult];
 
 /**
  * type-graphql builds the schema from the classes; printing it with its directives and handing

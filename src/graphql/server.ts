@@ -46,7 +46,7 @@ const subscriptionsNeedAStream: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didResolveOperation({ operation, request }) {
         if (operation?.operation !== 'subscription' || request.extensions?.subscription) return;
-        throw new GraphQLError('Subscriptions are served over graphql-ws on /graphql, or through the router\'s HTTP callback protocol', {
+        throw new GraphQLError("Subscriptions are served over graphql-ws on /graphql, or through the router's HTTP callback protocol", {
           extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
         });
       },
@@ -64,7 +64,9 @@ function coercionErrors(schema: GraphQLSchema, document: DocumentNode, operation
   if (!operation) return null; // execute reports a missing operation itself
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], (variables ?? {}) as Record<string, unknown>, { maxErrors: 50 });
   if (!coerced.errors) return null;
-  return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions: { code: 'BAD_USER_INPUT' } }));
+  return coerced.errors.map(
+    (error) => new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions: { code: 'BAD_USER_INPUT' } }),
+  );
 }
 
 /**
@@ -74,9 +76,19 @@ function coercionErrors(schema: GraphQLSchema, document: DocumentNode, operation
 const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
   const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : null;
   if (!status) return next(error);
-  const kind = error.type === 'entity.too.large' ? 'too_large' : error.type === 'entity.parse.failed' ? 'not_json' : error.type === JSON_TOO_DEEP ? 'too_deep' : 'unreadable';
+  const kind =
+    error.type === 'entity.too.large'
+      ? 'too_large'
+      : error.type === 'entity.parse.failed'
+        ? 'not_json'
+        : error.type === JSON_TOO_DEEP
+          ? 'too_deep'
+          : 'unreadable';
   const answer = bodyError(kind);
-  res.status(kind === 'unreadable' ? status : answer.status).type('application/json').send(answer.body);
+  res
+    .status(kind === 'unreadable' ? status : answer.status)
+    .type('application/json')
+    .send(answer.body);
 };
 
 const JSON_TOO_DEEP = 'json.too.deep';
@@ -150,7 +162,10 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
       // a subscription lasts as long as its client wants).
       onOperation: (_ctx, _id, _payload, args, result) => {
         const failed = !(Symbol.asyncIterator in (result as object)) && !!(result as { errors?: unknown[] }).errors?.length;
-        metrics.graphqlRequests.inc({ operation_type: getOperationAST(args.document, args.operationName)?.operation ?? 'unknown', outcome: failed ? 'error' : 'ok' });
+        metrics.graphqlRequests.inc({
+          operation_type: getOperationAST(args.document, args.operationName)?.operation ?? 'unknown',
+          outcome: failed ? 'error' : 'ok',
+        });
       },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : result),
@@ -198,6 +213,11 @@ export async function mountGraphQL(app: Express, httpServer: Server, schema: Gra
   });
   await apollo.start();
   const context = (req: IncomingMessage) => createRequestContext(deps, req.headers.authorization);
-  app.use('/graphql', express.json({ limit: MAX_BODY_BYTES, verify: refuseDeepNesting }), bodyErrors, expressMiddleware(apollo, { context: async ({ req }) => context(req) }));
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_BODY_BYTES, verify: refuseDeepNesting }),
+    bodyErrors,
+    expressMiddleware(apollo, { context: async ({ req }) => context(req) }),
+  );
   return { apollo, handleJsonPost: jsonPostHandler(apollo, context) };
 }

@@ -60,7 +60,12 @@ export function subscriptionCallbackPlugin(options: SubscriptionCallbackOptions)
   const active = new Set<CallbackSubscription>();
 
   /** POSTs one message; a 4xx throws RouterRefused at once, a 5xx or network error is retried. */
-  async function post(target: CallbackTarget, action: Action, extra: { payload?: ExecutionResult; errors?: GraphQLFormattedError[] } = {}, attempts = retries): Promise<void> {
+  async function post(
+    target: CallbackTarget,
+    action: Action,
+    extra: { payload?: ExecutionResult; errors?: GraphQLFormattedError[] } = {},
+    attempts = retries,
+  ): Promise<void> {
     const body = JSON.stringify({ kind: 'subscription', action, id: target.id, verifier: target.verifier, ...extra });
     for (let attempt = 0; ; attempt++) {
       let failure: Error;
@@ -170,7 +175,10 @@ export function subscriptionCallbackPlugin(options: SubscriptionCallbackOptions)
 
     private log(error: unknown, action: Action): void {
       const status = error instanceof RouterRefused ? error.status : undefined;
-      log.debug({ subscriptionId: this.target.id, action, status, err: status ? undefined : (error as Error)?.message }, 'callback subscription: the router did not take a message; the subscription ends');
+      log.debug(
+        { subscriptionId: this.target.id, action, status, err: status ? undefined : (error as Error)?.message },
+        'callback subscription: the router did not take a message; the subscription ends',
+      );
     }
   }
 
@@ -196,7 +204,10 @@ export function subscriptionCallbackPlugin(options: SubscriptionCallbackOptions)
         async responseForOperation() {
           if (!target) return null;
           accepted = true;
-          return { http: { status: 200, headers: new HeaderMap([['content-type', 'application/json']]) }, body: { kind: 'single', singleResult: { data: null } } };
+          return {
+            http: { status: 200, headers: new HeaderMap([['content-type', 'application/json']]) },
+            body: { kind: 'single', singleResult: { data: null } },
+          };
         },
         async willSendResponse({ schema, document, contextValue, operationName, response }) {
           if (!target || !accepted || !document) return;
@@ -205,7 +216,10 @@ export function subscriptionCallbackPlugin(options: SubscriptionCallbackOptions)
           } catch (error) {
             // The router's callback URL did not confirm: the subscription request fails, as bad input.
             const status = error instanceof RouterRefused ? error.status : null;
-            const refusal = new BadUserInputError(`The callback URL did not confirm the subscription (check ${status ? `answered ${status}` : 'failed'})`, 'extensions.subscription.callbackUrl');
+            const refusal = new BadUserInputError(
+              `The callback URL did not confirm the subscription (check ${status ? `answered ${status}` : 'failed'})`,
+              'extensions.subscription.callbackUrl',
+            );
             response.http.status = 400;
             response.body = { kind: 'single', singleResult: { errors: formatErrors([new GraphQLError(refusal.message, { originalError: refusal })]) } };
             return;

@@ -13,8 +13,7 @@ export function subscribeToChanges(topic: ChangeTopic, scope: string, parentArg:
     const parentId = args[parentArg] as string | null | undefined;
     return context.pubsub.subscribe(
       topic,
-      (notice: ChangeNotice) =>
-        notice.organizationId === organizationId && (!parentId || notice.parentId === parentId || notice.id === parentId),
+      (notice: ChangeNotice) => notice.organizationId === organizationId && (!parentId || notice.parentId === parentId || notice.id === parentId),
     );
   };
 }

@@ -17,14 +17,24 @@ export function accessLog(log: Logger): RequestHandler {
     const started = performance.now();
     res.once('finish', () => {
       if (res.statusCode < 500) return;
-      log.error({ req: { method: req.method, url: (req.originalUrl ?? req.url).split('?')[0] }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started) }, 'request failed');
+      log.error(
+        {
+          req: { method: req.method, url: (req.originalUrl ?? req.url).split('?')[0] },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - started),
+        },
+        'request failed',
+      );
     });
     next();
   };
 }
 
 /** The access log around a handler outside Express that answers some requests (returns true) and leaves the rest. */
-export function accessLogged(log: Logger, handler: (req: IncomingMessage, res: ServerResponse) => boolean): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function accessLogged(
+  log: Logger,
+  handler: (req: IncomingMessage, res: ServerResponse) => boolean,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const access = accessLog(log) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   return (req, res) => {
     if (!handler(req, res)) return false;

@@ -10,7 +10,14 @@ export const notFound: RequestHandler = (_req, res) => {
   res.status(404).json({ error: 'Not Found' });
 };
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+};
 
 export function httpErrors(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {

@@ -19,7 +19,10 @@ import { BadUserInputError, InternalError } from '../errors';
  */
 export class BlockedTargetError extends InternalError {
   readonly code = 'BLOCKED_TARGET';
-  constructor(readonly hostname: string, readonly address: string) {
+  constructor(
+    readonly hostname: string,
+    readonly address: string,
+  ) {
     super(
       hostname === address
         ? `Refusing to connect to ${address}: private, loopback, link-local or metadata address`

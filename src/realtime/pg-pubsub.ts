@@ -19,7 +19,10 @@ export class PgPubSub {
   private readonly listener: PgListener;
   private readonly listeners = new Map<ChangeTopic, Set<Listener>>();
 
-  constructor(databaseUrl: string, private readonly log: Logger) {
+  constructor(
+    databaseUrl: string,
+    private readonly log: Logger,
+  ) {
     this.listener = new PgListener(databaseUrl, CHANGES_CHANNEL, (payload) => this.dispatch(payload), log);
   }
 

@@ -35,7 +35,9 @@ async function linksOf(ctx: GraphQLContext, object: string, id: string): Promise
 
 @Resolver(() => Account)
 export class AccountFieldsResolver {
-  @FieldResolver(() => [ExternalLink], { description: 'Records in external systems linked to this account by syncs (Stripe customer, QuickBooks Customer, ...).' })
+  @FieldResolver(() => [ExternalLink], {
+    description: 'Records in external systems linked to this account by syncs (Stripe customer, QuickBooks Customer, ...).',
+  })
   async externalLinks(@Root() account: Account, @Ctx() ctx: GraphQLContext): Promise<ExternalLink[]> {
     return (await linksOf(ctx, 'account', account.id)).map(toExternalLink);
   }
@@ -85,17 +87,19 @@ export class InvoiceFieldsResolver {
   async payments(@Root() invoice: Invoice, @Ctx() ctx: GraphQLContext): Promise<ExternalPayment[]> {
     // A payment the provider no longer lists (deletion detection marked it) is not a payment.
     const links = (await linksOf(ctx, 'invoice', invoice.id)).filter((link) => isPayment(link) && link.status !== 'DELETED');
-    return links.map((link) => {
-      const data = link.lastSyncedData ?? {};
-      return Object.assign(new ExternalPayment(), {
-        provider: link.provider,
-        externalId: paymentIdOf(link.externalId),
-        amount: Number(data.amount ?? data.amount_paid ?? 0),
-        currency: String(data.currency ?? data.currency_code ?? ''),
-        status: String(data.status ?? 'unknown'),
-        paidAt: date(data.paid_at ?? data.paid_date),
-      });
-    }).sort(byPaidAt);
+    return links
+      .map((link) => {
+        const data = link.lastSyncedData ?? {};
+        return Object.assign(new ExternalPayment(), {
+          provider: link.provider,
+          externalId: paymentIdOf(link.externalId),
+          amount: Number(data.amount ?? data.amount_paid ?? 0),
+          currency: String(data.currency ?? data.currency_code ?? ''),
+          status: String(data.status ?? 'unknown'),
+          paidAt: date(data.paid_at ?? data.paid_date),
+        });
+      })
+      .sort(byPaidAt);
   }
 }
 

@@ -18,11 +18,7 @@ const LINK_COLUMNS = `id, organization_id AS "organizationId", connection_id AS 
   external_object AS "externalObject", external_id AS "externalId", status,
   last_synced_data AS "lastSyncedData", last_synced_at AS "lastSyncedAt"`;
 
-export async function externalLinksByInternalId(
-  db: DataSource,
-  organizationId: string,
-  keys: readonly string[],
-): Promise<LinkRow[][]> {
+export async function externalLinksByInternalId(db: DataSource, organizationId: string, keys: readonly string[]): Promise<LinkRow[][]> {
   const pairs = keys.map((key) => {
     const at = key.indexOf(':');
     return [key.slice(0, at), key.slice(at + 1)] as const;
@@ -47,11 +43,7 @@ export async function externalLinksByInternalId(
 }
 
 /** Synced person records (LinkedIn, Gmail, Outlook) whose email matches, newest first. */
-export async function linksByEmail(
-  db: DataSource,
-  organizationId: string,
-  emails: readonly string[],
-): Promise<ExternalLinkEntity[][]> {
+export async function linksByEmail(db: DataSource, organizationId: string, emails: readonly string[]): Promise<ExternalLinkEntity[][]> {
   const wanted = emails.map((email) => email.toLowerCase());
   const rows = await db
     .getRepository(ExternalLinkEntity)

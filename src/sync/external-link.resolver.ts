@@ -23,7 +23,10 @@ export class ExternalLinkResolver {
     @Arg('internalObject', () => String, { nullable: true }) internalObject?: string,
     @Arg('internalId', () => ID, { nullable: true }) internalId?: string,
   ) {
-    const qb = ctx.db.getRepository(ExternalLinkEntity).createQueryBuilder('l').where('l.organization_id = :org', { org: orgOf(ctx) });
+    const qb = ctx.db
+      .getRepository(ExternalLinkEntity)
+      .createQueryBuilder('l')
+      .where('l.organization_id = :org', { org: orgOf(ctx) });
     whereUuid(qb, 'l.sync_config_id', syncConfigId);
     whereUuid(qb, 'l.connection_id', connectionId);
     if (internalObject) qb.andWhere('l.internal_object = :internalObject', { internalObject });

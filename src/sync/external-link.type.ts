@@ -49,8 +49,5 @@ export class ExternalLink {
   organizationId!: string;
 }
 
-export const { Edge: ExternalLinkEdge, Page: ExternalLinkConnection } = relayTypes(
-  ExternalLink,
-  'ExternalLink',
-);
+export const { Edge: ExternalLinkEdge, Page: ExternalLinkConnection } = relayTypes(ExternalLink, 'ExternalLink');
 export type ExternalLinkConnection = InstanceType<typeof ExternalLinkConnection>;

@@ -9,10 +9,7 @@ import { toFieldMapping } from './sync.mappers';
 export class FieldMappingMutationsResolver {
   @Authorized(WRITE_SCOPE.mappings)
   @Mutation(() => FieldMapping)
-  async createFieldMapping(
-    @Ctx() ctx: GraphQLContext,
-    @Arg('input', () => CreateFieldMappingInput) input: CreateFieldMappingInput,
-  ): Promise<FieldMapping> {
+  async createFieldMapping(@Ctx() ctx: GraphQLContext, @Arg('input', () => CreateFieldMappingInput) input: CreateFieldMappingInput): Promise<FieldMapping> {
     return toFieldMapping(await ctx.services.fieldMappings.create(orgOf(ctx), input));
   }
 

@@ -18,7 +18,10 @@ export class FieldMappingResolver {
     @Arg('sourceObject', () => String, { nullable: true }) sourceObject?: string,
     @Arg('targetObject', () => String, { nullable: true }) targetObject?: string,
   ) {
-    const qb = ctx.db.getRepository(FieldMappingEntity).createQueryBuilder('m').where('m.organization_id = :org', { org: orgOf(ctx) });
+    const qb = ctx.db
+      .getRepository(FieldMappingEntity)
+      .createQueryBuilder('m')
+      .where('m.organization_id = :org', { org: orgOf(ctx) });
     if (sourceObject) qb.andWhere('m.source_object = :sourceObject', { sourceObject });
     if (targetObject) qb.andWhere('m.target_object = :targetObject', { targetObject });
     return toRelay(await paginate(qb, { first, after }), toFieldMapping);

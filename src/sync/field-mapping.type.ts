@@ -11,8 +11,7 @@ export class Transform {
 
   @Field(() => JSONScalar, {
     nullable: true,
-    description:
-      "Parameters of the transform, e.g. {from:'unix',to:'iso'} for DATE_FORMAT, {map:{...}} for ENUM_MAP, {fields:[..],separator:' '} for CONCAT.",
+    description: "Parameters of the transform, e.g. {from:'unix',to:'iso'} for DATE_FORMAT, {map:{...}} for ENUM_MAP, {fields:[..],separator:' '} for CONCAT.",
   })
   params!: unknown;
 }
@@ -63,10 +62,7 @@ export class FieldMapping {
   organizationId!: string;
 }
 
-export const { Edge: FieldMappingEdge, Page: FieldMappingConnection } = relayTypes(
-  FieldMapping,
-  'FieldMapping',
-);
+export const { Edge: FieldMappingEdge, Page: FieldMappingConnection } = relayTypes(FieldMapping, 'FieldMapping');
 export type FieldMappingConnection = InstanceType<typeof FieldMappingConnection>;
 
 @ObjectType({ simpleResolvers: true })
@@ -78,8 +74,7 @@ export class FieldMappingSuggestion {
   targetField!: string;
 
   @Field(() => Float, {
-    description:
-      '0..1; suggestions come sorted by confidence, best first, at most one per target field.',
+    description: '0..1; suggestions come sorted by confidence, best first, at most one per target field.',
   })
   confidence!: number;
 
@@ -87,8 +82,7 @@ export class FieldMappingSuggestion {
   transform!: Transform | null;
 
   @Field(() => [String], {
-    description:
-      'Why: name similarity, type compatibility, sample-value format, learned from earlier mappings, ...',
+    description: 'Why: name similarity, type compatibility, sample-value format, learned from earlier mappings, ...',
   })
   reasons!: string[];
 }

@@ -23,7 +23,10 @@ export class SyncConfigResolver {
     @Arg('connectionId', () => ID, { nullable: true }) connectionId?: string,
     @Arg('isActive', () => Boolean, { nullable: true }) isActive?: boolean,
   ) {
-    const qb = ctx.db.getRepository(SyncConfigEntity).createQueryBuilder('s').where('s.organization_id = :org', { org: orgOf(ctx) });
+    const qb = ctx.db
+      .getRepository(SyncConfigEntity)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :org', { org: orgOf(ctx) });
     whereUuid(qb, 's.connection_id', connectionId);
     if (isActive !== undefined && isActive !== null) qb.andWhere('s.is_active = :isActive', { isActive });
     return toRelay(await paginate(qb, { first, after }), toSyncConfig);

@@ -114,9 +114,7 @@ export class SyncConfigService {
   }
 
   private async checkMapping(organizationId: string, fieldMappingId: string, source: ObjectDefinition, targetObject: string): Promise<void> {
-    const mapping = isUuid(fieldMappingId)
-      ? await this.db.getRepository(FieldMappingEntity).findOne({ where: { organizationId, id: fieldMappingId } })
-      : null;
+    const mapping = isUuid(fieldMappingId) ? await this.db.getRepository(FieldMappingEntity).findOne({ where: { organizationId, id: fieldMappingId } }) : null;
     if (!mapping) throw new BadUserInputError(`field mapping ${fieldMappingId} not found`, 'fieldMappingId');
     checkMappingFits(mapping, source, targetObject);
   }

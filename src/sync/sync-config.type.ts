@@ -10,8 +10,7 @@ import { ConflictResolution, SyncDirection } from './sync.enums';
 @Directive('@key(fields: "id")')
 @ObjectType({
   simpleResolvers: true,
-  description:
-    'Rules for moving data between one external object (source) and one CRM object (target).',
+  description: 'Rules for moving data between one external object (source) and one CRM object (target).',
 })
 export class SyncConfig {
   @Field(() => ID)

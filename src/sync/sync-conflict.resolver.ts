@@ -20,7 +20,10 @@ export class SyncConflictResolver {
     @Arg('syncConfigId', () => ID, { nullable: true }) syncConfigId?: string,
     @Arg('status', () => SyncConflictStatus, { nullable: true }) status?: SyncConflictStatus,
   ) {
-    const qb = ctx.db.getRepository(SyncConflictEntity).createQueryBuilder('c').where('c.organization_id = :org', { org: orgOf(ctx) });
+    const qb = ctx.db
+      .getRepository(SyncConflictEntity)
+      .createQueryBuilder('c')
+      .where('c.organization_id = :org', { org: orgOf(ctx) });
     whereUuid(qb, 'c.sync_config_id', syncConfigId);
     if (status) qb.andWhere('c.status = :status', { status });
     return toRelay(await paginate(qb, { first, after }), toSyncConflict);

@@ -9,8 +9,7 @@ import { SyncConflictStatus } from './sync.enums';
 @Directive('@key(fields: "id")')
 @ObjectType({
   simpleResolvers: true,
-  description:
-    'A field that changed on both sides since the last sync, held for a person under MANUAL resolution.',
+  description: 'A field that changed on both sides since the last sync, held for a person under MANUAL resolution.',
 })
 export class SyncConflict {
   @Field(() => ID)
@@ -53,8 +52,5 @@ export class SyncConflict {
   organizationId!: string;
 }
 
-export const { Edge: SyncConflictEdge, Page: SyncConflictConnection } = relayTypes(
-  SyncConflict,
-  'SyncConflict',
-);
+export const { Edge: SyncConflictEdge, Page: SyncConflictConnection } = relayTypes(SyncConflict, 'SyncConflict');
 export type SyncConflictConnection = InstanceType<typeof SyncConflictConnection>;

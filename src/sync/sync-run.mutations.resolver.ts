@@ -10,7 +10,11 @@ export class SyncRunMutationsResolver {
   /** Queues a run (or returns the one already queued or running for this config). */
   @Authorized(WRITE_SCOPE.sync)
   @Mutation(() => SyncRun)
-  async triggerSync(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('mode', () => SyncMode, { nullable: true }) mode?: SyncMode): Promise<SyncRun> {
+  async triggerSync(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('mode', () => SyncMode, { nullable: true }) mode?: SyncMode,
+  ): Promise<SyncRun> {
     return toSyncRun(await ctx.services.syncRuns.trigger(orgOf(ctx), id, mode, SyncTrigger.MANUAL));
   }
 

@@ -13,7 +13,10 @@ import { PgPubSub } from '../realtime/pg-pubsub';
 export class SyncRunService {
   private readonly recorder: SyncRunRecorder;
 
-  constructor(private readonly db: DataSource, private readonly boss: PgBoss) {
+  constructor(
+    private readonly db: DataSource,
+    private readonly boss: PgBoss,
+  ) {
     this.recorder = new SyncRunRecorder(db);
   }
 
@@ -22,21 +25,39 @@ export class SyncRunService {
    * rather than stacking another (the queue's stately policy enforces the same across replicas).
    */
   async trigger(organizationId: string, configId: string, mode: SyncMode | null | undefined, trigger: SyncTrigger): Promise<SyncRunEntity> {
-    const config = await this.db.getRepository(SyncConfigEntity).findOne({ where: { organizationId, id: configId } }).catch(() => null);
+    const config = await this.db
+      .getRepository(SyncConfigEntity)
+      .findOne({ where: { organizationId, id: configId } })
+      .catch(() => null);
     if (!config) throw new NotFoundError('SyncConfig', configId);
     return this.db.transaction(async (manager) => {
       // Serialises triggers of one config, so two callers cannot both see "none pending".
       await manager.query('SELECT id FROM sync_config WHERE id = $1 FOR UPDATE', [config.id]);
-      const pending = await manager.findOne(SyncRunEntity, { where: [{ syncConfigId: config.id, status: SyncRunStatus.QUEUED }, { syncConfigId: config.id, status: SyncRunStatus.RUNNING }], order: { createdAt: 'DESC' } });
+      const pending = await manager.findOne(SyncRunEntity, {
+        where: [
+          { syncConfigId: config.id, status: SyncRunStatus.QUEUED },
+          { syncConfigId: config.id, status: SyncRunStatus.RUNNING },
+        ],
+        order: { createdAt: 'DESC' },
+      });
       if (pending) return pending;
-      const run = await manager.save(SyncRunEntity, manager.create(SyncRunEntity, {
-        organizationId,
-        syncConfigId: config.id,
-        status: SyncRunStatus.QUEUED,
-        trigger,
-        mode: mode ?? (config.cursor === null || config.cursor === undefined ? SyncMode.FULL : SyncMode.INCREMENTAL),
-        recordsProcessed: 0, recordsCreated: 0, recordsUpdated: 0, recordsDeleted: 0, recordsFailed: 0, conflicts: 0, attempts: 0,
-      }));
+      const run = await manager.save(
+        SyncRunEntity,
+        manager.create(SyncRunEntity, {
+          organizationId,
+          syncConfigId: config.id,
+          status: SyncRunStatus.QUEUED,
+          trigger,
+          mode: mode ?? (config.cursor === null || config.cursor === undefined ? SyncMode.FULL : SyncMode.INCREMENTAL),
+          recordsProcessed: 0,
+          recordsCreated: 0,
+          recordsUpdated: 0,
+          recordsDeleted: 0,
+          recordsFailed: 0,
+          conflicts: 0,
+          attempts: 0,
+        }),
+      );
       const jobId = await this.boss.send(SYNC_RUN_QUEUE, { runId: run.id }, { singletonKey: config.id, db: bossExecutor(manager) });
       await manager.update(SyncRunEntity, { id: run.id }, { jobId });
       await PgPubSub.notify(manager, { topic: 'sync_run', organizationId, id: run.id, parentId: config.id });
@@ -45,13 +66,20 @@ export class SyncRunService {
   }
 
   async cancel(organizationId: string, runId: string): Promise<SyncRunEntity> {
-    const run = await this.db.getRepository(SyncRunEntity).findOne({ where: { organizationId, id: runId } }).catch(() => null);
+    const run = await this.db
+      .getRepository(SyncRunEntity)
+      .findOne({ where: { organizationId, id: runId } })
+      .catch(() => null);
     if (!run) throw new NotFoundError('SyncRun', runId);
     if (![SyncRunStatus.QUEUED, SyncRunStatus.RUNNING].includes(run.status as SyncRunStatus)) {
       throw new ConflictError(`Run ${runId} is already ${run.status}`);
     }
     const completedAt = new Date();
-    await this.recorder.status(run, { status: SyncRunStatus.CANCELLED, completedAt, durationMs: run.startedAt ? completedAt.getTime() - run.startedAt.getTime() : 0 } as Partial<SyncRunEntity>);
+    await this.recorder.status(run, {
+      status: SyncRunStatus.CANCELLED,
+      completedAt,
+      durationMs: run.startedAt ? completedAt.getTime() - run.startedAt.getTime() : 0,
+    } as Partial<SyncRunEntity>);
     // A queued job is cancelled outright. A running one is left to its worker, which stops at the
     // next page boundary (its page commit is refused): cancelling the job would free the config's
     // one-active-run slot while that worker is still writing.

@@ -9,16 +9,7 @@ import { SyncConflict } from './sync-conflict.type';
 import { SyncLogEntity } from './sync-log.entity';
 import { SyncLogEntry, SyncRun } from './sync-run.type';
 import { SyncRunEntity } from './sync-run.entity';
-import {
-  ConflictResolution,
-  ExternalLinkStatus,
-  SyncConflictStatus,
-  SyncDirection,
-  SyncMode,
-  SyncRunStatus,
-  SyncTrigger,
-  TransformType,
-} from './sync.enums';
+import { ConflictResolution, ExternalLinkStatus, SyncConflictStatus, SyncDirection, SyncMode, SyncRunStatus, SyncTrigger, TransformType } from './sync.enums';
 
 // Stored rows to GraphQL types for the sync capability; each copies the public columns only.
 

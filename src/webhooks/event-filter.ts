@@ -32,18 +32,30 @@ import { BadUserInputError } from '../errors';
  *   field test its elements (tags contains "vip").
  */
 
-export type FilterOperator = '=' | '!=' | '>' | '>=' | '<' | '<=' | 'in' | 'notin' | 'contains' | 'notcontains' | 'startswith' | 'notstartswith' | 'endswith' | 'notendswith' | 'between';
+export type FilterOperator =
+  '=' | '!=' | '>' | '>=' | '<' | '<=' | 'in' | 'notin' | 'contains' | 'notcontains' | 'startswith' | 'notstartswith' | 'endswith' | 'notendswith' | 'between';
 
 type Scalar = string | number | boolean | null;
 type BaseTest = 'eq' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains' | 'startswith' | 'endswith' | 'between';
 
 /** A filter value with its numeric, date and lower-case readings worked out once, at compile time. */
-interface Operand { raw: Scalar; num: number | null; time: number | null; lower: string | null }
+interface Operand {
+  raw: Scalar;
+  num: number | null;
+  time: number | null;
+  lower: string | null;
+}
 
 /** `values` are OR-ed ("in", "any of"); `negate` marks the not-forms, run as their positive test. */
 export interface FilterCondition {
-  kind: 'condition'; path: string[]; operator: FilterOperator; test: BaseTest; negate: boolean;
-  values: Operand[]; low: Operand | null; high: Operand | null;
+  kind: 'condition';
+  path: string[];
+  operator: FilterOperator;
+  test: BaseTest;
+  negate: boolean;
+  values: Operand[];
+  low: Operand | null;
+  high: Operand | null;
 }
 
 /** The compiled, validated form; build it with validateEventFilter, use it with matchesEventFilter. */
@@ -53,21 +65,46 @@ export type EventFilter = FilterCondition | { kind: 'and' | 'or'; nodes: EventFi
 export const FILTER_LIMITS = { depth: 8, conditions: 200, values: 1000, stringLength: 1000, pathSegments: 16, fieldLength: 256 } as const;
 
 const OPERATORS: Record<string, FilterOperator> = {
-  '=': '=', '==': '=', '!=': '!=', '<>': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=',
-  in: 'in', notin: 'notin', 'not in': 'notin', contains: 'contains', notcontains: 'notcontains',
-  startswith: 'startswith', notstartswith: 'notstartswith', endswith: 'endswith', notendswith: 'notendswith', between: 'between',
+  '=': '=',
+  '==': '=',
+  '!=': '!=',
+  '<>': '!=',
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+  in: 'in',
+  notin: 'notin',
+  'not in': 'notin',
+  contains: 'contains',
+  notcontains: 'notcontains',
+  startswith: 'startswith',
+  notstartswith: 'notstartswith',
+  endswith: 'endswith',
+  notendswith: 'notendswith',
+  between: 'between',
 };
 /** Each negative operator is its positive one negated; `list` says whether the value is one scalar, an array, or either. */
-const NEGATES: Partial<Record<FilterOperator, FilterOperator>> = { '!=': '=', notin: 'in', notcontains: 'contains', notstartswith: 'startswith', notendswith: 'endswith' };
+const NEGATES: Partial<Record<FilterOperator, FilterOperator>> = {
+  '!=': '=',
+  notin: 'in',
+  notcontains: 'contains',
+  notstartswith: 'startswith',
+  notendswith: 'endswith',
+};
 const ANY = { accepts: () => true, needs: '' };
 const TEXT = { accepts: (v: Operand) => typeof v.raw === 'string', needs: 'a string' };
 const ORDERED = { accepts: (v: Operand) => typeof v.raw === 'string' || v.num !== null, needs: 'a number, date or string' };
 const TESTS: Record<string, { test: BaseTest; list: 'scalar' | 'either' | 'array'; accepts: (v: Operand) => boolean; needs: string }> = {
-  '=': { test: 'eq', list: 'either', ...ANY }, in: { test: 'eq', list: 'array', ...ANY },
-  '>': { test: 'gt', list: 'scalar', ...ORDERED }, '>=': { test: 'gte', list: 'scalar', ...ORDERED },
-  '<': { test: 'lt', list: 'scalar', ...ORDERED }, '<=': { test: 'lte', list: 'scalar', ...ORDERED },
+  '=': { test: 'eq', list: 'either', ...ANY },
+  in: { test: 'eq', list: 'array', ...ANY },
+  '>': { test: 'gt', list: 'scalar', ...ORDERED },
+  '>=': { test: 'gte', list: 'scalar', ...ORDERED },
+  '<': { test: 'lt', list: 'scalar', ...ORDERED },
+  '<=': { test: 'lte', list: 'scalar', ...ORDERED },
   contains: { test: 'contains', list: 'either', accepts: (v) => v.raw !== null, needs: 'a string, number or boolean' },
-  startswith: { test: 'startswith', list: 'either', ...TEXT }, endswith: { test: 'endswith', list: 'either', ...TEXT },
+  startswith: { test: 'startswith', list: 'either', ...TEXT },
+  endswith: { test: 'endswith', list: 'either', ...TEXT },
 };
 
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -118,7 +155,13 @@ function parsePath(field: unknown, position: string): string[] {
   return path;
 }
 
-function parseCondition(field: unknown, op: unknown, value: unknown, at: { field: string; op: string; value: string; self: string }, budget: Budget): FilterCondition {
+function parseCondition(
+  field: unknown,
+  op: unknown,
+  value: unknown,
+  at: { field: string; op: string; value: string; self: string },
+  budget: Budget,
+): FilterCondition {
   if (++budget.conditions > FILTER_LIMITS.conditions) fail(at.self, `more than ${FILTER_LIMITS.conditions} conditions`);
   const path = parsePath(field, at.field);
   const operator = typeof op === 'string' ? OPERATORS[op.trim().toLowerCase().replace(/\s+/g, ' ')] : undefined;
@@ -128,7 +171,8 @@ function parseCondition(field: unknown, op: unknown, value: unknown, at: { field
     const [low, high] = value.map((v, i) => (v === null ? null : operand(v, `${at.value}[${i}]`, budget)));
     if (!low && !high) fail(at.value, 'between needs at least one of low and high');
     [low, high].forEach((o, i) => o && o.num === null && o.time === null && fail(`${at.value}[${i}]`, 'between takes numbers or ISO dates'));
-    const reversed = low && high && (low.num !== null && high.num !== null ? low.num > high.num : low.time !== null && high.time !== null && low.time > high.time);
+    const reversed =
+      low && high && (low.num !== null && high.num !== null ? low.num > high.num : low.time !== null && high.time !== null && low.time > high.time);
     if (reversed) fail(at.value, 'between needs low <= high');
     return { kind: 'condition', path, operator, test: 'between', negate: false, values: [], low, high };
   }
@@ -154,7 +198,13 @@ function parseNode(node: unknown, position: string, depth: number, budget: Budge
   if (node !== null && typeof node === 'object' && !Array.isArray(node)) {
     const o = node as Record<string, unknown>;
     const opKey = 'operation' in o ? 'operation' : 'operator';
-    return parseCondition(o.field, o[opKey], o.value, { field: `${position}.field`, op: `${position}.${opKey}`, value: `${position}.value`, self: position }, budget);
+    return parseCondition(
+      o.field,
+      o[opKey],
+      o.value,
+      { field: `${position}.field`, op: `${position}.${opKey}`, value: `${position}.value`, self: position },
+      budget,
+    );
   }
   if (!Array.isArray(node)) fail(position, `expected a condition [field, operator, value] or a group of conditions, not ${kindOf(node)}`);
   if (node.length === 0) fail(position, 'an empty group');

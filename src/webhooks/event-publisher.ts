@@ -13,7 +13,8 @@ export class EventPublisher {
 
   publish(organizationId: string, input: PublishEventInput): Promise<RecordedEvent> {
     const type = checkPublishedType(input.type);
-    if (type.startsWith(RESERVED_PREFIX)) throw new BadUserInputError(`type ${type}: the integration.* types are reserved for this service's own events`, 'type');
+    if (type.startsWith(RESERVED_PREFIX))
+      throw new BadUserInputError(`type ${type}: the integration.* types are reserved for this service's own events`, 'type');
     if (input.idempotencyKey !== undefined && input.idempotencyKey !== null && (!input.idempotencyKey || input.idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
       throw new BadUserInputError(`idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`, 'idempotencyKey');
     }

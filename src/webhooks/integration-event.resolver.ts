@@ -18,7 +18,10 @@ export class IntegrationEventResolver {
     @Arg('type', () => String, { nullable: true }) type?: string,
     @Arg('source', () => String, { nullable: true }) source?: string,
   ) {
-    const qb = ctx.db.getRepository(IntegrationEventEntity).createQueryBuilder('e').where('e.organization_id = :org', { org: orgOf(ctx) });
+    const qb = ctx.db
+      .getRepository(IntegrationEventEntity)
+      .createQueryBuilder('e')
+      .where('e.organization_id = :org', { org: orgOf(ctx) });
     const like = type ? eventTypeLike(type) : null;
     if (like) qb.andWhere(`e.type LIKE :like ESCAPE '\\'`, { like });
     if (source) qb.andWhere('e.source = :source', { source });

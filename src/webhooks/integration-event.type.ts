@@ -16,14 +16,12 @@ export class IntegrationEvent {
   id!: string;
 
   @Field(() => String, {
-    description:
-      "Provider events are typed <connector key>.<the provider's event type>, e.g. stripe.invoice.paid.",
+    description: "Provider events are typed <connector key>.<the provider's event type>, e.g. stripe.invoice.paid.",
   })
   type!: string;
 
   @Field(() => String, {
-    description:
-      'hotcrm for published and internal events; the connector key for events received from a provider.',
+    description: 'hotcrm for published and internal events; the connector key for events received from a provider.',
   })
   source!: string;
 
@@ -43,8 +41,5 @@ export class IntegrationEvent {
   organizationId!: string;
 }
 
-export const { Edge: IntegrationEventEdge, Page: IntegrationEventConnection } = relayTypes(
-  IntegrationEvent,
-  'IntegrationEvent',
-);
+export const { Edge: IntegrationEventEdge, Page: IntegrationEventConnection } = relayTypes(IntegrationEvent, 'IntegrationEvent');
 export type IntegrationEventConnection = InstanceType<typeof IntegrationEventConnection>;

@@ -75,7 +75,13 @@ export async function recordAttempts(tx: EntityManager, records: AttemptRecord[]
         SET status = v.status, attempt_count = v.attempt, next_attempt_at = v.next_at, delivered_at = v.delivered_at, updated_at = now()
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS v(id, status, attempt, next_at, delivered_at)
       WHERE d.id = v.id AND d.attempt_count < v.attempt`,
-    [col((r) => r.delivery.id), col((r) => r.outcome.status), col((r) => r.attemptNumber), col((r) => r.outcome.nextAttemptAt), col((r) => r.outcome.deliveredAt)],
+    [
+      col((r) => r.delivery.id),
+      col((r) => r.outcome.status),
+      col((r) => r.attemptNumber),
+      col((r) => r.outcome.nextAttemptAt),
+      col((r) => r.outcome.deliveredAt),
+    ],
   );
   // lastTriggeredAt moves here, once per batch, not in the publishing transaction: there every
   // concurrent publisher would queue on the subscription's row lock.

@@ -33,7 +33,9 @@ export class WebhookDeliveryResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('subscriptionId', () => ID, { nullable: true }) _subscriptionId?: string,
   ): Promise<WebhookDelivery> {
-    const row = await sharedRow(notice, () => ctx.db.getRepository(WebhookDeliveryEntity).findOne({ where: { id: notice.id, organizationId: notice.organizationId } }));
+    const row = await sharedRow(notice, () =>
+      ctx.db.getRepository(WebhookDeliveryEntity).findOne({ where: { id: notice.id, organizationId: notice.organizationId } }),
+    );
     return toWebhookDelivery(found(row, 'WebhookDelivery', notice.id));
   }
 }

@@ -21,7 +21,11 @@ const SENDABLE = new Set<string>([WebhookStatus.ACTIVE, WebhookStatus.FAILED]);
  * tell; attempts continue the delivery's numbering.
  */
 export class WebhookDeliveryService {
-  constructor(private readonly db: DataSource, private readonly boss: PgBoss, private readonly outbox: EventOutbox) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly boss: PgBoss,
+    private readonly outbox: EventOutbox,
+  ) {}
 
   async retry(organizationId: string, id: string): Promise<WebhookDeliveryEntity> {
     return this.db.transaction(async (tx) => {
@@ -45,7 +49,11 @@ export class WebhookDeliveryService {
           ORDER BY created_at, id LIMIT $5 FOR UPDATE`,
         [organizationId, subscriptionId, since, until ?? null, MAX_REPLAY],
       );
-      await this.requeue(tx, organizationId, rows.map((r) => r.id));
+      await this.requeue(
+        tx,
+        organizationId,
+        rows.map((r) => r.id),
+      );
       return rows.length;
     });
   }

@@ -34,8 +34,7 @@ export class WebhookDelivery {
   id!: string;
 
   @Field(() => String, {
-    description:
-      "The webhook-id header value: the same on every attempt, the receiver's idempotency key.",
+    description: "The webhook-id header value: the same on every attempt, the receiver's idempotency key.",
   })
   messageId!: string;
 
@@ -70,8 +69,5 @@ export class WebhookDelivery {
   organizationId!: string;
 }
 
-export const { Edge: WebhookDeliveryEdge, Page: WebhookDeliveryConnection } = relayTypes(
-  WebhookDelivery,
-  'WebhookDelivery',
-);
+export const { Edge: WebhookDeliveryEdge, Page: WebhookDeliveryConnection } = relayTypes(WebhookDelivery, 'WebhookDelivery');
 export type WebhookDeliveryConnection = InstanceType<typeof WebhookDeliveryConnection>;

@@ -63,7 +63,12 @@ export class WebhookDeliveryWorker {
     const headers = signDelivery({ messageId: delivery.messageId, timestamp: at, body, secrets: this.secretsOf(delivery, at) });
     const result = await this.sender.send({ url: delivery.targetUrl, headers, body, allowPrivateTargets: this.settings.allowPrivateTargets });
     if (!result.ok) this.log.debug({ deliveryId: delivery.id, attemptNumber, status: result.status, err: result.error }, 'webhook attempt failed');
-    const outcome = decideOutcome({ retryPolicy: delivery.retryPolicy, maxRetries: delivery.maxRetries, attemptNumber }, result, new Date(), this.settings.retryScale);
+    const outcome = decideOutcome(
+      { retryPolicy: delivery.retryPolicy, maxRetries: delivery.maxRetries, attemptNumber },
+      result,
+      new Date(),
+      this.settings.retryScale,
+    );
     return { delivery, attemptNumber, at, result, outcome };
   }
 

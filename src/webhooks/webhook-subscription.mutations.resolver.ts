@@ -9,7 +9,10 @@ import { toWebhookSubscription } from './webhook.mappers';
 export class WebhookSubscriptionMutationsResolver {
   @Authorized(WRITE_SCOPE.webhooks)
   @Mutation(() => WebhookSecretPayload)
-  async createWebhookSubscription(@Ctx() ctx: GraphQLContext, @Arg('input', () => CreateWebhookSubscriptionInput) input: CreateWebhookSubscriptionInput): Promise<WebhookSecretPayload> {
+  async createWebhookSubscription(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => CreateWebhookSubscriptionInput) input: CreateWebhookSubscriptionInput,
+  ): Promise<WebhookSecretPayload> {
     const { subscription, secret } = await ctx.services.webhookSubscriptions.create(orgOf(ctx), input);
     return Object.assign(new WebhookSecretPayload(), { subscription: toWebhookSubscription(subscription), secret });
   }

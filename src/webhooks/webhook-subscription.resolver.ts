@@ -20,7 +20,10 @@ export class WebhookSubscriptionResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('status', () => WebhookStatus, { nullable: true }) status?: WebhookStatus,
   ) {
-    const qb = ctx.db.getRepository(WebhookSubscriptionEntity).createQueryBuilder('w').where('w.organization_id = :org', { org: orgOf(ctx) });
+    const qb = ctx.db
+      .getRepository(WebhookSubscriptionEntity)
+      .createQueryBuilder('w')
+      .where('w.organization_id = :org', { org: orgOf(ctx) });
     if (status) qb.andWhere('w.status = :status', { status });
     return toRelay(await paginate(qb, { first, after }), toWebhookSubscription);
   }

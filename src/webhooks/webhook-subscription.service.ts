@@ -6,7 +6,16 @@ import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
 import { CreateWebhookSubscriptionInput, UpdateWebhookSubscriptionInput } from './webhook.inputs';
 import { RetryPolicy, WebhookStatus } from './webhook.enums';
 import { generateWebhookSecret, secretHint } from './webhook-signer';
-import { checkEventTypes, checkFilters, checkGracePeriod, checkMaxRetries, checkName, checkStatus, checkTargetUrl, MAX_RETRIES_RANGE } from './webhook.validation';
+import {
+  checkEventTypes,
+  checkFilters,
+  checkGracePeriod,
+  checkMaxRetries,
+  checkName,
+  checkStatus,
+  checkTargetUrl,
+  MAX_RETRIES_RANGE,
+} from './webhook.validation';
 
 /** A rotated-out secret keeps signing (a second signature) this long unless the caller says otherwise. */
 const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
@@ -90,7 +99,9 @@ export class WebhookSubscriptionService {
   }
 
   private async locked(tx: EntityManager, organizationId: string, id: string): Promise<WebhookSubscriptionEntity> {
-    const row = isUuid(id) ? await tx.getRepository(WebhookSubscriptionEntity).findOne({ where: { organizationId, id }, lock: { mode: 'pessimistic_write' } }) : null;
+    const row = isUuid(id)
+      ? await tx.getRepository(WebhookSubscriptionEntity).findOne({ where: { organizationId, id }, lock: { mode: 'pessimistic_write' } })
+      : null;
     if (!row) throw new NotFoundError('WebhookSubscription', id);
     return row;
   }

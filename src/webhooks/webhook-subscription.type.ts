@@ -9,8 +9,7 @@ import { RetryPolicy, WebhookStatus } from './webhook.enums';
 @Directive('@key(fields: "id")')
 @ObjectType({
   simpleResolvers: true,
-  description:
-    'An outbound subscription: events matching eventTypes and filters are POSTed to targetUrl, signed per the Standard Webhooks spec.',
+  description: 'An outbound subscription: events matching eventTypes and filters are POSTed to targetUrl, signed per the Standard Webhooks spec.',
 })
 export class WebhookSubscription {
   @Field(() => ID)
@@ -36,8 +35,7 @@ export class WebhookSubscription {
 
   @Field(() => JSONScalar, {
     nullable: true,
-    description:
-      'ObjectQL-style conditions on the event\'s data, e.g. [["amount", ">", 1000], "and", ["stage", "=", "won"]].',
+    description: 'ObjectQL-style conditions on the event\'s data, e.g. [["amount", ">", 1000], "and", ["stage", "=", "won"]].',
   })
   filters!: unknown;
 
@@ -59,10 +57,7 @@ export class WebhookSubscription {
   organizationId!: string;
 }
 
-export const { Edge: WebhookSubscriptionEdge, Page: WebhookSubscriptionConnection } = relayTypes(
-  WebhookSubscription,
-  'WebhookSubscription',
-);
+export const { Edge: WebhookSubscriptionEdge, Page: WebhookSubscriptionConnection } = relayTypes(WebhookSubscription, 'WebhookSubscription');
 export type WebhookSubscriptionConnection = InstanceType<typeof WebhookSubscriptionConnection>;
 
 @ObjectType({ simpleResolvers: true })

@@ -23,7 +23,10 @@ export function checkEventTypes(eventTypes: string[]): string[] {
   if (eventTypes.length > MAX_EVENT_TYPES) throw new BadUserInputError(`eventTypes takes at most ${MAX_EVENT_TYPES} entries`, 'eventTypes');
   eventTypes.forEach((type, i) => {
     if (!EVENT_TYPE.test(type)) {
-      throw new BadUserInputError(`eventTypes[${i}] "${type.slice(0, 100)}" is not an event type (opportunity.won) or pattern (opportunity.*, *)`, 'eventTypes');
+      throw new BadUserInputError(
+        `eventTypes[${i}] "${type.slice(0, 100)}" is not an event type (opportunity.won) or pattern (opportunity.*, *)`,
+        'eventTypes',
+      );
     }
   });
   return [...new Set(eventTypes)];

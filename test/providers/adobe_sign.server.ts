@@ -42,7 +42,18 @@ export class AdobeSignServer extends ProviderServer {
 
   private add(fields: Record<string, unknown> & { name: string; status: string }): Agreement {
     const at = new Date((this.clock += 60_000)).toISOString();
-    const agreement: Agreement = { id: `CBJCHBCAABAA${randomBytes(16).toString('hex')}`, type: 'AGREEMENT', signatureType: 'ESIGN', senderEmail: 'ada@example.com', createdDate: at, displayDate: at, esign: true, hidden: false, groupId: 'CBJCHBCAABAAgroup', ...fields };
+    const agreement: Agreement = {
+      id: `CBJCHBCAABAA${randomBytes(16).toString('hex')}`,
+      type: 'AGREEMENT',
+      signatureType: 'ESIGN',
+      senderEmail: 'ada@example.com',
+      createdDate: at,
+      displayDate: at,
+      esign: true,
+      hidden: false,
+      groupId: 'CBJCHBCAABAAgroup',
+      ...fields,
+    };
     this.agreements.push(agreement);
     return agreement;
   }
@@ -62,8 +73,17 @@ export class AdobeSignServer extends ProviderServer {
     const rows = [...this.agreements].reverse().slice(start, start + size);
     const next = start + size < this.agreements.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
     const userAgreementList = rows.map(({ id, name, status, type, displayDate, esign, hidden, groupId, participantSetsInfo }) => ({
-      id, name, status, type, displayDate, esign, hidden, groupId,
-      displayParticipantSetInfos: ((participantSetsInfo ?? []) as { memberInfos: { email: string }[] }[]).map((p) => ({ displayUserSetMemberInfos: p.memberInfos.map((m) => ({ email: m.email })) })),
+      id,
+      name,
+      status,
+      type,
+      displayDate,
+      esign,
+      hidden,
+      groupId,
+      displayParticipantSetInfos: ((participantSetsInfo ?? []) as { memberInfos: { email: string }[] }[]).map((p) => ({
+        displayUserSetMemberInfos: p.memberInfos.map((m) => ({ email: m.email })),
+      })),
     }));
     return { body: { userAgreementList, page: next ? { nextCursor: next } : {} } };
   }
@@ -75,8 +95,10 @@ export class AdobeSignServer extends ProviderServer {
     if (!['ESIGN', 'WRITTEN'].includes(body.signatureType)) return error(400, 'INVALID_SIGNATURE_TYPE', 'The signature type specified is invalid.');
     if (!['IN_PROCESS', 'DRAFT', 'AUTHORING'].includes(body.state)) return error(400, 'INVALID_STATE', 'The state specified is invalid.');
     for (const file of body.fileInfos as { transientDocumentId?: string; libraryDocumentId?: string }[]) {
-      if (file.transientDocumentId && !this.transientDocuments.has(file.transientDocumentId)) return error(404, 'INVALID_TRANSIENT_DOCUMENT_ID', 'The transient document ID specified is invalid.');
-      if (file.libraryDocumentId && !this.libraryDocuments.has(file.libraryDocumentId)) return error(404, 'INVALID_LIBRARY_DOCUMENT_ID', 'The library document ID specified is invalid.');
+      if (file.transientDocumentId && !this.transientDocuments.has(file.transientDocumentId))
+        return error(404, 'INVALID_TRANSIENT_DOCUMENT_ID', 'The transient document ID specified is invalid.');
+      if (file.libraryDocumentId && !this.libraryDocuments.has(file.libraryDocumentId))
+        return error(404, 'INVALID_LIBRARY_DOCUMENT_ID', 'The library document ID specified is invalid.');
     }
     const { state, ...info } = body;
     const created = this.add({ ...info, status: state === 'IN_PROCESS' ? 'OUT_FOR_SIGNATURE' : state });
@@ -98,7 +120,12 @@ export class AdobeSignServer extends ProviderServer {
     return {
       body: {
         signingUrlSetInfos: [
-          { signingUrls: members.map((m) => ({ email: m.email, esignUrl: `https://secure.na1.adobesign.com/public/apiesign?pid=${id.slice(-8)}${frame ? `&frameParent=${encodeURIComponent(frame)}` : ''}` })) },
+          {
+            signingUrls: members.map((m) => ({
+              email: m.email,
+              esignUrl: `https://secure.na1.adobesign.com/public/apiesign?pid=${id.slice(-8)}${frame ? `&frameParent=${encodeURIComponent(frame)}` : ''}`,
+            })),
+          },
         ],
       },
     };
@@ -107,7 +134,11 @@ export class AdobeSignServer extends ProviderServer {
 
 /** Throttling as Acrobat Sign answers it. */
 export function adobeThrottled(seconds = 1): Reply {
-  return { status: 429, headers: { 'retry-after': String(seconds) }, body: { code: 'THROTTLING_TOO_MANY_REQUESTS', message: `Too many requests. Retry after ${seconds} seconds.`, retryAfter: seconds } };
+  return {
+    status: 429,
+    headers: { 'retry-after': String(seconds) },
+    body: { code: 'THROTTLING_TOO_MANY_REQUESTS', message: `Too many requests. Retry after ${seconds} seconds.`, retryAfter: seconds },
+  };
 }
 
 function error(status: number, code: string, message: string): Reply {

@@ -17,7 +17,10 @@ export class CustomApiServer extends ProviderServer {
   private clock = Date.parse('2025-01-01T00:00:00Z');
   private sequence = 0;
 
-  constructor(readonly apiKey = 'acme_live_7f3a9c2e41b8', readonly keyInQuery = false) {
+  constructor(
+    readonly apiKey = 'acme_live_7f3a9c2e41b8',
+    readonly keyInQuery = false,
+  ) {
     super();
     this.on('GET', '/v1/me', (req) => this.authed(req, () => ({ body: { account: 'acme', plan: 'pro' } })));
     this.on('GET', '/v1/contacts', (req) => this.authed(req, () => this.cursorPage(req)));
@@ -26,7 +29,9 @@ export class CustomApiServer extends ProviderServer {
     this.on('PATCH', '/v1/contacts/:id', (req, [id]) => this.authed(req, () => this.patch('contacts', id, req.body?.contact ?? {})));
     this.on('POST', '/v1/contacts/:id/notes', (req, [id]) => this.authed(req, () => this.addNote(id, req.body)));
     this.on('GET', '/v1/companies', (req) => this.authed(req, () => this.offsetPage(req)));
-    this.on('POST', '/v1/companies', (req) => this.authed(req, () => ({ status: 201, body: this.add('companies', { ...req.body, employees: Number(req.body.employees) }) })));
+    this.on('POST', '/v1/companies', (req) =>
+      this.authed(req, () => ({ status: 201, body: this.add('companies', { ...req.body, employees: Number(req.body.employees) }) })),
+    );
     this.on('GET', '/v1/deals', (req) => this.authed(req, () => this.numberedPage(req)));
     this.on('GET', '/v1/tickets', (req) => this.authed(req, () => this.linkPage(req)));
   }
@@ -50,7 +55,8 @@ export class CustomApiServer extends ProviderServer {
 
   private size(req: ProviderRequest, param: string, fallback: number): number | Reply {
     const size = Number(req.query.get(param) ?? fallback);
-    if (!Number.isInteger(size) || size < 1 || size > 100) return { status: 400, body: { error: { code: 'invalid_parameter', message: `${param} must be 1-100` } } };
+    if (!Number.isInteger(size) || size < 1 || size > 100)
+      return { status: 400, body: { error: { code: 'invalid_parameter', message: `${param} must be 1-100` } } };
     return size;
   }
 

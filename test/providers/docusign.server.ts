@@ -18,16 +18,23 @@ export class DocuSignServer extends ProviderServer {
   /** Status changes start a month ago, a minute apart: inside a default look-back. */
   private clock = Date.now() - 30 * 86_400_000;
 
-  constructor(private readonly oauth: OAuthServer, readonly accountId = '3f2c1a7e-5b4d-4e8f-9a10-2b3c4d5e6f70') {
+  constructor(
+    private readonly oauth: OAuthServer,
+    readonly accountId = '3f2c1a7e-5b4d-4e8f-9a10-2b3c4d5e6f70',
+  ) {
     super();
     const account = `/restapi/v2.1/accounts/${accountId}`;
-    this.on('GET', account, (req) => this.authed(req, () => ({ body: { accountIdGuid: accountId, accountName: 'HotCRM Demo', planName: 'DEVCENTER_DEMO_APRIL2013', currentPlanId: 'b2c3' } })));
+    this.on('GET', account, (req) =>
+      this.authed(req, () => ({ body: { accountIdGuid: accountId, accountName: 'HotCRM Demo', planName: 'DEVCENTER_DEMO_APRIL2013', currentPlanId: 'b2c3' } })),
+    );
     this.on('GET', `${account}/envelopes`, (req) => this.authed(req, () => this.list(req)));
     this.on('POST', `${account}/envelopes`, (req) => this.authed(req, () => this.create(req.body)));
     this.on('GET', `${account}/envelopes/:id`, (req, [id]) => this.authed(req, () => this.envelope(id)));
     this.on('PUT', `${account}/envelopes/:id`, (req, [id]) => this.authed(req, () => this.update(id, req.body)));
     this.on('GET', `${account}/envelopes/:id/recipients`, (req, [id]) => this.authed(req, () => this.recipientsOf(id)));
-    this.on('GET', /^\/restapi\/v2\.1\/accounts\/([^/]+)(?:\/.*)?$/, (req) => this.authed(req, () => error(400, 'USER_LACKS_MEMBERSHIP', 'The UserID does not have a valid membership in this Account.')));
+    this.on('GET', /^\/restapi\/v2\.1\/accounts\/([^/]+)(?:\/.*)?$/, (req) =>
+      this.authed(req, () => error(400, 'USER_LACKS_MEMBERSHIP', 'The UserID does not have a valid membership in this Account.')),
+    );
   }
 
   /** Envelopes whose status changed a minute apart, each with a signer and a carbon copy. */
@@ -35,8 +42,28 @@ export class DocuSignServer extends ProviderServer {
     return Array.from({ length: count }, (_, i) => {
       const envelope = this.add({ status, emailSubject: `Contract ${i}` });
       this.recipients.set(envelope.envelopeId, {
-        signers: [{ recipientId: '1', recipientIdGuid: randomUUID(), recipientType: 'signer', name: `Signer ${i}`, email: `signer${i}@example.com`, status, routingOrder: '1' }],
-        carbonCopies: [{ recipientId: '2', recipientIdGuid: randomUUID(), recipientType: 'carboncopy', name: 'Legal', email: 'legal@example.com', status: 'created', routingOrder: '2' }],
+        signers: [
+          {
+            recipientId: '1',
+            recipientIdGuid: randomUUID(),
+            recipientType: 'signer',
+            name: `Signer ${i}`,
+            email: `signer${i}@example.com`,
+            status,
+            routingOrder: '1',
+          },
+        ],
+        carbonCopies: [
+          {
+            recipientId: '2',
+            recipientIdGuid: randomUUID(),
+            recipientType: 'carboncopy',
+            name: 'Legal',
+            email: 'legal@example.com',
+            status: 'created',
+            routingOrder: '2',
+          },
+        ],
       });
       return envelope;
     });
@@ -45,7 +72,17 @@ export class DocuSignServer extends ProviderServer {
   private add(fields: Record<string, unknown>): Envelope {
     const at = new Date((this.clock += 60_000)).toISOString().replace('Z', '0000Z'); // DocuSign's 7-digit fractions
     const envelopeId = randomUUID();
-    const envelope = { envelopeId, status: 'created', envelopeUri: `/envelopes/${envelopeId}`, createdDateTime: at, sentDateTime: at, statusChangedDateTime: at, lastModifiedDateTime: at, sender: { userName: 'Ada Lovelace', email: 'ada@example.com' }, ...fields } as Envelope;
+    const envelope = {
+      envelopeId,
+      status: 'created',
+      envelopeUri: `/envelopes/${envelopeId}`,
+      createdDateTime: at,
+      sentDateTime: at,
+      statusChangedDateTime: at,
+      lastModifiedDateTime: at,
+      sender: { userName: 'Ada Lovelace', email: 'ada@example.com' },
+      ...fields,
+    } as Envelope;
     this.envelopes.push(envelope);
     return envelope;
   }
@@ -59,9 +96,14 @@ export class DocuSignServer extends ProviderServer {
     const q = req.query;
     const from = q.get('from_date');
     if (!from && !q.get('envelope_ids') && !q.get('transaction_ids') && !q.get('folder_ids')) {
-      return error(400, 'INVALID_REQUEST_PARAMETER', "The request contained at least one invalid parameter. A value for 'from_date', 'envelope_ids', 'folder_ids' or 'transaction_ids' must be set.");
+      return error(
+        400,
+        'INVALID_REQUEST_PARAMETER',
+        "The request contained at least one invalid parameter. A value for 'from_date', 'envelope_ids', 'folder_ids' or 'transaction_ids' must be set.",
+      );
     }
-    if (Number.isNaN(Date.parse(from!))) return error(400, 'INVALID_REQUEST_PARAMETER', "The request contained at least one invalid parameter. Invalid value specified for 'from_date'.");
+    if (Number.isNaN(Date.parse(from!)))
+      return error(400, 'INVALID_REQUEST_PARAMETER', "The request contained at least one invalid parameter. Invalid value specified for 'from_date'.");
     const start = Number(q.get('start_position') ?? 0);
     const count = Number(q.get('count') ?? 1000);
     const field = q.get('order_by') === 'last_modified' ? 'lastModifiedDateTime' : 'statusChangedDateTime';
@@ -89,12 +131,22 @@ export class DocuSignServer extends ProviderServer {
 
   private create(body: any): Reply {
     const signers = body?.recipients?.signers;
-    if (!Array.isArray(body?.documents) || !body.documents.length) return error(400, 'ENVELOPE_IS_INCOMPLETE', 'The Envelope is not Complete. A Complete Envelope Requires Documents, Recipients, Tabs, and a Subject Line.');
-    if (!Array.isArray(signers) || !signers.every((s: Recipient) => s.recipientId && s.email && s.name)) return error(400, 'INVALID_RECIPIENT_ID', 'A recipient ID is missing or invalid.');
-    if (!body.documents.every((d: Record<string, string>) => d.documentId && /^[A-Za-z0-9+/]+={0,2}$/.test(d.documentBase64 ?? ''))) return error(400, 'INVALID_REQUEST_BODY', 'The request body is missing or improperly formatted. Document base64 is invalid.');
+    if (!Array.isArray(body?.documents) || !body.documents.length)
+      return error(
+        400,
+        'ENVELOPE_IS_INCOMPLETE',
+        'The Envelope is not Complete. A Complete Envelope Requires Documents, Recipients, Tabs, and a Subject Line.',
+      );
+    if (!Array.isArray(signers) || !signers.every((s: Recipient) => s.recipientId && s.email && s.name))
+      return error(400, 'INVALID_RECIPIENT_ID', 'A recipient ID is missing or invalid.');
+    if (!body.documents.every((d: Record<string, string>) => d.documentId && /^[A-Za-z0-9+/]+={0,2}$/.test(d.documentBase64 ?? '')))
+      return error(400, 'INVALID_REQUEST_BODY', 'The request body is missing or improperly formatted. Document base64 is invalid.');
     const envelope = this.add({ status: body.status === 'sent' ? 'sent' : 'created', emailSubject: body.emailSubject, emailBlurb: body.emailBlurb });
     this.recipients.set(envelope.envelopeId, body.recipients);
-    return { status: 201, body: { envelopeId: envelope.envelopeId, uri: envelope.envelopeUri, statusDateTime: envelope.statusChangedDateTime, status: envelope.status } };
+    return {
+      status: 201,
+      body: { envelopeId: envelope.envelopeId, uri: envelope.envelopeUri, statusDateTime: envelope.statusChangedDateTime, status: envelope.status },
+    };
   }
 
   private envelope(id: string): Reply {
@@ -106,8 +158,14 @@ export class DocuSignServer extends ProviderServer {
     const envelope = this.envelopes.find((e) => e.envelopeId === id);
     if (!envelope) return this.envelope(id);
     if (body?.status === 'voided') {
-      if (!body.voidedReason) return error(400, 'INVALID_REQUEST_PARAMETER', 'The request contained at least one invalid parameter. voidedReason is required when voiding an envelope.');
-      if (!['sent', 'delivered'].includes(envelope.status)) return error(400, 'ENVELOPE_CANNOT_VOID_INVALID_STATE', "Only envelopes in the 'Sent' or 'Delivered' states may be voided.");
+      if (!body.voidedReason)
+        return error(
+          400,
+          'INVALID_REQUEST_PARAMETER',
+          'The request contained at least one invalid parameter. voidedReason is required when voiding an envelope.',
+        );
+      if (!['sent', 'delivered'].includes(envelope.status))
+        return error(400, 'ENVELOPE_CANNOT_VOID_INVALID_STATE', "Only envelopes in the 'Sent' or 'Delivered' states may be voided.");
       const at = new Date((this.clock += 60_000)).toISOString();
       Object.assign(envelope, { status: 'voided', voidedReason: body.voidedReason, voidedDateTime: at, statusChangedDateTime: at, lastModifiedDateTime: at });
     } else {
@@ -120,7 +178,23 @@ export class DocuSignServer extends ProviderServer {
     const recipients = this.recipients.get(id);
     if (!recipients) return this.envelope(id);
     const count = Object.values(recipients).reduce((n, list) => n + (Array.isArray(list) ? list.length : 0), 0);
-    return { body: { signers: [], agents: [], editors: [], intermediaries: [], carbonCopies: [], certifiedDeliveries: [], inPersonSigners: [], seals: [], witnesses: [], notaries: [], ...recipients, recipientCount: String(count), currentRoutingOrder: '1' } };
+    return {
+      body: {
+        signers: [],
+        agents: [],
+        editors: [],
+        intermediaries: [],
+        carbonCopies: [],
+        certifiedDeliveries: [],
+        inPersonSigners: [],
+        seals: [],
+        witnesses: [],
+        notaries: [],
+        ...recipients,
+        recipientCount: String(count),
+        currentRoutingOrder: '1',
+      },
+    };
   }
 }
 

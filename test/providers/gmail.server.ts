@@ -42,7 +42,10 @@ export class GmailServer extends ProviderServer {
   private historyCounter = 100_000n;
   private clock = Date.parse('2024-05-01T08:00:00Z');
 
-  constructor(private readonly isValid: (token: string | null) => boolean, readonly emailAddress = 'owner@example.com') {
+  constructor(
+    private readonly isValid: (token: string | null) => boolean,
+    readonly emailAddress = 'owner@example.com',
+  ) {
     super();
     const at = (path: string) => `/gmail/v1/users/me${path}`;
     this.on('GET', at('/profile'), (req) => this.authed(req, () => this.profile()));
@@ -86,7 +89,9 @@ export class GmailServer extends ProviderServer {
   }
 
   seedMessages(count: number): StoredMessage[] {
-    return Array.from({ length: count }, (_, i) => this.addMessage({ from: `Sender ${i} <sender${i}@example.com>`, to: this.emailAddress, subject: `Message ${i}` }));
+    return Array.from({ length: count }, (_, i) =>
+      this.addMessage({ from: `Sender ${i} <sender${i}@example.com>`, to: this.emailAddress, subject: `Message ${i}` }),
+    );
   }
 
   /** Forgets every history record so far, as Gmail does after about a week. */
@@ -118,7 +123,13 @@ export class GmailServer extends ProviderServer {
     const maxResults = Math.min(Number(req.query.get('maxResults') ?? 100), 500);
     if (!Number.isInteger(maxResults) || maxResults < 1) return { error: googleError(400, 'INVALID_ARGUMENT', 'invalidArgument', 'Invalid maxResults') };
     const token = req.query.get('pageToken');
-    const offset = token ? Number(Buffer.from(token, 'base64url').toString().replace(/^offset:/, '')) : 0;
+    const offset = token
+      ? Number(
+          Buffer.from(token, 'base64url')
+            .toString()
+            .replace(/^offset:/, ''),
+        )
+      : 0;
     if (!Number.isInteger(offset) || offset < 0) return { error: googleError(400, 'INVALID_ARGUMENT', 'invalidArgument', 'Invalid pageToken') };
     const slice = items.slice(offset, offset + maxResults);
     const more = offset + maxResults < items.length;
@@ -132,7 +143,13 @@ export class GmailServer extends ProviderServer {
   private listMessages(req: ProviderRequest): Reply {
     const page = this.page(this.newestFirst(), req);
     if ('error' in page) return page.error;
-    return { body: { messages: page.slice.map((m) => ({ id: m.id, threadId: m.threadId })), nextPageToken: page.nextPageToken, resultSizeEstimate: this.messages.length } };
+    return {
+      body: {
+        messages: page.slice.map((m) => ({ id: m.id, threadId: m.threadId })),
+        nextPageToken: page.nextPageToken,
+        resultSizeEstimate: this.messages.length,
+      },
+    };
   }
 
   private render(message: StoredMessage, req: ProviderRequest): Record<string, unknown> {
@@ -159,7 +176,13 @@ export class GmailServer extends ProviderServer {
     const page = this.page(threads, req);
     if ('error' in page) return page.error;
     const latest = (t: { messages: StoredMessage[] }) => t.messages[t.messages.length - 1];
-    return { body: { threads: page.slice.map((t) => ({ id: t.id, snippet: latest(t).snippet, historyId: latest(t).historyId })), nextPageToken: page.nextPageToken, resultSizeEstimate: threads.length } };
+    return {
+      body: {
+        threads: page.slice.map((t) => ({ id: t.id, snippet: latest(t).snippet, historyId: latest(t).historyId })),
+        nextPageToken: page.nextPageToken,
+        resultSizeEstimate: threads.length,
+      },
+    };
   }
 
   private getThread(id: string, req: ProviderRequest): Reply {
@@ -185,7 +208,8 @@ export class GmailServer extends ProviderServer {
   /** messages.send: the RFC 2822 text arrives base64url-encoded in `raw`; a missing recipient is a 400. */
   private send(req: ProviderRequest): Reply {
     const raw = (req.body as { raw?: unknown; threadId?: unknown }).raw;
-    if (typeof raw !== 'string' || !raw) return googleError(400, 'INVALID_ARGUMENT', 'invalidArgument', "'raw' RFC822 payload message string or uploading message via /upload/* URL required");
+    if (typeof raw !== 'string' || !raw)
+      return googleError(400, 'INVALID_ARGUMENT', 'invalidArgument', "'raw' RFC822 payload message string or uploading message via /upload/* URL required");
     const mime = Buffer.from(raw, 'base64url').toString('utf8');
     const [head] = mime.split('\r\n\r\n');
     const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(head)?.[1];
@@ -193,7 +217,13 @@ export class GmailServer extends ProviderServer {
     const threadId = (req.body as { threadId?: string }).threadId;
     if (threadId && !this.messages.some((m) => m.threadId === threadId)) return notFound();
     this.sent.push({ raw, mime, threadId });
-    const message = this.addMessage({ from: header('From') ?? this.emailAddress, to: header('To')!, subject: header('Subject') ?? '', threadId, labelIds: ['SENT'] });
+    const message = this.addMessage({
+      from: header('From') ?? this.emailAddress,
+      to: header('To')!,
+      subject: header('Subject') ?? '',
+      threadId,
+      labelIds: ['SENT'],
+    });
     message.raw = raw;
     return { body: { id: message.id, threadId: message.threadId, labelIds: message.labelIds } };
   }

@@ -9,18 +9,36 @@ import type { OAuthServer } from './oauth.server';
 export class LinkedInServer extends ProviderServer {
   organizations: Record<string, unknown>[] = [];
 
-  constructor(private readonly oauth: OAuthServer, readonly member = { sub: 'mem-782bd', name: 'Ada Lovelace', given_name: 'Ada', family_name: 'Lovelace', email: 'ada@example.com', email_verified: true, picture: 'https://media.example/ada.jpg', locale: { country: 'GB', language: 'en' } }) {
+  constructor(
+    private readonly oauth: OAuthServer,
+    readonly member = {
+      sub: 'mem-782bd',
+      name: 'Ada Lovelace',
+      given_name: 'Ada',
+      family_name: 'Lovelace',
+      email: 'ada@example.com',
+      email_verified: true,
+      picture: 'https://media.example/ada.jpg',
+      locale: { country: 'GB', language: 'en' },
+    },
+  ) {
     super();
     this.on('GET', '/v2/userinfo', (req) => this.authed(req, () => ({ body: this.member })));
     this.on('GET', '/rest/organizationAcls', (req) => this.authed(req, () => this.acls(req)));
   }
 
   seedOrganizations(count: number): void {
-    this.organizations = Array.from({ length: count }, (_, i) => ({ organization: `urn:li:organization:${1000 + i}`, role: 'ADMINISTRATOR', state: 'APPROVED', roleAssignee: `urn:li:person:${this.member.sub}` }));
+    this.organizations = Array.from({ length: count }, (_, i) => ({
+      organization: `urn:li:organization:${1000 + i}`,
+      role: 'ADMINISTRATOR',
+      state: 'APPROVED',
+      roleAssignee: `urn:li:person:${this.member.sub}`,
+    }));
   }
 
   private authed(req: ProviderRequest, then: () => Reply): Reply {
-    if (!this.oauth.isValid(bearer(req))) return { status: 401, body: { serviceErrorCode: 65601, message: 'The token used in the request has been revoked by the user', status: 401 } };
+    if (!this.oauth.isValid(bearer(req)))
+      return { status: 401, body: { serviceErrorCode: 65601, message: 'The token used in the request has been revoked by the user', status: 401 } };
     return then();
   }
 

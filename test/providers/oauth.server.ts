@@ -25,7 +25,10 @@ export class OAuthServer extends ProviderServer {
   /** Milliseconds the token endpoint waits before answering (to widen refresh races in tests). */
   tokenDelayMs = 0;
 
-  constructor(readonly clientId = 'local-client-id', readonly clientSecret = 'local-client-secret') {
+  constructor(
+    readonly clientId = 'local-client-id',
+    readonly clientSecret = 'local-client-secret',
+  ) {
     super();
     this.on('GET', '/authorize', (req) => this.authorize(req));
     this.on('POST', '/token', (req) => this.token(req));
@@ -57,7 +60,8 @@ export class OAuthServer extends ProviderServer {
   private authorize(req: ProviderRequest): Reply {
     const q = req.query;
     if (q.get('client_id') !== this.clientId || q.get('response_type') !== 'code') return { status: 400, body: { error: 'invalid_request' } };
-    if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return { status: 400, body: { error: 'invalid_request', error_description: 'PKCE S256 required' } };
+    if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge'))
+      return { status: 400, body: { error: 'invalid_request', error_description: 'PKCE S256 required' } };
     const code = `code_${randomBytes(8).toString('hex')}`;
     this.codes.set(code, { clientId: this.clientId, redirectUri: q.get('redirect_uri')!, challenge: q.get('code_challenge')!, scope: q.get('scope') ?? '' });
     const target = new URL(q.get('redirect_uri')!);
@@ -76,13 +80,18 @@ export class OAuthServer extends ProviderServer {
       case 'authorization_code': {
         const issued = this.codes.get(form.code);
         this.codes.delete(form.code);
-        const verified = issued && createHash('sha256').update(form.code_verifier ?? '').digest('base64url') === issued.challenge;
+        const verified =
+          issued &&
+          createHash('sha256')
+            .update(form.code_verifier ?? '')
+            .digest('base64url') === issued.challenge;
         if (!issued || issued.redirectUri !== form.redirect_uri || !verified) return { status: 400, body: { error: 'invalid_grant' } };
         return { body: { ...this.issueTokens(), scope: issued.scope } };
       }
       case 'refresh_token': {
         this.refreshCount++;
-        if (this.refuse || !this.refreshTokens.has(form.refresh_token)) return { status: 400, body: { error: 'invalid_grant', error_description: 'Refresh token is invalid or revoked' } };
+        if (this.refuse || !this.refreshTokens.has(form.refresh_token))
+          return { status: 400, body: { error: 'invalid_grant', error_description: 'Refresh token is invalid or revoked' } };
         this.refreshTokens.delete(form.refresh_token);
         return { body: this.issueTokens() };
       }

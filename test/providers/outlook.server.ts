@@ -28,7 +28,17 @@ interface DeltaState {
 
 /** Graph's error body: {error: {code, message, innerError: {date, request-id, client-request-id}}}. */
 function graphError(status: number, code: string, message: string, headers?: Record<string, string>): Reply {
-  return { status, headers, body: { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomBytes(8).toString('hex'), 'client-request-id': randomBytes(8).toString('hex') } } } };
+  return {
+    status,
+    headers,
+    body: {
+      error: {
+        code,
+        message,
+        innerError: { date: new Date().toISOString(), 'request-id': randomBytes(8).toString('hex'), 'client-request-id': randomBytes(8).toString('hex') },
+      },
+    },
+  };
 }
 
 const INBOX_ID = 'AQMkADAwATNiZmYAZC1hZmU2LWE5ZDEtMDACLTAwCgAuAAAD';
@@ -51,9 +61,14 @@ export class OutlookServer extends ProviderServer {
   private version = 0;
   private clock = Date.parse('2024-05-01T08:00:00Z');
 
-  constructor(private readonly isValid: (token: string | null) => boolean, readonly mail = 'megan@contoso.example') {
+  constructor(
+    private readonly isValid: (token: string | null) => boolean,
+    readonly mail = 'megan@contoso.example',
+  ) {
     super();
-    this.on('GET', '/v1\\.0/me', (req) => this.authed(req, () => ({ body: { id: 'user-1', displayName: 'Megan Bowen', mail: this.mail, userPrincipalName: this.mail } })));
+    this.on('GET', '/v1\\.0/me', (req) =>
+      this.authed(req, () => ({ body: { id: 'user-1', displayName: 'Megan Bowen', mail: this.mail, userPrincipalName: this.mail } })),
+    );
     this.on('GET', /^\/v1\.0\/me\/mailFolders(?:\/inbox|\('[^']+'\))\/messages\/delta$/, (req) => this.authed(req, () => this.delta(req, 'messages')));
     this.on('GET', '/v1\\.0/me/calendarView/delta', (req) => this.authed(req, () => this.delta(req, 'events')));
     this.on('GET', '/v1\\.0/me/messages/:id', (req, [id]) => this.authed(req, () => this.read('messages', id)));
@@ -68,10 +83,24 @@ export class OutlookServer extends ProviderServer {
     const at = new Date(this.clock).toISOString();
     const from = { emailAddress: { name: fields.from ?? 'Alex Wilber', address: fields.from ?? 'alex@contoso.example' } };
     return this.put('messages', {
-      id: `AAMkAGI2${randomBytes(12).toString('hex')}`, subject: fields.subject, bodyPreview: `About ${fields.subject}`, body: { contentType: 'html', content: `<p>About ${fields.subject}</p>` },
-      from, sender: from, toRecipients: [{ emailAddress: { name: 'Megan Bowen', address: this.mail } }], ccRecipients: [], receivedDateTime: at, sentDateTime: at,
-      isRead: fields.isRead ?? false, importance: 'normal', conversationId: `AAQkAGI2${randomBytes(6).toString('hex')}`, internetMessageId: `<${randomBytes(6).toString('hex')}@contoso.example>`,
-      categories: [], parentFolderId: INBOX_ID, createdDateTime: at, webLink: 'https://outlook.office365.com/owa/?ItemID=x',
+      id: `AAMkAGI2${randomBytes(12).toString('hex')}`,
+      subject: fields.subject,
+      bodyPreview: `About ${fields.subject}`,
+      body: { contentType: 'html', content: `<p>About ${fields.subject}</p>` },
+      from,
+      sender: from,
+      toRecipients: [{ emailAddress: { name: 'Megan Bowen', address: this.mail } }],
+      ccRecipients: [],
+      receivedDateTime: at,
+      sentDateTime: at,
+      isRead: fields.isRead ?? false,
+      importance: 'normal',
+      conversationId: `AAQkAGI2${randomBytes(6).toString('hex')}`,
+      internetMessageId: `<${randomBytes(6).toString('hex')}@contoso.example>`,
+      categories: [],
+      parentFolderId: INBOX_ID,
+      createdDateTime: at,
+      webLink: 'https://outlook.office365.com/owa/?ItemID=x',
     });
   }
 
@@ -82,8 +111,19 @@ export class OutlookServer extends ProviderServer {
   /** An event `daysFromNow` ahead, one hour long, in UTC. */
   addEvent(subject: string, daysFromNow: number): Fields {
     const start = new Date(Date.now() + daysFromNow * 86_400_000);
-    const dt = (d: Date) => d.toISOString().replace('Z', '').replace(/\.\d{3}$/, '.0000000');
-    return this.put('events', this.eventFrom({ subject, start: { dateTime: dt(start), timeZone: 'UTC' }, end: { dateTime: dt(new Date(start.getTime() + 3_600_000)), timeZone: 'UTC' } }));
+    const dt = (d: Date) =>
+      d
+        .toISOString()
+        .replace('Z', '')
+        .replace(/\.\d{3}$/, '.0000000');
+    return this.put(
+      'events',
+      this.eventFrom({
+        subject,
+        start: { dateTime: dt(start), timeZone: 'UTC' },
+        end: { dateTime: dt(new Date(start.getTime() + 3_600_000)), timeZone: 'UTC' },
+      }),
+    );
   }
 
   update(c: Collection, id: string, changes: Fields): Fields {
@@ -111,7 +151,9 @@ export class OutlookServer extends ProviderServer {
 
   private authed(req: ProviderRequest, then: () => Reply): Reply {
     if (this.isValid(bearer(req))) return then();
-    return graphError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.', { 'www-authenticate': 'Bearer realm="", error="invalid_token"' });
+    return graphError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.', {
+      'www-authenticate': 'Bearer realm="", error="invalid_token"',
+    });
   }
 
   private delta(req: ProviderRequest, c: Collection): Reply {
@@ -128,7 +170,12 @@ export class OutlookServer extends ProviderServer {
       if (q.has('$deltatoken') && (state.gen ?? 0) < this.generation) return graphError(410, 'SyncStateNotFound', 'The sync state generation is not found.');
     } else if (c === 'events') {
       const [start, end] = [q.get('startdatetime'), q.get('enddatetime')];
-      if (!start || !end) return graphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+      if (!start || !end)
+        return graphError(
+          400,
+          'ErrorInvalidParameter',
+          'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+        );
       state = { c, since: 0, window: { start, end } };
     } else {
       state = { c, since: 0, select: q.get('$select') };
@@ -139,12 +186,16 @@ export class OutlookServer extends ProviderServer {
       .filter((i) => i.version > state.since && i.version <= upto && (state.since > 0 || !i.removed) && this.inWindow(i, state.window))
       .sort((a, b) => a.version - b.version);
     const offset = state.offset ?? 0;
-    const page = changes.slice(offset, offset + size).map((i) => (i.removed ? { id: i.id, '@removed': { reason: 'deleted' } } : this.project(i.data, state.select)));
+    const page = changes
+      .slice(offset, offset + size)
+      .map((i) => (i.removed ? { id: i.id, '@removed': { reason: 'deleted' } } : this.project(i.data, state.select)));
     const path = c === 'messages' ? `/v1.0/me/mailFolders('${INBOX_ID}')/messages/delta` : '/v1.0/me/calendarView/delta';
     const more = offset + size < changes.length;
     const link = more
       ? { '@odata.nextLink': `${this.url}${path}?$skiptoken=${encode({ ...state, upto, offset: offset + size })}` }
-      : { '@odata.deltaLink': `${this.url}${path}?$deltatoken=${encode({ c, since: upto, select: state.select, window: state.window, gen: this.generation })}` };
+      : {
+          '@odata.deltaLink': `${this.url}${path}?$deltatoken=${encode({ c, since: upto, select: state.select, window: state.window, gen: this.generation })}`,
+        };
     const context = `${this.url}/v1.0/$metadata#Collection(${c === 'messages' ? 'message' : 'event'})`;
     return { headers: { 'preference-applied': `odata.maxpagesize=${size}` }, body: { '@odata.context': context, ...link, value: page } };
   }
@@ -171,9 +222,18 @@ export class OutlookServer extends ProviderServer {
     const attendees = ((body.attendees as Fields[] | undefined) ?? []).map((a) => ({ ...a, status: { response: 'none', time: '0001-01-01T00:00:00Z' } }));
     const id = `AAMkAGViNDU${randomBytes(12).toString('hex')}`;
     return {
-      id, isAllDay: false, isCancelled: false, showAs: 'busy', isOnlineMeeting: false, location: { displayName: '' }, bodyPreview: '',
-      organizer: { emailAddress: { name: 'Megan Bowen', address: this.mail } }, webLink: `https://outlook.office365.com/owa/?itemid=${id}`,
-      ...body, attendees, createdDateTime: new Date().toISOString(),
+      id,
+      isAllDay: false,
+      isCancelled: false,
+      showAs: 'busy',
+      isOnlineMeeting: false,
+      location: { displayName: '' },
+      bodyPreview: '',
+      organizer: { emailAddress: { name: 'Megan Bowen', address: this.mail } },
+      webLink: `https://outlook.office365.com/owa/?itemid=${id}`,
+      ...body,
+      attendees,
+      createdDateTime: new Date().toISOString(),
     };
   }
 
@@ -181,13 +241,19 @@ export class OutlookServer extends ProviderServer {
     const known = new Set([...WINDOWS_ZONES, ...Intl.supportedValuesOf('timeZone')]);
     for (const key of ['start', 'end']) {
       const zone = (body[key] as { timeZone?: string } | undefined)?.timeZone;
-      if (zone !== undefined && !known.has(zone)) return graphError(400, 'TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`);
+      if (zone !== undefined && !known.has(zone))
+        return graphError(
+          400,
+          'TimeZoneNotSupportedException',
+          `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`,
+        );
     }
     return null;
   }
 
   private createEvent(body: Fields): Reply {
-    if (!body.start || !body.end) return graphError(400, 'ErrorInvalidRequest', 'Your request can\u2019t be completed. The start and end of an event are required.');
+    if (!body.start || !body.end)
+      return graphError(400, 'ErrorInvalidRequest', 'Your request can\u2019t be completed. The start and end of an event are required.');
     const bad = this.badTimeZone(body);
     if (bad) return bad;
     return { status: 201, body: this.put('events', this.eventFrom(body)) };
@@ -201,7 +267,8 @@ export class OutlookServer extends ProviderServer {
   private sendMail(body: Fields): Reply {
     const message = body.message as { toRecipients?: unknown[] } | undefined;
     if (!message) return graphError(400, 'ErrorInvalidRequest', 'Empty Payload. JSON content expected.');
-    if (!message.toRecipients?.length) return graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\u2019t be sent because it contains no recipients.');
+    if (!message.toRecipients?.length)
+      return graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\u2019t be sent because it contains no recipients.');
     this.sentMail.push(body);
     return { status: 202 };
   }

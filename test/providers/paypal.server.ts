@@ -25,19 +25,27 @@ export class PayPalServer extends ProviderServer {
   refuseClient = false;
   private readonly byRequestId = new Map<string, Row>();
 
-  constructor(readonly clientId = 'AeLocalPayPalClientId0001', readonly clientSecret = 'EKLocalPayPalClientSecret0001') {
+  constructor(
+    readonly clientId = 'AeLocalPayPalClientId0001',
+    readonly clientSecret = 'EKLocalPayPalClientSecret0001',
+  ) {
     super();
     this.on('POST', '/v1/oauth2/token', (req) => this.token(req));
     this.on('GET', '/v2/invoicing/invoices', (req) => this.authed(req, () => this.listInvoices(req)));
     this.on('POST', '/v2/invoicing/invoices', (req) => this.authed(req, () => this.createInvoice(req)));
     this.on('GET', '/v2/invoicing/invoices/:id', (req, [id]) => this.authed(req, () => this.withInvoice(id, (inv) => ({ body: inv }))));
-    this.on('PUT', '/v2/invoicing/invoices/:id', (req, [id]) => this.authed(req, () => this.withInvoice(id, (inv) => ({ body: Object.assign(inv, req.body, { id }) }))));
+    this.on('PUT', '/v2/invoicing/invoices/:id', (req, [id]) =>
+      this.authed(req, () => this.withInvoice(id, (inv) => ({ body: Object.assign(inv, req.body, { id }) }))),
+    );
     this.on('POST', '/v2/invoicing/invoices/:id/send', (req, [id]) => this.authed(req, () => this.withInvoice(id, (inv) => this.send(inv))));
     this.on('GET', '/v1/reporting/transactions', (req) => this.authed(req, () => this.search(req)));
     this.on('GET', '/v2/payments/refunds/:id', (req, [id]) => this.authed(req, () => (this.refunds.has(id) ? { body: this.refunds.get(id) } : notFound())));
     this.on('POST', '/v2/payments/captures/:id/refund', (req, [id]) => this.authed(req, () => this.refund(req, id)));
     this.on('POST', '/v1/notifications/verify-webhook-signature', (req) => this.authed(req, () => this.verifyWebhookSignature(req)));
-    this.on('GET', '/v1/notifications/certs/:name', () => ({ headers: { 'content-type': 'application/x-pem-file' }, body: this.signingKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() }));
+    this.on('GET', '/v1/notifications/certs/:name', () => ({
+      headers: { 'content-type': 'application/x-pem-file' },
+      body: this.signingKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    }));
   }
 
   /** Webhooks registered in the app (what PayPal's dashboard lists); verification needs one of them. */
@@ -64,7 +72,9 @@ export class PayPalServer extends ProviderServer {
     const body = JSON.stringify(event);
     const transmissionId = randomUUID();
     const time = new Date().toISOString();
-    const signature = createSign('sha256').update(`${transmissionId}|${time}|${webhookId}|${crc32(body)}`).sign(this.signingKey.privateKey, 'base64');
+    const signature = createSign('sha256')
+      .update(`${transmissionId}|${time}|${webhookId}|${crc32(body)}`)
+      .sign(this.signingKey.privateKey, 'base64');
     return {
       body,
       headers: {
@@ -86,8 +96,18 @@ export class PayPalServer extends ProviderServer {
   private verifyWebhookSignature(req: ProviderRequest): Reply {
     const b = req.body ?? {};
     const required = ['auth_algo', 'cert_url', 'transmission_id', 'transmission_sig', 'transmission_time', 'webhook_id'];
-    const missing = required.find((name) => typeof b[name] !== 'string' || !b[name]) ?? (b.webhook_event && typeof b.webhook_event === 'object' ? null : 'webhook_event');
-    if (missing) return { status: 400, body: { name: 'INVALID_REQUEST', message: 'Request is not well-formed, syntactically incorrect, or violates schema.', debug_id: debugId(), details: [{ field: `/${missing}`, location: 'body', issue: 'MISSING_REQUIRED_PARAMETER', description: 'A required field is missing.' }] } };
+    const missing =
+      required.find((name) => typeof b[name] !== 'string' || !b[name]) ?? (b.webhook_event && typeof b.webhook_event === 'object' ? null : 'webhook_event');
+    if (missing)
+      return {
+        status: 400,
+        body: {
+          name: 'INVALID_REQUEST',
+          message: 'Request is not well-formed, syntactically incorrect, or violates schema.',
+          debug_id: debugId(),
+          details: [{ field: `/${missing}`, location: 'body', issue: 'MISSING_REQUIRED_PARAMETER', description: 'A required field is missing.' }],
+        },
+      };
     const trusted = b.cert_url.startsWith(`${this.url}/v1/notifications/certs/`) && b.auth_algo === 'SHA256withRSA' && this.webhookIds.has(b.webhook_id);
     const signed = `${b.transmission_id}|${b.transmission_time}|${b.webhook_id}|${crc32(JSON.stringify(b.webhook_event))}`;
     const valid = trusted && createVerify('sha256').update(signed).verify(this.signingKey.publicKey, b.transmission_sig, 'base64');
@@ -99,13 +119,20 @@ export class PayPalServer extends ProviderServer {
   }
 
   seedInvoices(count: number): Row[] {
-    return Array.from({ length: count }, (_, i) => this.addInvoice({ detail: { currency_code: 'USD', invoice_number: `#${1000 + i}`, invoice_date: '2024-05-01' }, amount: { currency_code: 'USD', value: `${10 + i}.00` } }));
+    return Array.from({ length: count }, (_, i) =>
+      this.addInvoice({
+        detail: { currency_code: 'USD', invoice_number: `#${1000 + i}`, invoice_date: '2024-05-01' },
+        amount: { currency_code: 'USD', value: `${10 + i}.00` },
+      }),
+    );
   }
 
   /** Transactions spread evenly over the last `days` days (newest an hour ago). */
   seedTransactions(count: number, days: number): Row[] {
     const now = Date.now();
-    return Array.from({ length: count }, (_, i) => this.addTransaction(new Date(now - 3_600_000 - Math.floor((i * days * DAY_MS) / count)), 'T0006', `${(i + 1) * 3}.50`));
+    return Array.from({ length: count }, (_, i) =>
+      this.addTransaction(new Date(now - 3_600_000 - Math.floor((i * days * DAY_MS) / count)), 'T0006', `${(i + 1) * 3}.50`),
+    );
   }
 
   seedCapture(value: string, currency = 'USD'): Row {
@@ -142,16 +169,34 @@ export class PayPalServer extends ProviderServer {
     this.tokenRequests++;
     const basic = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ''));
     const [id, secret] = basic ? Buffer.from(basic[1], 'base64').toString().split(':').map(decodeURIComponent) : [];
-    if (this.refuseClient || id !== this.clientId || secret !== this.clientSecret) return { status: 401, body: { error: 'invalid_client', error_description: 'Client Authentication failed' } };
-    if (req.body.grant_type !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'Grant Type is NULL' } };
+    if (this.refuseClient || id !== this.clientId || secret !== this.clientSecret)
+      return { status: 401, body: { error: 'invalid_client', error_description: 'Client Authentication failed' } };
+    if (req.body.grant_type !== 'client_credentials')
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'Grant Type is NULL' } };
     const token = `A21AA${randomBytes(16).toString('hex')}`;
     this.validTokens.add(token);
-    return { body: { scope: 'https://uri.paypal.com/services/invoicing https://uri.paypal.com/services/reporting/search/read', access_token: token, token_type: 'Bearer', app_id: 'APP-80W284485P519543T', expires_in: 32400, nonce: randomUUID() } };
+    return {
+      body: {
+        scope: 'https://uri.paypal.com/services/invoicing https://uri.paypal.com/services/reporting/search/read',
+        access_token: token,
+        token_type: 'Bearer',
+        app_id: 'APP-80W284485P519543T',
+        expires_in: 32400,
+        nonce: randomUUID(),
+      },
+    };
   }
 
   private authed(req: ProviderRequest, then: () => Reply): Reply {
     if (!this.validTokens.has(bearer(req) ?? '')) {
-      return { status: 401, body: { name: 'AUTHENTICATION_FAILURE', message: 'Authentication failed due to invalid authentication credentials or a missing Authorization header.', links: [{ href: 'https://developer.paypal.com/docs/api/overview/#error', rel: 'information_link' }] } };
+      return {
+        status: 401,
+        body: {
+          name: 'AUTHENTICATION_FAILURE',
+          message: 'Authentication failed due to invalid authentication credentials or a missing Authorization header.',
+          links: [{ href: 'https://developer.paypal.com/docs/api/overview/#error', rel: 'information_link' }],
+        },
+      };
     }
     return then();
   }
@@ -178,7 +223,16 @@ export class PayPalServer extends ProviderServer {
   }
 
   private send(invoice: Row): Reply {
-    if (invoice.status !== 'DRAFT') return { status: 422, body: { name: 'UNPROCESSABLE_ENTITY', message: 'The requested action could not be performed, semantically incorrect, or failed business validation.', debug_id: debugId(), details: [{ issue: 'CANNOT_SEND_INVOICE', description: 'Invoice is not in a state that allows sending.' }] } };
+    if (invoice.status !== 'DRAFT')
+      return {
+        status: 422,
+        body: {
+          name: 'UNPROCESSABLE_ENTITY',
+          message: 'The requested action could not be performed, semantically incorrect, or failed business validation.',
+          debug_id: debugId(),
+          details: [{ issue: 'CANNOT_SEND_INVOICE', description: 'Invoice is not in a state that allows sending.' }],
+        },
+      };
     const future = Date.parse(invoice.detail?.invoice_date ?? '') > Date.now();
     invoice.status = future ? 'SCHEDULED' : 'SENT';
     return { status: future ? 202 : 200, body: { href: `https://www.sandbox.paypal.com/invoice/p/#${invoice.id}`, rel: 'payer-view', method: 'GET' } };
@@ -187,7 +241,8 @@ export class PayPalServer extends ProviderServer {
   private search(req: ProviderRequest): Reply {
     const start = Date.parse(req.query.get('start_date') ?? '');
     const end = Date.parse(req.query.get('end_date') ?? '');
-    if (Number.isNaN(start) || Number.isNaN(end)) return invalid(Number.isNaN(start) ? 'start_date' : 'end_date', 'MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.');
+    if (Number.isNaN(start) || Number.isNaN(end))
+      return invalid(Number.isNaN(start) ? 'start_date' : 'end_date', 'MISSING_REQUIRED_PARAMETER', 'A required field / parameter is missing.');
     if (end - start > 31 * DAY_MS || end < start) return invalid('end_date', 'INVALID_REQUEST', 'Date range is greater than 31 days');
     const page = Number(req.query.get('page') ?? 1);
     const size = Number(req.query.get('page_size') ?? 100);
@@ -220,30 +275,75 @@ export class PayPalServer extends ProviderServer {
     if (!capture) return notFound();
     const amount = req.body.amount ?? { currency_code: capture.amount.currency_code, value: (Number(capture.amount.value) - capture.refunded).toFixed(2) };
     if (Number(amount.value) > Number(capture.amount.value) - capture.refunded) {
-      return { status: 422, body: { name: 'UNPROCESSABLE_ENTITY', message: 'The requested action could not be performed, semantically incorrect, or failed business validation.', debug_id: debugId(), details: [{ issue: 'REFUND_AMOUNT_EXCEEDED', description: 'The refund amount must be less than or equal to the capture amount that has not yet been refunded.' }] } };
+      return {
+        status: 422,
+        body: {
+          name: 'UNPROCESSABLE_ENTITY',
+          message: 'The requested action could not be performed, semantically incorrect, or failed business validation.',
+          debug_id: debugId(),
+          details: [
+            {
+              issue: 'REFUND_AMOUNT_EXCEEDED',
+              description: 'The refund amount must be less than or equal to the capture amount that has not yet been refunded.',
+            },
+          ],
+        },
+      };
     }
     capture.refunded += Number(amount.value);
     const now = new Date();
-    const refund = { id: id17(), amount, invoice_id: req.body.invoice_id, note_to_payer: req.body.note_to_payer, status: 'COMPLETED', create_time: now.toISOString(), update_time: now.toISOString(), links: [{ rel: 'up', href: `${this.url}/v2/payments/captures/${captureId}`, method: 'GET' }] };
+    const refund = {
+      id: id17(),
+      amount,
+      invoice_id: req.body.invoice_id,
+      note_to_payer: req.body.note_to_payer,
+      status: 'COMPLETED',
+      create_time: now.toISOString(),
+      update_time: now.toISOString(),
+      links: [{ rel: 'up', href: `${this.url}/v2/payments/captures/${captureId}`, method: 'GET' }],
+    };
     this.refunds.set(refund.id, refund);
     if (requestId) this.byRequestId.set(requestId, refund);
-    const row = this.addTransaction(now, 'T1107', `-${amount.value}`, { paypal_reference_id: captureId, paypal_reference_id_type: 'TXN', invoice_id: req.body.invoice_id });
+    const row = this.addTransaction(now, 'T1107', `-${amount.value}`, {
+      paypal_reference_id: captureId,
+      paypal_reference_id_type: 'TXN',
+      invoice_id: req.body.invoice_id,
+    });
     row.transaction_info.transaction_id = refund.id;
     return { status: 201, body: refund };
   }
 
   /** A refund in the reporting data only (as if made elsewhere), `daysAgo` in the past. */
   seedRefund(captureId: string, value: string, daysAgo: number): Row {
-    return this.addTransaction(new Date(Date.now() - daysAgo * DAY_MS), 'T1107', `-${value}`, { paypal_reference_id: captureId, paypal_reference_id_type: 'TXN' });
+    return this.addTransaction(new Date(Date.now() - daysAgo * DAY_MS), 'T1107', `-${value}`, {
+      paypal_reference_id: captureId,
+      paypal_reference_id_type: 'TXN',
+    });
   }
 }
 
 const debugId = () => randomBytes(7).toString('hex');
 
 function invalid(field: string, issue: string, description: string): Reply {
-  return { status: 400, body: { name: 'INVALID_REQUEST', message: 'Request is not well-formed, syntactically incorrect, or violates schema.', debug_id: debugId(), details: [{ field, location: 'query', issue, description }] } };
+  return {
+    status: 400,
+    body: {
+      name: 'INVALID_REQUEST',
+      message: 'Request is not well-formed, syntactically incorrect, or violates schema.',
+      debug_id: debugId(),
+      details: [{ field, location: 'query', issue, description }],
+    },
+  };
 }
 
 function notFound(): Reply {
-  return { status: 404, body: { name: 'RESOURCE_NOT_FOUND', message: 'The specified resource does not exist.', debug_id: debugId(), details: [{ issue: 'INVALID_RESOURCE_ID', description: 'Specified resource ID does not exist. Please check the resource ID and try again.' }] } };
+  return {
+    status: 404,
+    body: {
+      name: 'RESOURCE_NOT_FOUND',
+      message: 'The specified resource does not exist.',
+      debug_id: debugId(),
+      details: [{ issue: 'INVALID_RESOURCE_ID', description: 'Specified resource ID does not exist. Please check the resource ID and try again.' }],
+    },
+  };
 }

@@ -61,7 +61,13 @@ export class ProviderServer {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://local');
     const type = String(req.headers['content-type'] ?? '');
-    const body = !raw ? {} : type.includes('json') ? JSON.parse(raw) : type.includes('x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(raw)) : raw;
+    const body = !raw
+      ? {}
+      : type.includes('json')
+        ? JSON.parse(raw)
+        : type.includes('x-www-form-urlencoded')
+          ? Object.fromEntries(new URLSearchParams(raw))
+          : raw;
     const request: ProviderRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, raw };
     this.requests.push(request);
     const failure = this.failures.shift();

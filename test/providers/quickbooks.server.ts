@@ -4,7 +4,8 @@ import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-serve
 type Row = Record<string, any>;
 
 const ENTITIES = ['Customer', 'Invoice', 'Payment'];
-const QUERY = /^select \* from (\w+)(?: where Metadata\.LastUpdatedTime (>=|>|<=|<|=) '([^']+)')?(?: orderby Metadata\.LastUpdatedTime(?: (asc|desc))?)?(?: startposition (\d+))?(?: maxresults (\d+))?$/i;
+const QUERY =
+  /^select \* from (\w+)(?: where Metadata\.LastUpdatedTime (>=|>|<=|<|=) '([^']+)')?(?: orderby Metadata\.LastUpdatedTime(?: (asc|desc))?)?(?: startposition (\d+))?(?: maxresults (\d+))?$/i;
 const PACIFIC_MS = 7 * 3_600_000;
 
 /** Intuit writes times in the company's zone: 2024-03-01T02:00:00-07:00. */
@@ -26,9 +27,16 @@ export class QuickBooksServer extends ProviderServer {
   clock = Date.parse('2024-03-01T09:00:00Z');
   private nextId = 1;
 
-  constructor(private readonly oauth: OAuthServer, readonly realmId = '9341452713218562') {
+  constructor(
+    private readonly oauth: OAuthServer,
+    readonly realmId = '9341452713218562',
+  ) {
     super();
-    this.on('GET', '/v3/company/:realm/companyinfo/:id', (req, [realm]) => this.authed(req, realm, () => ({ body: { CompanyInfo: { Id: '1', CompanyName: 'Local Sandbox Company', Country: 'US', SyncToken: '0' }, time: new Date().toISOString() } })));
+    this.on('GET', '/v3/company/:realm/companyinfo/:id', (req, [realm]) =>
+      this.authed(req, realm, () => ({
+        body: { CompanyInfo: { Id: '1', CompanyName: 'Local Sandbox Company', Country: 'US', SyncToken: '0' }, time: new Date().toISOString() },
+      })),
+    );
     this.on('GET', '/v3/company/:realm/query', (req, [realm]) => this.authed(req, realm, () => this.query(req)));
     this.on('GET', '/v3/company/:realm/:entity/:id', (req, [realm, entity, id]) => this.authed(req, realm, () => this.read(entity, id)));
     this.on('POST', '/v3/company/:realm/:entity', (req, [realm, entity]) => this.authed(req, realm, () => this.write(entity, req.body)));
@@ -51,7 +59,16 @@ export class QuickBooksServer extends ProviderServer {
 
   private authed(req: ProviderRequest, realm: string, then: () => Reply): Reply {
     if (!this.oauth.isValid(bearer(req))) {
-      return { status: 401, body: { fault: { error: [{ message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401', detail: 'Token expired: local', code: '3200' }], type: 'AUTHENTICATION' }, time: Date.now() } };
+      return {
+        status: 401,
+        body: {
+          fault: {
+            error: [{ message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401', detail: 'Token expired: local', code: '3200' }],
+            type: 'AUTHENTICATION',
+          },
+          time: Date.now(),
+        },
+      };
     }
     if (realm !== this.realmId) return fault(403, '3100', 'message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403', '', 'SECURITY');
     return then();
@@ -66,7 +83,13 @@ export class QuickBooksServer extends ProviderServer {
     if (!rows) return fault(400, '4001', 'Invalid query', `QueryValidationError: Property ${entity} not found for Entity`);
     const bound = value === undefined ? NaN : Date.parse(value);
     if (value !== undefined && Number.isNaN(bound)) return fault(400, '4001', 'Invalid query', `QueryValidationError: value ${value} is not a valid DateTime`);
-    const compare: Record<string, (a: number) => boolean> = { '>': (a) => a > bound, '>=': (a) => a >= bound, '<': (a) => a < bound, '<=': (a) => a <= bound, '=': (a) => a === bound };
+    const compare: Record<string, (a: number) => boolean> = {
+      '>': (a) => a > bound,
+      '>=': (a) => a >= bound,
+      '<': (a) => a < bound,
+      '<=': (a) => a <= bound,
+      '=': (a) => a === bound,
+    };
     const updated = (r: Row) => Date.parse(r.MetaData.LastUpdatedTime);
     const sorted = rows.filter((r) => !op || compare[op](updated(r))).sort((a, b) => updated(a) - updated(b) || Number(a.Id) - Number(b.Id));
     if (direction?.toLowerCase() === 'desc') sorted.reverse();
@@ -83,7 +106,13 @@ export class QuickBooksServer extends ProviderServer {
   private read(path: string, id: string): Reply {
     const entity = ENTITIES.find((e) => e.toLowerCase() === path);
     const row = entity && this.find(entity, id);
-    if (!row) return fault(400, '610', 'Object Not Found', `Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.`);
+    if (!row)
+      return fault(
+        400,
+        '610',
+        'Object Not Found',
+        `Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.`,
+      );
     return { body: { [entity!]: row, time: new Date().toISOString() } };
   }
 
@@ -101,7 +130,12 @@ export class QuickBooksServer extends ProviderServer {
     const row = this.find(entity, String(body.Id));
     if (!row) return this.read(entity.toLowerCase(), String(body.Id));
     if (body.SyncToken !== row.SyncToken) {
-      return fault(400, '5010', 'Stale Object Error', 'Stale Object Error : You and admin were working on this at the same time. admin finished before you did, so your work was not saved.');
+      return fault(
+        400,
+        '5010',
+        'Stale Object Error',
+        'Stale Object Error : You and admin were working on this at the same time. admin finished before you did, so your work was not saved.',
+      );
     }
     const { sparse, Id: _id, SyncToken: _token, ...fields } = body;
     if (!sparse) for (const key of Object.keys(row)) if (!['Id', 'SyncToken', 'MetaData', 'domain', 'sparse'].includes(key)) delete row[key];
@@ -110,9 +144,20 @@ export class QuickBooksServer extends ProviderServer {
 
   private checkCustomer(body: Row): Reply | null {
     const name = body.DisplayName ?? [body.GivenName, body.FamilyName].filter(Boolean).join(' ');
-    if (!name) return fault(400, '2020', 'Required param missing, need to supply the required value for the API', 'Required parameter DisplayName or a name is missing in the request');
+    if (!name)
+      return fault(
+        400,
+        '2020',
+        'Required param missing, need to supply the required value for the API',
+        'Required parameter DisplayName or a name is missing in the request',
+      );
     if (this.store.get('Customer')!.some((c) => c.DisplayName === name)) {
-      return fault(400, '6240', 'Duplicate Name Exists Error', `The name supplied already exists. : Another customer, vendor or employee is already using this name. Please use a different name.`);
+      return fault(
+        400,
+        '6240',
+        'Duplicate Name Exists Error',
+        `The name supplied already exists. : Another customer, vendor or employee is already using this name. Please use a different name.`,
+      );
     }
     body.DisplayName = name;
     return null;
@@ -120,10 +165,20 @@ export class QuickBooksServer extends ProviderServer {
 
   private checkInvoice(body: Row): Reply | null {
     if (!body.CustomerRef?.value || !Array.isArray(body.Line) || !body.Line.length) {
-      return fault(400, '2020', 'Required param missing, need to supply the required value for the API', `Required parameter ${body.CustomerRef?.value ? 'Line' : 'CustomerRef'} is missing in the request`);
+      return fault(
+        400,
+        '2020',
+        'Required param missing, need to supply the required value for the API',
+        `Required parameter ${body.CustomerRef?.value ? 'Line' : 'CustomerRef'} is missing in the request`,
+      );
     }
     if (!this.find('Customer', String(body.CustomerRef.value))) {
-      return fault(400, '2500', 'Invalid Reference Id', `Invalid Reference Id : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.`);
+      return fault(
+        400,
+        '2500',
+        'Invalid Reference Id',
+        `Invalid Reference Id : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.`,
+      );
     }
     return null;
   }

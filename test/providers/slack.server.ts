@@ -30,9 +30,24 @@ export class SlackServer extends ProviderServer {
   private readonly accepted = new Set<string>();
   private clock = 1_700_000_000;
 
-  constructor(private readonly oauth: OAuthServer, readonly botToken = 'xoxb-1234-5678-LocalSlackBotToken') {
+  constructor(
+    private readonly oauth: OAuthServer,
+    readonly botToken = 'xoxb-1234-5678-LocalSlackBotToken',
+  ) {
     super();
-    this.on('POST', '/api/auth.test', (req) => this.authed(req, () => ok({ url: 'https://hotcrm-test.slack.com/', team: 'HotCRM Test', user: 'hotcrm', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: 'B0LOCAL001', is_enterprise_install: false })));
+    this.on('POST', '/api/auth.test', (req) =>
+      this.authed(req, () =>
+        ok({
+          url: 'https://hotcrm-test.slack.com/',
+          team: 'HotCRM Test',
+          user: 'hotcrm',
+          team_id: TEAM_ID,
+          user_id: BOT_USER_ID,
+          bot_id: 'B0LOCAL001',
+          is_enterprise_install: false,
+        }),
+      ),
+    );
     this.on('GET', '/api/users.list', (req) => this.authed(req, (args) => this.page(args, this.users, 'members', 'user', 0)));
     this.on('GET', '/api/conversations.list', (req) => this.authed(req, (args) => this.conversations(args)));
     this.on('GET', '/api/users.info', (req) => this.authed(req, (args) => this.find(this.users, args.user, 'user', 'user_not_found')));
@@ -45,9 +60,24 @@ export class SlackServer extends ProviderServer {
     return Array.from({ length: count }, () => {
       const n = this.users.length;
       const user = {
-        id: `U0${String(n).padStart(8, '0')}`, team_id: TEAM_ID, name: `user${n}`, deleted: false, real_name: `User ${n}`, tz: 'Europe/Berlin',
-        is_admin: false, is_owner: n === 0, is_bot: false, updated: ++this.clock,
-        profile: { email: `user${n}@example.com`, display_name: `user${n}`, real_name: `User ${n}`, title: 'Account Executive', phone: '', image_72: `https://avatars.example/${n}.png` },
+        id: `U0${String(n).padStart(8, '0')}`,
+        team_id: TEAM_ID,
+        name: `user${n}`,
+        deleted: false,
+        real_name: `User ${n}`,
+        tz: 'Europe/Berlin',
+        is_admin: false,
+        is_owner: n === 0,
+        is_bot: false,
+        updated: ++this.clock,
+        profile: {
+          email: `user${n}@example.com`,
+          display_name: `user${n}`,
+          real_name: `User ${n}`,
+          title: 'Account Executive',
+          phone: '',
+          image_72: `https://avatars.example/${n}.png`,
+        },
       };
       this.users.push(user);
       return user;
@@ -58,9 +88,21 @@ export class SlackServer extends ProviderServer {
     return Array.from({ length: count }, () => {
       const n = this.channels.length;
       const channel = {
-        id: `C0${String(n).padStart(8, '0')}`, name: `channel-${n}`, is_channel: true, is_group: false, is_im: false, is_mpim: false, is_private: false,
-        is_archived: false, is_general: n === 0, created: ++this.clock, creator: 'U000000000', num_members: 3,
-        topic: { value: `Topic ${n}`, creator: 'U000000000', last_set: this.clock }, purpose: { value: '', creator: '', last_set: 0 }, ...fields,
+        id: `C0${String(n).padStart(8, '0')}`,
+        name: `channel-${n}`,
+        is_channel: true,
+        is_group: false,
+        is_im: false,
+        is_mpim: false,
+        is_private: false,
+        is_archived: false,
+        is_general: n === 0,
+        created: ++this.clock,
+        creator: 'U000000000',
+        num_members: 3,
+        topic: { value: `Topic ${n}`, creator: 'U000000000', last_set: this.clock },
+        purpose: { value: '', creator: '', last_set: 0 },
+        ...fields,
       };
       this.channels.push(channel);
       return channel;
@@ -117,7 +159,19 @@ export class SlackServer extends ProviderServer {
     if (args.blocks !== undefined && !Array.isArray(args.blocks)) return fail('invalid_blocks');
     this.posted.push(args);
     const ts = `${++this.clock}.000100`;
-    return ok({ channel: channel.id, ts, message: { type: 'message', text: args.text, user: BOT_USER_ID, bot_id: 'B0LOCAL001', ts, team: TEAM_ID, ...(args.blocks ? { blocks: args.blocks } : {}) } });
+    return ok({
+      channel: channel.id,
+      ts,
+      message: {
+        type: 'message',
+        text: args.text,
+        user: BOT_USER_ID,
+        bot_id: 'B0LOCAL001',
+        ts,
+        team: TEAM_ID,
+        ...(args.blocks ? { blocks: args.blocks } : {}),
+      },
+    });
   }
 
   private open(args: Args): Reply {
@@ -127,7 +181,13 @@ export class SlackServer extends ProviderServer {
     if (ids.some((id) => !this.users.some((u) => u.id === id))) return fail('user_not_found');
     const key = ids.join(',');
     const existing = this.ims.get(key);
-    const channel = existing ?? { id: `${ids.length === 1 ? 'D' : 'G'}0${String(this.ims.size).padStart(8, '0')}`, created: ++this.clock, is_im: ids.length === 1, is_mpim: ids.length > 1, user: ids.length === 1 ? ids[0] : undefined };
+    const channel = existing ?? {
+      id: `${ids.length === 1 ? 'D' : 'G'}0${String(this.ims.size).padStart(8, '0')}`,
+      created: ++this.clock,
+      is_im: ids.length === 1,
+      is_mpim: ids.length > 1,
+      user: ids.length === 1 ? ids[0] : undefined,
+    };
     this.ims.set(key, channel);
     return ok({ no_op: !!existing, already_open: !!existing, channel: args.return_im ? channel : { id: channel.id } });
   }

@@ -4,7 +4,14 @@ import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-serve
 type StripeObject = Record<string, unknown> & { id: string; object: string; created: number };
 
 const PREFIX: Record<string, string> = { customers: 'cus', invoices: 'in', payment_intents: 'pi', charges: 'ch', refunds: 're', subscriptions: 'sub' };
-const SINGULAR: Record<string, string> = { customers: 'customer', invoices: 'invoice', payment_intents: 'payment_intent', charges: 'charge', refunds: 'refund', subscriptions: 'subscription' };
+const SINGULAR: Record<string, string> = {
+  customers: 'customer',
+  invoices: 'invoice',
+  payment_intents: 'payment_intent',
+  charges: 'charge',
+  refunds: 'refund',
+  subscriptions: 'subscription',
+};
 
 /**
  * Stripe's API as documented (https://docs.stripe.com/api): Bearer secret key, lists newest first
@@ -17,7 +24,9 @@ export class StripeServer extends ProviderServer {
 
   constructor(readonly apiKey = 'sk_test_51LocalStripeKey4242') {
     super();
-    this.on('GET', '/v1/balance', (req) => this.authed(req, () => ({ body: { object: 'balance', available: [{ amount: 0, currency: 'usd' }], livemode: false } })));
+    this.on('GET', '/v1/balance', (req) =>
+      this.authed(req, () => ({ body: { object: 'balance', available: [{ amount: 0, currency: 'usd' }], livemode: false } })),
+    );
     this.on('GET', '/v1/:object', (req, [object]) => this.authed(req, () => this.list(object, req)));
     this.on('GET', '/v1/:object/:id', (req, [object, id]) => this.authed(req, () => this.retrieve(object, id)));
     this.on('POST', '/v1/customers', (req) => this.authed(req, () => this.once(req, () => ({ body: this.add('customers', unflatten(req.body)) }))));
@@ -28,13 +37,27 @@ export class StripeServer extends ProviderServer {
 
   /** Adds an object as Stripe would store it (ids and created timestamps increase). */
   add(object: string, fields: Record<string, unknown>): StripeObject {
-    const row = { id: `${PREFIX[object]}_${randomBytes(7).toString('hex')}`, object: SINGULAR[object], created: ++this.clock, livemode: false, metadata: {}, ...fields } as StripeObject;
+    const row = {
+      id: `${PREFIX[object]}_${randomBytes(7).toString('hex')}`,
+      object: SINGULAR[object],
+      created: ++this.clock,
+      livemode: false,
+      metadata: {},
+      ...fields,
+    } as StripeObject;
     this.store.get(object)!.push(row);
     return row;
   }
 
   seedCustomers(count: number): StripeObject[] {
-    return Array.from({ length: count }, (_, i) => this.add('customers', { name: `Customer ${i}`, email: `customer${i}@example.com`, phone: `+1555000${String(i).padStart(4, '0')}`, address: { city: 'Berlin', country: 'DE' } }));
+    return Array.from({ length: count }, (_, i) =>
+      this.add('customers', {
+        name: `Customer ${i}`,
+        email: `customer${i}@example.com`,
+        phone: `+1555000${String(i).padStart(4, '0')}`,
+        address: { city: 'Berlin', country: 'DE' },
+      }),
+    );
   }
 
   /** Stripe's idempotency: a POST repeated with the same Idempotency-Key gets the first answer. */
@@ -62,21 +85,40 @@ export class StripeServer extends ProviderServer {
     if (!rows) return { status: 404, body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (GET: /v1/${object}).` } } };
     const limit = Number(req.query.get('limit') ?? 10);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      return { status: 400, body: { error: { type: 'invalid_request_error', code: 'parameter_invalid_integer', param: 'limit', message: 'Invalid integer: limit must be between 1 and 100' } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            type: 'invalid_request_error',
+            code: 'parameter_invalid_integer',
+            param: 'limit',
+            message: 'Invalid integer: limit must be between 1 and 100',
+          },
+        },
+      };
     }
     const createdGt = req.query.get('created[gt]');
     let newestFirst = [...rows].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
     if (createdGt) newestFirst = newestFirst.filter((r) => r.created > Number(createdGt));
     const after = req.query.get('starting_after');
     const start = after ? newestFirst.findIndex((r) => r.id === after) + 1 : 0;
-    if (after && start === 0) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'starting_after', message: `No such object: '${after}'` } } };
+    if (after && start === 0)
+      return {
+        status: 400,
+        body: { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'starting_after', message: `No such object: '${after}'` } },
+      };
     const data = newestFirst.slice(start, start + limit);
     return { body: { object: 'list', url: `/v1/${object}`, has_more: start + limit < newestFirst.length, data } };
   }
 
   private retrieve(object: string, id: string): Reply {
     const row = this.store.get(object)?.find((r) => r.id === id);
-    return row ? { body: row } : { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'id', message: `No such ${SINGULAR[object] ?? object}: '${id}'` } } };
+    return row
+      ? { body: row }
+      : {
+          status: 404,
+          body: { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'id', message: `No such ${SINGULAR[object] ?? object}: '${id}'` } },
+        };
   }
 
   private modify(object: string, id: string, fields: Record<string, unknown>): Reply {
@@ -88,7 +130,12 @@ export class StripeServer extends ProviderServer {
 
   private createPaymentIntent(fields: Record<string, unknown>): Reply {
     if (!fields.amount || !fields.currency) {
-      return { status: 400, body: { error: { type: 'invalid_request_error', code: 'parameter_missing', param: fields.amount ? 'currency' : 'amount', message: 'Missing required param.' } } };
+      return {
+        status: 400,
+        body: {
+          error: { type: 'invalid_request_error', code: 'parameter_missing', param: fields.amount ? 'currency' : 'amount', message: 'Missing required param.' },
+        },
+      };
     }
     return { body: this.add('payment_intents', { ...fields, amount: Number(fields.amount), status: 'requires_payment_method' }) };
   }
@@ -96,7 +143,8 @@ export class StripeServer extends ProviderServer {
   private createRefund(fields: Record<string, unknown>): Reply {
     const target = (fields.payment_intent ?? fields.charge) as string | undefined;
     const source = this.store.get(fields.payment_intent ? 'payment_intents' : 'charges')!.find((r) => r.id === target);
-    if (!source) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${target}'` } } };
+    if (!source)
+      return { status: 400, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${target}'` } } };
     return { body: this.add('refunds', { ...fields, amount: Number(fields.amount ?? source.amount), currency: source.currency, status: 'succeeded' }) };
   }
 }

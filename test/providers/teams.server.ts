@@ -21,21 +21,64 @@ export class TeamsServer extends ProviderServer {
   channelsPageSize = 100;
   private clock = Date.parse('2026-01-05T09:00:00Z');
 
-  constructor(private readonly oauth: OAuthServer, readonly tenantId = 'b3c1e1d2-7f6a-4c2e-9a51-0c6d6f0e2a11') {
+  constructor(
+    private readonly oauth: OAuthServer,
+    readonly tenantId = 'b3c1e1d2-7f6a-4c2e-9a51-0c6d6f0e2a11',
+  ) {
     super();
     this.on('GET', '/v1.0/me/joinedTeams', (req) => this.authed(req, () => this.serverPaged(req, this.teams, this.teamsPageSize)));
-    this.on('GET', '/v1.0/teams/:team', (req, [team]) => this.authed(req, () => this.one(this.teams.find((t) => t.id === team), `No team found with Group Id ${team}`)));
-    this.on('GET', '/v1.0/teams/:team/channels', (req, [team]) => this.authed(req, () => this.inTeam(team, (rows) => this.serverPaged(req, rows, this.channelsPageSize))));
-    this.on('GET', '/v1.0/teams/:team/channels/:channel', (req, [team, channel]) => this.authed(req, () => this.inTeam(team, (rows) => this.one(rows.find((c) => c.id === channel), `Channel ${channel} not found`))));
-    this.on('GET', '/v1.0/teams/:team/channels/:channel/messages', (req, [team, channel]) => this.authed(req, () => this.inChannel(team, channel, (rows) => this.topPaged(req, rows))));
-    this.on('GET', '/v1.0/teams/:team/channels/:channel/messages/delta', (req, [team, channel]) => this.authed(req, () => this.inChannel(team, channel, (rows) => this.delta(req, rows))));
-    this.on('GET', '/v1.0/teams/:team/channels/:channel/messages/:id', (req, [team, channel, id]) => this.authed(req, () => this.inChannel(team, channel, (rows) => this.one(rows.find((m) => m.id === id), `Message ${id} not found`))));
-    this.on('POST', '/v1.0/teams/:team/channels/:channel/messages', (req, [team, channel]) => this.authed(req, () => this.inChannel(team, channel, () => this.post(team, channel, req.body))));
+    this.on('GET', '/v1.0/teams/:team', (req, [team]) =>
+      this.authed(req, () =>
+        this.one(
+          this.teams.find((t) => t.id === team),
+          `No team found with Group Id ${team}`,
+        ),
+      ),
+    );
+    this.on('GET', '/v1.0/teams/:team/channels', (req, [team]) =>
+      this.authed(req, () => this.inTeam(team, (rows) => this.serverPaged(req, rows, this.channelsPageSize))),
+    );
+    this.on('GET', '/v1.0/teams/:team/channels/:channel', (req, [team, channel]) =>
+      this.authed(req, () =>
+        this.inTeam(team, (rows) =>
+          this.one(
+            rows.find((c) => c.id === channel),
+            `Channel ${channel} not found`,
+          ),
+        ),
+      ),
+    );
+    this.on('GET', '/v1.0/teams/:team/channels/:channel/messages', (req, [team, channel]) =>
+      this.authed(req, () => this.inChannel(team, channel, (rows) => this.topPaged(req, rows))),
+    );
+    this.on('GET', '/v1.0/teams/:team/channels/:channel/messages/delta', (req, [team, channel]) =>
+      this.authed(req, () => this.inChannel(team, channel, (rows) => this.delta(req, rows))),
+    );
+    this.on('GET', '/v1.0/teams/:team/channels/:channel/messages/:id', (req, [team, channel, id]) =>
+      this.authed(req, () =>
+        this.inChannel(team, channel, (rows) =>
+          this.one(
+            rows.find((m) => m.id === id),
+            `Message ${id} not found`,
+          ),
+        ),
+      ),
+    );
+    this.on('POST', '/v1.0/teams/:team/channels/:channel/messages', (req, [team, channel]) =>
+      this.authed(req, () => this.inChannel(team, channel, () => this.post(team, channel, req.body))),
+    );
   }
 
   seedTeams(count: number): GraphObject[] {
     return Array.from({ length: count }, () => {
-      const team = { id: randomUUID(), displayName: `Team ${this.teams.length}`, description: 'Sales', isArchived: false, tenantId: this.tenantId, webUrl: null };
+      const team = {
+        id: randomUUID(),
+        displayName: `Team ${this.teams.length}`,
+        description: 'Sales',
+        isArchived: false,
+        tenantId: this.tenantId,
+        webUrl: null,
+      };
       this.teams.push(team);
       this.channels.set(team.id, []);
       return team;
@@ -47,8 +90,15 @@ export class TeamsServer extends ProviderServer {
     return Array.from({ length: count }, () => {
       const n = rows.length;
       const channel = {
-        id: `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`, displayName: n === 0 ? 'General' : `Channel ${n}`, description: null, email: '', isFavoriteByDefault: null,
-        membershipType: 'standard', createdDateTime: new Date(this.clock).toISOString(), tenantId: this.tenantId, webUrl: `https://teams.microsoft.com/l/channel/${n}`,
+        id: `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`,
+        displayName: n === 0 ? 'General' : `Channel ${n}`,
+        description: null,
+        email: '',
+        isFavoriteByDefault: null,
+        membershipType: 'standard',
+        createdDateTime: new Date(this.clock).toISOString(),
+        tenantId: this.tenantId,
+        webUrl: `https://teams.microsoft.com/l/channel/${n}`,
       };
       rows.push(channel);
       this.messages.set(channel.id, []);
@@ -63,10 +113,29 @@ export class TeamsServer extends ProviderServer {
   private addMessage(teamId: string, channelId: string, fields: Record<string, unknown>): GraphObject {
     const at = new Date((this.clock += 60_000)).toISOString();
     const message = {
-      id: String(this.clock), replyToId: null, etag: String(this.clock), messageType: 'message', createdDateTime: at, lastModifiedDateTime: at, lastEditedDateTime: null,
-      deletedDateTime: null, subject: null, summary: null, importance: 'normal', locale: 'en-us', webUrl: `https://teams.microsoft.com/l/message/${this.clock}`,
-      from: { application: null, device: null, user: { id: '8ea0e38b-efb3-4757-924a-5f94061cf8c2', displayName: 'Robin Kline', userIdentityType: 'aadUser', tenantId: this.tenantId } },
-      channelIdentity: { teamId, channelId }, attachments: [], mentions: [], reactions: [], ...fields,
+      id: String(this.clock),
+      replyToId: null,
+      etag: String(this.clock),
+      messageType: 'message',
+      createdDateTime: at,
+      lastModifiedDateTime: at,
+      lastEditedDateTime: null,
+      deletedDateTime: null,
+      subject: null,
+      summary: null,
+      importance: 'normal',
+      locale: 'en-us',
+      webUrl: `https://teams.microsoft.com/l/message/${this.clock}`,
+      from: {
+        application: null,
+        device: null,
+        user: { id: '8ea0e38b-efb3-4757-924a-5f94061cf8c2', displayName: 'Robin Kline', userIdentityType: 'aadUser', tenantId: this.tenantId },
+      },
+      channelIdentity: { teamId, channelId },
+      attachments: [],
+      mentions: [],
+      reactions: [],
+      ...fields,
     };
     this.messages.get(channelId)!.push(message);
     return message;
@@ -95,7 +164,12 @@ export class TeamsServer extends ProviderServer {
 
   /** Collections that take no $top: Graph decides the page size and hands out a $skiptoken link. */
   private serverPaged(req: ProviderRequest, rows: GraphObject[], size: number): Reply {
-    if (req.query.has('$top')) return graphError(400, 'BadRequest', "Query option 'Top' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.");
+    if (req.query.has('$top'))
+      return graphError(
+        400,
+        'BadRequest',
+        "Query option 'Top' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.",
+      );
     return this.slice(req, rows, size);
   }
 
@@ -111,7 +185,8 @@ export class TeamsServer extends ProviderServer {
     const changed = filter ? rows.filter((m) => Date.parse(String(m.lastModifiedDateTime)) > Date.parse(filter[1])) : rows;
     const reply = this.topPaged(req, changed);
     const body = reply.body as Record<string, unknown>;
-    if (reply.status === undefined && !body['@odata.nextLink']) body['@odata.deltaLink'] = `${this.url}${req.path}?$deltatoken=${Buffer.from(String(this.clock)).toString('base64url')}`;
+    if (reply.status === undefined && !body['@odata.nextLink'])
+      body['@odata.deltaLink'] = `${this.url}${req.path}?$deltatoken=${Buffer.from(String(this.clock)).toString('base64url')}`;
     return reply;
   }
 
@@ -133,7 +208,8 @@ export class TeamsServer extends ProviderServer {
     if (typeof content !== 'string' || !content) return graphError(400, 'BadRequest', 'Message body cannot be empty.');
     const attachments: Record<string, unknown>[] = Array.isArray(message.attachments) ? message.attachments : [];
     for (const attachment of attachments) {
-      if (!content.includes(`<attachment id="${attachment.id}"></attachment>`)) return graphError(400, 'BadRequest', `Attachment ${attachment.id} is not referenced in the message body.`);
+      if (!content.includes(`<attachment id="${attachment.id}"></attachment>`))
+        return graphError(400, 'BadRequest', `Attachment ${attachment.id} is not referenced in the message body.`);
       if (message.body.contentType !== 'html') return graphError(400, 'BadRequest', 'Messages with attachments must have an html body.');
       if (attachment.contentType === 'application/vnd.microsoft.card.adaptive' && (typeof attachment.content !== 'string' || !isJson(attachment.content))) {
         return graphError(400, 'BadRequest', 'Card attachment content must be a JSON string.');
@@ -153,5 +229,10 @@ function isJson(text: string): boolean {
 }
 
 function graphError(status: number, code: string, message: string): Reply {
-  return { status, body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } } };
+  return {
+    status,
+    body: {
+      error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() } },
+    },
+  };
 }

@@ -54,7 +54,9 @@ function sdl(objects: CloudObject[]): string {
   const query: string[] = [];
   const mutation: string[] = [];
   for (const { object, type, plural } of objects) {
-    const fields = Object.entries(CRM_OPERATIONS[object].fields).map(([crm, cloud]) => `${cloud}: ${graphqlType(object, crm)}`).join(' ');
+    const fields = Object.entries(CRM_OPERATIONS[object].fields)
+      .map(([crm, cloud]) => `${cloud}: ${graphqlType(object, crm)}`)
+      .join(' ');
     parts.push(`type ${type} @key(fields: "id") { id: ID! createdDate: String! lastModifiedDate: String! ${fields} }`);
     parts.push(`input ${type}CreateInput { id: ID ${fields} }`, `input ${type}UpdateInput { id: ID! ${fields} }`);
     const lower = plural[0].toLowerCase() + plural.slice(1);
@@ -96,7 +98,10 @@ function resolvers(objects: CloudObject[], tables: Tables, now: () => string) {
     const lower = plural[0].toLowerCase() + plural.slice(1);
     Query[`${lower}ByIds`] = (_: unknown, { ids }: { ids: string[] }, ctx: Context) => ids.map((id) => table(ctx, object).get(id) ?? null);
     Query[`${lower}ChangedSince`] = (_: unknown, args: { after: { at: string; id: string } | null; first: number }, ctx: Context) =>
-      [...table(ctx, object).values()].filter((r) => !args.after || after(r, args.after)).sort(changeOrder).slice(0, args.first);
+      [...table(ctx, object).values()]
+        .filter((r) => !args.after || after(r, args.after))
+        .sort(changeOrder)
+        .slice(0, args.first);
     Mutation[`create${plural}`] = (_: unknown, { input }: { input: Record<string, unknown>[] }, ctx: Context) =>
       input.map((fields) => {
         const id = (fields.id as string | null | undefined) ?? randomUUID();
@@ -126,7 +131,8 @@ async function serveSubgraph(objects: CloudObject[], tables: Tables, now: () => 
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: '127.0.0.1' },
     context: async ({ req }) => {
-      if (req.headers.authorization !== `Bearer ${token}`) throw new GraphQLError('Bad service token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      if (req.headers.authorization !== `Bearer ${token}`)
+        throw new GraphQLError('Bad service token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       const organization = req.headers[ORGANIZATION_HEADER];
       if (typeof organization !== 'string' || !organization) throw new GraphQLError('No organization', { extensions: { code: 'BAD_USER_INPUT' } });
       return { organization };
@@ -169,7 +175,9 @@ export async function startCrmGateway(token: string): Promise<RunningCrmGateway>
   const server = new ApolloServer({ gateway });
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: '127.0.0.1' },
-    context: async ({ req }) => ({ headers: { authorization: req.headers.authorization, [ORGANIZATION_HEADER]: req.headers[ORGANIZATION_HEADER] as string | undefined } }),
+    context: async ({ req }) => ({
+      headers: { authorization: req.headers.authorization, [ORGANIZATION_HEADER]: req.headers[ORGANIZATION_HEADER] as string | undefined },
+    }),
   });
   return {
     url,

@@ -9,9 +9,20 @@ import { parse } from 'graphql';
  * Contact, Revenue owns Invoice. Each serves the arrays it is given, on 127.0.0.1 and a free port.
  */
 
-export interface SalesAccount { id: string; name: string }
-export interface SalesContact { id: string; email: string | null; firstName?: string | null }
-export interface RevenueInvoice { id: string; number: string; total: number }
+export interface SalesAccount {
+  id: string;
+  name: string;
+}
+export interface SalesContact {
+  id: string;
+  email: string | null;
+  firstName?: string | null;
+}
+export interface RevenueInvoice {
+  id: string;
+  number: string;
+  total: number;
+}
 
 export interface CrmData {
   accounts: SalesAccount[];
@@ -38,7 +49,10 @@ export const REVENUE_SDL = `${FEDERATION_LINK}
   type Query { invoices: [Invoice!]! }
 `;
 
-const byId = <T extends { id: string }>(rows: T[]) => (ref: { id: string }) => rows.find((row) => row.id === ref.id) ?? null;
+const byId =
+  <T extends { id: string }>(rows: T[]) =>
+  (ref: { id: string }) =>
+    rows.find((row) => row.id === ref.id) ?? null;
 
 function salesSchema({ accounts, contacts }: CrmData) {
   return buildSubgraphSchema({

@@ -42,9 +42,32 @@ const HUGE = 'h'.repeat(100 * 1024);
 const WRONG_VALUES: unknown[] = [123, -1, 1.5, 'str', '', true, { a: 1 }, [1, 'two'], null, 2 ** 53, '💥\u0000', HUGE];
 const LONE_SURROGATES: unknown[] = ['\ud800', 'a\udfffb', { '\udc00': 1 }, ['ok', { k: '\udbff' }]];
 const STRINGS = [
-  '', 'x', 'stripe', 'slack', 'acme_erp', 'customers', 'account', 'contact', 'name', 'email', 'opportunity.*', 'opportunity.won',
-  'https://example.com/hook', 'http://127.0.0.1:1/x', 'http://169.254.169.254/latest/meta-data', 'hourly', 'every 15m', '*/5 * * * *',
-  "'; DROP TABLE connection; --", '../../../../etc/passwd', '\u0000', '🙂'.repeat(40), '%s%s%n', '{{constructor}}', '__proto__', 'a'.repeat(2000),
+  '',
+  'x',
+  'stripe',
+  'slack',
+  'acme_erp',
+  'customers',
+  'account',
+  'contact',
+  'name',
+  'email',
+  'opportunity.*',
+  'opportunity.won',
+  'https://example.com/hook',
+  'http://127.0.0.1:1/x',
+  'http://169.254.169.254/latest/meta-data',
+  'hourly',
+  'every 15m',
+  '*/5 * * * *',
+  "'; DROP TABLE connection; --",
+  '../../../../etc/passwd',
+  '\u0000',
+  '🙂'.repeat(40),
+  '%s%s%n',
+  '{{constructor}}',
+  '__proto__',
+  'a'.repeat(2000),
 ];
 const INTS = [0, 1, -1, 5, 20, 100, 101, 2147483647, -2147483648];
 const DATES = ['2024-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z', '9999-12-31T23:59:59Z', 'yesterday', '2024-13-45T99:99:99Z', 0];
@@ -147,7 +170,8 @@ export class OperationGenerator {
     if (!isObjectType(named)) return ' { __typename }';
     const all = Object.values(named.getFields());
     // Past the budget only leaves; a deep run prefers object fields so it really goes deep.
-    const candidates = depth >= budget ? all.filter((f) => isLeafType(getNamedType(f.type))) : budget > 10 ? all.filter((f) => !isLeafType(getNamedType(f.type))) : all;
+    const candidates =
+      depth >= budget ? all.filter((f) => isLeafType(getNamedType(f.type))) : budget > 10 ? all.filter((f) => !isLeafType(getNamedType(f.type))) : all;
     const chosen = this.sample(candidates.length ? candidates : all.filter((f) => isLeafType(getNamedType(f.type))), 1 + Math.floor(this.random() * 3));
     const parts = chosen.map((f) => `${f.name}${this.arguments(f.args, vars)}${this.selection(f.type, depth + 1, budget, vars)}`);
     return ` { ${parts.join(' ') || '__typename'} }`;
@@ -190,7 +214,12 @@ export class OperationGenerator {
       case 'DateTime':
         return this.pick(DATES);
       case '_Any':
-        return { __typename: this.pick(this.entityTypes()), id: this.id(), ...(this.random() < 0.3 ? { email: this.pick(['a@b.c', 'x']) } : {}), ...(this.random() < 0.2 ? { key: this.pick(STRINGS) } : {}) };
+        return {
+          __typename: this.pick(this.entityTypes()),
+          id: this.id(),
+          ...(this.random() < 0.3 ? { email: this.pick(['a@b.c', 'x']) } : {}),
+          ...(this.random() < 0.2 ? { key: this.pick(STRINGS) } : {}),
+        };
       default:
         return this.json(depth);
     }
@@ -205,7 +234,10 @@ export class OperationGenerator {
     // Lone UTF-16 surrogates, which jsonb cannot store, as a value and as a key.
     if (r < 0.06) return this.pick(LONE_SURROGATES);
     if (depth > 3 || r < 0.4) return this.pick([0, 'x', true, null, 1e21, '']);
-    if (r < 0.7) return Object.fromEntries(Array.from({ length: 1 + Math.floor(this.random() * 4) }, () => [this.pick(STRINGS).slice(0, 20) || 'k', this.json(depth + 1)]));
+    if (r < 0.7)
+      return Object.fromEntries(
+        Array.from({ length: 1 + Math.floor(this.random() * 4) }, () => [this.pick(STRINGS).slice(0, 20) || 'k', this.json(depth + 1)]),
+      );
     return Array.from({ length: Math.floor(this.random() * 4) }, () => this.json(depth + 1));
   }
 

@@ -24,7 +24,6 @@ export const PROCESS_ENV = {
 
 export const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 
-
 export interface ServiceProcess {
   child: ChildProcess;
   url: string;
@@ -46,7 +45,11 @@ export async function spawnService(env: Record<string, string>): Promise<Service
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (await fetch(`${url}/readyz`).catch(() => null))?.status === 200, 60_000, () => output);
+  await waitUntil(
+    async () => (await fetch(`${url}/readyz`).catch(() => null))?.status === 200,
+    60_000,
+    () => output,
+  );
   return { child, url, dataDir, output: () => output, exited };
 }
 
@@ -78,4 +81,3 @@ export async function restartEmbeddedPostgres(dataDir: string): Promise<void> {
   if (process.getuid?.() === 0) await promisify(execFile)('runuser', ['-u', 'postgres', '--', PG_CTL, ...args]);
   else await promisify(execFile)(PG_CTL, args);
 }
-

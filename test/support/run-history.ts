@@ -17,7 +17,14 @@ export interface HistoryRun {
  * before now, in one statement. Long histories are cheaper seeded than run; the detectors read only
  * these columns.
  */
-export async function seedRunHistory(db: DataSource, org: string, configId: string, runs: HistoryRun[], spacingMinutes = 60, endsAgoMinutes = 5): Promise<string[]> {
+export async function seedRunHistory(
+  db: DataSource,
+  org: string,
+  configId: string,
+  runs: HistoryRun[],
+  spacingMinutes = 60,
+  endsAgoMinutes = 5,
+): Promise<string[]> {
   const now = Date.now();
   const rows = runs.map((r, i) => {
     const completed = new Date(now - (endsAgoMinutes + (runs.length - 1 - i) * spacingMinutes) * 60_000);

@@ -16,17 +16,49 @@ async function insert(db: DataSource, table: string, row: Record<string, unknown
 
 export const seed = {
   connection: (db: DataSource, org: string, row: Record<string, unknown> = {}) =>
-    insert(db, 'connection', { organization_id: org, connector_key: 'stripe', name: 'Stripe', auth_type: 'API_KEY', status: 'CONNECTED', credential_hint: 'sk_test_…4242', ...row }),
+    insert(db, 'connection', {
+      organization_id: org,
+      connector_key: 'stripe',
+      name: 'Stripe',
+      auth_type: 'API_KEY',
+      status: 'CONNECTED',
+      credential_hint: 'sk_test_…4242',
+      ...row,
+    }),
   fieldMapping: (db: DataSource, org: string, row: Record<string, unknown> = {}) =>
-    insert(db, 'field_mapping', { organization_id: org, name: 'customers → account', source_object: 'customers', target_object: 'account', rules: JSON.stringify([{ sourceField: 'name', targetField: 'name' }]), ...row }),
+    insert(db, 'field_mapping', {
+      organization_id: org,
+      name: 'customers → account',
+      source_object: 'customers',
+      target_object: 'account',
+      rules: JSON.stringify([{ sourceField: 'name', targetField: 'name' }]),
+      ...row,
+    }),
   syncConfig: (db: DataSource, org: string, connectionId: string, row: Record<string, unknown> = {}) =>
-    insert(db, 'sync_config', { organization_id: org, connection_id: connectionId, name: 'Customers', source_object: 'customers', target_object: 'account', direction: 'INBOUND', frequency: 'hourly', ...row }),
+    insert(db, 'sync_config', {
+      organization_id: org,
+      connection_id: connectionId,
+      name: 'Customers',
+      source_object: 'customers',
+      target_object: 'account',
+      direction: 'INBOUND',
+      frequency: 'hourly',
+      ...row,
+    }),
   syncRun: (db: DataSource, org: string, syncConfigId: string, row: Record<string, unknown> = {}) =>
     insert(db, 'sync_run', { organization_id: org, sync_config_id: syncConfigId, status: 'COMPLETED', trigger: 'MANUAL', mode: 'FULL', ...row }),
   syncLog: (db: DataSource, org: string, syncRunId: string, row: Record<string, unknown> = {}) =>
     insert(db, 'sync_log', { organization_id: org, sync_run_id: syncRunId, level: 'info', message: 'page 1 committed', ...row }),
   conflict: (db: DataSource, org: string, syncConfigId: string, row: Record<string, unknown> = {}) =>
-    insert(db, 'sync_conflict', { organization_id: org, sync_config_id: syncConfigId, external_id: 'cus_1', field: 'phone', source_value: JSON.stringify('+1'), target_value: JSON.stringify('+2'), ...row }),
+    insert(db, 'sync_conflict', {
+      organization_id: org,
+      sync_config_id: syncConfigId,
+      external_id: 'cus_1',
+      field: 'phone',
+      source_value: JSON.stringify('+1'),
+      target_value: JSON.stringify('+2'),
+      ...row,
+    }),
   externalLink: (db: DataSource, org: string, connectionId: string, row: Record<string, unknown> = {}) =>
     insert(db, 'external_link', {
       organization_id: org,
@@ -65,5 +97,12 @@ export const seed = {
   attempt: (db: DataSource, org: string, deliveryId: string, row: Record<string, unknown> = {}) =>
     insert(db, 'webhook_attempt', { organization_id: org, delivery_id: deliveryId, attempt_number: 1, response_status: 500, duration_ms: 12, ...row }),
   apiKey: (db: DataSource, org: string, row: Record<string, unknown> = {}) =>
-    insert(db, 'api_key', { organization_id: org, name: 'reporting', prefix: 'hcrm_test_Ab3xY', key_hash: Math.random().toString(36), scopes: ['read:*'], ...row }),
+    insert(db, 'api_key', {
+      organization_id: org,
+      name: 'reporting',
+      prefix: 'hcrm_test_Ab3xY',
+      key_hash: Math.random().toString(36),
+      scopes: ['read:*'],
+      ...row,
+    }),
 };

@@ -29,7 +29,12 @@ export class ProviderHttpPool {
   private readonly clients = new Map<string, ProviderHttp>();
   private readonly dispatcher: Dispatcher;
 
-  constructor(private readonly budget: RateBudget, config: Config, private readonly log: Logger, private readonly tuning: { baseDelayMs?: number } = {}) {
+  constructor(
+    private readonly budget: RateBudget,
+    config: Config,
+    private readonly log: Logger,
+    private readonly tuning: { baseDelayMs?: number } = {},
+  ) {
     this.dispatcher = createGuardedDispatcher(config.allowPrivateTargets);
   }
 

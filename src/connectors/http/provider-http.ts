@@ -182,7 +182,13 @@ export class ProviderHttp {
       if (!cause) throw error; // an invalid header or body: a bug, not a provider failure
       const code = (cause as { code?: unknown }).code;
       const networkCode = typeof code === 'string' ? code : 'NETWORK_ERROR';
-      return { kind: 'network', code: networkCode, message: cause.message, beforeRequestSent: !responded && CONNECT_PHASE_CODES.has(networkCode), error: cause };
+      return {
+        kind: 'network',
+        code: networkCode,
+        message: cause.message,
+        beforeRequestSent: !responded && CONNECT_PHASE_CODES.has(networkCode),
+        error: cause,
+      };
     }
   }
 
@@ -199,12 +205,26 @@ export class ProviderHttp {
       // A parser that cannot read an unexpected body must not hide the HTTP failure itself.
     }
     const quota = outcome.status === 403 && isQuotaRefusal(outcome.body);
-    return new ProviderError({ provider, status: outcome.status, providerCode: detail.code, providerMessage: detail.message, retryAfterSeconds, ...(quota ? { code: 'RATE_LIMITED' as const } : {}) });
+    return new ProviderError({
+      provider,
+      status: outcome.status,
+      providerCode: detail.code,
+      providerMessage: detail.message,
+      retryAfterSeconds,
+      ...(quota ? { code: 'RATE_LIMITED' as const } : {}),
+    });
   }
 
   /** The target passed validation when saved but now resolves somewhere private: a config problem. */
   private blocked(message: string, cause: unknown): ProviderError {
-    return new ProviderError({ provider: this.options.provider, status: null, code: 'BAD_USER_INPUT', providerCode: BLOCKED_TARGET, providerMessage: message, cause });
+    return new ProviderError({
+      provider: this.options.provider,
+      status: null,
+      code: 'BAD_USER_INPUT',
+      providerCode: BLOCKED_TARGET,
+      providerMessage: message,
+      cause,
+    });
   }
 }
 

@@ -14,7 +14,10 @@ export interface RatePolicy {
 const RESERVATION_DIVISOR = 10;
 
 export class RateBudgetExceededError extends RateLimitedError {
-  constructor(readonly key: string, retryAfterSeconds: number) {
+  constructor(
+    readonly key: string,
+    retryAfterSeconds: number,
+  ) {
     super(`Request budget for ${key} is used up; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
     this.name = 'RateBudgetExceededError';
   }

@@ -31,10 +31,21 @@ const PAGINATION = {
   discriminator: { propertyName: 'style' },
   oneOf: [
     closed({ style: style('none') }, ['style']),
-    closed({ style: style('cursor'), cursorParam: PARAM, nextCursorPath: DOT_PATH, limitParam: PARAM, pageSize: PAGE_SIZE }, ['style', 'cursorParam', 'nextCursorPath']),
+    closed({ style: style('cursor'), cursorParam: PARAM, nextCursorPath: DOT_PATH, limitParam: PARAM, pageSize: PAGE_SIZE }, [
+      'style',
+      'cursorParam',
+      'nextCursorPath',
+    ]),
     closed({ style: style('offset'), offsetParam: PARAM, limitParam: PARAM, pageSize: PAGE_SIZE, totalPath: DOT_PATH }, ['style']),
     closed(
-      { style: style('page'), pageParam: PARAM, startPage: { type: 'integer', minimum: 0, maximum: 1 }, pageSizeParam: PARAM, pageSize: PAGE_SIZE, totalPagesPath: DOT_PATH },
+      {
+        style: style('page'),
+        pageParam: PARAM,
+        startPage: { type: 'integer', minimum: 0, maximum: 1 },
+        pageSizeParam: PARAM,
+        pageSize: PAGE_SIZE,
+        totalPagesPath: DOT_PATH,
+      },
       ['style'],
     ),
     closed({ style: style('link'), limitParam: PARAM, pageSize: PAGE_SIZE }, ['style']),
@@ -61,7 +72,10 @@ const OBJECT = closed(
       type: 'array',
       minItems: 1,
       maxItems: 500,
-      items: closed({ name: { type: 'string', minLength: 1, maxLength: 200 }, type: { enum: Object.values(FieldType) }, required: { type: 'boolean' } }, ['name', 'type']),
+      items: closed({ name: { type: 'string', minLength: 1, maxLength: 200 }, type: { enum: Object.values(FieldType) }, required: { type: 'boolean' } }, [
+        'name',
+        'type',
+      ]),
     },
     list: closed(
       {
@@ -100,7 +114,11 @@ export const DEFINITION_SCHEMA = closed(
     version: { type: 'string', maxLength: 100 },
     icon: { type: 'string', maxLength: 2000 },
     rateLimit: closed(
-      { strategy: { type: 'string', maxLength: 50 }, limit: { type: 'integer', minimum: 1, maximum: 100000 }, windowSeconds: { type: 'integer', minimum: 1, maximum: 86400 } },
+      {
+        strategy: { type: 'string', maxLength: 50 },
+        limit: { type: 'integer', minimum: 1, maximum: 100000 },
+        windowSeconds: { type: 'integer', minimum: 1, maximum: 86400 },
+      },
       ['limit', 'windowSeconds'],
     ),
     auth: closed({

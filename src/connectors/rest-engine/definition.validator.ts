@@ -36,8 +36,14 @@ export function validateDefinition(definition: unknown, authTypes: readonly Auth
     throw new BadUserInputError(`${field} ${explain(error)}`, field);
   }
   const declared = definition as unknown as RestDeclaration;
-  checkUnique(declared.objects.map((o) => o.name), 'objects');
-  checkUnique((declared.actions ?? []).map((a) => a.name), 'actions');
+  checkUnique(
+    declared.objects.map((o) => o.name),
+    'objects',
+  );
+  checkUnique(
+    (declared.actions ?? []).map((a) => a.name),
+    'actions',
+  );
   for (const name of Object.keys(declared.headers ?? {})) {
     if (SECRET_HEADERS.has(name.toLowerCase())) refuse(`headers.${name}`, 'must not carry credentials: they belong in the connection');
   }
@@ -74,8 +80,10 @@ function normalizeObject(object: RestObject, at: string): RestObject {
   if (object.get) checkPlaceholders(object.get.path, `${at}.get.path`, true);
   if (object.create) checkPlaceholders(object.create.path, `${at}.create.path`, false);
   if (object.update) checkPlaceholders(object.update.path, `${at}.update.path`, true);
-  if (object.list.sinceParam && !object.updatedAtField) refuse(`${at}.updatedAtField`, 'is required with list.sinceParam (it becomes the incremental checkpoint)');
-  const write = (w: RestWrite | undefined, method: RestWrite['method']): RestWrite | undefined => (w ? { ...w, method: w.method ?? method, body: w.body ?? 'json' } : undefined);
+  if (object.list.sinceParam && !object.updatedAtField)
+    refuse(`${at}.updatedAtField`, 'is required with list.sinceParam (it becomes the incremental checkpoint)');
+  const write = (w: RestWrite | undefined, method: RestWrite['method']): RestWrite | undefined =>
+    w ? { ...w, method: w.method ?? method, body: w.body ?? 'json' } : undefined;
   return {
     ...object,
     idField: object.idField ?? 'id',
@@ -94,7 +102,12 @@ function normalizePagination(p: Partial<Pagination> | undefined): Pagination {
     case 'offset':
       return { ...given, offsetParam: given.offsetParam ?? 'offset', limitParam: given.limitParam ?? 'limit', pageSize: given.pageSize ?? DEFAULT_PAGE_SIZE };
     case 'page':
-      return { ...given, pageParam: given.pageParam ?? 'page', startPage: given.startPage ?? 1, pageSize: given.pageSize ?? (given.pageSizeParam ? DEFAULT_PAGE_SIZE : undefined) };
+      return {
+        ...given,
+        pageParam: given.pageParam ?? 'page',
+        startPage: given.startPage ?? 1,
+        pageSize: given.pageSize ?? (given.pageSizeParam ? DEFAULT_PAGE_SIZE : undefined),
+      };
     case 'cursor':
       return { ...given, pageSize: given.pageSize ?? (given.limitParam ? DEFAULT_PAGE_SIZE : undefined) };
     case 'link':
@@ -142,7 +155,9 @@ function explain(error: ErrorObject): string {
     case 'const':
       return `must be ${JSON.stringify(params.allowedValue)}`;
     case 'pattern':
-      return error.instancePath.split('/').pop() === 'path' ? 'must be a path relative to the base URL, starting with a single /' : `must match ${params.pattern}`;
+      return error.instancePath.split('/').pop() === 'path'
+        ? 'must be a path relative to the base URL, starting with a single /'
+        : `must match ${params.pattern}`;
     default:
       return error.message ?? 'is invalid';
   }

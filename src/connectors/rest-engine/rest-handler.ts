@@ -33,7 +33,13 @@ export function createRestHandler(provider: string, d: RestDeclaration): Connect
     const found = readPath(body, object.list.recordsPath);
     if (!Array.isArray(found)) {
       const where = object.list.recordsPath ? `at "${object.list.recordsPath}"` : 'as the response body';
-      throw new ProviderError({ provider, status: null, code: 'INTERNAL_SERVER_ERROR', providerCode: 'UNEXPECTED_RESPONSE', providerMessage: `no array of records ${where} for ${object.name}` });
+      throw new ProviderError({
+        provider,
+        status: null,
+        code: 'INTERNAL_SERVER_ERROR',
+        providerCode: 'UNEXPECTED_RESPONSE',
+        providerMessage: `no array of records ${where} for ${object.name}`,
+      });
     }
     return found.map((r) => withId(r as ConnectorRecord, object));
   }
@@ -48,12 +54,17 @@ export function createRestHandler(provider: string, d: RestDeclaration): Connect
     const path = request.url ?? object.list.path;
     const response = await send(call, { method: object.list.method ?? 'GET', path, query });
     const page = records(response.body, object);
-    const cursor = nextCursor(pagination, request, { body: response.body, headers: response.headers, url: absolute(call.baseUrl, path), count: page.length }, {
-      provider,
-      current: options.cursor,
-      baseUrl: call.baseUrl,
-      dropParams: apiKeyParam ? [apiKeyParam] : [],
-    });
+    const cursor = nextCursor(
+      pagination,
+      request,
+      { body: response.body, headers: response.headers, url: absolute(call.baseUrl, path), count: page.length },
+      {
+        provider,
+        current: options.cursor,
+        baseUrl: call.baseUrl,
+        dropParams: apiKeyParam ? [apiKeyParam] : [],
+      },
+    );
     const result: ListPage = { records: page, nextCursor: cursor };
     if (object.updatedAtField) {
       const newest = page.reduce<unknown>((max, r) => laterOf(max, readPath(r, object.updatedAtField)), incremental ? options.since : undefined);
@@ -103,7 +114,9 @@ export function createRestHandler(provider: string, d: RestDeclaration): Connect
 
     update: (call, name, id, data) => write(call, objectOf(name), objectOf(name).update, id, data),
 
-    actions: Object.fromEntries(d.actions.map((action) => [action.name, (call: ConnectorCall, input: Record<string, unknown>) => runAction(call, action, input)])),
+    actions: Object.fromEntries(
+      d.actions.map((action) => [action.name, (call: ConnectorCall, input: Record<string, unknown>) => runAction(call, action, input)]),
+    ),
 
     parseError(body) {
       if (!d.errors) return ProviderError.parseCommonBody(body);
@@ -130,7 +143,13 @@ export function createRestHandler(provider: string, d: RestDeclaration): Connect
     const found = readPath(body, path);
     if (!found || typeof found !== 'object' || Array.isArray(found)) {
       const where = path ? `at "${path}"` : 'as the response body';
-      throw new ProviderError({ provider, status: null, code: 'INTERNAL_SERVER_ERROR', providerCode: 'UNEXPECTED_RESPONSE', providerMessage: `no ${object.name} record ${where}` });
+      throw new ProviderError({
+        provider,
+        status: null,
+        code: 'INTERNAL_SERVER_ERROR',
+        providerCode: 'UNEXPECTED_RESPONSE',
+        providerMessage: `no ${object.name} record ${where}`,
+      });
     }
     return withId(found as ConnectorRecord, object);
   }

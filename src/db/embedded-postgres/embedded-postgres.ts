@@ -57,7 +57,10 @@ async function prepare(dataDir: string, log: Logger) {
   } catch (error) {
     if (error instanceof StartupError) throw error;
     const { code, message } = error as NodeJS.ErrnoException;
-    throw new StartupError(`the embedded PostgreSQL could not be prepared (${code ?? message})`, 'make INTEGRATION_DATA_DIR writable, or set DATABASE_URL to a PostgreSQL server');
+    throw new StartupError(
+      `the embedded PostgreSQL could not be prepared (${code ?? message})`,
+      'make INTEGRATION_DATA_DIR writable, or set DATABASE_URL to a PostgreSQL server',
+    );
   }
 }
 
@@ -67,11 +70,7 @@ async function prepare(dataDir: string, log: Logger) {
  * them (binaries.ts, cluster-location.ts). Anything that stops it is a StartupError: one line, the
  * cause and the fix.
  */
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  requestedPort: number | undefined,
-  log: Logger,
-): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, requestedPort: number | undefined, log: Logger): Promise<EmbeddedDatabase> {
   const { runAs, binaries, location } = await prepare(dataDir, log);
   const options: ClusterOptions = { binaries, runAs, directory: location.actual, user: USER, password: PASSWORD, log };
 

@@ -35,7 +35,12 @@ function runToEnd(file: string, args: string[], options: ClusterOptions): Promis
     child.on('close', (code) => {
       if (code === 0) return resolve();
       options.log.debug({ postgres: output.trim() }, 'embedded postgres');
-      reject(new StartupError(`${path.basename(file)} failed (exit ${code}): ${lastLine(output)}`, 'see the line above; remove the half-made data dir if it is new, or set DATABASE_URL'));
+      reject(
+        new StartupError(
+          `${path.basename(file)} failed (exit ${code}): ${lastLine(output)}`,
+          'see the line above; remove the half-made data dir if it is new, or set DATABASE_URL',
+        ),
+      );
     });
   });
 }
@@ -85,11 +90,11 @@ export interface RunningCluster {
  * prints then, in English: LC_MESSAGES is C).
  */
 export function startCluster(options: ClusterOptions, port: number): Promise<RunningCluster> {
-  const child: ChildProcess = spawn(
-    options.binaries.postgres,
-    ['-D', options.directory, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
-    { ...identity(options.runAs), env: ENV, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(options.binaries.postgres, ['-D', options.directory, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'], {
+    ...identity(options.runAs),
+    env: ENV,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -3,7 +3,10 @@
  * the cause and the fix, instead of a stack trace.
  */
 export class StartupError extends Error {
-  constructor(readonly reason: string, readonly fix: string) {
+  constructor(
+    readonly reason: string,
+    readonly fix: string,
+  ) {
     super(`${reason}. Fix: ${fix}`);
     this.name = 'StartupError';
   }

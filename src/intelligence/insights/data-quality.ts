@@ -59,7 +59,11 @@ function invalidValues(sample: readonly SampledRecord[]): Finding[] {
       if (kind === 'other' || isBlank(value)) continue;
       const problem = CHECKS[kind].problem(field, value);
       if (!problem) continue;
-      const entry = found.get(kind) ?? { count: 0, fields: new Set<string>(), sample: `${record.object} ${shortId(record.internalId)}: ${field} = ${JSON.stringify(value).slice(0, 80)} (${problem})` };
+      const entry = found.get(kind) ?? {
+        count: 0,
+        fields: new Set<string>(),
+        sample: `${record.object} ${shortId(record.internalId)}: ${field} = ${JSON.stringify(value).slice(0, 80)} (${problem})`,
+      };
       entry.count++;
       entry.fields.add(field);
       found.set(kind, entry);
@@ -122,7 +126,8 @@ function duplicates(sample: readonly SampledRecord[]): Finding[] {
       code: 'DUPLICATE_EMAIL',
       title: 'Records sharing an email address',
       explanation: `${emailDupes.length} email address${emailDupes.length === 1 ? ' is' : 'es are'} shared by ${emailDupes.reduce((n, g) => n + g.length, 0)} synced records: the source holds the same person or company more than once, or two external records were linked to separate CRM records.`,
-      suggestedFix: 'Merge the duplicates in the source or the CRM; then keep one link per person (the sync keys links on the external id, so a merged source record re-links on the next run).',
+      suggestedFix:
+        'Merge the duplicates in the source or the CRM; then keep one link per person (the sync keys links on the external id, so a merged source record re-links on the next run).',
       occurrences: emailDupes.reduce((n, g) => n + g.length - 1, 0),
       sample: `${emailDupes[0][0].data.email} × ${emailDupes[0].length}`,
     });

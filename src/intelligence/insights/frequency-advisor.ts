@@ -46,18 +46,28 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 export function recommendFrequency(history: readonly RunSample[], current: string, direction: string, budget: ProviderBudget): FrequencyAdvice {
   const completed = history.filter((r) => r.status === 'COMPLETED');
   if (completed.length < MIN_RUNS_FOR_RATE) {
-    return { frequency: null, reason: `Needs ${MIN_RUNS_FOR_RATE} completed runs to measure how fast records change; ${completed.length} so far. Keeping ${current}.` };
+    return {
+      frequency: null,
+      reason: `Needs ${MIN_RUNS_FOR_RATE} completed runs to measure how fast records change; ${completed.length} so far. Keeping ${current}.`,
+    };
   }
   const first = completed[0].completedAt.getTime();
   const last = completed[completed.length - 1].completedAt.getTime();
   const hours = (last - first) / 3_600_000;
-  if (hours <= 0) return { frequency: null, reason: `The ${completed.length} completed runs ended at the same moment; no change rate can be measured yet. Keeping ${current}.` };
+  if (hours <= 0)
+    return {
+      frequency: null,
+      reason: `The ${completed.length} completed runs ended at the same moment; no change rate can be measured yet. Keeping ${current}.`,
+    };
   // Changes a run finds piled up since the run before it: the first run's count has no known period.
   const changes = completed.slice(1).reduce((n, r) => n + r.created + r.updated + r.deleted, 0);
   const perHour = changes / hours;
   const observed = `${fmt(changes)} records created, updated or deleted in ${completed.length - 1} runs over ${fmt(hours, 1)} h`;
   if (changes === 0) {
-    return { frequency: 'daily', reason: `No record changed in the last ${completed.length - 1} runs over ${fmt(hours, 1)} h: a daily run keeps the data current at the least cost. Currently ${current}.` };
+    return {
+      frequency: 'daily',
+      reason: `No record changed in the last ${completed.length - 1} runs over ${fmt(hours, 1)} h: a daily run keeps the data current at the least cost. Currently ${current}.`,
+    };
   }
 
   const idealMinutes = (60 * PAGE_SIZE) / perHour;

@@ -27,6 +27,10 @@ const SAMPLE = `
    LIMIT $3`;
 
 export async function loadRecordSample(db: DataSource, organizationId: string, syncConfigId: string, limit = SAMPLE_SIZE): Promise<SampledRecord[]> {
-  const rows: { object: string; internal_id: string; last_synced_at: Date | null; data: Record<string, unknown> }[] = await db.query(SAMPLE, [organizationId, syncConfigId, limit]);
+  const rows: { object: string; internal_id: string; last_synced_at: Date | null; data: Record<string, unknown> }[] = await db.query(SAMPLE, [
+    organizationId,
+    syncConfigId,
+    limit,
+  ]);
   return rows.map((r) => ({ object: r.object, internalId: r.internal_id, lastSyncedAt: r.last_synced_at, data: r.data ?? {} }));
 }

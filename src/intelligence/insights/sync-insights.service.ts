@@ -38,12 +38,20 @@ export class SyncInsightsService {
     ]);
     const latestCompleted = [...history].reverse().find((r) => r.status === 'COMPLETED');
     const rate = definition?.rateLimit ?? DEFAULT_RATE_LIMIT;
-    const advice = recommendFrequency(history, config.frequency, config.direction, { provider: definition?.name ?? config.connector_key, limit: rate.limit, windowSeconds: rate.windowSeconds });
+    const advice = recommendFrequency(history, config.frequency, config.direction, {
+      provider: definition?.name ?? config.connector_key,
+      limit: rate.limit,
+      windowSeconds: rate.windowSeconds,
+    });
     return {
       dataQualityIssues: dataQualityFindings(sample, latestCompleted?.startedAt ?? null),
-      anomalies: recentAnomalies(history).map(
-        (a): SyncAnomaly => ({ metric: a.metric, observed: a.observed, expected: a.expected, detectedAt: a.detectedAt, explanation: a.explanation }),
-      ),
+      anomalies: recentAnomalies(history).map((a): SyncAnomaly => ({
+        metric: a.metric,
+        observed: a.observed,
+        expected: a.expected,
+        detectedAt: a.detectedAt,
+        explanation: a.explanation,
+      })),
       recommendedFrequency: advice.frequency,
       recommendationReason: advice.reason,
     };

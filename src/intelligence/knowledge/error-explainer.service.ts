@@ -27,7 +27,8 @@ export class ErrorExplainerService {
       throw new BadUserInputError('status must be an HTTP status code from 100 to 599', 'status');
     }
     if (input.code && input.code.length > MAX_CODE_LENGTH) throw new BadUserInputError(`code is at most ${MAX_CODE_LENGTH} characters`, 'code');
-    if (input.message && input.message.length > MAX_MESSAGE_LENGTH) throw new BadUserInputError(`message is at most ${MAX_MESSAGE_LENGTH} characters`, 'message');
+    if (input.message && input.message.length > MAX_MESSAGE_LENGTH)
+      throw new BadUserInputError(`message is at most ${MAX_MESSAGE_LENGTH} characters`, 'message');
     const explained = explainProviderError({ provider, status: input.status, code: input.code, message: input.message });
     return { code: explained.code, explanation: explained.explanation, suggestedFix: explained.suggestedFix, retryable: explained.retryable };
   }

@@ -30,7 +30,15 @@ const GENERIC_BY_CODE = new Map(GENERIC_KNOWLEDGE.map((e) => [normaliseCode(e.co
 const CODE_TOKEN = /\b([A-Za-z]+(?:_[A-Za-z0-9]+)+|[a-z]+[A-Z][A-Za-z]+|[A-Z][a-z]+[A-Z][A-Za-z]+)\b/g;
 
 function answer(entry: KnowledgeEntry, matchedBy: MatchedBy, provider: string | null): Explained {
-  return { code: entry.code, explanation: entry.explanation, suggestedFix: entry.suggestedFix, retryable: entry.retryable, kind: entry.kind, matchedBy, provider };
+  return {
+    code: entry.code,
+    explanation: entry.explanation,
+    suggestedFix: entry.suggestedFix,
+    retryable: entry.retryable,
+    kind: entry.kind,
+    matchedBy,
+    provider,
+  };
 }
 
 /**
@@ -73,7 +81,7 @@ export function explainProviderError(query: ErrorQuery): Explained {
     explanation: code
       ? `${query.provider} error "${code}" is not in the knowledge base and no HTTP status was given.`
       : 'No documented meaning was found for this error.',
-    suggestedFix: 'Read the provider\'s message and status page, and run testConnection to see whether the credentials still work.',
+    suggestedFix: "Read the provider's message and status page, and run testConnection to see whether the credentials still work.",
     retryable: false,
     kind: 'UNKNOWN_ERROR',
     matchedBy: 'none',

@@ -3,7 +3,11 @@ import type { KnowledgeEntry, ProviderKnowledge } from './knowledge.types';
 
 /** "Microsoft Teams", "adobe_sign", "Google APIs" → "microsoft-teams", "adobe-sign", "google-apis". */
 export function normaliseProviderName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_.]+/g, '-').replace(/-+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_.]+/g, '-')
+    .replace(/-+/g, '-');
 }
 
 /** Codes compare case-insensitively, and numeric ones without leading zeros (QuickBooks writes 003200). */

@@ -33,7 +33,10 @@ export class CandidateIndex {
   private readonly shared: Float64Array;
   private stamp = 0;
 
-  constructor(private readonly sources: readonly FieldProfile[], private readonly floor: number) {
+  constructor(
+    private readonly sources: readonly FieldProfile[],
+    private readonly floor: number,
+  ) {
     this.letters = new Int32Array(sources.length * LETTER_SLOTS);
     this.marked = new Int32Array(sources.length);
     this.bounds = new Float64Array(sources.length);
@@ -66,12 +69,14 @@ export class CandidateIndex {
     const found: SourceGroup[] = [];
     const tp = t.primary;
     if (tp) {
-      for (const members of this.byPrimary.get(tp.concept)?.values() ?? []) found.push({ members, nameBound: synonymScore(this.sources[members[0]].primary!, tp) });
+      for (const members of this.byPrimary.get(tp.concept)?.values() ?? [])
+        found.push({ members, nameBound: synonymScore(this.sources[members[0]].primary!, tp) });
       for (const members of this.byMention.get(tp.concept)?.values() ?? []) found.push({ members, nameBound: MENTION_SCORE });
     }
     // A name short of its gate may still add to what values alone give.
     const sampleKind = t.type ? SAMPLE_ONLY[t.type] : undefined;
-    if (sampleKind) for (const members of this.bySampleKind.get(sampleKind)?.values() ?? []) found.push({ members, nameBound: Math.min(1, this.floor / NAME_GATE + MARGIN) });
+    if (sampleKind)
+      for (const members of this.bySampleKind.get(sampleKind)?.values() ?? []) found.push({ members, nameBound: Math.min(1, this.floor / NAME_GATE + MARGIN) });
     return found;
   }
 

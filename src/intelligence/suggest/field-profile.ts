@@ -55,7 +55,12 @@ export function objectWord(object: string): string {
   return words[words.length - 1] ?? object.toLowerCase();
 }
 
-export function profileField(name: string, type: FieldType | null | undefined, samples: readonly unknown[] | null | undefined, targetObject: string): FieldProfile {
+export function profileField(
+  name: string,
+  type: FieldType | null | undefined,
+  samples: readonly unknown[] | null | undefined,
+  targetObject: string,
+): FieldProfile {
   const words = meaningfulWords(fieldWords(name));
   const role = words.map((word) => ROLE_WORDS.get(word)).find(Boolean) ?? null;
   const content = words.filter((word) => !ROLE_WORDS.has(word) && word !== 'address').length || 1;
@@ -67,7 +72,12 @@ export function profileField(name: string, type: FieldType | null | undefined, s
       const at = indexOfRun(words, phrase.words);
       if (at < 0) continue;
       if (phrase.whole && phrase.words.length !== words.length) continue;
-      const hit = { concept, coverage: Math.min(1, phrase.words.length / content), atHead: at + phrase.words.length === words.length, length: phrase.words.length };
+      const hit = {
+        concept,
+        coverage: Math.min(1, phrase.words.length / content),
+        atHead: at + phrase.words.length === words.length,
+        length: phrase.words.length,
+      };
       const current = best.get(concept);
       if (!current || rank(hit) > rank(current)) best.set(concept, hit);
     }
@@ -78,8 +88,17 @@ export function profileField(name: string, type: FieldType | null | undefined, s
   let weight = 0;
   for (const word of wordSet) weight += wordWeight(word);
   return {
-    name, type: type ?? null, words, wordSet, wordWeight: weight, compact: words.join(''), role, concepts, primary,
-    values: profileValues(type, samples, words), fitKey: `${type ?? ''}|${wordSet.has('currency')}`,
+    name,
+    type: type ?? null,
+    words,
+    wordSet,
+    wordWeight: weight,
+    compact: words.join(''),
+    role,
+    concepts,
+    primary,
+    values: profileValues(type, samples, words),
+    fitKey: `${type ?? ''}|${wordSet.has('currency')}`,
   };
 }
 

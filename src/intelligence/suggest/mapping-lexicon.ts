@@ -25,9 +25,16 @@ export const CONCEPTS: Record<string, Phrase[]> = {
   last_name: [p('last name'), p('family name')],
   full_name: [p('name', { objects: PEOPLE }), p('full name', { objects: PEOPLE }), p('display name', { objects: PEOPLE }), p('real name', { objects: PEOPLE })],
   name: [
-    p('name', { objects: [...ORGS, ...DEALS] }), p('display name', { objects: ORGS }), p('company name', { objects: ORGS }),
-    p('organization', { objects: ORGS }), p('organization name', { objects: ORGS }), p('account name', { objects: ORGS }),
-    p('deal name', { objects: DEALS }), p('opportunity name', { objects: DEALS }), p('title', { objects: DEALS }), p('subject', { objects: DEALS }),
+    p('name', { objects: [...ORGS, ...DEALS] }),
+    p('display name', { objects: ORGS }),
+    p('company name', { objects: ORGS }),
+    p('organization', { objects: ORGS }),
+    p('organization name', { objects: ORGS }),
+    p('account name', { objects: ORGS }),
+    p('deal name', { objects: DEALS }),
+    p('opportunity name', { objects: DEALS }),
+    p('title', { objects: DEALS }),
+    p('subject', { objects: DEALS }),
   ],
   email: [p('email'), p('email address'), p('from', { objects: PEOPLE, whole: true }), p('sender', { objects: PEOPLE, whole: true })],
   phone: [p('phone'), p('phone number'), p('business phone'), p('work phone'), p('primary phone')],
@@ -36,9 +43,15 @@ export const CONCEPTS: Record<string, Phrase[]> = {
   title: [p('title', { objects: PEOPLE }), p('job title'), p('headline'), p('position')],
   department: [p('department')],
   account_id: [
-    p('account id'), p('account'), p('company id'), p('organization id'), p('account name id'),
-    p('customer', { objects: [...INVOICES, ...DEALS] }), p('customer id', { objects: [...INVOICES, ...DEALS] }),
-    p('contact id', { objects: INVOICES }), p('organization', { objects: DEALS }),
+    p('account id'),
+    p('account'),
+    p('company id'),
+    p('organization id'),
+    p('account name id'),
+    p('customer', { objects: [...INVOICES, ...DEALS] }),
+    p('customer id', { objects: [...INVOICES, ...DEALS] }),
+    p('contact id', { objects: INVOICES }),
+    p('organization', { objects: DEALS }),
   ],
   street: [p('street'), p('address line 1'), p('line 1'), p('address 1'), p('street address'), p('address')],
   city: [p('city'), p('town'), p('locality'), p('address locality')],
@@ -60,7 +73,13 @@ export const CONCEPTS: Record<string, Phrase[]> = {
   amount_paid: [p('amount paid'), p('paid amount'), p('paid', { whole: true })],
   balance_due: [p('balance due'), p('balance', { objects: INVOICES }), p('amount due'), p('due amount'), p('amount remaining')],
   status: [p('status')],
-  invoice_date: [p('invoice date'), p('date', { objects: INVOICES, whole: true }), p('transaction date'), p('issue date'), p('date string', { objects: INVOICES })],
+  invoice_date: [
+    p('invoice date'),
+    p('date', { objects: INVOICES, whole: true }),
+    p('transaction date'),
+    p('issue date'),
+    p('date string', { objects: INVOICES }),
+  ],
   due_date: [p('due date'), p('due date string'), p('payment due date')],
   paid_date: [p('paid date'), p('paid at'), p('date paid'), p('paid on'), p('paid on date'), p('payment date')],
   amount: [p('amount', { objects: DEALS }), p('value', { objects: DEALS }), p('deal value'), p('deal amount'), p('opportunity amount')],
@@ -70,17 +89,44 @@ export const CONCEPTS: Record<string, Phrase[]> = {
 };
 
 /** Address roles: which of an object's addresses a field belongs to. */
-export const ROLE_WORDS = new Map(Object.entries({
-  bill: 'billing', billing: 'billing', ship: 'shipping', shipping: 'shipping', delivery: 'shipping', mailing: 'mailing',
-  other: 'other', home: 'other', secondary: 'other',
-}));
+export const ROLE_WORDS = new Map(
+  Object.entries({
+    bill: 'billing',
+    billing: 'billing',
+    ship: 'shipping',
+    shipping: 'shipping',
+    delivery: 'shipping',
+    mailing: 'mailing',
+    other: 'other',
+    home: 'other',
+    secondary: 'other',
+  }),
+);
 
 /**
  * Words that make a generic field an attribute of something else: `EmailStatus` is the email's
  * status, `po_number` a purchase order's number, `AddressType` the address's type.
  */
 export const GENERIC_HEADS = new Set(['status', 'type', 'number', 'date', 'name', 'id', 'code']);
-export const OTHER_THINGS = new Set(['email', 'phone', 'address', 'print', 'payment', 'tax', 'shipping', 'delivery', 'po', 'purchase', 'order', 'line', 'item', 'subscription', 'sms', 'file', 'attachment']);
+export const OTHER_THINGS = new Set([
+  'email',
+  'phone',
+  'address',
+  'print',
+  'payment',
+  'tax',
+  'shipping',
+  'delivery',
+  'po',
+  'purchase',
+  'order',
+  'line',
+  'item',
+  'subscription',
+  'sms',
+  'file',
+  'attachment',
+]);
 
 /** Contexts in which a country or a region is not an address part (a phone's country code, a locale's country). */
 export const NOT_ADDRESS_CONTEXT = new Set(['phone', 'locale', 'language', 'preferred', 'currency', 'timezone', 'tax']);

@@ -77,7 +77,13 @@ function contextFactor(s: FieldProfile, t: FieldProfile): number {
   }
   const head = s.words[s.words.length - 1];
   const named = s.primary !== null && s.primary.atHead && s.primary.length > 1;
-  if (!named && GENERIC_HEADS.has(head) && s.words.length > 1 && s.words.slice(0, -1).some((word) => OTHER_THINGS.has(word)) && !t.words.some((w) => s.words.slice(0, -1).includes(w) && OTHER_THINGS.has(w))) {
+  if (
+    !named &&
+    GENERIC_HEADS.has(head) &&
+    s.words.length > 1 &&
+    s.words.slice(0, -1).some((word) => OTHER_THINGS.has(word)) &&
+    !t.words.some((w) => s.words.slice(0, -1).includes(w) && OTHER_THINGS.has(w))
+  ) {
     factor *= 0.4;
   }
   return factor;
@@ -155,8 +161,13 @@ export function confidenceBound(s: FieldProfile, t: FieldProfile, nameBound: num
 export function explainPair(s: FieldProfile, t: FieldProfile, score: PairScore): string[] {
   const reasons: string[] = [];
   if (score.bySamples) reasons.push(`sample values are ${t.type === FieldType.URL ? 'URLs' : 'email addresses'}`);
-  else reasons.push(nameReason(score.how, s, t)!, s.values.fromSamples && score.typed.factor >= 1 ? `sample values fit ${t.type}: ${score.typed.reason}` : `type: ${score.typed.reason}`);
-  if (score.context < 1) reasons.push(`context: ${s.role ?? 'main'} ${s.words.join(' ')} into ${t.role ?? 'main'} ${t.words.join(' ')} (x${score.context.toFixed(2)})`);
+  else
+    reasons.push(
+      nameReason(score.how, s, t)!,
+      s.values.fromSamples && score.typed.factor >= 1 ? `sample values fit ${t.type}: ${score.typed.reason}` : `type: ${score.typed.reason}`,
+    );
+  if (score.context < 1)
+    reasons.push(`context: ${s.role ?? 'main'} ${s.words.join(' ')} into ${t.role ?? 'main'} ${t.words.join(' ')} (x${score.context.toFixed(2)})`);
   return reasons;
 }
 

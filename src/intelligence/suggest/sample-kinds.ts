@@ -2,8 +2,23 @@ import { FieldType } from '../../connectors/connector.enums';
 
 /** What a source field's values are, from its declared type and its sample values. */
 export type ValueKind =
-  | 'text' | 'email' | 'phone' | 'url' | 'date' | 'datetime' | 'unix' | 'unix_ms' | 'integer' | 'cents' | 'decimal'
-  | 'numeric_text' | 'boolean' | 'enum' | 'object' | 'array' | 'unknown';
+  | 'text'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'date'
+  | 'datetime'
+  | 'unix'
+  | 'unix_ms'
+  | 'integer'
+  | 'cents'
+  | 'decimal'
+  | 'numeric_text'
+  | 'boolean'
+  | 'enum'
+  | 'object'
+  | 'array'
+  | 'unknown';
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}$/;
 const EMBEDDED_EMAIL = /<[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}>$/;
@@ -17,7 +32,29 @@ const MAX_SAMPLES = 20;
 const MAX_SAMPLE_LENGTH = 200;
 
 /** Words that make a large integer a timestamp rather than an amount (`created`, `paid_at`, `due_date`). */
-const TIME_WORDS = new Set(['date', 'time', 'at', 'created', 'create', 'updated', 'update', 'modified', 'on', 'timestamp', 'since', 'until', 'start', 'end', 'expire', 'due', 'paid', 'seen', 'birth', 'period', 'signup']);
+const TIME_WORDS = new Set([
+  'date',
+  'time',
+  'at',
+  'created',
+  'create',
+  'updated',
+  'update',
+  'modified',
+  'on',
+  'timestamp',
+  'since',
+  'until',
+  'start',
+  'end',
+  'expire',
+  'due',
+  'paid',
+  'seen',
+  'birth',
+  'period',
+  'signup',
+]);
 
 function kindOf(value: unknown, timeLike: boolean): ValueKind | null {
   if (value === null || value === undefined || value === '') return null;
@@ -46,8 +83,19 @@ function kindOf(value: unknown, timeLike: boolean): ValueKind | null {
 }
 
 const DECLARED: Record<FieldType, ValueKind> = {
-  STRING: 'text', NUMBER: 'decimal', INTEGER: 'integer', BOOLEAN: 'boolean', DATE: 'date', DATETIME: 'datetime', EMAIL: 'email',
-  PHONE: 'phone', URL: 'url', CURRENCY: 'decimal', ENUM: 'enum', OBJECT: 'object', ARRAY: 'array',
+  STRING: 'text',
+  NUMBER: 'decimal',
+  INTEGER: 'integer',
+  BOOLEAN: 'boolean',
+  DATE: 'date',
+  DATETIME: 'datetime',
+  EMAIL: 'email',
+  PHONE: 'phone',
+  URL: 'url',
+  CURRENCY: 'decimal',
+  ENUM: 'enum',
+  OBJECT: 'object',
+  ARRAY: 'array',
 };
 
 export interface ValueProfile {
@@ -76,7 +124,7 @@ export function profileValues(declared: FieldType | null | undefined, samples: r
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
     if (typeof sample !== 'object') distinct.add(String(sample).slice(0, MAX_SAMPLE_LENGTH));
   }
-  let kind: ValueKind = declared ? DECLARED[declared] ?? 'unknown' : 'unknown';
+  let kind: ValueKind = declared ? (DECLARED[declared] ?? 'unknown') : 'unknown';
   let fromSamples = false;
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
   if (top && top[1] * 2 >= seen) {

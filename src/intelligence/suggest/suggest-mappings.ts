@@ -76,7 +76,12 @@ function phoneCountry(fields: FieldProfile[], raw: readonly SchemaFieldLike[]): 
  * each source fills one target (a full name may fill first and last name through SPLIT).
  * Pure: the service adds the organization's learned pairs and checks input.
  */
-export function suggestMappings(source: ObjectSchemaLike, target: ObjectSchemaLike, learned: readonly LearnedPair[] = [], minConfidence = MIN_CONFIDENCE): Suggestion[] {
+export function suggestMappings(
+  source: ObjectSchemaLike,
+  target: ObjectSchemaLike,
+  learned: readonly LearnedPair[] = [],
+  minConfidence = MIN_CONFIDENCE,
+): Suggestion[] {
   const into = objectWord(target.object);
   const sources = source.fields.map((f) => profileField(f.name, f.type, f.sampleValues, into));
   const targets = target.fields.map((f) => profileField(f.name, f.type, f.sampleValues, into));
@@ -90,7 +95,10 @@ export function suggestMappings(source: ObjectSchemaLike, target: ObjectSchemaLi
     const t = targetByName.get(pair.targetField);
     if (!s || !t) continue;
     candidates.push({
-      source: s, target: t, learned: true, transform: pair.transform,
+      source: s,
+      target: t,
+      learned: true,
+      transform: pair.transform,
       confidence: pair.sameSourceObject ? LEARNED_SAME_OBJECT : LEARNED_OTHER_OBJECT,
       reasons: [`learned: your saved mapping "${pair.mappingName}" maps ${pair.sourceField} to ${pair.targetField}`],
     });
@@ -149,7 +157,15 @@ const fallsAfter = (confidence: number, rank: number, than: Ranked) =>
  * already falls after the PER_TARGET-th pair found is skipped: its score cannot make the cut.
  * `scored` marks (with `stamp`) the sources scored for this target, as one may come by two ways.
  */
-function bestSources(t: FieldProfile, ranked: FieldProfile[], index: CandidateIndex, fitOf: FitOf, floor: number, scored: Int32Array, stamp: number): Candidate[] {
+function bestSources(
+  t: FieldProfile,
+  ranked: FieldProfile[],
+  index: CandidateIndex,
+  fitOf: FitOf,
+  floor: number,
+  scored: Int32Array,
+  stamp: number,
+): Candidate[] {
   const bucket = (bound: number) => Math.min(BOUND_BUCKETS - 1, Math.floor(bound * BOUND_BUCKETS));
   /** Per bucket: sources met by name as [position, bound] pairs, and groups sharing a bound. */
   const singles: number[][] = [];
@@ -170,8 +186,12 @@ function bestSources(t: FieldProfile, ranked: FieldProfile[], index: CandidateIn
     const score = scorePair(ranked[i], t, fitOf, floor);
     if (!score || (full() && fallsAfter(score.confidence, i, top[PER_TARGET - 1]))) return;
     let at = top.length;
-    while (at > 0 && (top[at - 1].candidate.confidence < score.confidence || (top[at - 1].candidate.confidence === score.confidence && top[at - 1].rank > i))) at--;
-    top.splice(at, 0, { rank: i, candidate: { source: ranked[i], target: t, confidence: score.confidence, transform: score.typed.transform, learned: false, score } });
+    while (at > 0 && (top[at - 1].candidate.confidence < score.confidence || (top[at - 1].candidate.confidence === score.confidence && top[at - 1].rank > i)))
+      at--;
+    top.splice(at, 0, {
+      rank: i,
+      candidate: { source: ranked[i], target: t, confidence: score.confidence, transform: score.typed.transform, learned: false, score },
+    });
     if (top.length > PER_TARGET) top.pop();
   };
   for (let k = Math.max(singles.length, groups.length) - 1; k >= 0; k--) {
@@ -194,19 +214,31 @@ function bestSources(t: FieldProfile, ranked: FieldProfile[], index: CandidateIn
  * A person's full name (`name`, `from.emailAddress.name`) into first and last name when the
  * source has neither: SPLIT on spaces, the first word and the last.
  */
-function fullNameSplit(sources: FieldProfile[], targets: FieldProfile[], usedSources: Set<string>, usedTargets: Set<string>, minConfidence: number): Candidate[] {
+function fullNameSplit(
+  sources: FieldProfile[],
+  targets: FieldProfile[],
+  usedSources: Set<string>,
+  usedTargets: Set<string>,
+  minConfidence: number,
+): Candidate[] {
   const first = targets.find((t) => t.primary?.concept === 'first_name' && !usedTargets.has(t.name));
   const last = targets.find((t) => t.primary?.concept === 'last_name' && !usedTargets.has(t.name));
   if (!first || !last) return [];
   const full = sources
     .filter((s) => s.primary?.concept === 'full_name' && s.primary.atHead && !usedSources.has(s.name))
-    .map((s) => ({ s, fit: typeFit(s.values.kind, last.type, [], { phoneCountry: null, targetWords: last.words }).factor * FULL_NAME_SPLIT * s.primary!.coverage }))
+    .map((s) => ({
+      s,
+      fit: typeFit(s.values.kind, last.type, [], { phoneCountry: null, targetWords: last.words }).factor * FULL_NAME_SPLIT * s.primary!.coverage,
+    }))
     .filter(({ fit }) => fit >= minConfidence)
     .sort((a, b) => b.fit - a.fit || a.s.name.length - b.s.name.length)[0];
   if (!full) return [];
   const reason = `"${full.s.name}" holds a full name and the source has no separate first or last name`;
   const split = (target: FieldProfile, index: number, part: string): Candidate => ({
-    source: full.s, target, learned: false, confidence: full.fit,
+    source: full.s,
+    target,
+    learned: false,
+    confidence: full.fit,
     transform: { type: TransformType.SPLIT, params: { separator: ' ', index } },
     reasons: [reason, `SPLIT on spaces: the ${part} word`],
   });

@@ -23,10 +23,12 @@ function checkSchema(schema: ObjectSchemaLike | null | undefined, at: 'source' |
   if (schema.fields.length > MAX_SCHEMA_FIELDS) throw new BadUserInputError(`${at} has at most ${MAX_SCHEMA_FIELDS} fields`, `${at}.fields`);
   const seen = new Set<string>();
   schema.fields.forEach((field, i) => {
-    if (!isValidDotPath(field?.name)) throw new BadUserInputError('must be a dot path of letters, digits, _, $ or - segments, such as address.city', `${at}.fields.${i}.name`);
+    if (!isValidDotPath(field?.name))
+      throw new BadUserInputError('must be a dot path of letters, digits, _, $ or - segments, such as address.city', `${at}.fields.${i}.name`);
     if (seen.has(field.name)) throw new BadUserInputError(`${field.name} appears twice`, `${at}.fields.${i}.name`);
     seen.add(field.name);
-    if ((field.sampleValues?.length ?? 0) > MAX_SAMPLES_PER_FIELD) throw new BadUserInputError(`at most ${MAX_SAMPLES_PER_FIELD} sample values`, `${at}.fields.${i}.sampleValues`);
+    if ((field.sampleValues?.length ?? 0) > MAX_SAMPLES_PER_FIELD)
+      throw new BadUserInputError(`at most ${MAX_SAMPLES_PER_FIELD} sample values`, `${at}.fields.${i}.sampleValues`);
   });
 }
 
@@ -56,12 +58,17 @@ export class SuggestService {
     const definition = await this.catalog.definitionFor(organizationId, connection.connectorKey);
     if (!definition) throw new NotFoundError('Connector', connection.connectorKey);
     const found = definition.objects.find((o) => o.name === object);
-    if (!found) throw new BadUserInputError(`${definition.key} has no object ${object}; its objects are ${definition.objects.map((o) => o.name).join(', ')}`, 'object');
+    if (!found)
+      throw new BadUserInputError(`${definition.key} has no object ${object}; its objects are ${definition.objects.map((o) => o.name).join(', ')}`, 'object');
     const target = crmTargetSchema(targetObject);
     if (!target) throw new BadUserInputError(`targetObject must be a HotCRM object: account, contact, invoice or opportunity`, 'targetObject');
     const source: ObjectSchemaLike = {
       object,
-      fields: found.fields.map((f) => ({ name: f.name, type: conventionalType(definition.key, f.type), sampleValues: conventionalSamples(definition.key, f.type) })),
+      fields: found.fields.map((f) => ({
+        name: f.name,
+        type: conventionalType(definition.key, f.type),
+        sampleValues: conventionalSamples(definition.key, f.type),
+      })),
     };
     return this.suggest(organizationId, source, target);
   }

@@ -24,7 +24,12 @@ const dateTo = (target: FieldType) => (target === FieldType.DATE ? 'date' : 'iso
  * How a source kind fits a target type, and the transform (with the params validate-rules.ts
  * accepts, so a suggestion can be saved as it is) that bridges a mismatch.
  */
-export function typeFit(kind: ValueKind, target: FieldType | null, distinct: string[], context: { phoneCountry: string | null; targetWords: string[] }): TypeFit {
+export function typeFit(
+  kind: ValueKind,
+  target: FieldType | null,
+  distinct: string[],
+  context: { phoneCountry: string | null; targetWords: string[] },
+): TypeFit {
   if (!target) return fit(0.9, 'target type not given');
   switch (target) {
     case FieldType.EMAIL:
@@ -51,7 +56,9 @@ export function typeFit(kind: ValueKind, target: FieldType | null, distinct: str
             ? fit(1, 'ISO 8601 date-times, cut to the date', { type: TransformType.DATE_FORMAT, params: { from: 'iso', to: 'date' } })
             : fit(1, 'ISO 8601 date-times');
         case 'date':
-          return target === FieldType.DATE ? fit(1, 'ISO 8601 dates') : fit(1, 'ISO 8601 dates, as midnight UTC', { type: TransformType.DATE_FORMAT, params: { from: 'date', to: 'iso' } });
+          return target === FieldType.DATE
+            ? fit(1, 'ISO 8601 dates')
+            : fit(1, 'ISO 8601 dates, as midnight UTC', { type: TransformType.DATE_FORMAT, params: { from: 'date', to: 'iso' } });
         case 'unknown':
           return fit(0.7, 'type unknown into a date field');
         case 'integer':
@@ -82,13 +89,19 @@ export function typeFit(kind: ValueKind, target: FieldType | null, distinct: str
       }
     case FieldType.BOOLEAN:
       if (kind === 'boolean') return fit(1, 'booleans');
-      return kind === 'text' || kind === 'integer' || kind === 'unknown' ? fit(0.5, 'values read as booleans', { type: TransformType.TO_BOOLEAN }) : fit(0.1, `${kind} values into a boolean field`);
+      return kind === 'text' || kind === 'integer' || kind === 'unknown'
+        ? fit(0.5, 'values read as booleans', { type: TransformType.TO_BOOLEAN })
+        : fit(0.1, `${kind} values into a boolean field`);
     case FieldType.ENUM: {
       if (!['enum', 'text', 'integer', 'numeric_text', 'boolean', 'unknown'].includes(kind)) return fit(0.15, `${kind} values into a picklist`);
       const values = distinct.slice(0, MAX_ENUM_ENTRIES);
       // The provider's picklist values, each mapped to itself: a scaffold the user edits to HotCRM's values.
       const transform = values.length ? { type: TransformType.ENUM_MAP, params: { map: Object.fromEntries(values.map((v) => [v, v])) } } : null;
-      return fit(kind === 'enum' ? 1 : 0.9, values.length ? 'picklist: map each provider value to a HotCRM value' : 'picklist values unknown: add an ENUM_MAP', transform);
+      return fit(
+        kind === 'enum' ? 1 : 0.9,
+        values.length ? 'picklist: map each provider value to a HotCRM value' : 'picklist values unknown: add an ENUM_MAP',
+        transform,
+      );
     }
     case FieldType.OBJECT:
     case FieldType.ARRAY:

@@ -48,7 +48,15 @@ function connectionChecks({ connection, definition, configs, connectionScope, no
   } else if (connection.status === ConnectionStatus.ERROR) {
     // The stored error says why; classified like any run error, so a 401 reads as bad credentials.
     const classified = lastError
-      ? classifyError({ message: lastError, code: null, level: 'error', at: now, runId: '', connectorKey: connection.connectorKey, authType: connection.authType })
+      ? classifyError({
+          message: lastError,
+          code: null,
+          level: 'error',
+          at: now,
+          runId: '',
+          connectorKey: connection.connectorKey,
+          authType: connection.authType,
+        })
       : null;
     const code: FindingCode = classified && classified.code !== 'UNKNOWN_ERROR' ? classified.code : 'CONNECTION_ERROR';
     const finding = draft(code, `Connection "${connection.name}" is in ERROR.`, lastError, Severity.ERROR);
@@ -56,7 +64,12 @@ function connectionChecks({ connection, definition, configs, connectionScope, no
     out.push(finding);
   } else if (connection.expiresAt && connection.expiresAt < now && connection.authType === 'OAUTH2') {
     out.push(
-      draft('OAUTH_TOKEN_EXPIRED', `The access token expired at ${connection.expiresAt.toISOString()}. It is refreshed on the next call when a refresh token was issued; if runs then fail with 401, reconnect.`, null, Severity.WARNING),
+      draft(
+        'OAUTH_TOKEN_EXPIRED',
+        `The access token expired at ${connection.expiresAt.toISOString()}. It is refreshed on the next call when a refresh token was issued; if runs then fail with 401, reconnect.`,
+        null,
+        Severity.WARNING,
+      ),
     );
   }
   if (!definition) out.push(draft('CONNECTOR_MISSING', `Connector "${connection.connectorKey}" is unknown.`, connection.connectorKey));
@@ -72,9 +85,19 @@ function syncConfigChecks(config: SyncConfigEntity, input: ConfigCheckInput): Dr
   const label = `Sync config "${config.name}"`;
   if (!config.isActive) out.push(draft('SYNC_CONFIG_PAUSED', `${label} is inactive.`, config.name));
   const object: ObjectDefinition | undefined = input.definition?.objects.find((o) => o.name === config.sourceObject);
-  if (input.definition && !object) out.push(draft('UNKNOWN_SOURCE_OBJECT', `${label} reads "${config.sourceObject}", which ${input.definition.name} does not offer (${input.definition.objects.map((o) => o.name).join(', ')}).`, config.sourceObject));
+  if (input.definition && !object)
+    out.push(
+      draft(
+        'UNKNOWN_SOURCE_OBJECT',
+        `${label} reads "${config.sourceObject}", which ${input.definition.name} does not offer (${input.definition.objects.map((o) => o.name).join(', ')}).`,
+        config.sourceObject,
+      ),
+    );
   const writes = config.direction === SyncDirection.OUTBOUND || config.direction === SyncDirection.BIDIRECTIONAL;
-  if (object && writes && !object.supportsWrite) out.push(draft('OBJECT_NOT_WRITABLE', `${label} is ${config.direction} but ${config.sourceObject} is read-only.`, `${config.sourceObject} (${config.direction})`));
+  if (object && writes && !object.supportsWrite)
+    out.push(
+      draft('OBJECT_NOT_WRITABLE', `${label} is ${config.direction} but ${config.sourceObject} is read-only.`, `${config.sourceObject} (${config.direction})`),
+    );
 
   const mapping = config.fieldMappingId ? input.mappings.get(config.fieldMappingId) : undefined;
   if (!mapping) {
@@ -82,7 +105,13 @@ function syncConfigChecks(config: SyncConfigEntity, input: ConfigCheckInput): Dr
     return out;
   }
   if (mapping.sourceObject !== config.sourceObject || mapping.targetObject !== config.targetObject) {
-    out.push(draft('MAPPING_OBJECT_MISMATCH', `Mapping "${mapping.name}" maps ${mapping.sourceObject} → ${mapping.targetObject}; ${label} syncs ${config.sourceObject} → ${config.targetObject}.`, mapping.name));
+    out.push(
+      draft(
+        'MAPPING_OBJECT_MISMATCH',
+        `Mapping "${mapping.name}" maps ${mapping.sourceObject} → ${mapping.targetObject}; ${label} syncs ${config.sourceObject} → ${config.targetObject}.`,
+        mapping.name,
+      ),
+    );
   }
   const rules = Array.isArray(mapping.rules) ? mapping.rules : [];
   const crm = crmObject(config.targetObject);
@@ -90,7 +119,11 @@ function syncConfigChecks(config: SyncConfigEntity, input: ConfigCheckInput): Dr
     const known = new Set(crm.fields.map((f) => f.name));
     const unknown = rules.filter((r) => !known.has(firstSegment(r.targetField)));
     if (unknown.length) {
-      const finding = draft('MAPPING_UNKNOWN_FIELD', `Mapping "${mapping.name}" writes ${unknown.map((r) => r.targetField).join(', ')}, which ${config.targetObject} does not have.`, unknown.map((r) => `${r.sourceField} → ${r.targetField}`).join('; '));
+      const finding = draft(
+        'MAPPING_UNKNOWN_FIELD',
+        `Mapping "${mapping.name}" writes ${unknown.map((r) => r.targetField).join(', ')}, which ${config.targetObject} does not have.`,
+        unknown.map((r) => `${r.sourceField} → ${r.targetField}`).join('; '),
+      );
       finding.occurrences = unknown.length;
       out.push(finding);
     }
@@ -99,7 +132,11 @@ function syncConfigChecks(config: SyncConfigEntity, input: ConfigCheckInput): Dr
     const declared = new Set(object.fields.map((f) => firstSegment(f.name)));
     const unknownSource = rules.filter((r) => !declared.has(firstSegment(r.sourceField)));
     if (unknownSource.length) {
-      const finding = draft('MAPPING_UNKNOWN_SOURCE_FIELD', `Mapping "${mapping.name}" reads ${unknownSource.map((r) => r.sourceField).join(', ')}, which ${config.sourceObject} does not declare.`, unknownSource.map((r) => `${r.sourceField} → ${r.targetField}`).join('; '));
+      const finding = draft(
+        'MAPPING_UNKNOWN_SOURCE_FIELD',
+        `Mapping "${mapping.name}" reads ${unknownSource.map((r) => r.sourceField).join(', ')}, which ${config.sourceObject} does not declare.`,
+        unknownSource.map((r) => `${r.sourceField} → ${r.targetField}`).join('; '),
+      );
       finding.occurrences = unknownSource.length;
       out.push(finding);
     }
@@ -107,7 +144,14 @@ function syncConfigChecks(config: SyncConfigEntity, input: ConfigCheckInput): Dr
       const mapped = new Set(rules.map((r) => firstSegment(r.sourceField)));
       const missing = object.fields.filter((f) => f.required && f.name !== 'id' && !mapped.has(firstSegment(f.name)));
       if (missing.length) {
-        out.push(draft('REQUIRED_FIELD_MISSING', `${config.sourceObject} requires ${missing.map((f) => f.name).join(', ')} on write, and mapping "${mapping.name}" fills none of them.`, missing.map((f) => f.name).join(', '), Severity.WARNING));
+        out.push(
+          draft(
+            'REQUIRED_FIELD_MISSING',
+            `${config.sourceObject} requires ${missing.map((f) => f.name).join(', ')} on write, and mapping "${mapping.name}" fills none of them.`,
+            missing.map((f) => f.name).join(', '),
+            Severity.WARNING,
+          ),
+        );
       }
     }
   }

@@ -13,7 +13,7 @@ const WRAPPERS: RegExp[] = [
 
 export function unwrapEngineMessage(message: string): string {
   let current = message.trim();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const wrapper of WRAPPERS) {
       const match = wrapper.exec(current);
@@ -55,18 +55,20 @@ export function leadingCode(detail: string | null): string | null {
 
 /** The grouping key: one per kind of message, whatever record, id or value it was about. */
 export function normaliseMessage(message: string): string {
-  return unwrapEngineMessage(message)
-    .replace(/https?:\/\/\S+/gi, '<url>')
-    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '<email>')
-    .replace(/"[^"]*"|'[^']*'|`[^`]*`|“[^”]*”/g, '<value>')
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
-    // Provider ids: a prefix and an underscore or dash before letters and digits (cus_9s8d, req_X1, in_1Ab).
-    .replace(/\b[a-z]{1,6}_[A-Za-z0-9]*\d[A-Za-z0-9]*\b/g, '<id>')
-    .replace(/\b[A-Za-z]*\d[A-Za-z0-9]{7,}\b/g, '<id>')
-    .replace(/\d+(\.\d+)?/g, '<n>')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
+  return (
+    unwrapEngineMessage(message)
+      .replace(/https?:\/\/\S+/gi, '<url>')
+      .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '<email>')
+      .replace(/"[^"]*"|'[^']*'|`[^`]*`|“[^”]*”/g, '<value>')
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
+      // Provider ids: a prefix and an underscore or dash before letters and digits (cus_9s8d, req_X1, in_1Ab).
+      .replace(/\b[a-z]{1,6}_[A-Za-z0-9]*\d[A-Za-z0-9]*\b/g, '<id>')
+      .replace(/\b[A-Za-z]*\d[A-Za-z0-9]{7,}\b/g, '<id>')
+      .replace(/\d+(\.\d+)?/g, '<n>')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .toLowerCase()
+  );
 }
 
 /** Secrets can reach error text (a key echoed back): mask anything shaped like one before it is shown. */

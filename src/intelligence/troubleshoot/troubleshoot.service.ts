@@ -26,7 +26,10 @@ export interface TroubleshootTarget {
 export class TroubleshootService {
   private readonly queries: TroubleshootQueries;
 
-  constructor(db: DataSource, private readonly catalog: ConnectorCatalog) {
+  constructor(
+    db: DataSource,
+    private readonly catalog: ConnectorCatalog,
+  ) {
     this.queries = new TroubleshootQueries(db);
   }
 
@@ -34,7 +37,13 @@ export class TroubleshootService {
     const { connection, configs, label } = await this.scope(organizationId, target);
     const definition = await this.catalog.definitionFor(organizationId, connection.connectorKey);
     const mappingIds = configs.map((c) => c.fieldMappingId).filter((id): id is string => !!id);
-    const [mappings, runs] = await Promise.all([this.queries.mappings(organizationId, mappingIds), this.queries.recentRuns(organizationId, configs.map((c) => c.id))]);
+    const [mappings, runs] = await Promise.all([
+      this.queries.mappings(organizationId, mappingIds),
+      this.queries.recentRuns(
+        organizationId,
+        configs.map((c) => c.id),
+      ),
+    ]);
     const events = await this.events(organizationId, runs, connection);
     const fromErrors = findingsFromErrors(events, runs);
     const fromConfig = configurationFindings({ connection, definition, configs, mappings, connectionScope: !target.syncConfigId, now });
@@ -42,9 +51,13 @@ export class TroubleshootService {
     return { summary: summarise(label, findings, runs), findings: findings.map(({ lastSeen: _lastSeen, ...finding }) => finding) };
   }
 
-  private async scope(organizationId: string, target: TroubleshootTarget): Promise<{ connection: ConnectionEntity; configs: SyncConfigEntity[]; label: string }> {
+  private async scope(
+    organizationId: string,
+    target: TroubleshootTarget,
+  ): Promise<{ connection: ConnectionEntity; configs: SyncConfigEntity[]; label: string }> {
     const given = [target.connectionId, target.syncConfigId].filter((v) => v !== null && v !== undefined);
-    if (given.length !== 1) throw new BadUserInputError('Give exactly one of connectionId or syncConfigId', target.connectionId ? 'syncConfigId' : 'connectionId');
+    if (given.length !== 1)
+      throw new BadUserInputError('Give exactly one of connectionId or syncConfigId', target.connectionId ? 'syncConfigId' : 'connectionId');
     if (target.syncConfigId) {
       const config = await this.queries.config(organizationId, target.syncConfigId);
       if (!config) throw new NotFoundError('SyncConfig', target.syncConfigId);
@@ -54,7 +67,11 @@ export class TroubleshootService {
     }
     const connection = await this.queries.connection(organizationId, target.connectionId!);
     if (!connection) throw new NotFoundError('Connection', target.connectionId!);
-    return { connection, configs: await this.queries.configsOf(organizationId, connection.id), label: `Connection "${connection.name}" (${connection.connectorKey})` };
+    return {
+      connection,
+      configs: await this.queries.configsOf(organizationId, connection.id),
+      label: `Connection "${connection.name}" (${connection.connectorKey})`,
+    };
   }
 
   /**
@@ -62,12 +79,16 @@ export class TroubleshootService {
    * logged no error line itself (the engine writes both, and one failure must count once).
    */
   private async events(organizationId: string, runs: RunRow[], connection: ConnectionEntity): Promise<ErrorEvent[]> {
-    const lines = await this.queries.problemLines(organizationId, runs.map((r) => r.id));
+    const lines = await this.queries.problemLines(
+      organizationId,
+      runs.map((r) => r.id),
+    );
     const base = { connectorKey: connection.connectorKey, authType: connection.authType };
     const events: ErrorEvent[] = lines.map((l) => ({ ...base, message: l.message, code: l.code, level: l.level, at: l.at, runId: l.syncRunId }));
     const logged = new Set(lines.filter((l) => l.level === 'error').map((l) => l.syncRunId));
     for (const run of runs) {
-      if (run.status === 'FAILED' && run.errorDetails && !logged.has(run.id)) events.push({ ...base, message: run.errorDetails, code: null, level: 'error', at: run.at, runId: run.id });
+      if (run.status === 'FAILED' && run.errorDetails && !logged.has(run.id))
+        events.push({ ...base, message: run.errorDetails, code: null, level: 'error', at: run.at, runId: run.id });
     }
     return events;
   }

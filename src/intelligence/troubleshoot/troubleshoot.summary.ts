@@ -10,7 +10,8 @@ export function summarise(label: string, findings: Finding[], runs: RunRow[]): s
   const completed = runs.filter((r) => r.status === 'COMPLETED').length;
   const runPart = runs.length ? `last ${runs.length} run${runs.length === 1 ? '' : 's'}: ${failed} failed, ${completed} completed` : 'no runs yet';
   const actionable = findings.filter((f) => f.severity !== Severity.INFO);
-  if (!actionable.length) return `${label}: no problems found (${runPart})${findings.length ? `; ${findings.length} informational finding${findings.length === 1 ? '' : 's'}` : ''}.`;
+  if (!actionable.length)
+    return `${label}: no problems found (${runPart})${findings.length ? `; ${findings.length} informational finding${findings.length === 1 ? '' : 's'}` : ''}.`;
   const counts = ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s.toLowerCase()}`)

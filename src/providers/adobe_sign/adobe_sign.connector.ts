@@ -20,12 +20,24 @@ const OBJECTS: ObjectDefinition[] = [
     supportsWrite: true,
     fields: [
       // What GET /agreements returns per agreement (UserAgreement)...
-      f('id', FieldType.STRING, true), f('name', FieldType.STRING), f('status', FieldType.ENUM), f('type', FieldType.ENUM),
-      f('displayDate', FieldType.DATETIME), f('esign', FieldType.BOOLEAN), f('hidden', FieldType.BOOLEAN), f('groupId', FieldType.STRING),
-      f('parentId', FieldType.STRING), f('latestVersionId', FieldType.STRING), f('displayParticipantSetInfos', FieldType.ARRAY),
+      f('id', FieldType.STRING, true),
+      f('name', FieldType.STRING),
+      f('status', FieldType.ENUM),
+      f('type', FieldType.ENUM),
+      f('displayDate', FieldType.DATETIME),
+      f('esign', FieldType.BOOLEAN),
+      f('hidden', FieldType.BOOLEAN),
+      f('groupId', FieldType.STRING),
+      f('parentId', FieldType.STRING),
+      f('latestVersionId', FieldType.STRING),
+      f('displayParticipantSetInfos', FieldType.ARRAY),
       // ...and what GET /agreements/{agreementId} adds (AgreementInfo).
-      f('senderEmail', FieldType.EMAIL), f('signatureType', FieldType.ENUM), f('createdDate', FieldType.DATETIME),
-      f('expirationTime', FieldType.DATETIME), f('message', FieldType.STRING), f('participantSetsInfo', FieldType.ARRAY),
+      f('senderEmail', FieldType.EMAIL),
+      f('signatureType', FieldType.ENUM),
+      f('createdDate', FieldType.DATETIME),
+      f('expirationTime', FieldType.DATETIME),
+      f('message', FieldType.STRING),
+      f('participantSetsInfo', FieldType.ARRAY),
       f('externalId.id', FieldType.STRING),
     ],
   },
@@ -34,8 +46,18 @@ const OBJECTS: ObjectDefinition[] = [
 const MAX_PAGE_SIZE = 100;
 
 const ROLES = [
-  'SIGNER', 'APPROVER', 'ACCEPTOR', 'CERTIFIED_RECIPIENT', 'FORM_FILLER', 'DELEGATE_TO_SIGNER', 'DELEGATE_TO_APPROVER',
-  'DELEGATE_TO_ACCEPTOR', 'DELEGATE_TO_CERTIFIED_RECIPIENT', 'DELEGATE_TO_FORM_FILLER', 'NOTARY_SIGNER', 'ELECTRONIC_SEALER',
+  'SIGNER',
+  'APPROVER',
+  'ACCEPTOR',
+  'CERTIFIED_RECIPIENT',
+  'FORM_FILLER',
+  'DELEGATE_TO_SIGNER',
+  'DELEGATE_TO_APPROVER',
+  'DELEGATE_TO_ACCEPTOR',
+  'DELEGATE_TO_CERTIFIED_RECIPIENT',
+  'DELEGATE_TO_FORM_FILLER',
+  'NOTARY_SIGNER',
+  'ELECTRONIC_SEALER',
 ];
 
 interface UserAgreements {

@@ -1,5 +1,16 @@
 import { constantTimeEqual } from '../../webhooks/inbound/constant-time-equal';
-import { dateOf, header, InboundContext, InboundReply, InboundVerifier, isObject, malformed, parseJson, rejected, stringOrNull } from '../../webhooks/inbound/inbound-verifier';
+import {
+  dateOf,
+  header,
+  InboundContext,
+  InboundReply,
+  InboundVerifier,
+  isObject,
+  malformed,
+  parseJson,
+  rejected,
+  stringOrNull,
+} from '../../webhooks/inbound/inbound-verifier';
 
 const CLIENT_ID_HEADER = 'x-adobesign-clientid';
 
@@ -21,7 +32,7 @@ export const adobeSignVerifier: InboundVerifier = {
     const ours = await ourClientIds(context);
     if (!ours.length) return rejected('no Adobe Sign client id to compare with (setOAuthClient for adobe_sign, or credentials.clientId)');
     const matches = ours.map((id) => constantTimeEqual(clientId, id));
-    if (!matches.includes(true)) return rejected('X-AdobeSign-ClientId is not this organization\'s application');
+    if (!matches.includes(true)) return rejected("X-AdobeSign-ClientId is not this organization's application");
     const reply: InboundReply = { status: 200, headers: { 'X-AdobeSign-ClientId': clientId }, body: { xAdobeSignClientId: clientId } };
     if (request.method === 'GET') return { kind: 'handshake', reply };
 

@@ -21,11 +21,23 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: true,
     fields: [
-      f('id', FieldType.STRING, true), f('envelopeId', FieldType.STRING, true), f('status', FieldType.ENUM), f('emailSubject', FieldType.STRING),
-      f('emailBlurb', FieldType.STRING), f('sender.userName', FieldType.STRING), f('sender.email', FieldType.EMAIL), f('createdDateTime', FieldType.DATETIME),
-      f('sentDateTime', FieldType.DATETIME), f('deliveredDateTime', FieldType.DATETIME), f('completedDateTime', FieldType.DATETIME),
-      f('declinedDateTime', FieldType.DATETIME), f('voidedDateTime', FieldType.DATETIME), f('voidedReason', FieldType.STRING),
-      f('statusChangedDateTime', FieldType.DATETIME), f('lastModifiedDateTime', FieldType.DATETIME), f('expireDateTime', FieldType.DATETIME),
+      f('id', FieldType.STRING, true),
+      f('envelopeId', FieldType.STRING, true),
+      f('status', FieldType.ENUM),
+      f('emailSubject', FieldType.STRING),
+      f('emailBlurb', FieldType.STRING),
+      f('sender.userName', FieldType.STRING),
+      f('sender.email', FieldType.EMAIL),
+      f('createdDateTime', FieldType.DATETIME),
+      f('sentDateTime', FieldType.DATETIME),
+      f('deliveredDateTime', FieldType.DATETIME),
+      f('completedDateTime', FieldType.DATETIME),
+      f('declinedDateTime', FieldType.DATETIME),
+      f('voidedDateTime', FieldType.DATETIME),
+      f('voidedReason', FieldType.STRING),
+      f('statusChangedDateTime', FieldType.DATETIME),
+      f('lastModifiedDateTime', FieldType.DATETIME),
+      f('expireDateTime', FieldType.DATETIME),
       f('envelopeUri', FieldType.STRING),
     ],
   },
@@ -36,10 +48,21 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: false,
     fields: [
-      f('id', FieldType.STRING, true), f('envelopeId', FieldType.STRING, true), f('recipientId', FieldType.STRING, true), f('recipientIdGuid', FieldType.STRING),
-      f('recipientGroup', FieldType.ENUM), f('recipientType', FieldType.STRING), f('name', FieldType.STRING), f('email', FieldType.EMAIL),
-      f('status', FieldType.ENUM), f('routingOrder', FieldType.STRING), f('roleName', FieldType.STRING), f('clientUserId', FieldType.STRING),
-      f('deliveredDateTime', FieldType.DATETIME), f('signedDateTime', FieldType.DATETIME), f('declinedDateTime', FieldType.DATETIME),
+      f('id', FieldType.STRING, true),
+      f('envelopeId', FieldType.STRING, true),
+      f('recipientId', FieldType.STRING, true),
+      f('recipientIdGuid', FieldType.STRING),
+      f('recipientGroup', FieldType.ENUM),
+      f('recipientType', FieldType.STRING),
+      f('name', FieldType.STRING),
+      f('email', FieldType.EMAIL),
+      f('status', FieldType.ENUM),
+      f('routingOrder', FieldType.STRING),
+      f('roleName', FieldType.STRING),
+      f('clientUserId', FieldType.STRING),
+      f('deliveredDateTime', FieldType.DATETIME),
+      f('signedDateTime', FieldType.DATETIME),
+      f('declinedDateTime', FieldType.DATETIME),
       f('declinedReason', FieldType.STRING),
     ],
   },
@@ -50,7 +73,18 @@ const MAX_PAGE_SIZE = 100;
 const RECIPIENT_ENVELOPES_PER_PAGE = 20;
 const DEFAULT_LOOKBACK_DAYS = 365;
 /** The recipient lists of GET .../envelopes/{envelopeId}/recipients. */
-const RECIPIENT_GROUPS = ['signers', 'carbonCopies', 'certifiedDeliveries', 'agents', 'editors', 'intermediaries', 'inPersonSigners', 'witnesses', 'notaries', 'seals'];
+const RECIPIENT_GROUPS = [
+  'signers',
+  'carbonCopies',
+  'certifiedDeliveries',
+  'agents',
+  'editors',
+  'intermediaries',
+  'inPersonSigners',
+  'witnesses',
+  'notaries',
+  'seals',
+];
 /** The API Account ID is a GUID; older accounts also answer to their numeric account id. */
 const ACCOUNT_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,20})$/i;
 
@@ -110,12 +144,20 @@ async function envelopePage(call: ConnectorCall, cursor: string | null | undefin
 
 function flattenRecipients(envelopeId: string, recipients: Record<string, unknown>): ConnectorRecord[] {
   return RECIPIENT_GROUPS.flatMap((group) =>
-    ((recipients[group] as ConnectorRecord[] | undefined) ?? []).map((r) => ({ id: `${envelopeId}:${r.recipientId}`, envelopeId, recipientGroup: group, ...r })),
+    ((recipients[group] as ConnectorRecord[] | undefined) ?? []).map((r) => ({
+      id: `${envelopeId}:${r.recipientId}`,
+      envelopeId,
+      recipientGroup: group,
+      ...r,
+    })),
   );
 }
 
 async function recipientsOf(call: ConnectorCall, envelopeId: string): Promise<ConnectorRecord[]> {
-  const { body } = await call.request<Record<string, unknown>>({ method: 'GET', path: `${accountPath(call)}/envelopes/${encodeURIComponent(envelopeId)}/recipients` });
+  const { body } = await call.request<Record<string, unknown>>({
+    method: 'GET',
+    path: `${accountPath(call)}/envelopes/${encodeURIComponent(envelopeId)}/recipients`,
+  });
   return flattenRecipients(envelopeId, body ?? {});
 }
 
@@ -180,7 +222,7 @@ const handler: ConnectorHandler = {
       const documents = numbered(input.documents as ConnectorRecord[], 'documentId').map((d) => ({
         ...d,
         // Non-PDF documents need their extension for DocuSign's conversion.
-        fileExtension: d.fileExtension ?? (/\.([A-Za-z0-9]{1,10})$/.exec(String(d.name))?.[1] ?? 'pdf'),
+        fileExtension: d.fileExtension ?? /\.([A-Za-z0-9]{1,10})$/.exec(String(d.name))?.[1] ?? 'pdf',
       }));
       const recipients = { signers, ...(carbonCopies.length ? { carbonCopies } : {}) };
       const definition = { emailSubject: input.emailSubject, emailBlurb: input.emailBlurb, documents, recipients, status: 'sent' };
@@ -244,7 +286,10 @@ const ACTIONS: ActionDefinition[] = [
         signers: {
           type: 'array',
           minItems: 1,
-          items: { ...RECIPIENT_INPUT, properties: { ...RECIPIENT_INPUT.properties, tabs: { type: 'object', description: 'DocuSign tabs, e.g. {"signHereTabs": [...]}' } } },
+          items: {
+            ...RECIPIENT_INPUT,
+            properties: { ...RECIPIENT_INPUT.properties, tabs: { type: 'object', description: 'DocuSign tabs, e.g. {"signHereTabs": [...]}' } },
+          },
         },
         carbonCopies: { type: 'array', items: RECIPIENT_INPUT },
       },

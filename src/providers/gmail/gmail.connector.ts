@@ -19,9 +19,17 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: false,
     fields: [
-      f('id', FieldType.STRING, true), f('threadId', FieldType.STRING, true), f('labelIds', FieldType.ARRAY), f('snippet', FieldType.STRING),
-      f('historyId', FieldType.STRING), f('internalDate', FieldType.DATETIME), f('sizeEstimate', FieldType.INTEGER),
-      f('from', FieldType.STRING), f('to', FieldType.STRING), f('subject', FieldType.STRING), f('date', FieldType.DATETIME),
+      f('id', FieldType.STRING, true),
+      f('threadId', FieldType.STRING, true),
+      f('labelIds', FieldType.ARRAY),
+      f('snippet', FieldType.STRING),
+      f('historyId', FieldType.STRING),
+      f('internalDate', FieldType.DATETIME),
+      f('sizeEstimate', FieldType.INTEGER),
+      f('from', FieldType.STRING),
+      f('to', FieldType.STRING),
+      f('subject', FieldType.STRING),
+      f('date', FieldType.DATETIME),
     ],
   },
   {
@@ -41,13 +49,31 @@ const MAX_PAGE_SIZE = 100;
 const GET_CONCURRENCY = 5;
 
 interface GmailMessage {
-  id: string; threadId: string; labelIds?: string[]; snippet?: string; historyId?: string; internalDate?: string; sizeEstimate?: number;
+  id: string;
+  threadId: string;
+  labelIds?: string[];
+  snippet?: string;
+  historyId?: string;
+  internalDate?: string;
+  sizeEstimate?: number;
   payload?: { headers?: { name: string; value: string }[] };
 }
-interface MessageList { messages?: { id: string; threadId: string }[]; nextPageToken?: string }
-interface ThreadList { threads?: { id: string; snippet?: string; historyId?: string }[]; nextPageToken?: string }
-interface HistoryList { history?: { id: string; messagesAdded?: { message: { id: string } }[] }[]; nextPageToken?: string; historyId?: string }
-interface GoogleErrorBody { error?: { code?: number; message?: string; status?: string; errors?: { reason?: string }[] } }
+interface MessageList {
+  messages?: { id: string; threadId: string }[];
+  nextPageToken?: string;
+}
+interface ThreadList {
+  threads?: { id: string; snippet?: string; historyId?: string }[];
+  nextPageToken?: string;
+}
+interface HistoryList {
+  history?: { id: string; messagesAdded?: { message: { id: string } }[] }[];
+  nextPageToken?: string;
+  historyId?: string;
+}
+interface GoogleErrorBody {
+  error?: { code?: number; message?: string; status?: string; errors?: { reason?: string }[] };
+}
 
 /** Where a messages listing stands: a full listing or a history walk, and the largest historyId so far. */
 interface MessagesCursor {
@@ -136,7 +162,10 @@ async function fetchMessages(call: ConnectorCall, ids: string[]): Promise<Connec
 
 async function fullPage(call: ConnectorCall, state: MessagesCursor, size: number): Promise<ListPage> {
   const { body } = await call.request<MessageList>({ method: 'GET', path: '/users/me/messages', query: { maxResults: size, pageToken: state.pageToken } });
-  const records = await fetchMessages(call, (body.messages ?? []).map((m) => m.id));
+  const records = await fetchMessages(
+    call,
+    (body.messages ?? []).map((m) => m.id),
+  );
   const max = records.reduce<string | undefined>((m, r) => maxHistoryId(m, r.historyId as string | undefined), state.max);
   return { records, nextCursor: body.nextPageToken ? encodeCursor({ mode: 'full', pageToken: body.nextPageToken, max }) : null, checkpoint: max };
 }
@@ -175,8 +204,15 @@ async function listMessages(call: ConnectorCall, { cursor, pageSize, since }: Li
 
 async function listThreads(call: ConnectorCall, { cursor, pageSize }: ListOptions): Promise<ListPage> {
   // threads.list already carries snippet and historyId, enough for a record without a get each.
-  const { body } = await call.request<ThreadList>({ method: 'GET', path: '/users/me/threads', query: { maxResults: pageSizeOf(pageSize), pageToken: cursor ?? undefined } });
-  return { records: (body.threads ?? []).map((t) => ({ id: t.id, snippet: t.snippet ?? null, historyId: t.historyId ?? null })), nextCursor: body.nextPageToken ?? null };
+  const { body } = await call.request<ThreadList>({
+    method: 'GET',
+    path: '/users/me/threads',
+    query: { maxResults: pageSizeOf(pageSize), pageToken: cursor ?? undefined },
+  });
+  return {
+    records: (body.threads ?? []).map((t) => ({ id: t.id, snippet: t.snippet ?? null, historyId: t.historyId ?? null })),
+    nextCursor: body.nextPageToken ?? null,
+  };
 }
 
 /** RFC 2047 encoded-words for a non-ASCII header, each under the 75-character limit, folded. */
@@ -196,7 +232,14 @@ function encodeHeader(value: string): string {
 }
 
 export interface SendEmailInput {
-  to: string[]; cc?: string[]; bcc?: string[]; from?: string; subject: string; body: string; contentType?: 'text/plain' | 'text/html'; threadId?: string;
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  from?: string;
+  subject: string;
+  body: string;
+  contentType?: 'text/plain' | 'text/html';
+  threadId?: string;
 }
 
 /** The RFC 2822 message messages.send takes: headers, then a base64 body so any UTF-8 text survives. */
@@ -211,7 +254,9 @@ export function buildMime(input: SendEmailInput): string {
     `Content-Type: ${input.contentType ?? 'text/plain'}; charset="UTF-8"`,
     'Content-Transfer-Encoding: base64',
   ];
-  const body = Buffer.from(input.body, 'utf8').toString('base64').replace(/.{1,76}/g, '$&\r\n');
+  const body = Buffer.from(input.body, 'utf8')
+    .toString('base64')
+    .replace(/.{1,76}/g, '$&\r\n');
   return `${headers.join('\r\n')}\r\n\r\n${body}`;
 }
 

@@ -19,8 +19,14 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: false,
     supportsWrite: false,
     fields: [
-      f('sub', FieldType.STRING, true), f('name', FieldType.STRING), f('given_name', FieldType.STRING), f('family_name', FieldType.STRING),
-      f('email', FieldType.EMAIL), f('email_verified', FieldType.BOOLEAN), f('picture', FieldType.URL), f('locale', FieldType.OBJECT),
+      f('sub', FieldType.STRING, true),
+      f('name', FieldType.STRING),
+      f('given_name', FieldType.STRING),
+      f('family_name', FieldType.STRING),
+      f('email', FieldType.EMAIL),
+      f('email_verified', FieldType.BOOLEAN),
+      f('picture', FieldType.URL),
+      f('locale', FieldType.OBJECT),
     ],
   },
   {
@@ -88,6 +94,12 @@ export const linkedin: ConnectorDefinition = {
   },
   rateLimit: { strategy: 'token_bucket', limit: 30, windowSeconds: 1 },
   objects: OBJECTS,
-  actions: [{ name: 'getProfile', description: 'The signed-in member (OpenID Connect userinfo).', inputSchema: { type: 'object', properties: {}, additionalProperties: false } }],
+  actions: [
+    {
+      name: 'getProfile',
+      description: 'The signed-in member (OpenID Connect userinfo).',
+      inputSchema: { type: 'object', properties: {}, additionalProperties: false },
+    },
+  ],
   handler,
 };

@@ -18,7 +18,7 @@ import { InboundVerifier, isObject, malformed, parseJson, ProviderEvent, rejecte
 export const microsoftGraphVerifier: InboundVerifier = {
   async verify(request, context) {
     const secret = webhookSecret(context);
-    if (!secret) return rejected('the connection has no credentials.webhookSecret (the subscriptions\' clientState)');
+    if (!secret) return rejected("the connection has no credentials.webhookSecret (the subscriptions' clientState)");
     const validationToken = request.query.validationToken;
     if (typeof validationToken === 'string') {
       return { kind: 'handshake', reply: { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: validationToken } };
@@ -31,11 +31,16 @@ export const microsoftGraphVerifier: InboundVerifier = {
     }
     const notifications = payload.value as Record<string, unknown>[];
     const matches = notifications.map((item) => typeof item.clientState === 'string' && constantTimeEqual(item.clientState, secret));
-    if (matches.includes(false)) return rejected('a notification\'s clientState does not match the connection\'s webhookSecret');
+    if (matches.includes(false)) return rejected("a notification's clientState does not match the connection's webhookSecret");
 
     const events: ProviderEvent[] = [];
     for (const { clientState: _secret, ...notification } of notifications) {
-      const type = typeof notification.changeType === 'string' ? notification.changeType : typeof notification.lifecycleEvent === 'string' ? `lifecycle.${notification.lifecycleEvent}` : null;
+      const type =
+        typeof notification.changeType === 'string'
+          ? notification.changeType
+          : typeof notification.lifecycleEvent === 'string'
+            ? `lifecycle.${notification.lifecycleEvent}`
+            : null;
       if (!type) return malformed('a notification without changeType or lifecycleEvent');
       const resourceData = isObject(notification.resourceData) ? notification.resourceData : {};
       const odataType = stringOrNull(resourceData['@odata.type']);

@@ -21,11 +21,21 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: false,
     fields: [
-      f('id', FieldType.STRING, true), f('subject', FieldType.STRING), f('from.emailAddress.address', FieldType.EMAIL),
-      f('from.emailAddress.name', FieldType.STRING), f('toRecipients', FieldType.ARRAY), f('ccRecipients', FieldType.ARRAY),
-      f('receivedDateTime', FieldType.DATETIME), f('sentDateTime', FieldType.DATETIME), f('bodyPreview', FieldType.STRING),
-      f('isRead', FieldType.BOOLEAN), f('importance', FieldType.ENUM), f('conversationId', FieldType.STRING),
-      f('internetMessageId', FieldType.STRING), f('categories', FieldType.ARRAY), f('webLink', FieldType.URL),
+      f('id', FieldType.STRING, true),
+      f('subject', FieldType.STRING),
+      f('from.emailAddress.address', FieldType.EMAIL),
+      f('from.emailAddress.name', FieldType.STRING),
+      f('toRecipients', FieldType.ARRAY),
+      f('ccRecipients', FieldType.ARRAY),
+      f('receivedDateTime', FieldType.DATETIME),
+      f('sentDateTime', FieldType.DATETIME),
+      f('bodyPreview', FieldType.STRING),
+      f('isRead', FieldType.BOOLEAN),
+      f('importance', FieldType.ENUM),
+      f('conversationId', FieldType.STRING),
+      f('internetMessageId', FieldType.STRING),
+      f('categories', FieldType.ARRAY),
+      f('webLink', FieldType.URL),
       f('lastModifiedDateTime', FieldType.DATETIME),
     ],
   },
@@ -34,16 +44,28 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: true,
     fields: [
-      f('id', FieldType.STRING, true), f('subject', FieldType.STRING), f('start.dateTime', FieldType.DATETIME), f('start.timeZone', FieldType.STRING),
-      f('end.dateTime', FieldType.DATETIME), f('end.timeZone', FieldType.STRING), f('isAllDay', FieldType.BOOLEAN), f('isCancelled', FieldType.BOOLEAN),
-      f('location.displayName', FieldType.STRING), f('organizer.emailAddress.address', FieldType.EMAIL), f('attendees', FieldType.ARRAY),
-      f('bodyPreview', FieldType.STRING), f('showAs', FieldType.ENUM), f('webLink', FieldType.URL), f('lastModifiedDateTime', FieldType.DATETIME),
+      f('id', FieldType.STRING, true),
+      f('subject', FieldType.STRING),
+      f('start.dateTime', FieldType.DATETIME),
+      f('start.timeZone', FieldType.STRING),
+      f('end.dateTime', FieldType.DATETIME),
+      f('end.timeZone', FieldType.STRING),
+      f('isAllDay', FieldType.BOOLEAN),
+      f('isCancelled', FieldType.BOOLEAN),
+      f('location.displayName', FieldType.STRING),
+      f('organizer.emailAddress.address', FieldType.EMAIL),
+      f('attendees', FieldType.ARRAY),
+      f('bodyPreview', FieldType.STRING),
+      f('showAs', FieldType.ENUM),
+      f('webLink', FieldType.URL),
+      f('lastModifiedDateTime', FieldType.DATETIME),
     ],
   },
 ];
 
 /** Message delta takes $select on the first request; Graph carries it inside the links it hands back. */
-const MESSAGE_SELECT = 'subject,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,bodyPreview,isRead,importance,conversationId,internetMessageId,categories,webLink,lastModifiedDateTime';
+const MESSAGE_SELECT =
+  'subject,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,bodyPreview,isRead,importance,conversationId,internetMessageId,categories,webLink,lastModifiedDateTime';
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 100;
 const DAY_MS = 86_400_000;
@@ -53,8 +75,14 @@ const DEFAULT_FUTURE_DAYS = 365;
 /** Graph rewrites the folder into the links it returns (mailFolders('AAMk…')/messages/delta), so links are matched on their tail. */
 const DELTA_PATH: Record<string, RegExp> = { messages: /\/messages\/delta$/i, events: /\/calendarView\/delta$/i };
 
-interface DeltaPage { value?: ConnectorRecord[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string }
-interface GraphErrorBody { error?: { code?: string; message?: string } }
+interface DeltaPage {
+  value?: ConnectorRecord[];
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+}
+interface GraphErrorBody {
+  error?: { code?: string; message?: string };
+}
 
 function knownObject(object: string): void {
   if (!OBJECTS.some((o) => o.name === object)) throw new Error(`Outlook has no object "${object}" here`);
@@ -139,11 +167,29 @@ function writableEvents(object: string): void {
 
 const recipients = (addresses: string[] | undefined) => (addresses ?? []).map((address) => ({ emailAddress: { address } }));
 
-interface SendMailInput { to: string[]; cc?: string[]; bcc?: string[]; subject: string; body: string; contentType?: 'Text' | 'HTML'; saveToSentItems?: boolean }
-interface Attendee { email: string; name?: string; type?: 'required' | 'optional' | 'resource' }
+interface SendMailInput {
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  body: string;
+  contentType?: 'Text' | 'HTML';
+  saveToSentItems?: boolean;
+}
+interface Attendee {
+  email: string;
+  name?: string;
+  type?: 'required' | 'optional' | 'resource';
+}
 interface CreateEventInput {
-  subject: string; start: { dateTime: string; timeZone: string }; end: { dateTime: string; timeZone: string };
-  attendees?: Attendee[]; body?: string; contentType?: 'Text' | 'HTML'; location?: string; isOnlineMeeting?: boolean;
+  subject: string;
+  start: { dateTime: string; timeZone: string };
+  end: { dateTime: string; timeZone: string };
+  attendees?: Attendee[];
+  body?: string;
+  contentType?: 'Text' | 'HTML';
+  location?: string;
+  isOnlineMeeting?: boolean;
 }
 
 const handler: ConnectorHandler = {
@@ -191,7 +237,10 @@ const handler: ConnectorHandler = {
         subject: event.subject,
         start: event.start,
         end: event.end,
-        attendees: (event.attendees ?? []).map((a) => ({ emailAddress: { address: a.email, ...(a.name ? { name: a.name } : {}) }, type: a.type ?? 'required' })),
+        attendees: (event.attendees ?? []).map((a) => ({
+          emailAddress: { address: a.email, ...(a.name ? { name: a.name } : {}) },
+          type: a.type ?? 'required',
+        })),
         ...(event.body !== undefined ? { body: { contentType: event.contentType ?? 'Text', content: event.body } } : {}),
         ...(event.location ? { location: { displayName: event.location } } : {}),
         ...(event.isOnlineMeeting !== undefined ? { isOnlineMeeting: event.isOnlineMeeting } : {}),
@@ -215,7 +264,11 @@ const dateTimeTimeZone = {
   type: 'object',
   required: ['dateTime', 'timeZone'],
   properties: {
-    dateTime: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?$', description: 'Local time in timeZone, without an offset.' },
+    dateTime: {
+      type: 'string',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?$',
+      description: 'Local time in timeZone, without an offset.',
+    },
     timeZone: { type: 'string', minLength: 1, description: 'A Windows or IANA time zone name, e.g. "UTC" or "Europe/Berlin".' },
   },
   additionalProperties: false,

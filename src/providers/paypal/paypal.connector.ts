@@ -26,10 +26,18 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: false,
     supportsWrite: true,
     fields: [
-      f('id', FieldType.STRING, true), f('status', FieldType.ENUM), f('detail.invoice_number', FieldType.STRING),
-      f('detail.currency_code', FieldType.STRING, true), f('detail.invoice_date', FieldType.DATE), f('detail.payment_term.due_date', FieldType.DATE),
-      f('detail.note', FieldType.STRING), f('primary_recipients', FieldType.ARRAY), f('items', FieldType.ARRAY),
-      f('amount.value', FieldType.CURRENCY), f('due_amount.value', FieldType.CURRENCY), f('detail.metadata.create_time', FieldType.DATETIME),
+      f('id', FieldType.STRING, true),
+      f('status', FieldType.ENUM),
+      f('detail.invoice_number', FieldType.STRING),
+      f('detail.currency_code', FieldType.STRING, true),
+      f('detail.invoice_date', FieldType.DATE),
+      f('detail.payment_term.due_date', FieldType.DATE),
+      f('detail.note', FieldType.STRING),
+      f('primary_recipients', FieldType.ARRAY),
+      f('items', FieldType.ARRAY),
+      f('amount.value', FieldType.CURRENCY),
+      f('due_amount.value', FieldType.CURRENCY),
+      f('detail.metadata.create_time', FieldType.DATETIME),
     ],
   },
   {
@@ -37,11 +45,17 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: false,
     fields: [
-      f('id', FieldType.STRING, true), f('transaction_info.transaction_event_code', FieldType.STRING), f('transaction_info.transaction_status', FieldType.ENUM),
-      f('transaction_info.transaction_amount.value', FieldType.CURRENCY), f('transaction_info.transaction_amount.currency_code', FieldType.STRING),
-      f('transaction_info.fee_amount.value', FieldType.CURRENCY), f('transaction_info.invoice_id', FieldType.STRING),
-      f('transaction_info.transaction_initiation_date', FieldType.DATETIME), f('transaction_info.transaction_updated_date', FieldType.DATETIME),
-      f('payer_info.email_address', FieldType.EMAIL), f('payer_info.payer_name.alternate_full_name', FieldType.STRING),
+      f('id', FieldType.STRING, true),
+      f('transaction_info.transaction_event_code', FieldType.STRING),
+      f('transaction_info.transaction_status', FieldType.ENUM),
+      f('transaction_info.transaction_amount.value', FieldType.CURRENCY),
+      f('transaction_info.transaction_amount.currency_code', FieldType.STRING),
+      f('transaction_info.fee_amount.value', FieldType.CURRENCY),
+      f('transaction_info.invoice_id', FieldType.STRING),
+      f('transaction_info.transaction_initiation_date', FieldType.DATETIME),
+      f('transaction_info.transaction_updated_date', FieldType.DATETIME),
+      f('payer_info.email_address', FieldType.EMAIL),
+      f('payer_info.payer_name.alternate_full_name', FieldType.STRING),
     ],
   },
   {
@@ -49,9 +63,15 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: false,
     fields: [
-      f('id', FieldType.STRING, true), f('status', FieldType.ENUM), f('amount.value', FieldType.CURRENCY), f('amount.currency_code', FieldType.STRING),
-      f('capture_id', FieldType.STRING), f('invoice_id', FieldType.STRING), f('note_to_payer', FieldType.STRING),
-      f('create_time', FieldType.DATETIME), f('update_time', FieldType.DATETIME),
+      f('id', FieldType.STRING, true),
+      f('status', FieldType.ENUM),
+      f('amount.value', FieldType.CURRENCY),
+      f('amount.currency_code', FieldType.STRING),
+      f('capture_id', FieldType.STRING),
+      f('invoice_id', FieldType.STRING),
+      f('note_to_payer', FieldType.STRING),
+      f('create_time', FieldType.DATETIME),
+      f('update_time', FieldType.DATETIME),
     ],
   },
 ];
@@ -70,13 +90,35 @@ const MAX_WINDOWS_PER_CALL = 6;
 const REFUND_EVENT_CODE = 'T1107';
 const REFUND_STATUS: Record<string, string> = { S: 'COMPLETED', P: 'PENDING', D: 'FAILED', V: 'CANCELLED' };
 
-interface Money { currency_code: string; value: string }
-interface TransactionDetail { transaction_info: Record<string, unknown> & { transaction_id: string; transaction_amount?: Money }; [part: string]: unknown }
-interface SearchResponse { transaction_details?: TransactionDetail[]; page?: number; total_pages?: number }
+interface Money {
+  currency_code: string;
+  value: string;
+}
+interface TransactionDetail {
+  transaction_info: Record<string, unknown> & { transaction_id: string; transaction_amount?: Money };
+  [part: string]: unknown;
+}
+interface SearchResponse {
+  transaction_details?: TransactionDetail[];
+  page?: number;
+  total_pages?: number;
+}
 /** Where a reporting read stands: window [s, e), page p, and the fixed end u of this run. */
-interface WindowCursor { s: number; e: number; p: number; u: number }
+interface WindowCursor {
+  s: number;
+  e: number;
+  p: number;
+  u: number;
+}
 /** The REST APIs' error shape, or OAuth's at the token endpoint. */
-interface PayPalErrorBody { name?: string; message?: string; debug_id?: string; details?: { issue?: string; description?: string }[]; error?: string; error_description?: string }
+interface PayPalErrorBody {
+  name?: string;
+  message?: string;
+  debug_id?: string;
+  details?: { issue?: string; description?: string }[];
+  error?: string;
+  error_description?: string;
+}
 
 const encode = (cursor: WindowCursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 function decode(cursor: string): WindowCursor {
@@ -113,7 +155,13 @@ function asRefund(row: TransactionDetail): ConnectorRecord {
   };
 }
 
-async function listReporting(call: ConnectorCall, object: 'transactions' | 'refunds', cursor: string | null | undefined, pageSize: number | undefined, since: unknown): Promise<ListPage> {
+async function listReporting(
+  call: ConnectorCall,
+  object: 'transactions' | 'refunds',
+  cursor: string | null | undefined,
+  pageSize: number | undefined,
+  since: unknown,
+): Promise<ListPage> {
   let at = cursor ? decode(cursor) : firstWindow(call, since);
   const settled = at.u - REPORTING_LAG_MS;
   for (let hop = 0; ; hop++) {
@@ -213,7 +261,11 @@ const handler: ConnectorHandler = {
     },
     async sendInvoice(call, input) {
       const { invoice_id: invoiceId, ...body } = input;
-      const { status, body: link } = await call.request<{ href?: string } | null>({ method: 'POST', path: `${invoicePath(String(invoiceId))}/send`, json: body });
+      const { status, body: link } = await call.request<{ href?: string } | null>({
+        method: 'POST',
+        path: `${invoicePath(String(invoiceId))}/send`,
+        json: body,
+      });
       // 200: sent now; 202: the invoice date is in the future, so PayPal sends it on that date.
       return { invoice_id: invoiceId, status: status === 202 ? 'SCHEDULED' : 'SENT', href: link?.href ?? null };
     },
@@ -229,7 +281,12 @@ const handler: ConnectorHandler = {
   },
 };
 
-const money = { type: 'object', required: ['value', 'currency_code'], additionalProperties: false, properties: { value: { type: 'string', pattern: '^\\d{1,10}(\\.\\d{1,3})?$' }, currency_code: { type: 'string', pattern: '^[A-Z]{3}$' } } };
+const money = {
+  type: 'object',
+  required: ['value', 'currency_code'],
+  additionalProperties: false,
+  properties: { value: { type: 'string', pattern: '^\\d{1,10}(\\.\\d{1,3})?$' }, currency_code: { type: 'string', pattern: '^[A-Z]{3}$' } },
+};
 
 export const paypal: ConnectorDefinition = {
   key: 'paypal',

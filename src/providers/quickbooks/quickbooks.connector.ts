@@ -16,7 +16,12 @@ import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../.
  * would skip a record whenever one on an earlier page is edited mid-read (it moves to the end).
  */
 const f = field;
-const meta = [f('Id', FieldType.STRING, true), f('SyncToken', FieldType.STRING), f('MetaData.CreateTime', FieldType.DATETIME), f('MetaData.LastUpdatedTime', FieldType.DATETIME)];
+const meta = [
+  f('Id', FieldType.STRING, true),
+  f('SyncToken', FieldType.STRING),
+  f('MetaData.CreateTime', FieldType.DATETIME),
+  f('MetaData.LastUpdatedTime', FieldType.DATETIME),
+];
 
 const OBJECTS: ObjectDefinition[] = [
   {
@@ -24,11 +29,24 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: true,
     fields: [
-      ...meta, f('DisplayName', FieldType.STRING, true), f('GivenName', FieldType.STRING), f('FamilyName', FieldType.STRING),
-      f('CompanyName', FieldType.STRING), f('PrimaryEmailAddr.Address', FieldType.EMAIL), f('PrimaryPhone.FreeFormNumber', FieldType.PHONE),
-      f('Mobile.FreeFormNumber', FieldType.PHONE), f('WebAddr.URI', FieldType.URL), f('BillAddr.Line1', FieldType.STRING), f('BillAddr.City', FieldType.STRING),
-      f('BillAddr.CountrySubDivisionCode', FieldType.STRING), f('BillAddr.PostalCode', FieldType.STRING), f('BillAddr.Country', FieldType.STRING),
-      f('Balance', FieldType.CURRENCY), f('CurrencyRef.value', FieldType.STRING), f('Active', FieldType.BOOLEAN), f('Notes', FieldType.STRING),
+      ...meta,
+      f('DisplayName', FieldType.STRING, true),
+      f('GivenName', FieldType.STRING),
+      f('FamilyName', FieldType.STRING),
+      f('CompanyName', FieldType.STRING),
+      f('PrimaryEmailAddr.Address', FieldType.EMAIL),
+      f('PrimaryPhone.FreeFormNumber', FieldType.PHONE),
+      f('Mobile.FreeFormNumber', FieldType.PHONE),
+      f('WebAddr.URI', FieldType.URL),
+      f('BillAddr.Line1', FieldType.STRING),
+      f('BillAddr.City', FieldType.STRING),
+      f('BillAddr.CountrySubDivisionCode', FieldType.STRING),
+      f('BillAddr.PostalCode', FieldType.STRING),
+      f('BillAddr.Country', FieldType.STRING),
+      f('Balance', FieldType.CURRENCY),
+      f('CurrencyRef.value', FieldType.STRING),
+      f('Active', FieldType.BOOLEAN),
+      f('Notes', FieldType.STRING),
     ],
   },
   {
@@ -36,9 +54,18 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: true,
     fields: [
-      ...meta, f('DocNumber', FieldType.STRING), f('CustomerRef.value', FieldType.STRING, true), f('Line', FieldType.ARRAY, true),
-      f('TxnDate', FieldType.DATE), f('DueDate', FieldType.DATE), f('TotalAmt', FieldType.CURRENCY), f('Balance', FieldType.CURRENCY),
-      f('CurrencyRef.value', FieldType.STRING), f('BillEmail.Address', FieldType.EMAIL), f('EmailStatus', FieldType.ENUM), f('CustomerMemo.value', FieldType.STRING),
+      ...meta,
+      f('DocNumber', FieldType.STRING),
+      f('CustomerRef.value', FieldType.STRING, true),
+      f('Line', FieldType.ARRAY, true),
+      f('TxnDate', FieldType.DATE),
+      f('DueDate', FieldType.DATE),
+      f('TotalAmt', FieldType.CURRENCY),
+      f('Balance', FieldType.CURRENCY),
+      f('CurrencyRef.value', FieldType.STRING),
+      f('BillEmail.Address', FieldType.EMAIL),
+      f('EmailStatus', FieldType.ENUM),
+      f('CustomerMemo.value', FieldType.STRING),
     ],
   },
   {
@@ -46,8 +73,14 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: false,
     fields: [
-      ...meta, f('CustomerRef.value', FieldType.STRING, true), f('TotalAmt', FieldType.CURRENCY, true), f('UnappliedAmt', FieldType.CURRENCY),
-      f('TxnDate', FieldType.DATE), f('PaymentRefNum', FieldType.STRING), f('CurrencyRef.value', FieldType.STRING), f('Line', FieldType.ARRAY),
+      ...meta,
+      f('CustomerRef.value', FieldType.STRING, true),
+      f('TotalAmt', FieldType.CURRENCY, true),
+      f('UnappliedAmt', FieldType.CURRENCY),
+      f('TxnDate', FieldType.DATE),
+      f('PaymentRefNum', FieldType.STRING),
+      f('CurrencyRef.value', FieldType.STRING),
+      f('Line', FieldType.ARRAY),
     ],
   },
 ];
@@ -61,12 +94,18 @@ const MAX_RESULTS = 1000;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Where the next page starts: records updated at or after `after`, minus the `skip` already read at exactly that time. */
-interface QueryCursor { after: string; skip: number }
+interface QueryCursor {
+  after: string;
+  skip: number;
+}
 
 function realmOf(call: ConnectorCall): string {
   const realmId = call.config.realmId;
   if (typeof realmId !== 'string' || !/^\d+$/.test(realmId)) {
-    throw new BadUserInputError('QuickBooks connections need config.realmId: the numeric company id Intuit returns as realmId when the user authorizes (updateConnection config)', 'config.realmId');
+    throw new BadUserInputError(
+      'QuickBooks connections need config.realmId: the numeric company id Intuit returns as realmId when the user authorizes (updateConnection config)',
+      'config.realmId',
+    );
   }
   return realmId;
 }
@@ -112,7 +151,13 @@ async function save(call: ConnectorCall, entity: string, data: ConnectorRecord):
   return body[entity];
 }
 
-interface InvoiceLine { amount: number; description?: string; itemId?: string; quantity?: number; unitPrice?: number }
+interface InvoiceLine {
+  amount: number;
+  description?: string;
+  itemId?: string;
+  quantity?: number;
+  unitPrice?: number;
+}
 
 /** createInvoice's friendly input as an Intuit Invoice (sales-item lines). */
 function invoiceBody(input: Record<string, unknown>): ConnectorRecord {
@@ -137,8 +182,18 @@ function invoiceBody(input: Record<string, unknown>): ConnectorRecord {
   };
 }
 
-interface IntuitError { Message?: string; Detail?: string; code?: string; message?: string; detail?: string }
-interface IntuitFault { Error?: IntuitError[]; error?: IntuitError[]; type?: string }
+interface IntuitError {
+  Message?: string;
+  Detail?: string;
+  code?: string;
+  message?: string;
+  detail?: string;
+}
+interface IntuitFault {
+  Error?: IntuitError[];
+  error?: IntuitError[];
+  type?: string;
+}
 
 const handler: ConnectorHandler = {
   async test(call) {
@@ -152,7 +207,9 @@ const handler: ConnectorHandler = {
     const max = Math.min(pageSize ?? 100, MAX_RESULTS);
     const where = position
       ? ` where Metadata.LastUpdatedTime >= '${position.after}'`
-      : since !== undefined && since !== null ? ` where Metadata.LastUpdatedTime > '${timestamp(since, 'checkpoint')}'` : '';
+      : since !== undefined && since !== null
+        ? ` where Metadata.LastUpdatedTime > '${timestamp(since, 'checkpoint')}'`
+        : '';
     const statement = `select * from ${entity}${where} orderby Metadata.LastUpdatedTime startposition ${(position?.skip ?? 0) + 1} maxresults ${max}`;
     const records = await query(call, entity, statement);
     const last = records.length ? lastUpdated(records[records.length - 1]) : undefined;
@@ -164,7 +221,12 @@ const handler: ConnectorHandler = {
     }
     // Mid-read, the records still unread at exactly `last` must not fall behind the checkpoint, so
     // it stops at the time before; no records leaves the stored checkpoint as it was.
-    const settled = nextCursor ? records.map(lastUpdated).filter((at) => at && at !== last).pop() : last;
+    const settled = nextCursor
+      ? records
+          .map(lastUpdated)
+          .filter((at) => at && at !== last)
+          .pop()
+      : last;
     return { records, nextCursor, checkpoint: settled ?? undefined };
   },
 

@@ -1,16 +1,60 @@
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '../../webhooks/inbound/constant-time-equal';
-import { dateOf, header, InboundVerifier, isObject, malformed, parseJson, ProviderEvent, rejected, stringOrNull, webhookSecret } from '../../webhooks/inbound/inbound-verifier';
+import {
+  dateOf,
+  header,
+  InboundVerifier,
+  isObject,
+  malformed,
+  parseJson,
+  ProviderEvent,
+  rejected,
+  stringOrNull,
+  webhookSecret,
+} from '../../webhooks/inbound/inbound-verifier';
 
 /** The entities QuickBooks Online sends webhooks for, as its API (and the legacy payload) spells them. */
 const ENTITIES = [
-  'Account', 'Bill', 'BillPayment', 'Budget', 'Class', 'CreditMemo', 'Currency', 'Customer', 'Department', 'Deposit',
-  'Employee', 'Estimate', 'Invoice', 'Item', 'JournalCode', 'JournalEntry', 'Payment', 'PaymentMethod', 'Preferences',
-  'Purchase', 'PurchaseOrder', 'RefundReceipt', 'SalesReceipt', 'TaxAgency', 'Term', 'TimeActivity', 'Transfer', 'Vendor', 'VendorCredit',
+  'Account',
+  'Bill',
+  'BillPayment',
+  'Budget',
+  'Class',
+  'CreditMemo',
+  'Currency',
+  'Customer',
+  'Department',
+  'Deposit',
+  'Employee',
+  'Estimate',
+  'Invoice',
+  'Item',
+  'JournalCode',
+  'JournalEntry',
+  'Payment',
+  'PaymentMethod',
+  'Preferences',
+  'Purchase',
+  'PurchaseOrder',
+  'RefundReceipt',
+  'SalesReceipt',
+  'TaxAgency',
+  'Term',
+  'TimeActivity',
+  'Transfer',
+  'Vendor',
+  'VendorCredit',
 ];
 const ENTITY_BY_LOWER = new Map(ENTITIES.map((name) => [name.toLowerCase(), name]));
 /** CloudEvents verbs (qbo.invoice.created.v1) as the legacy operations (Create). */
-const OPERATION_BY_VERB: Record<string, string> = { created: 'Create', updated: 'Update', deleted: 'Delete', merged: 'Merge', voided: 'Void', emailed: 'Emailed' };
+const OPERATION_BY_VERB: Record<string, string> = {
+  created: 'Create',
+  updated: 'Update',
+  deleted: 'Delete',
+  merged: 'Merge',
+  voided: 'Void',
+  emailed: 'Emailed',
+};
 
 /**
  * QuickBooks Online (https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks):
@@ -37,7 +81,11 @@ export const quickbooksVerifier: InboundVerifier = {
     if (!constantTimeEqual(signature, expected)) return rejected('intuit-signature does not match the body');
 
     const payload = parseJson(request.body);
-    const events = Array.isArray(payload) ? cloudEvents(payload) : isObject(payload) && Array.isArray(payload.eventNotifications) ? legacyEvents(payload.eventNotifications) : null;
+    const events = Array.isArray(payload)
+      ? cloudEvents(payload)
+      : isObject(payload) && Array.isArray(payload.eventNotifications)
+        ? legacyEvents(payload.eventNotifications)
+        : null;
     if (!events) return malformed('neither eventNotifications nor a CloudEvents array');
     const realmId = stringOrNull(context.connection.config?.realmId);
     const ours = realmId ? events.filter((tagged) => tagged.realmId === realmId) : events;
@@ -53,7 +101,8 @@ function legacyEvents(notifications: unknown[]): Tagged[] {
   for (const notification of notifications) {
     if (!isObject(notification)) continue;
     const realmId = stringOrNull(notification.realmId);
-    const entities = isObject(notification.dataChangeEvent) && Array.isArray(notification.dataChangeEvent.entities) ? notification.dataChangeEvent.entities : [];
+    const entities =
+      isObject(notification.dataChangeEvent) && Array.isArray(notification.dataChangeEvent.entities) ? notification.dataChangeEvent.entities : [];
     for (const entity of entities) {
       if (!isObject(entity) || typeof entity.name !== 'string' || typeof entity.operation !== 'string') continue;
       const recordId = stringOrNull(entity.id);
@@ -80,8 +129,8 @@ function cloudEvents(items: unknown[]): Tagged[] {
     if (!isObject(item) || typeof item.id !== 'string' || typeof item.type !== 'string') continue;
     // qbo.<entity>.<verb>.v<N>; anything else keeps its own type after the prefix.
     const parts = /^qbo\.([a-z]+)\.([a-z]+)\.v\d+$/i.exec(item.type);
-    const entity = parts ? ENTITY_BY_LOWER.get(parts[1].toLowerCase()) ?? parts[1] : null;
-    const operation = parts ? OPERATION_BY_VERB[parts[2].toLowerCase()] ?? parts[2] : null;
+    const entity = parts ? (ENTITY_BY_LOWER.get(parts[1].toLowerCase()) ?? parts[1]) : null;
+    const operation = parts ? (OPERATION_BY_VERB[parts[2].toLowerCase()] ?? parts[2]) : null;
     const realmId = stringOrNull(item.intuitaccountid);
     out.push({
       realmId,

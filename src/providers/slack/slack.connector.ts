@@ -21,10 +21,22 @@ const OBJECTS: ObjectDefinition[] = [
     // Users are provisioned through SCIM, not the Web API.
     supportsWrite: false,
     fields: [
-      f('id', FieldType.STRING, true), f('team_id', FieldType.STRING), f('name', FieldType.STRING), f('real_name', FieldType.STRING),
-      f('deleted', FieldType.BOOLEAN), f('is_bot', FieldType.BOOLEAN), f('is_admin', FieldType.BOOLEAN), f('is_owner', FieldType.BOOLEAN),
-      f('tz', FieldType.STRING), f('updated', FieldType.DATETIME), f('profile.email', FieldType.EMAIL), f('profile.display_name', FieldType.STRING),
-      f('profile.real_name', FieldType.STRING), f('profile.title', FieldType.STRING), f('profile.phone', FieldType.PHONE), f('profile.image_72', FieldType.URL),
+      f('id', FieldType.STRING, true),
+      f('team_id', FieldType.STRING),
+      f('name', FieldType.STRING),
+      f('real_name', FieldType.STRING),
+      f('deleted', FieldType.BOOLEAN),
+      f('is_bot', FieldType.BOOLEAN),
+      f('is_admin', FieldType.BOOLEAN),
+      f('is_owner', FieldType.BOOLEAN),
+      f('tz', FieldType.STRING),
+      f('updated', FieldType.DATETIME),
+      f('profile.email', FieldType.EMAIL),
+      f('profile.display_name', FieldType.STRING),
+      f('profile.real_name', FieldType.STRING),
+      f('profile.title', FieldType.STRING),
+      f('profile.phone', FieldType.PHONE),
+      f('profile.image_72', FieldType.URL),
     ],
   },
   {
@@ -33,10 +45,21 @@ const OBJECTS: ObjectDefinition[] = [
     // Channel management (conversations.create/rename) needs channels:manage, which this connector does not ask for.
     supportsWrite: false,
     fields: [
-      f('id', FieldType.STRING, true), f('name', FieldType.STRING), f('is_channel', FieldType.BOOLEAN), f('is_group', FieldType.BOOLEAN),
-      f('is_im', FieldType.BOOLEAN), f('is_mpim', FieldType.BOOLEAN), f('is_private', FieldType.BOOLEAN), f('is_archived', FieldType.BOOLEAN),
-      f('is_general', FieldType.BOOLEAN), f('created', FieldType.DATETIME), f('creator', FieldType.STRING), f('num_members', FieldType.INTEGER),
-      f('topic.value', FieldType.STRING), f('purpose.value', FieldType.STRING), f('user', FieldType.STRING),
+      f('id', FieldType.STRING, true),
+      f('name', FieldType.STRING),
+      f('is_channel', FieldType.BOOLEAN),
+      f('is_group', FieldType.BOOLEAN),
+      f('is_im', FieldType.BOOLEAN),
+      f('is_mpim', FieldType.BOOLEAN),
+      f('is_private', FieldType.BOOLEAN),
+      f('is_archived', FieldType.BOOLEAN),
+      f('is_general', FieldType.BOOLEAN),
+      f('created', FieldType.DATETIME),
+      f('creator', FieldType.STRING),
+      f('num_members', FieldType.INTEGER),
+      f('topic.value', FieldType.STRING),
+      f('purpose.value', FieldType.STRING),
+      f('user', FieldType.STRING),
     ],
   },
 ];
@@ -57,7 +80,18 @@ interface SlackBody {
 
 /** Token errors: answered as 401 so the OAuth layer refreshes (Slack token rotation) or marks the connection. */
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_expired', 'token_revoked']);
-const FORBIDDEN_ERRORS = new Set(['missing_scope', 'not_allowed_token_type', 'no_permission', 'access_denied', 'account_inactive', 'ekm_access_denied', 'team_access_not_granted', 'restricted_action', 'not_in_channel', 'is_archived']);
+const FORBIDDEN_ERRORS = new Set([
+  'missing_scope',
+  'not_allowed_token_type',
+  'no_permission',
+  'access_denied',
+  'account_inactive',
+  'ekm_access_denied',
+  'team_access_not_granted',
+  'restricted_action',
+  'not_in_channel',
+  'is_archived',
+]);
 const NOT_FOUND_ERRORS = new Set(['channel_not_found', 'user_not_found', 'users_not_found', 'team_not_found']);
 const SERVER_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
@@ -82,7 +116,12 @@ function detailOf(body: SlackBody): string | undefined {
 
 function slackError(body: SlackBody | null): ProviderError {
   const code = typeof body?.error === 'string' ? body.error : 'invalid_response';
-  return new ProviderError({ provider: 'slack', status: statusFor(code), providerCode: code, providerMessage: body ? detailOf(body) : 'Slack sent no JSON body' });
+  return new ProviderError({
+    provider: 'slack',
+    status: statusFor(code),
+    providerCode: code,
+    providerMessage: body ? detailOf(body) : 'Slack sent no JSON body',
+  });
 }
 
 /** Calls one Web API method and returns its body once Slack said ok:true; ok:false becomes a ProviderError. */

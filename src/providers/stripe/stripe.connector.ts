@@ -16,10 +16,19 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: true,
     fields: [
-      f('id', FieldType.STRING, true), f('name', FieldType.STRING), f('email', FieldType.EMAIL), f('phone', FieldType.PHONE),
-      f('description', FieldType.STRING), f('currency', FieldType.STRING), f('balance', FieldType.INTEGER),
-      f('address.line1', FieldType.STRING), f('address.city', FieldType.STRING), f('address.state', FieldType.STRING),
-      f('address.postal_code', FieldType.STRING), f('address.country', FieldType.STRING), f('created', FieldType.DATETIME),
+      f('id', FieldType.STRING, true),
+      f('name', FieldType.STRING),
+      f('email', FieldType.EMAIL),
+      f('phone', FieldType.PHONE),
+      f('description', FieldType.STRING),
+      f('currency', FieldType.STRING),
+      f('balance', FieldType.INTEGER),
+      f('address.line1', FieldType.STRING),
+      f('address.city', FieldType.STRING),
+      f('address.state', FieldType.STRING),
+      f('address.postal_code', FieldType.STRING),
+      f('address.country', FieldType.STRING),
+      f('created', FieldType.DATETIME),
       f('metadata', FieldType.OBJECT),
     ],
   },
@@ -28,34 +37,73 @@ const OBJECTS: ObjectDefinition[] = [
     supportsIncremental: true,
     supportsWrite: false,
     fields: [
-      f('id', FieldType.STRING, true), f('number', FieldType.STRING), f('customer', FieldType.STRING), f('status', FieldType.ENUM),
-      f('currency', FieldType.STRING), f('total', FieldType.CURRENCY), f('amount_paid', FieldType.CURRENCY), f('amount_due', FieldType.CURRENCY),
-      f('due_date', FieldType.DATETIME), f('created', FieldType.DATETIME),
+      f('id', FieldType.STRING, true),
+      f('number', FieldType.STRING),
+      f('customer', FieldType.STRING),
+      f('status', FieldType.ENUM),
+      f('currency', FieldType.STRING),
+      f('total', FieldType.CURRENCY),
+      f('amount_paid', FieldType.CURRENCY),
+      f('amount_due', FieldType.CURRENCY),
+      f('due_date', FieldType.DATETIME),
+      f('created', FieldType.DATETIME),
     ],
   },
   {
     name: 'payment_intents',
     supportsIncremental: true,
     supportsWrite: false,
-    fields: [f('id', FieldType.STRING, true), f('amount', FieldType.CURRENCY), f('currency', FieldType.STRING), f('status', FieldType.ENUM), f('customer', FieldType.STRING), f('invoice', FieldType.STRING), f('created', FieldType.DATETIME)],
+    fields: [
+      f('id', FieldType.STRING, true),
+      f('amount', FieldType.CURRENCY),
+      f('currency', FieldType.STRING),
+      f('status', FieldType.ENUM),
+      f('customer', FieldType.STRING),
+      f('invoice', FieldType.STRING),
+      f('created', FieldType.DATETIME),
+    ],
   },
   {
     name: 'charges',
     supportsIncremental: true,
     supportsWrite: false,
-    fields: [f('id', FieldType.STRING, true), f('amount', FieldType.CURRENCY), f('currency', FieldType.STRING), f('status', FieldType.ENUM), f('paid', FieldType.BOOLEAN), f('customer', FieldType.STRING), f('invoice', FieldType.STRING), f('created', FieldType.DATETIME)],
+    fields: [
+      f('id', FieldType.STRING, true),
+      f('amount', FieldType.CURRENCY),
+      f('currency', FieldType.STRING),
+      f('status', FieldType.ENUM),
+      f('paid', FieldType.BOOLEAN),
+      f('customer', FieldType.STRING),
+      f('invoice', FieldType.STRING),
+      f('created', FieldType.DATETIME),
+    ],
   },
   {
     name: 'refunds',
     supportsIncremental: true,
     supportsWrite: false,
-    fields: [f('id', FieldType.STRING, true), f('amount', FieldType.CURRENCY), f('currency', FieldType.STRING), f('status', FieldType.ENUM), f('charge', FieldType.STRING), f('payment_intent', FieldType.STRING), f('created', FieldType.DATETIME)],
+    fields: [
+      f('id', FieldType.STRING, true),
+      f('amount', FieldType.CURRENCY),
+      f('currency', FieldType.STRING),
+      f('status', FieldType.ENUM),
+      f('charge', FieldType.STRING),
+      f('payment_intent', FieldType.STRING),
+      f('created', FieldType.DATETIME),
+    ],
   },
   {
     name: 'subscriptions',
     supportsIncremental: true,
     supportsWrite: false,
-    fields: [f('id', FieldType.STRING, true), f('customer', FieldType.STRING), f('status', FieldType.ENUM), f('current_period_end', FieldType.DATETIME), f('cancel_at_period_end', FieldType.BOOLEAN), f('created', FieldType.DATETIME)],
+    fields: [
+      f('id', FieldType.STRING, true),
+      f('customer', FieldType.STRING),
+      f('status', FieldType.ENUM),
+      f('current_period_end', FieldType.DATETIME),
+      f('cancel_at_period_end', FieldType.BOOLEAN),
+      f('created', FieldType.DATETIME),
+    ],
   },
 ];
 
@@ -117,7 +165,14 @@ const handler: ConnectorHandler = {
 
   async update(call, object, id, data) {
     if (!WRITABLE.has(object)) throw new Error(`Stripe ${object} are read-only here`);
-    return (await call.request<ConnectorRecord>({ method: 'POST', path: `${objectPath(object)}/${encodeURIComponent(id)}`, form: stripeForm(data), headers: idempotent() })).body;
+    return (
+      await call.request<ConnectorRecord>({
+        method: 'POST',
+        path: `${objectPath(object)}/${encodeURIComponent(id)}`,
+        form: stripeForm(data),
+        headers: idempotent(),
+      })
+    ).body;
   },
 
   actions: {

@@ -26,15 +26,28 @@ const OBJECTS: ObjectDefinition[] = [
     name: 'teams',
     supportsIncremental: false,
     supportsWrite: false,
-    fields: [f('id', FieldType.STRING, true), f('displayName', FieldType.STRING), f('description', FieldType.STRING), f('isArchived', FieldType.BOOLEAN), f('tenantId', FieldType.STRING), f('webUrl', FieldType.URL)],
+    fields: [
+      f('id', FieldType.STRING, true),
+      f('displayName', FieldType.STRING),
+      f('description', FieldType.STRING),
+      f('isArchived', FieldType.BOOLEAN),
+      f('tenantId', FieldType.STRING),
+      f('webUrl', FieldType.URL),
+    ],
   },
   {
     name: 'channels',
     supportsIncremental: false,
     supportsWrite: false,
     fields: [
-      f('id', FieldType.STRING, true), f('teamId', FieldType.STRING, true), f('displayName', FieldType.STRING), f('description', FieldType.STRING),
-      f('email', FieldType.EMAIL), f('membershipType', FieldType.ENUM), f('createdDateTime', FieldType.DATETIME), f('webUrl', FieldType.URL),
+      f('id', FieldType.STRING, true),
+      f('teamId', FieldType.STRING, true),
+      f('displayName', FieldType.STRING),
+      f('description', FieldType.STRING),
+      f('email', FieldType.EMAIL),
+      f('membershipType', FieldType.ENUM),
+      f('createdDateTime', FieldType.DATETIME),
+      f('webUrl', FieldType.URL),
     ],
   },
   {
@@ -44,10 +57,22 @@ const OBJECTS: ObjectDefinition[] = [
     // create posts a new message (ChannelMessage.Send); Graph edits of others' messages are not a sync's business.
     supportsWrite: true,
     fields: [
-      f('id', FieldType.STRING, true), f('replyToId', FieldType.STRING), f('messageType', FieldType.ENUM), f('subject', FieldType.STRING),
-      f('body.contentType', FieldType.ENUM), f('body.content', FieldType.STRING), f('from.user.id', FieldType.STRING), f('from.user.displayName', FieldType.STRING),
-      f('importance', FieldType.ENUM), f('webUrl', FieldType.URL), f('createdDateTime', FieldType.DATETIME), f('lastModifiedDateTime', FieldType.DATETIME),
-      f('deletedDateTime', FieldType.DATETIME), f('channelIdentity.teamId', FieldType.STRING), f('channelIdentity.channelId', FieldType.STRING), f('attachments', FieldType.ARRAY),
+      f('id', FieldType.STRING, true),
+      f('replyToId', FieldType.STRING),
+      f('messageType', FieldType.ENUM),
+      f('subject', FieldType.STRING),
+      f('body.contentType', FieldType.ENUM),
+      f('body.content', FieldType.STRING),
+      f('from.user.id', FieldType.STRING),
+      f('from.user.displayName', FieldType.STRING),
+      f('importance', FieldType.ENUM),
+      f('webUrl', FieldType.URL),
+      f('createdDateTime', FieldType.DATETIME),
+      f('lastModifiedDateTime', FieldType.DATETIME),
+      f('deletedDateTime', FieldType.DATETIME),
+      f('channelIdentity.teamId', FieldType.STRING),
+      f('channelIdentity.channelId', FieldType.STRING),
+      f('attachments', FieldType.ARRAY),
     ],
   },
 ];
@@ -143,13 +168,20 @@ async function listChannels(call: ConnectorCall, cursor: string | null | undefin
   return { records, nextCursor: following ? encodeChannelCursor({ team: following }) : null };
 }
 
-async function listMessages(call: ConnectorCall, cursor: string | null | undefined, pageSize: number | undefined, since: unknown, soFar?: unknown): Promise<ListPage> {
+async function listMessages(
+  call: ConnectorCall,
+  cursor: string | null | undefined,
+  pageSize: number | undefined,
+  since: unknown,
+  soFar?: unknown,
+): Promise<ListPage> {
   const top = Math.min(pageSize ?? MAX_MESSAGES_PAGE, MAX_MESSAGES_PAGE);
   const sinceMs = typeof since === 'string' ? Date.parse(since) : Number.NaN;
   const incremental = !Number.isNaN(sinceMs);
   let body: GraphCollection;
   if (cursor) body = await getCollection(call, ownLink(call, cursor));
-  else if (incremental) body = await getCollection(call, `${messagesPath(call)}/delta`, { $filter: `lastModifiedDateTime gt ${new Date(sinceMs).toISOString()}`, $top: top });
+  else if (incremental)
+    body = await getCollection(call, `${messagesPath(call)}/delta`, { $filter: `lastModifiedDateTime gt ${new Date(sinceMs).toISOString()}`, $top: top });
   else body = await getCollection(call, messagesPath(call), { $top: top });
   const records = body.value ?? [];
   // Pages are not in change order: carry the newest time of earlier pages forward.
@@ -247,7 +279,8 @@ export const teams: ConnectorDefinition = {
   actions: [
     {
       name: 'sendAdaptiveCard',
-      description: 'Posts an Adaptive Card to a channel (POST /teams/{team-id}/channels/{channel-id}/messages); teamId/channelId default to the connection config.',
+      description:
+        'Posts an Adaptive Card to a channel (POST /teams/{team-id}/channels/{channel-id}/messages); teamId/channelId default to the connection config.',
       inputSchema: {
         type: 'object',
         required: ['card'],
@@ -258,7 +291,12 @@ export const teams: ConnectorDefinition = {
             type: 'object',
             description: 'The Adaptive Card (https://adaptivecards.io/explorer/AdaptiveCard.html).',
             required: ['type', 'version'],
-            properties: { type: { const: 'AdaptiveCard' }, version: { type: 'string', pattern: '^\\d+\\.\\d+$' }, body: { type: 'array' }, actions: { type: 'array' } },
+            properties: {
+              type: { const: 'AdaptiveCard' },
+              version: { type: 'string', pattern: '^\\d+\\.\\d+$' },
+              body: { type: 'array' },
+              actions: { type: 'array' },
+            },
           },
           summary: { type: 'string', maxLength: 2000, description: 'Text shown above the card.' },
           subject: { type: 'string', maxLength: 255 },

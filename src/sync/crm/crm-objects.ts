@@ -13,8 +13,7 @@ export interface CrmObject {
 const f = (name: string, type: FieldType, required = false): CrmField => ({ name, type, required });
 
 /** An address spelled out as ObjectQL does: `<prefix>_street`, `_city`, `_state`, `_postal_code`, `_country`. */
-const address = (prefix: string): CrmField[] =>
-  ['street', 'city', 'state', 'postal_code', 'country'].map((part) => f(`${prefix}_${part}`, FieldType.STRING));
+const address = (prefix: string): CrmField[] => ['street', 'city', 'state', 'postal_code', 'country'].map((part) => f(`${prefix}_${part}`, FieldType.STRING));
 
 /** Every record carries its id and the two timestamps HotCRM maintains itself. */
 const system = (fields: CrmField[]): CrmObject => ({

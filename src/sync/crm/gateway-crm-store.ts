@@ -22,7 +22,10 @@ interface CloudRecord {
 export class GatewayCrmStore implements CrmStore {
   private readonly client: CrmGatewayClient;
 
-  constructor(options: CrmGatewayOptions, private readonly operations: Record<string, CrmOperations> = CRM_OPERATIONS) {
+  constructor(
+    options: CrmGatewayOptions,
+    private readonly operations: Record<string, CrmOperations> = CRM_OPERATIONS,
+  ) {
     this.client = new CrmGatewayClient(options);
   }
 
@@ -61,7 +64,8 @@ export class GatewayCrmStore implements CrmStore {
     if (toCreate.length) {
       const input = toCreate.map(({ id, data }) => ({ ...(id ? { id } : {}), ...toCloud(ops, data) }));
       const { records } = await this.client.request<{ records: { id: string }[] }>(organizationId, ops.create, { input });
-      if (records.length !== input.length) throw new UnexpectedResponseError('crm-gateway', `created ${records.length} ${object} records for ${input.length} inputs`);
+      if (records.length !== input.length)
+        throw new UnexpectedResponseError('crm-gateway', `created ${records.length} ${object} records for ${input.length} inputs`);
       toCreate.forEach(({ id, index }, i) => (id ? byIdResult.set(id, true) : freshIds.set(index!, String(records[i].id))));
     }
     return rows.map((row, index) =>

@@ -50,7 +50,11 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
   const { db, store, recorder, binding, config, run, rules, jobId } = context;
   const object = writableObject(binding, config);
   const ctx: ReconcileContext = {
-    db, binding, config, object, store,
+    db,
+    binding,
+    config,
+    object,
+    store,
     plan: syncPlan(rules, object, config.targetObject),
     strategy: config.conflictResolution as ConflictResolution,
     observedAt: run.startedAt ?? new Date(),
@@ -58,7 +62,8 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
   const since = run.mode === 'INCREMENTAL' ? splitCheckpoint(run.sinceCheckpoint) : { inbound: null, outbound: null };
   const inboundSince = object.supportsIncremental && since.inbound !== null ? since.inbound : undefined;
   const stored = run.nextCheckpoint as Progress | null;
-  const progress: Progress = stored && typeof stored === 'object' && 'phase' in stored ? { ...stored } : { phase: 'inbound', inbound: inboundSince ?? null, outbound: since.outbound };
+  const progress: Progress =
+    stored && typeof stored === 'object' && 'phase' in stored ? { ...stored } : { phase: 'inbound', inbound: inboundSince ?? null, outbound: since.outbound };
   const merged = new Set<string>();
   // A read of every external record (as inbound): what it did not see is marked DELETED.
   const complete = detectsDeletions(binding.definition.key, object.name, inboundSince);
@@ -80,12 +85,22 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
     const counts = await externalPage(ctx, recorder, run, page.records, merged);
     if (page.checkpoint !== undefined) progress.inbound = page.checkpoint;
     if (!page.nextCursor) progress.phase = 'outbound';
-    await commit(page.records.length, counts, page.nextCursor, page.records.flatMap((r) => idOf(r) ?? []));
+    await commit(
+      page.records.length,
+      counts,
+      page.nextCursor,
+      page.records.flatMap((r) => idOf(r) ?? []),
+    );
     cursor = page.nextCursor;
   }
 
   const result = await crmChangePages({
-    db, store, recorder, config, run, jobId,
+    db,
+    store,
+    recorder,
+    config,
+    run,
+    jobId,
     after: progress.outbound,
     checkpointAt: (position) => ({ ...progress, outbound: position }),
     handlePage: (records) => crmPage(ctx, recorder, run, records, merged),
@@ -100,7 +115,13 @@ async function failed(recorder: SyncRunRecorder, run: SyncRunEntity, counts: Pag
 }
 
 /** Phase 1, one page of external records. */
-async function externalPage(ctx: ReconcileContext, recorder: SyncRunRecorder, run: SyncRunEntity, records: ConnectorRecord[], merged: Set<string>): Promise<PageCounts> {
+async function externalPage(
+  ctx: ReconcileContext,
+  recorder: SyncRunRecorder,
+  run: SyncRunEntity,
+  records: ConnectorRecord[],
+  merged: Set<string>,
+): Promise<PageCounts> {
   const { config, object, plan, store } = ctx;
   const counts = zero();
   const prepared: { externalId: string; raw: ConnectorRecord; source: Record<string, unknown>; hash: string }[] = [];
@@ -118,7 +139,12 @@ async function externalPage(ctx: ReconcileContext, recorder: SyncRunRecorder, ru
       await failed(recorder, run, counts, error, 'Record could not be mapped', externalId);
     }
   }
-  const links = await linksByExternalIds(ctx.db, config, object.name, prepared.map((p) => p.externalId));
+  const links = await linksByExternalIds(
+    ctx.db,
+    config,
+    object.name,
+    prepared.map((p) => p.externalId),
+  );
   // Unchanged since the last sync on the external side: any CRM-side change is phase 2's. A
   // record listed again after its link was marked DELETED is merged again (and relinked).
   const changed = prepared.filter((p) => links.get(p.externalId)?.contentHash !== p.hash || links.get(p.externalId)?.status === 'DELETED');
@@ -132,8 +158,18 @@ async function externalPage(ctx: ReconcileContext, recorder: SyncRunRecorder, ru
     return [{ ...p, internalId: link?.internalId ?? internalIdFor(config.connectionId, object.name, p.externalId) }];
   });
   if (copies.length) {
-    const written = await store.upsert(config.organizationId, config.targetObject, copies.map((c) => ({ id: c.internalId, data: c.source })));
-    await saveLinks(ctx.db, ctx.binding.definition.key, config, object.name, copies.map((c) => ({ internalId: c.internalId, externalId: c.externalId, data: c.source, hash: c.hash })));
+    const written = await store.upsert(
+      config.organizationId,
+      config.targetObject,
+      copies.map((c) => ({ id: c.internalId, data: c.source })),
+    );
+    await saveLinks(
+      ctx.db,
+      ctx.binding.definition.key,
+      config,
+      object.name,
+      copies.map((c) => ({ internalId: c.internalId, externalId: c.externalId, data: c.source, hash: c.hash })),
+    );
     for (const w of written) counts[w.created ? 'created' : 'updated']++;
     copies.forEach((c) => merged.add(c.internalId));
   }
@@ -158,7 +194,12 @@ async function externalPage(ctx: ReconcileContext, recorder: SyncRunRecorder, ru
 async function crmPage(ctx: ReconcileContext, recorder: SyncRunRecorder, run: SyncRunEntity, records: CrmRecord[], merged: Set<string>): Promise<PageCounts> {
   const { binding, object, plan } = ctx;
   const counts = zero();
-  const links = await linksByInternalIds(ctx.db, ctx.config, object.name, records.map((r) => r.id));
+  const links = await linksByInternalIds(
+    ctx.db,
+    ctx.config,
+    object.name,
+    records.map((r) => r.id),
+  );
   for (const record of records) {
     if (merged.has(record.id)) continue;
     const link = links.get(record.id);
@@ -172,7 +213,7 @@ async function crmPage(ctx: ReconcileContext, recorder: SyncRunRecorder, run: Sy
       if (link.contentHash === contentHash(plan.crmView(record.data))) continue; // unchanged, or our own write
       // Without a way to read one record, the external side is taken as unchanged since the last sync.
       const external = binding.handler.get ? await binding.handler.get(binding.call, object.name, link.externalId) : null;
-      const source = external ? plan.fromExternal(external) : link.lastSyncedData ?? {};
+      const source = external ? plan.fromExternal(external) : (link.lastSyncedData ?? {});
       const outcome = await reconcileRecord(ctx, link, source, external ? externalModifiedAt(external) : null, record);
       if (outcome.written) counts.updated++;
       counts.conflicts += outcome.conflicts;

@@ -16,7 +16,11 @@ import { syncPlan, writableObject } from './sync-plan';
  * field's base in the link's lastSyncedData, so the next run sees the field in agreement.
  */
 export class SyncConflictService {
-  constructor(private readonly db: DataSource, private readonly runtime: ConnectorRuntime, private readonly store: CrmStore) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly runtime: ConnectorRuntime,
+    private readonly store: CrmStore,
+  ) {}
 
   async resolve(organizationId: string, id: string, choice: ConflictChoice, value: unknown): Promise<SyncConflictEntity> {
     if (choice === ConflictChoice.CUSTOM && value === undefined) throw new BadUserInputError('value is required when choice is CUSTOM', 'value');
@@ -59,7 +63,10 @@ export class SyncConflictService {
           [link.id, JSON.stringify(data), contentHash(data), conflict.id],
         );
       }
-      await manager.query(`UPDATE sync_conflict SET status = 'RESOLVED', resolved_value = $2::jsonb, resolved_at = now() WHERE id = $1`, [conflict.id, JSON.stringify(chosen ?? null)]);
+      await manager.query(`UPDATE sync_conflict SET status = 'RESOLVED', resolved_value = $2::jsonb, resolved_at = now() WHERE id = $1`, [
+        conflict.id,
+        JSON.stringify(chosen ?? null),
+      ]);
     });
     return this.db.getRepository(SyncConflictEntity).findOneOrFail({ where: { id: conflict.id } });
   }

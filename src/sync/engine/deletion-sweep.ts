@@ -23,7 +23,11 @@ export function detectsDeletions(provider: string, externalObject: string, since
 
 /** The ids one page read (bidirectional runs; the inbound page statement inserts them itself). */
 export async function recordSeen(db: Queryable, run: SyncRunEntity, externalIds: string[]): Promise<void> {
-  await db.query('INSERT INTO sync_run_seen (organization_id, sync_run_id, external_ids) VALUES ($1, $2, $3::text[])', [run.organizationId, run.id, externalIds]);
+  await db.query('INSERT INTO sync_run_seen (organization_id, sync_run_id, external_ids) VALUES ($1, $2, $3::text[])', [
+    run.organizationId,
+    run.id,
+    externalIds,
+  ]);
 }
 
 /**

@@ -50,7 +50,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const map = rules ? (record: ConnectorRecord) => applyMapping(rules, record) : plan ? plan.defaultView : sameNames(config.targetObject);
   const idOf = externalIdReader(object);
   const sourceHash = plan ? null : sourceHasher({ engine: MAPPING_ENGINE_VERSION, rules: rules ?? `same names as ${config.targetObject}` });
-  const since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? run.sinceCheckpoint ?? undefined : undefined;
+  const since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? (run.sinceCheckpoint ?? undefined) : undefined;
   const complete = detectsDeletions(definition.key, object.name, since);
   // The built-in store's records are written by the page's commit statement itself.
   const inline = plan ? undefined : store.sameDatabase;
@@ -82,7 +82,15 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     }
     // Ordinary records whose raw form and mapping are as last synced are done before mapping
     // (the bulk of an unchanged re-sync); link plans resolve their links after mapping.
-    const knownRaw = plan || initialLoad ? new Map<string, KnownLink>() : await knownLinks(db, config, object.name, read.map((r) => r.externalId));
+    const knownRaw =
+      plan || initialLoad
+        ? new Map<string, KnownLink>()
+        : await knownLinks(
+            db,
+            config,
+            object.name,
+            read.map((r) => r.externalId),
+          );
     for (const { record, externalId, source } of read) {
       const apps = plan ? plan.applications(record, externalId) : [{ externalId, parentExternalId: null }];
       for (const app of apps) seen.push(app.externalId);
@@ -97,12 +105,22 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
         await recorder.log(run, 'warn', `Record could not be mapped: ${(error as Error).message}`, { code: 'MAPPING_FAILED', externalId });
       }
     }
-    const { prepared, unlinked } = plan?.kind === 'payment' ? await attachToInvoices(db, config, plan, candidates) : { prepared: candidates.map((c) => own(config.connectionId, object.name, c)), unlinked: [] };
+    const { prepared, unlinked } =
+      plan?.kind === 'payment'
+        ? await attachToInvoices(db, config, plan, candidates)
+        : { prepared: candidates.map((c) => own(config.connectionId, object.name, c)), unlinked: [] };
     if (unlinked.length) {
       failed += unlinked.length;
       await reportUnlinked(recorder, run, plan!, unlinked);
     }
-    const known = plan ? await knownLinks(db, config, object.name, prepared.map((p) => p.externalId)) : knownRaw;
+    const known = plan
+      ? await knownLinks(
+          db,
+          config,
+          object.name,
+          prepared.map((p) => p.externalId),
+        )
+      : knownRaw;
     // A link marked DELETED whose record is back is rewritten, and so SYNCED again. A record
     // whose raw form changed but maps to the same values only has its link's source hash updated.
     const changed = prepared.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
@@ -116,14 +134,30 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       updated = changed.length - created;
     } else if (inline) {
       // Counted as created or updated by the commit statement that writes them.
-      if (changed.length) records = inline.rows(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data })));
+      if (changed.length)
+        records = inline.rows(
+          config.organizationId,
+          config.targetObject,
+          changed.map((p) => ({ id: p.internalId, data: p.data })),
+        );
     } else if (changed.length) {
-      const written = await store.upsert(config.organizationId, config.targetObject, changed.map((p) => ({ id: p.internalId, data: p.data })));
+      const written = await store.upsert(
+        config.organizationId,
+        config.targetObject,
+        changed.map((p) => ({ id: p.internalId, data: p.data })),
+      );
       created = written.filter((w: { created: boolean }) => w.created).length;
       updated = written.length - created;
     }
     const links = refreshed.length ? [...changed, ...refreshed] : changed;
-    return { page, links, records, seen: complete ? seen : null, checkpoint: checkpointAfter, progress: { processed: page.records.length, created, updated, failed } };
+    return {
+      page,
+      links,
+      records,
+      seen: complete ? seen : null,
+      checkpoint: checkpointAfter,
+      progress: { processed: page.records.length, created, updated, failed },
+    };
   };
 
   if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: checkpoint };
@@ -135,7 +169,11 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     next?.catch(() => undefined); // surfaced when awaited, after this page has committed
     // Records (built-in store), links, seen ids, counters, resume point and NOTIFY in one
     // statement, refused (RunNotOwnedError) once the run was cancelled or reassigned.
-    await commitPage(db, run, definition.key, config, object.name, current.records && { rows: current.records, store: inline! }, current.links, current.seen, { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint });
+    await commitPage(db, run, definition.key, config, object.name, current.records && { rows: current.records, store: inline! }, current.links, current.seen, {
+      ...current.progress,
+      pageCursor: current.page.nextCursor,
+      nextCheckpoint: checkpoint,
+    });
   }
   if (complete) {
     const deleted = await db.transaction((manager) => sweepUnseen(manager, run, config, object.name));
@@ -154,7 +192,10 @@ interface KnownLink {
 }
 
 async function hasLinks(db: DataSource, config: SyncConfigEntity, externalObject: string): Promise<boolean> {
-  const [{ linked }] = await db.query('SELECT EXISTS (SELECT 1 FROM external_link WHERE connection_id = $1 AND external_object = $2) AS linked', [config.connectionId, externalObject]);
+  const [{ linked }] = await db.query('SELECT EXISTS (SELECT 1 FROM external_link WHERE connection_id = $1 AND external_object = $2) AS linked', [
+    config.connectionId,
+    externalObject,
+  ]);
   return linked;
 }
 

@@ -64,12 +64,19 @@ function stripeView(amountField: 'amount' | 'amount_received') {
 }
 
 /** A payment of at most one invoice, named by the field at `path`. */
-const single = (path: string) => (r: ConnectorRecord, externalId: string): LinkApplication[] => {
-  const parent = refId(readPath(r, path));
-  return parent ? [{ externalId, parentExternalId: parent }] : [];
-};
+const single =
+  (path: string) =>
+  (r: ConnectorRecord, externalId: string): LinkApplication[] => {
+    const parent = refId(readPath(r, path));
+    return parent ? [{ externalId, parentExternalId: parent }] : [];
+  };
 
-const payment = (parentObject: string, defaultView: LinkPlan['defaultView'], applications: LinkPlan['applications']): LinkPlan => ({ kind: 'payment', parentObject, defaultView, applications });
+const payment = (parentObject: string, defaultView: LinkPlan['defaultView'], applications: LinkPlan['applications']): LinkPlan => ({
+  kind: 'payment',
+  parentObject,
+  defaultView,
+  applications,
+});
 const profile = (defaultView: LinkPlan['defaultView']): LinkPlan => ({
   kind: 'profile',
   parentObject: null,
@@ -96,12 +103,13 @@ const PLANS: Record<string, Record<string, LinkPlan>> = {
     // transaction_info.invoice_id: the invoice id PayPal Invoicing sends with the payment.
     'transactions:invoice': payment(
       'invoices',
-      (r) => compact({
-        amount_paid: Number(readPath(r, 'transaction_info.transaction_amount.value')),
-        currency_code: text(readPath(r, 'transaction_info.transaction_amount.currency_code')),
-        status: PAYPAL_STATUS[String(readPath(r, 'transaction_info.transaction_status'))] ?? text(readPath(r, 'transaction_info.transaction_status')),
-        paid_date: text(readPath(r, 'transaction_info.transaction_initiation_date')),
-      }),
+      (r) =>
+        compact({
+          amount_paid: Number(readPath(r, 'transaction_info.transaction_amount.value')),
+          currency_code: text(readPath(r, 'transaction_info.transaction_amount.currency_code')),
+          status: PAYPAL_STATUS[String(readPath(r, 'transaction_info.transaction_status'))] ?? text(readPath(r, 'transaction_info.transaction_status')),
+          paid_date: text(readPath(r, 'transaction_info.transaction_initiation_date')),
+        }),
       single('transaction_info.invoice_id'),
     ),
   },
@@ -116,19 +124,27 @@ const PLANS: Record<string, Record<string, LinkPlan>> = {
         return lines.flatMap((line) =>
           (Array.isArray(line.LinkedTxn) ? (line.LinkedTxn as Record<string, unknown>[]) : [])
             .filter((txn) => txn.TxnType === 'Invoice' && text(txn.TxnId))
-            .map((txn) => ({ externalId: `${externalId}#${txn.TxnId}`, parentExternalId: String(txn.TxnId), overrides: compact({ amount_paid: line.Amount }) })),
+            .map((txn) => ({
+              externalId: `${externalId}#${txn.TxnId}`,
+              parentExternalId: String(txn.TxnId),
+              overrides: compact({ amount_paid: line.Amount }),
+            })),
         );
       },
     ),
   },
   linkedin: {
-    'profile:contact': profile((r) => compact({ email: text(r.email), full_name: text(r.name), first_name: text(r.given_name), last_name: text(r.family_name) })),
+    'profile:contact': profile((r) =>
+      compact({ email: text(r.email), full_name: text(r.name), first_name: text(r.given_name), last_name: text(r.family_name) }),
+    ),
   },
   gmail: {
     'messages:contact': profile((r) => compact(mailbox(r.from))),
   },
   outlook: {
-    'messages:contact': profile((r) => compact({ email: text(readPath(r, 'from.emailAddress.address')), full_name: text(readPath(r, 'from.emailAddress.name')) })),
+    'messages:contact': profile((r) =>
+      compact({ email: text(readPath(r, 'from.emailAddress.address')), full_name: text(readPath(r, 'from.emailAddress.name')) }),
+    ),
   },
 };
 

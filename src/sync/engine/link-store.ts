@@ -26,7 +26,14 @@ export interface LinkWrite {
 }
 
 const COLUMNS = 'l.id, l.internal_id, l.external_id, l.last_synced_data, l.content_hash, l.status';
-const toLink = (row: { id: string; internal_id: string; external_id: string; last_synced_data: Record<string, unknown> | null; content_hash: string | null; status: string }): LinkRow => ({
+const toLink = (row: {
+  id: string;
+  internal_id: string;
+  external_id: string;
+  last_synced_data: Record<string, unknown> | null;
+  content_hash: string | null;
+  status: string;
+}): LinkRow => ({
   id: row.id,
   internalId: row.internal_id,
   externalId: row.external_id,
@@ -47,7 +54,12 @@ export const LINK_BY_ID = `CROSS JOIN LATERAL (
   SELECT * FROM external_link l WHERE l.connection_id = $1 AND l.external_object = $2 AND l.external_id = page.external_id LIMIT 1) l`;
 
 /** The links of these CRM records to the config's external object, by internal id. */
-export async function linksByInternalIds(db: Queryable, config: SyncConfigEntity, externalObject: string, internalIds: string[]): Promise<Map<string, LinkRow>> {
+export async function linksByInternalIds(
+  db: Queryable,
+  config: SyncConfigEntity,
+  externalObject: string,
+  internalIds: string[],
+): Promise<Map<string, LinkRow>> {
   if (!internalIds.length) return new Map();
   // Per id, as LINK_BY_ID and for the same reason; the most recently synced link wins if a
   // record ever has two.
@@ -63,7 +75,12 @@ export async function linksByInternalIds(db: Queryable, config: SyncConfigEntity
 }
 
 /** The links of these external records, by external id (the DESIGN.md idempotency key). */
-export async function linksByExternalIds(db: Queryable, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, LinkRow>> {
+export async function linksByExternalIds(
+  db: Queryable,
+  config: SyncConfigEntity,
+  externalObject: string,
+  externalIds: string[],
+): Promise<Map<string, LinkRow>> {
   if (!externalIds.length) return new Map();
   const rows = await db.query(`SELECT ${COLUMNS} FROM unnest($3::text[]) AS page(external_id) ${LINK_BY_ID}`, [
     config.connectionId,
@@ -78,7 +95,13 @@ export async function linksByExternalIds(db: Queryable, config: SyncConfigEntity
  * external id. Clears source_hash: the link's values no longer come from reading that raw record,
  * so the next inbound read maps it again.
  */
-export async function saveLinks(db: Queryable, provider: string, config: SyncConfigEntity, externalObject: string, links: LinkWrite[]): Promise<Map<string, string>> {
+export async function saveLinks(
+  db: Queryable,
+  provider: string,
+  config: SyncConfigEntity,
+  externalObject: string,
+  links: LinkWrite[],
+): Promise<Map<string, string>> {
   if (!links.length) return new Map();
   const rows: { id: string; external_id: string }[] = await db.query(
     `INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
@@ -107,7 +130,12 @@ export async function saveLinks(db: Queryable, provider: string, config: SyncCon
  * Records MANUAL conflicts as OPEN SyncConflict rows. One open row per (config, external record,
  * field): a later run that still finds the conflict refreshes its values instead of adding a copy.
  */
-export async function holdConflicts(db: Queryable, config: SyncConfigEntity, link: { id: string | null; internalId: string; externalId: string }, conflicts: FieldConflict[]): Promise<void> {
+export async function holdConflicts(
+  db: Queryable,
+  config: SyncConfigEntity,
+  link: { id: string | null; internalId: string; externalId: string },
+  conflicts: FieldConflict[],
+): Promise<void> {
   if (!conflicts.length) return;
   await db.query(
     `INSERT INTO sync_conflict (organization_id, sync_config_id, external_link_id, external_id, internal_id, field, base_value, source_value, target_value, status)

@@ -88,7 +88,8 @@ export async function pushRecord(ctx: OutboundContext, record: CrmRecord, link: 
     // Stable per CRM record: a create repeated after a crash is deduplicated by the provider.
     const idempotencyKey = `hotcrm-${ctx.config.connectionId}-${ctx.object.name}-${record.id}`;
     const created = await handler.create!(call, ctx.object.name, payload, { idempotencyKey });
-    if (created?.id === undefined || created.id === null) throw new UnexpectedResponseError(definition.key, `returned no id for the created ${ctx.object.name}`);
+    if (created?.id === undefined || created.id === null)
+      throw new UnexpectedResponseError(definition.key, `returned no id for the created ${ctx.object.name}`);
     externalId = String(created.id);
   }
   await saveLinks(ctx.db, definition.key, ctx.config, ctx.object.name, [{ internalId: record.id, externalId, data: view, hash }]);
@@ -107,11 +108,21 @@ export async function runOutbound(context: RunContext): Promise<RunResult> {
   const since = run.mode === 'INCREMENTAL' ? asPosition(run.sinceCheckpoint) : null;
   const start = asPosition(run.nextCheckpoint) ?? since;
   const result = await crmChangePages({
-    db, store, recorder, config, run, jobId,
+    db,
+    store,
+    recorder,
+    config,
+    run,
+    jobId,
     after: start,
     checkpointAt: (position) => position,
     handlePage: async (records) => {
-      const links = await linksByInternalIds(db, config, object.name, records.map((r) => r.id));
+      const links = await linksByInternalIds(
+        db,
+        config,
+        object.name,
+        records.map((r) => r.id),
+      );
       const counts = { created: 0, updated: 0, failed: 0, conflicts: 0 };
       for (const record of records) {
         try {

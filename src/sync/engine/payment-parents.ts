@@ -32,7 +32,12 @@ export function own(connectionId: string, externalObject: string, { app, data, s
  * Payments: the invoice each pays, through the link of the provider's invoice on the same
  * connection (one query per page). A payment whose invoice is not linked (yet) is `unlinked`.
  */
-export async function attachToInvoices(db: DataSource, config: SyncConfigEntity, plan: LinkPlan, candidates: Candidate[]): Promise<{ prepared: PreparedRecord[]; unlinked: LinkApplication[] }> {
+export async function attachToInvoices(
+  db: DataSource,
+  config: SyncConfigEntity,
+  plan: LinkPlan,
+  candidates: Candidate[],
+): Promise<{ prepared: PreparedRecord[]; unlinked: LinkApplication[] }> {
   const refs = [...new Set(candidates.map((c) => c.app.parentExternalId!))];
   const rows: { external_id: string; internal_id: string }[] = refs.length
     ? await db.query(
@@ -55,7 +60,10 @@ export async function attachToInvoices(db: DataSource, config: SyncConfigEntity,
 
 /** One log line per page, not per payment: the usual cause (invoices not synced yet) is shared. */
 export async function reportUnlinked(recorder: SyncRunRecorder, run: SyncRunEntity, plan: LinkPlan, unlinked: LinkApplication[]): Promise<void> {
-  const sample = unlinked.slice(0, 5).map((a) => `${a.externalId} → ${a.parentExternalId}`).join(', ');
+  const sample = unlinked
+    .slice(0, 5)
+    .map((a) => `${a.externalId} → ${a.parentExternalId}`)
+    .join(', ');
   await recorder.log(
     run,
     'warn',

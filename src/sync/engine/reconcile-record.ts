@@ -57,7 +57,13 @@ export async function reconcileRecord(
   if (toTarget) await ctx.store.upsert(ctx.config.organizationId, ctx.config.targetObject, [{ id: crm.id, data: merge.toTarget }]);
   await ctx.db.transaction(async (manager) => {
     await saveLinks(manager, definition.key, ctx.config, ctx.object.name, [
-      { internalId: crm.id, externalId: link.externalId, data: merge.snapshot, hash: contentHash(merge.snapshot), status: merge.held.length ? 'CONFLICT' : 'SYNCED' },
+      {
+        internalId: crm.id,
+        externalId: link.externalId,
+        data: merge.snapshot,
+        hash: contentHash(merge.snapshot),
+        status: merge.held.length ? 'CONFLICT' : 'SYNCED',
+      },
     ]);
     await holdConflicts(manager, ctx.config, { id: link.id, internalId: crm.id, externalId: link.externalId }, merge.held);
   });

@@ -62,7 +62,11 @@ function pick(data: Record<string, unknown>, fields: string[]): Record<string, u
  * the request is fine, the config's state no longer fits its connector; a run fails with it.
  */
 export class SyncObjectUnavailableError extends ConflictError {
-  constructor(readonly connector: string, readonly object: string, detail: string) {
+  constructor(
+    readonly connector: string,
+    readonly object: string,
+    detail: string,
+  ) {
     super(`${connector} ${detail}`);
     this.name = 'SyncObjectUnavailableError';
   }

@@ -61,14 +61,30 @@ export class SyncRunExecutor {
     const config = await this.db.getRepository(SyncConfigEntity).findOne({ where: { id: run.syncConfigId } });
     if (!config) return;
     const startedAt = run.startedAt ?? new Date();
-    await this.recorder.status(run, { status: SyncRunStatus.RUNNING, startedAt, heartbeatAt: new Date(), attempts: run.attempts + 1, sinceCheckpoint: run.startedAt ? run.sinceCheckpoint : config.cursor ?? null } as Partial<SyncRunEntity>);
+    await this.recorder.status(run, {
+      status: SyncRunStatus.RUNNING,
+      startedAt,
+      heartbeatAt: new Date(),
+      attempts: run.attempts + 1,
+      sinceCheckpoint: run.startedAt ? run.sinceCheckpoint : (config.cursor ?? null),
+    } as Partial<SyncRunEntity>);
     const current = (await this.db.getRepository(SyncRunEntity).findOneOrFail({ where: { id: runId } })) as SyncRunEntity;
     try {
-      const runDirection: RunDirection = config.direction === SyncDirection.OUTBOUND ? runOutbound : config.direction === SyncDirection.BIDIRECTIONAL ? runBidirectional : runInbound;
+      const runDirection: RunDirection =
+        config.direction === SyncDirection.OUTBOUND ? runOutbound : config.direction === SyncDirection.BIDIRECTIONAL ? runBidirectional : runInbound;
       const connection = await this.db.getRepository(ConnectionEntity).findOneOrFail({ where: { id: config.connectionId } });
       const mapping = config.fieldMappingId ? await this.db.getRepository(FieldMappingEntity).findOne({ where: { id: config.fieldMappingId } }) : null;
       const binding = await this.runtime.bind(connection);
-      const result = await runDirection({ db: this.db, store: this.store, recorder: this.recorder, binding, config, run: current, rules: mapping?.rules ?? null, jobId });
+      const result = await runDirection({
+        db: this.db,
+        store: this.store,
+        recorder: this.recorder,
+        binding,
+        config,
+        run: current,
+        rules: mapping?.rules ?? null,
+        jobId,
+      });
       // Cancelled or reassigned (also between the last page and here): leave the row alone.
       if (result.cancelled || !(await this.recorder.stillOwned(runId, jobId))) return;
       await this.finish(current, config, SyncRunStatus.COMPLETED, startedAt, null, result.nextCheckpoint);
@@ -95,14 +111,32 @@ export class SyncRunExecutor {
     return true;
   }
 
-  private async finish(run: SyncRunEntity, config: SyncConfigEntity, status: SyncRunStatus, startedAt: Date, errorDetails: string | null, checkpoint: unknown): Promise<void> {
+  private async finish(
+    run: SyncRunEntity,
+    config: SyncConfigEntity,
+    status: SyncRunStatus,
+    startedAt: Date,
+    errorDetails: string | null,
+    checkpoint: unknown,
+  ): Promise<void> {
     const completedAt = new Date();
     await this.db.transaction(async (manager) => {
-      await this.recorder.status(run, { status, completedAt, durationMs: completedAt.getTime() - startedAt.getTime(), errorDetails, heartbeatAt: null } as Partial<SyncRunEntity>, manager);
+      await this.recorder.status(
+        run,
+        { status, completedAt, durationMs: completedAt.getTime() - startedAt.getTime(), errorDetails, heartbeatAt: null } as Partial<SyncRunEntity>,
+        manager,
+      );
       if (status === SyncRunStatus.COMPLETED) {
-        await manager.query('UPDATE sync_config SET cursor = $2::jsonb, last_sync_at = $3, updated_at = now() WHERE id = $1', [config.id, JSON.stringify(checkpoint ?? null), completedAt]);
+        await manager.query('UPDATE sync_config SET cursor = $2::jsonb, last_sync_at = $3, updated_at = now() WHERE id = $1', [
+          config.id,
+          JSON.stringify(checkpoint ?? null),
+          completedAt,
+        ]);
       }
-      const [counts] = await manager.query('SELECT records_processed, records_created, records_updated, records_failed, records_deleted FROM sync_run WHERE id = $1', [run.id]);
+      const [counts] = await manager.query(
+        'SELECT records_processed, records_created, records_updated, records_failed, records_deleted FROM sync_run WHERE id = $1',
+        [run.id],
+      );
       // The outbox: the event and its webhook deliveries commit with the run's end.
       const type = status === SyncRunStatus.COMPLETED ? 'integration.sync.completed' : 'integration.sync.failed';
       await this.events.record(

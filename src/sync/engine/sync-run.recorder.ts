@@ -51,7 +51,16 @@ export class SyncRunRecorder {
               page_cursor = $6, next_checkpoint = $7::jsonb, heartbeat_at = now(), updated_at = now()
         WHERE id = $1 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $8
         RETURNING id`,
-      [run.id, progress.processed, progress.created, progress.updated, progress.failed, progress.pageCursor, JSON.stringify(progress.nextCheckpoint ?? null), run.jobId],
+      [
+        run.id,
+        progress.processed,
+        progress.created,
+        progress.updated,
+        progress.failed,
+        progress.pageCursor,
+        JSON.stringify(progress.nextCheckpoint ?? null),
+        run.jobId,
+      ],
     );
     // TypeORM answers an UPDATE with [rows, rowCount].
     const rows = Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result;
@@ -59,7 +68,13 @@ export class SyncRunRecorder {
     await PgPubSub.notify(manager, { topic: 'sync_run', organizationId: run.organizationId, id: run.id, parentId: run.syncConfigId });
   }
 
-  async log(run: SyncRunEntity, level: 'info' | 'warn' | 'error', message: string, extra: { code?: string; externalId?: string } = {}, manager?: EntityManager): Promise<void> {
+  async log(
+    run: SyncRunEntity,
+    level: 'info' | 'warn' | 'error',
+    message: string,
+    extra: { code?: string; externalId?: string } = {},
+    manager?: EntityManager,
+  ): Promise<void> {
     await (manager ?? this.db.manager).query(
       'INSERT INTO sync_log (organization_id, sync_run_id, level, message, code, external_id) VALUES ($1, $2, $3, $4, $5, $6)',
       [run.organizationId, run.id, level, message.slice(0, 2000), extra.code ?? null, extra.externalId ?? null],

@@ -102,7 +102,19 @@ function winner(input: MergeInput): 'source' | 'target' {
 }
 
 /** Field names providers use for a record's last modification time, most specific first. */
-const MODIFIED_FIELDS = ['updated', 'updated_at', 'updatedAt', 'updated_time', 'modified', 'modified_at', 'modifiedAt', 'last_modified', 'lastModified', 'lastModifiedDateTime', 'modifiedTime'];
+const MODIFIED_FIELDS = [
+  'updated',
+  'updated_at',
+  'updatedAt',
+  'updated_time',
+  'modified',
+  'modified_at',
+  'modifiedAt',
+  'last_modified',
+  'lastModified',
+  'lastModifiedDateTime',
+  'modifiedTime',
+];
 
 /**
  * The external record's last modification time, when it carries one: a Unix time (seconds, or

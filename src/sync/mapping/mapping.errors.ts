@@ -21,7 +21,10 @@ export class TransformValueError extends AppError {
  * SPLIT, an ENUM_MAP whose values repeat). It names the rule like any other bad input.
  */
 export class MappingNotInvertibleError extends BadUserInputError {
-  constructor(readonly ruleIndex: number, transformType: string) {
+  constructor(
+    readonly ruleIndex: number,
+    transformType: string,
+  ) {
     super(`rule ${ruleIndex}: ${transformType} cannot be reversed for the outbound direction`, `rules.${ruleIndex}.transform`);
   }
 }

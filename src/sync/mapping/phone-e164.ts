@@ -1,4 +1,11 @@
-import { Metadata, parseIncompletePhoneNumber, parsePhoneNumberFromString as parseWithMetadata, PhoneNumber, type CountryCode, type MetadataJson } from 'libphonenumber-js/core';
+import {
+  Metadata,
+  parseIncompletePhoneNumber,
+  parsePhoneNumberFromString as parseWithMetadata,
+  PhoneNumber,
+  type CountryCode,
+  type MetadataJson,
+} from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/min/metadata';
 
 /**
@@ -35,7 +42,11 @@ function agreedVerdict(callingCode: string, countries: CountryCode[], length: nu
     const verdicts = new Set(
       countries.map((country) => {
         // The core build's PhoneNumber takes the metadata as a third argument its types omit.
-        const number = new (PhoneNumber as unknown as new (code: string, national: string, metadata: MetadataJson) => PhoneNumber)(callingCode, '9'.repeat(length), full);
+        const number = new (PhoneNumber as unknown as new (code: string, national: string, metadata: MetadataJson) => PhoneNumber)(
+          callingCode,
+          '9'.repeat(length),
+          full,
+        );
         number.country = country;
         return number.isPossible();
       }),
@@ -52,7 +63,10 @@ const prefixes = new Map<string, RegExp | null>();
 function nationalPrefix(callingCode: string): RegExp | null {
   let prefix = prefixes.get(callingCode);
   if (prefix === undefined) {
-    const plan = new Metadata(full) as unknown as { selectNumberingPlan(code: string): void; numberingPlan: { nationalPrefixForParsing(): string | undefined } };
+    const plan = new Metadata(full) as unknown as {
+      selectNumberingPlan(code: string): void;
+      numberingPlan: { nationalPrefixForParsing(): string | undefined };
+    };
     plan.selectNumberingPlan(callingCode);
     const pattern = plan.numberingPlan.nationalPrefixForParsing();
     prefix = pattern ? new RegExp(`^(?:${pattern})`) : null;
@@ -66,7 +80,8 @@ export function parseE164(text: string, defaultCountry?: CountryCode): string | 
   const quick = text.startsWith('+') ? parseWithMetadata(text, { defaultCountry }, mainCountryOnly) : undefined;
   const code = quick?.countryCallingCode;
   const countries = code ? codes[code] : undefined;
-  const plain = quick && !quick.ext && parseIncompletePhoneNumber(text) === `+${code}${quick.nationalNumber}` && !nationalPrefix(code!)?.test(quick.nationalNumber);
+  const plain =
+    quick && !quick.ext && parseIncompletePhoneNumber(text) === `+${code}${quick.nationalNumber}` && !nationalPrefix(code!)?.test(quick.nationalNumber);
   if (plain && countries) {
     // One country for the code: the library would pick it without searching either.
     const verdict = countries.length > 1 ? agreedVerdict(code!, countries, quick.nationalNumber.length) : quick.isPossible();

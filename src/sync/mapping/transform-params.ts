@@ -21,7 +21,13 @@ export type CheckedTransform =
 
 /** The params each type accepts; any other key is refused so a typo never passes silently. */
 const ALLOWED: Record<TransformType, string[]> = {
-  NONE: [], TRIM: [], LOWERCASE: [], UPPERCASE: [], TO_STRING: [], TO_NUMBER: [], TO_BOOLEAN: [],
+  NONE: [],
+  TRIM: [],
+  LOWERCASE: [],
+  UPPERCASE: [],
+  TO_STRING: [],
+  TO_NUMBER: [],
+  TO_BOOLEAN: [],
   DATE_FORMAT: ['from', 'to'],
   CENTS_TO_DECIMAL: ['decimals'],
   DECIMAL_TO_CENTS: ['decimals'],
@@ -39,8 +45,7 @@ const MAX_SPLIT_INDEX = 100;
 /** Currencies have 0 (JPY), 2 (USD) or 3 (KWD) minor digits; 6 leaves room and stays exact in doubles. */
 const MAX_DECIMALS = 6;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isEnumValue = (value: unknown): value is EnumValue =>
   value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 
@@ -120,7 +125,8 @@ export function checkTransform(transform: unknown, prefix: string): CheckedTrans
       return { type: TransformType.PHONE_E164, defaultCountry: country as CountryCode };
     }
     case TransformType.DEFAULT:
-      if (raw.value === undefined || raw.value === null) throw new BadUserInputError('DEFAULT needs value: the value used when the source has none', at('value'));
+      if (raw.value === undefined || raw.value === null)
+        throw new BadUserInputError('DEFAULT needs value: the value used when the source has none', at('value'));
       return { type: TransformType.DEFAULT, value: raw.value };
     default:
       return { type: type as TransformType.NONE };

@@ -67,7 +67,10 @@ export function applyTransform(transform: TransformSpec, value: unknown, sourceR
     case TransformType.ENUM_MAP:
       return enumMap(t.map, t.hasDefault, t.default, value);
     case TransformType.SPLIT: {
-      const parts = toText(value).split(t.separator).map((part) => part.trim()).filter((part) => part !== '');
+      const parts = toText(value)
+        .split(t.separator)
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
       const part = t.index < 0 ? parts[parts.length + t.index] : parts[t.index];
       return part ?? null;
     }
@@ -190,4 +193,3 @@ function toE164(value: unknown, defaultCountry?: CountryCode): string | null {
   }
   return formatted;
 }
-

@@ -14,11 +14,17 @@ import { SyncTrigger } from '../sync.enums';
  * crash between the event's commit and here is caught by the safety poll.
  */
 export class RealtimeSyncTrigger {
-  constructor(private readonly db: DataSource, private readonly syncRuns: SyncRunService, private readonly log: Logger) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly syncRuns: SyncRunService,
+    private readonly log: Logger,
+  ) {}
 
   attach(events: EventOutbox): void {
     events.onCommitted((organizationId, event) => {
-      this.onEvent(organizationId, event).catch((error) => this.log.warn({ err: (error as Error).message, eventType: event.type }, 'realtime sync trigger failed'));
+      this.onEvent(organizationId, event).catch((error) =>
+        this.log.warn({ err: (error as Error).message, eventType: event.type }, 'realtime sync trigger failed'),
+      );
     });
   }
 

@@ -20,7 +20,12 @@ export function inboundWebhookRouter(inbound: InboundWebhookService, log: Logger
   const handle = (method: InboundRequest['method']) => async (req: Request, res: Response) => {
     const connectionId = String(req.params.connectionId);
     try {
-      const request: InboundRequest = { method, headers: req.headers, query: req.query as Record<string, unknown>, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
+      const request: InboundRequest = {
+        method,
+        headers: req.headers,
+        query: req.query as Record<string, unknown>,
+        body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      };
       send(res, (await inbound.handle(connectionId, request)).reply);
     } catch (error) {
       // Only the message: provider errors never carry secrets, and request headers stay out.

@@ -102,7 +102,7 @@ export class InboundWebhookService {
       bind: async () => (await this.runtime.bind(connection)).call,
       oauthClientId: async () => {
         const definition = builtInConnector(connection.connectorKey);
-        return definition ? (await this.oauthClients.find(connection.organizationId, definition))?.clientId ?? null : null;
+        return definition ? ((await this.oauthClients.find(connection.organizationId, definition))?.clientId ?? null) : null;
       },
     };
   }

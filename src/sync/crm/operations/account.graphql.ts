@@ -2,9 +2,27 @@ import { camelFields, CrmOperations, recordSelection } from './crm-operations';
 
 /** Account, owned by the Sales cloud. */
 const fields = camelFields([
-  'name', 'account_number', 'type', 'industry', 'annual_revenue', 'number_of_employees', 'phone', 'fax', 'website', 'email', 'description',
-  'billing_street', 'billing_city', 'billing_state', 'billing_postal_code', 'billing_country',
-  'shipping_street', 'shipping_city', 'shipping_state', 'shipping_postal_code', 'shipping_country',
+  'name',
+  'account_number',
+  'type',
+  'industry',
+  'annual_revenue',
+  'number_of_employees',
+  'phone',
+  'fax',
+  'website',
+  'email',
+  'description',
+  'billing_street',
+  'billing_city',
+  'billing_state',
+  'billing_postal_code',
+  'billing_country',
+  'shipping_street',
+  'shipping_city',
+  'shipping_state',
+  'shipping_postal_code',
+  'shipping_country',
   'currency_code',
 ]);
 const record = recordSelection(fields);

@@ -2,9 +2,21 @@ import { camelFields, CrmOperations, recordSelection } from './crm-operations';
 
 /** Contact, owned by the Sales cloud. */
 const fields = camelFields([
-  'first_name', 'last_name', 'email', 'phone', 'mobile_phone', 'title', 'department', 'account_id',
-  'mailing_street', 'mailing_city', 'mailing_state', 'mailing_postal_code', 'mailing_country',
-  'birthdate', 'lead_source',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'mobile_phone',
+  'title',
+  'department',
+  'account_id',
+  'mailing_street',
+  'mailing_city',
+  'mailing_state',
+  'mailing_postal_code',
+  'mailing_country',
+  'birthdate',
+  'lead_source',
 ]);
 const record = recordSelection(fields);
 

@@ -2,7 +2,16 @@ import { camelFields, CrmOperations, recordSelection } from './crm-operations';
 
 /** Invoice, owned by the Revenue cloud. */
 const fields = camelFields([
-  'invoice_number', 'account_id', 'total_amount', 'amount_paid', 'balance_due', 'currency_code', 'status', 'invoice_date', 'due_date', 'paid_date',
+  'invoice_number',
+  'account_id',
+  'total_amount',
+  'amount_paid',
+  'balance_due',
+  'currency_code',
+  'status',
+  'invoice_date',
+  'due_date',
+  'paid_date',
 ]);
 const record = recordSelection(fields);
 
