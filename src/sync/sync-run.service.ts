@@ -3,7 +3,7 @@ import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../errors';
 import { SyncRunRecorder } from './engine/sync-run.recorder';
-import { SYNC_RUN_QUEUE } from './engine/sync-run.job';
+import { cancelSyncRunJob, enqueueSyncRun } from './engine/sync-run.job';
 import { SyncConfigEntity } from './sync-config.entity';
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncMode, SyncRunStatus, SyncTrigger } from './sync.enums';
@@ -58,7 +58,7 @@ export class SyncRunService {
           attempts: 0,
         }),
       );
-      const jobId = await this.boss.send(SYNC_RUN_QUEUE, { runId: run.id }, { singletonKey: config.id, db: bossExecutor(manager) });
+      const jobId = await enqueueSyncRun(this.boss, { runId: run.id, syncConfigId: config.id }, { db: bossExecutor(manager) });
       await manager.update(SyncRunEntity, { id: run.id }, { jobId });
       await PgPubSub.notify(manager, { topic: 'sync_run', organizationId, id: run.id, parentId: config.id });
       return { ...run, jobId } as SyncRunEntity;
@@ -83,7 +83,7 @@ export class SyncRunService {
     // A queued job is cancelled outright. A running one is left to its worker, which stops at the
     // next page boundary (its page commit is refused): cancelling the job would free the config's
     // one-active-run slot while that worker is still writing.
-    if (run.jobId && run.status === SyncRunStatus.QUEUED) await this.boss.cancel(SYNC_RUN_QUEUE, run.jobId).catch(() => undefined);
+    if (run.jobId && run.status === SyncRunStatus.QUEUED) await cancelSyncRunJob(this.boss, run.jobId);
     return this.db.getRepository(SyncRunEntity).findOneOrFail({ where: { id: runId } });
   }
 }

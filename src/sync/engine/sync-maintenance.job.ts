@@ -5,7 +5,7 @@ import type { QueueDefinition } from '../../jobs/queues';
 import { nextRunAt, parseFrequency } from '../schedule/frequency';
 import type { SyncRunService } from '../sync-run.service';
 import { SyncTrigger } from '../sync.enums';
-import { SYNC_RUN_QUEUE } from './sync-run.job';
+import { cancelSyncRunJob, enqueueSyncRun } from './sync-run.job';
 
 export const SYNC_MAINTENANCE_QUEUE = 'sync.maintenance';
 
@@ -51,8 +51,8 @@ export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger):
     [ORPHAN_AFTER_SECONDS],
   );
   for (const run of orphans) {
-    if (run.job_id) await boss.cancel(SYNC_RUN_QUEUE, run.job_id).catch(() => undefined);
-    const jobId = await boss.send(SYNC_RUN_QUEUE, { runId: run.id }, { singletonKey: run.sync_config_id });
+    if (run.job_id) await cancelSyncRunJob(boss, run.job_id);
+    const jobId = await enqueueSyncRun(boss, { runId: run.id, syncConfigId: run.sync_config_id });
     if (!jobId) continue; // another job for this config is already queued
     await db.query('UPDATE sync_run SET job_id = $2, heartbeat_at = now() WHERE id = $1 AND status = $3', [run.id, jobId, 'RUNNING']);
     log.warn({ runId: run.id }, 'resuming a sync run whose worker stopped');
@@ -65,7 +65,7 @@ export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger):
     [ORPHAN_AFTER_SECONDS],
   );
   for (const run of abandoned) {
-    await boss.cancel(SYNC_RUN_QUEUE, run.job_id).catch(() => undefined);
+    await cancelSyncRunJob(boss, run.job_id);
     await db.query('UPDATE sync_run SET heartbeat_at = NULL WHERE id = $1', [run.id]);
   }
   return orphans.length;

@@ -14,17 +14,13 @@ import type { RunDirection } from './run-context';
 import type PgBoss from 'pg-boss';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
-import { SYNC_RUN_QUEUE } from './sync-run.job';
+import { enqueueSyncRun, retryDelaySeconds, SYNC_RUN_RETRY } from './sync-run.job';
 import type { EventOutbox } from '../../webhooks/event-outbox';
 
 /** Something that looks at a run after its end committed (it reads the row itself; it must not throw). */
 export interface RunEndObserver {
   afterRun(runId: string): Promise<void>;
 }
-
-/** A run gets this many attempts for transient failures, backing off from RETRY_BASE_SECONDS. */
-export const MAX_ATTEMPTS = 3;
-export const RETRY_BASE_SECONDS = 30;
 
 function isTransient(error: unknown): boolean {
   if (!(error instanceof ProviderError)) return false;
@@ -47,7 +43,7 @@ export class SyncRunExecutor {
     private readonly log: Logger,
     private readonly boss: PgBoss,
     private readonly events: EventOutbox,
-    private readonly retryBaseSeconds = RETRY_BASE_SECONDS,
+    private readonly retryBaseSeconds: number = SYNC_RUN_RETRY.defaultBaseSeconds,
     /** Told about each run once its end has committed (metrics, anomaly alerts); they never throw. */
     private readonly observers: RunEndObserver[] = [],
   ) {
@@ -91,7 +87,7 @@ export class SyncRunExecutor {
     } catch (error) {
       if (error instanceof RunNotOwnedError) return; // cancelled or reassigned mid-page: stop quietly
       const message = (error as Error).message;
-      if (isTransient(error) && current.attempts < MAX_ATTEMPTS && (await this.retryLater(current, config, message))) return;
+      if (isTransient(error) && current.attempts < SYNC_RUN_RETRY.maxAttempts && (await this.retryLater(current, config, message))) return;
       this.log.warn({ runId, err: message }, 'sync run failed');
       await this.recorder.log(current, 'error', message, { code: (error as { code?: string }).code });
       await this.finish(current, config, SyncRunStatus.FAILED, startedAt, message, undefined);
@@ -103,8 +99,8 @@ export class SyncRunExecutor {
    * queue with exponential backoff; it resumes from its last committed page.
    */
   private async retryLater(run: SyncRunEntity, config: SyncConfigEntity, message: string): Promise<boolean> {
-    const delaySeconds = this.retryBaseSeconds * 2 ** (run.attempts - 1);
-    const jobId = await this.boss.send(SYNC_RUN_QUEUE, { runId: run.id }, { singletonKey: config.id, startAfter: delaySeconds });
+    const delaySeconds = retryDelaySeconds(run.attempts, this.retryBaseSeconds);
+    const jobId = await enqueueSyncRun(this.boss, { runId: run.id, syncConfigId: config.id }, { startAfterSeconds: delaySeconds });
     if (!jobId) return false; // another job of this config is queued already: give up this run
     await this.recorder.log(run, 'warn', `Attempt ${run.attempts} failed (${message}); retrying in ${delaySeconds} s`, { code: 'RETRY' });
     await this.recorder.status(run, { status: SyncRunStatus.QUEUED, jobId, errorDetails: message, heartbeatAt: null } as Partial<SyncRunEntity>);
