@@ -71,7 +71,6 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
 
   const commit = async (processed: number, counts: PageCounts, pageCursor: string | null, seen: string[]) =>
     db.transaction(async (manager) => {
-      if (counts.conflicts) await manager.query('UPDATE sync_run SET conflicts = conflicts + $2 WHERE id = $1', [run.id, counts.conflicts]);
       await recorder.page(manager, run, { processed, ...counts, pageCursor, nextCheckpoint: { ...progress } });
       if (complete) await recordSeen(manager, run, seen);
       // The sweep commits with the last external page, before phase 2 reads HotCRM's changes.

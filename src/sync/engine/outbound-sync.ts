@@ -52,7 +52,6 @@ export async function crmChangePages(o: CrmPagesOptions): Promise<{ cancelled: b
     const counts = page.records.length ? await o.handlePage(page.records) : { created: 0, updated: 0, failed: 0, conflicts: 0 };
     if (page.next) after = page.next;
     await o.db.transaction(async (manager) => {
-      if (counts.conflicts) await manager.query('UPDATE sync_run SET conflicts = conflicts + $2 WHERE id = $1', [o.run.id, counts.conflicts]);
       await o.recorder.page(manager, o.run, { processed: page.records.length, ...counts, pageCursor: null, nextCheckpoint: o.checkpointAt(after) });
     });
     if (page.records.length < PAGE_SIZE) return { cancelled: false, position: after };

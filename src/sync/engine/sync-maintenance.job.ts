@@ -6,6 +6,7 @@ import { nextRunAt, parseFrequency } from '../schedule/frequency';
 import type { SyncRunService } from '../sync-run.service';
 import { SyncTrigger } from '../sync.enums';
 import { cancelSyncRunJob, enqueueSyncRun } from './sync-run.job';
+import { SyncRunRecorder } from './sync-run.recorder';
 
 export const SYNC_MAINTENANCE_QUEUE = 'sync.maintenance';
 
@@ -45,6 +46,7 @@ export async function clearSeenOfEndedRuns(db: DataSource): Promise<void> {
 }
 
 export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger): Promise<number> {
+  const recorder = new SyncRunRecorder(db);
   const orphans: { id: string; sync_config_id: string; job_id: string | null }[] = await db.query(
     `SELECT id, sync_config_id, job_id FROM sync_run
       WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1)`,
@@ -54,7 +56,7 @@ export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger):
     if (run.job_id) await cancelSyncRunJob(boss, run.job_id);
     const jobId = await enqueueSyncRun(boss, { runId: run.id, syncConfigId: run.sync_config_id });
     if (!jobId) continue; // another job for this config is already queued
-    await db.query('UPDATE sync_run SET job_id = $2, heartbeat_at = now() WHERE id = $1 AND status = $3', [run.id, jobId, 'RUNNING']);
+    await recorder.reassignJob(run.id, jobId);
     log.warn({ runId: run.id }, 'resuming a sync run whose worker stopped');
   }
   // A run cancelled while RUNNING keeps its job until its worker notices; if that worker died,
@@ -66,7 +68,7 @@ export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger):
   );
   for (const run of abandoned) {
     await cancelSyncRunJob(boss, run.job_id);
-    await db.query('UPDATE sync_run SET heartbeat_at = NULL WHERE id = $1', [run.id]);
+    await recorder.forgetAbandonedJob(run.id);
   }
   return orphans.length;
 }

@@ -20,6 +20,8 @@ export interface PageProgress {
   created: number;
   updated: number;
   failed: number;
+  /** Conflicts the page raised (outbound and bidirectional pages); none when absent. */
+  conflicts?: number;
   pageCursor: string | null;
   nextCheckpoint: unknown;
 }
@@ -47,7 +49,7 @@ export class SyncRunRecorder {
   async page(manager: EntityManager, run: SyncRunEntity, progress: PageProgress): Promise<void> {
     const result = await manager.query(
       `UPDATE sync_run SET records_processed = records_processed + $2, records_created = records_created + $3,
-              records_updated = records_updated + $4, records_failed = records_failed + $5,
+              records_updated = records_updated + $4, records_failed = records_failed + $5, conflicts = conflicts + $9,
               page_cursor = $6, next_checkpoint = $7::jsonb, heartbeat_at = now(), updated_at = now()
         WHERE id = $1 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $8
         RETURNING id`,
@@ -60,12 +62,23 @@ export class SyncRunRecorder {
         progress.pageCursor,
         JSON.stringify(progress.nextCheckpoint ?? null),
         run.jobId,
+        progress.conflicts ?? 0,
       ],
     );
     // TypeORM answers an UPDATE with [rows, rowCount].
     const rows = Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result;
     if (!rows.length) throw new RunNotOwnedError(run.id);
     await PgPubSub.notify(manager, { topic: 'sync_run', organizationId: run.organizationId, id: run.id, parentId: run.syncConfigId });
+  }
+
+  /** Orphan recovery gave a RUNNING run a new job: the heartbeat restarts its grace period. */
+  async reassignJob(runId: string, jobId: string): Promise<void> {
+    await this.db.query(`UPDATE sync_run SET job_id = $2, heartbeat_at = now() WHERE id = $1 AND status = 'RUNNING'`, [runId, jobId]);
+  }
+
+  /** A cancelled run whose worker died had its job cancelled: it is not looked at again. */
+  async forgetAbandonedJob(runId: string): Promise<void> {
+    await this.db.query('UPDATE sync_run SET heartbeat_at = NULL WHERE id = $1', [runId]);
   }
 
   async log(
