@@ -25,6 +25,20 @@ module.exports = {
       from: { path: '^src/providers/([^/]+)/' },
       to: { path: '^src/providers/([^/]+)/', pathNot: ['^src/providers/$1/', '^src/providers/microsoft-graph/'] },
     },
+    {
+      name: 'events-recorded-without-webhooks',
+      comment: 'API keys and connections record events through src/events/event-recorder.ts; webhooks implements it.',
+      severity: 'error',
+      from: { path: '^src/(apikeys|connections)/' },
+      to: { path: '^src/webhooks/' },
+    },
+    {
+      name: 'events-live-low',
+      comment: 'The event-recording interface imports no capability.',
+      severity: 'error',
+      from: { path: '^src/events/' },
+      to: { path: '^src/(?!events/)' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

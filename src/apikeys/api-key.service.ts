@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { isUuid } from '../db/paginate';
 import { ConflictError, NotFoundError } from '../errors';
 import { PgPubSub } from '../realtime/pg-pubsub';
-import type { EventOutbox } from '../webhooks/event-outbox';
+import type { EventRecorder } from '../events/event-recorder';
 import { ApiKeyUsageRecorder } from './api-key-usage.recorder';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyStatus } from './api-key.enums';
@@ -33,7 +33,7 @@ export class ApiKeyService {
   constructor(
     private readonly db: DataSource,
     private readonly keys: ApiKeyRepository,
-    private readonly events: Pick<EventOutbox, 'record'>,
+    private readonly events: EventRecorder,
     private readonly environment: string,
     readonly verifier: ApiKeyVerifier,
     private readonly closeResources: () => Promise<void>,
@@ -43,7 +43,7 @@ export class ApiKeyService {
    * Builds the service with its own small pool for the per-request statements (rate limit,
    * usage flush), so a burst of requests never waits behind resolvers for a connection.
    */
-  static create(db: DataSource, databaseUrl: string, config: Config, log: Logger, events: Pick<EventOutbox, 'record'>): ApiKeyService {
+  static create(db: DataSource, databaseUrl: string, config: Config, log: Logger, events: EventRecorder): ApiKeyService {
     const pool = new Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5000, keepAlive: true, application_name: 'integration-apikeys' });
     pool.on('error', (error) => log.warn({ err: error.message }, 'API key pool connection lost'));
     const keys = new ApiKeyRepository(db);

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { PgPubSub } from '../realtime/pg-pubsub';
-import type { EventOutbox } from '../webhooks/event-outbox';
+import type { EventRecorder } from '../events/event-recorder';
 import { ConnectionEntity } from './connection.entity';
 
 /**
@@ -11,7 +11,7 @@ import { ConnectionEntity } from './connection.entity';
 export class ConnectionRepository {
   constructor(
     private readonly db: DataSource,
-    private readonly events: EventOutbox,
+    private readonly events: EventRecorder,
   ) {}
 
   async findOwned(organizationId: string, id: string, manager: EntityManager = this.db.manager): Promise<ConnectionEntity | null> {

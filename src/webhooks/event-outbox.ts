@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { EventRecorder, NewIntegrationEvent } from '../events/event-recorder';
 import { bossExecutor } from '../jobs/boss-executor';
 import { CHANGES_CHANNEL } from '../realtime/change-notice';
 import { IntegrationEventEntity } from './integration-event.entity';
@@ -8,21 +9,7 @@ import { CANDIDATES_SQL, CandidateSubscription, matchingSubscriptions, RECEIVING
 import { deliveryJobs } from './webhook-delivery.job';
 import { newMessageId, webhookBody } from './webhook-message';
 
-export interface NewIntegrationEvent {
-  /** e.g. integration.sync.completed, opportunity.won, stripe.invoice.paid */
-  type: string;
-  /** 'hotcrm' for published and internal events, the connector key for provider events. */
-  source: string;
-  objectType?: string | null;
-  recordId?: string | null;
-  /** JSON; never a secret. */
-  data: unknown;
-  occurredAt?: Date;
-  /** Unique per (organization, source): a repeat returns the stored event and fans out nothing. */
-  idempotencyKey?: string | null;
-  /** The connection a provider event arrived on. */
-  connectionId?: string | null;
-}
+export type { NewIntegrationEvent };
 
 export interface RecordedEvent {
   event: IntegrationEventEntity;
@@ -38,7 +25,7 @@ type CommittedListener = (organizationId: string, event: IntegrationEventEntity)
  * the NOTIFY for dashboards commit in one transaction, the caller's when it passes one, so an
  * event is never lost after its cause committed and never announced when its cause rolled back.
  */
-export class EventOutbox {
+export class EventOutbox implements EventRecorder {
   private readonly listeners = new Set<CommittedListener>();
 
   constructor(

@@ -15,7 +15,7 @@ import type PgBoss from 'pg-boss';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
 import { enqueueSyncRun, retryDelaySeconds, SYNC_RUN_RETRY } from './sync-run.job';
-import type { EventOutbox } from '../../webhooks/event-outbox';
+import type { EventRecorder } from '../../events/event-recorder';
 
 /** Something that looks at a run after its end committed (it reads the row itself; it must not throw). */
 export interface RunEndObserver {
@@ -42,7 +42,7 @@ export class SyncRunExecutor {
     private readonly store: CrmStore,
     private readonly log: Logger,
     private readonly boss: PgBoss,
-    private readonly events: EventOutbox,
+    private readonly events: EventRecorder,
     private readonly retryBaseSeconds: number = SYNC_RUN_RETRY.defaultBaseSeconds,
     /** Told about each run once its end has committed (metrics, anomaly alerts); they never throw. */
     private readonly observers: RunEndObserver[] = [],
