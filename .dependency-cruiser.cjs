@@ -33,6 +33,13 @@ module.exports = {
       to: { path: '^src/webhooks/' },
     },
     {
+      name: 'connections-know-nothing-of-sync',
+      comment: 'Sync builds on connections (Connection.syncConfigs is resolved in src/sync/), never the reverse.',
+      severity: 'error',
+      from: { path: '^src/connections/' },
+      to: { path: '^src/sync/' },
+    },
+    {
       name: 'events-live-low',
       comment: 'The event-recording interface imports no capability.',
       severity: 'error',

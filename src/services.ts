@@ -11,7 +11,7 @@ import { CredentialsVault } from './connections/credentials-vault';
 import { OAuthClientStore } from './connections/oauth-client.store';
 import { OAuthService } from './connections/oauth.service';
 import { TokenRefresher } from './connections/token-refresher';
-import { ConnectorActionService } from './connectors/connector-action.service';
+import { ConnectorActionService } from './connections/connector-action.service';
 import { ConnectorCatalog } from './connectors/connector.catalog';
 import { CustomConnectorService } from './connectors/custom-connector.service';
 import { ProviderHttpPool } from './connectors/http/provider-http-pool';

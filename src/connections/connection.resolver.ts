@@ -7,8 +7,6 @@ import { paginate, toRelay } from '../db/paginate';
 import { GraphQLContext, orgOf } from '../graphql/context';
 import { found } from '../graphql/found';
 import { READ_SCOPE } from '../graphql/scopes';
-import { toSyncConfig } from '../sync/sync.mappers';
-import { SyncConfig } from '../sync/sync-config.type';
 import { ConnectionEntity } from './connection.entity';
 import { ConnectionStatus } from './connection.enums';
 import { toConnection } from './connection.mapper';
@@ -43,12 +41,6 @@ export class ConnectionResolver {
   @FieldResolver(() => Connector)
   async connector(@Root() connection: Connection, @Ctx() ctx: GraphQLContext): Promise<Connector> {
     return found(await new ConnectorCatalog(ctx.db).byKey(connection.organizationId, connection.connectorKey), 'Connector', connection.connectorKey);
-  }
-
-  @Authorized(READ_SCOPE.sync)
-  @FieldResolver(() => [SyncConfig])
-  async syncConfigs(@Root() connection: Connection, @Ctx() ctx: GraphQLContext): Promise<SyncConfig[]> {
-    return (await ctx.loaders.syncConfigsByConnection.load(connection.id)).map(toSyncConfig);
   }
 
   @Subscription(() => Connection, { subscribe: subscribeToChanges('connection', READ_SCOPE.connections, 'connectionId') })

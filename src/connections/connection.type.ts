@@ -5,8 +5,8 @@ import { relayTypes } from '../graphql/relay';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { ConnectionStatus } from './connection.enums';
 
-// Connection.connector and Connection.syncConfigs are added by @FieldResolver; the plain
-// properties below carry what those resolvers (and tenancy checks) need.
+// Connection.connector (connection.resolver.ts) and Connection.syncConfigs (sync/connection-sync-configs.resolver.ts)
+// are added by @FieldResolver; the plain properties below carry what those resolvers (and tenancy checks) need.
 
 @Directive('@key(fields: "id")')
 @ObjectType({

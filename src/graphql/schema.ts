@@ -16,6 +16,7 @@ import { Account, Contact, Invoice } from '../sync/crm-entities.type';
 import { ExternalLinkResolver } from '../sync/external-link.resolver';
 import { FieldMappingResolver } from '../sync/field-mapping.resolver';
 import { FieldMappingMutationsResolver } from '../sync/field-mapping.mutations.resolver';
+import { ConnectionSyncConfigsResolver } from '../sync/connection-sync-configs.resolver';
 import { SyncConfigResolver } from '../sync/sync-config.resolver';
 import { SyncConfigMutationsResolver } from '../sync/sync-config.mutations.resolver';
 import { SyncConflictResolver } from '../sync/sync-conflict.resolver';
@@ -48,6 +49,7 @@ const resolvers = [
   ConnectorMutationsResolver,
   ConnectionResolver,
   ConnectionMutationsResolver,
+  ConnectionSyncConfigsResolver,
   FieldMappingResolver,
   FieldMappingMutationsResolver,
   SyncConfigResolver,

@@ -1,7 +1,7 @@
-import type { ConnectorRuntime } from '../connections/connector-runtime';
-import type { ConnectionService } from '../connections/connection.service';
+import type { ConnectorRuntime } from './connector-runtime';
+import type { ConnectionService } from './connection.service';
 import { BadUserInputError } from '../errors';
-import { ActionInputValidator } from './action-input.validator';
+import { ActionInputValidator } from '../connectors/action-input.validator';
 
 /** executeConnectorAction: the action must be one the connector declares, its input must match. */
 export class ConnectorActionService {
