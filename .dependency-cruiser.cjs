@@ -40,6 +40,13 @@ module.exports = {
       to: { path: '^src/sync/' },
     },
     {
+      name: 'infrastructure-imports-no-capability',
+      comment: 'http/, net/, jobs/, realtime/, events/ and the embedded database are infrastructure: capabilities build on them, never the reverse.',
+      severity: 'error',
+      from: { path: '^src/(http|net|jobs|realtime|events|db/embedded-postgres)/' },
+      to: { path: '^src/(apikeys|connections|connectors|providers|sync|webhooks|intelligence|dashboard)/' },
+    },
+    {
       name: 'events-live-low',
       comment: 'The event-recording interface imports no capability.',
       severity: 'error',

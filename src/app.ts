@@ -16,6 +16,7 @@ import { healthRouter } from './http/health';
 import { httpErrors, notFound } from './http/http-errors';
 import { accessLog, accessLogged } from './http/access-log';
 import { createMetrics, Metrics } from './http/metrics';
+import { BUILT_IN_CONNECTORS } from './providers/registry';
 import { startBoss, startQueues, stopBoss } from './jobs/boss';
 import { PgPubSub } from './realtime/pg-pubsub';
 import { createServices, Services } from './services';
@@ -43,7 +44,7 @@ export interface RunningService {
  */
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
   const database = await openDatabase(config, log);
-  const metrics = createMetrics();
+  const metrics = createMetrics(new Set(BUILT_IN_CONNECTORS.keys()));
   const db = createDataSource(database.url, log, () => metrics.dbQueries.inc());
   await db.initialize();
   metrics.watchQueues(db);

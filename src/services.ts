@@ -46,7 +46,14 @@ import { TroubleshootService } from './intelligence/troubleshoot/troubleshoot.se
  * The composition root: every long-lived service, built once per process from the config and
  * the database, and handed to resolvers through the GraphQL context.
  */
-export async function createServices(db: DataSource, databaseUrl: string, config: Config, log: Logger, boss: PgBoss, metrics: Metrics = createMetrics()) {
+export async function createServices(
+  db: DataSource,
+  databaseUrl: string,
+  config: Config,
+  log: Logger,
+  boss: PgBoss,
+  metrics: Metrics = createMetrics(new Set(BUILT_IN_CONNECTORS.keys())),
+) {
   const vault = await CredentialsVault.fromConfig(config, log);
   const budget = RateBudget.fromUrl(databaseUrl);
   const http = new ProviderHttpPool(budget, config, log, { baseDelayMs: config.providerRetryBaseDelayMs });

@@ -1,6 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { BUILT_IN_CONNECTORS } from '../providers/registry';
 
 /** A scrape never waits longer than this on the database for the queue gauge. */
 const QUEUE_SCRAPE_TIMEOUT_MS = 2_000;
@@ -22,8 +21,8 @@ const QUEUE_DEPTH_SQL = `
  * Custom connectors are keyed per organization, so their keys would grow a label without
  * bound across tenants: they share one `custom` series.
  */
-export function connectorLabel(key: string): string {
-  return BUILT_IN_CONNECTORS.has(key) ? key : 'custom';
+function connectorLabel(key: string, builtInKeys: ReadonlySet<string>): string {
+  return builtInKeys.has(key) ? key : 'custom';
 }
 
 /** 2xx, 4xx, … or `none` when no response arrived (timeout, refused, SSRF guard). */
@@ -45,10 +44,11 @@ export interface EndedSyncRun {
 
 /**
  * One Prometheus registry per service instance (tests run several in one process, so the
- * global default registry would mix them). Counters are this process's: Prometheus sums them
+ * global default registry would mix them). The built-in connector keys are given (the assembly
+ * knows the providers; this kit module does not), for the connector label. Counters are this process's: Prometheus sums them
  * over api and worker processes; the queue gauge is read from the shared database on scrape.
  */
-export function createMetrics() {
+export function createMetrics(builtInConnectorKeys: ReadonlySet<string>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let readQueues: (() => Promise<{ queue: string; ready: number; deferred: number }[]>) | null = null;
@@ -145,7 +145,7 @@ export function createMetrics() {
     },
 
     syncRunEnded(run: EndedSyncRun): void {
-      const labels = { connector: connectorLabel(run.connectorKey), direction: run.direction };
+      const labels = { connector: connectorLabel(run.connectorKey, builtInConnectorKeys), direction: run.direction };
       syncRuns.inc({ ...labels, status: run.status });
       for (const outcome of ['created', 'updated', 'failed', 'deleted'] as const) syncRecords.inc({ ...labels, outcome }, run[outcome]);
       if (run.durationMs !== null) syncRunDuration.observe(labels, run.durationMs / 1000);
