@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import { UnsupportedObjectError } from '../src/connectors/connector.handler';
+import { RateBudgetClosedError } from '../src/connectors/http/rate-budget';
 import { DecryptionError, EncryptionKeyError, UnknownEncryptionKeyError } from '../src/connections/encryption';
 import { AppError, BadUserInputError, ConflictError, InternalError, isClientError, UnexpectedResponseError } from '../src/errors';
 import { createErrorFormatter } from '../src/graphql/format-error';
@@ -22,6 +24,8 @@ describe('the AppError family, mapped once', () => {
     ['EncryptionKeyError', new EncryptionKeyError('encryption key "k1" must be 32 bytes'), 'ENCRYPTION_KEY_INVALID'],
     ['RunNotOwnedError', new RunNotOwnedError('run-1'), 'RUN_NOT_OWNED'],
     ['UnexpectedResponseError', new UnexpectedResponseError('crm-gateway', 'created 1 account records for 2 inputs'), 'UNEXPECTED_RESPONSE'],
+    ['UnsupportedObjectError', new UnsupportedObjectError('Stripe', 'charges are read-only here'), 'UNSUPPORTED_OBJECT'],
+    ['RateBudgetClosedError', new RateBudgetClosedError(), 'RATE_BUDGET_CLOSED'],
   ];
 
   it.each(internal)('%s keeps its own code for callers in code, and reaches clients as a generic INTERNAL_SERVER_ERROR', (_name, error, code) => {

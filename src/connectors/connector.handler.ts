@@ -1,4 +1,22 @@
+import { InternalError } from '../errors';
 import type { AuthType } from './connector.enums';
+
+/**
+ * A handler asked for an object, or an operation on one, it does not offer. Callers check the
+ * object against the connector's definition first (connectionRecords, sync config validation, a
+ * sync plan's supportsWrite), so reaching this means a definition and its handler disagree: the
+ * server's failure, hence an InternalError, with the code in a sync run's log.
+ */
+export class UnsupportedObjectError extends InternalError {
+  readonly code = 'UNSUPPORTED_OBJECT';
+  constructor(
+    readonly connector: string,
+    detail: string,
+  ) {
+    super(`${connector} ${detail}`);
+    this.name = 'UnsupportedObjectError';
+  }
+}
 
 /** One request to the provider, relative to the connection's base URL; auth is added for it. */
 export interface CallRequest {

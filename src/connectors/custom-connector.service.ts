@@ -87,6 +87,7 @@ export class CustomConnectorService {
       throw error;
     }
     const created = await this.catalog.byKey(organizationId, key);
+    // Just inserted in this call, and custom connectors are never deleted: an invariant, not input.
     if (!created) throw new Error(`connector ${key} vanished after insert`);
     return created;
   }

@@ -32,6 +32,7 @@ export const PROVIDERS: readonly ProviderModule[] = [
 
 const BY_KEY: ReadonlyMap<string, ProviderModule> = new Map(PROVIDERS.map((p) => [p.key, p]));
 // A module whose key is not its connector's would be looked up under one name and listed under another.
+// An invariant of this file, checked once at load: no request or job can reach it.
 for (const p of PROVIDERS) if (p.key !== p.connector.key) throw new Error(`provider ${p.key} holds connector ${p.connector.key}`);
 
 export function providerModule(key: string): ProviderModule | undefined {

@@ -265,6 +265,7 @@ function buildUrl(base: string, query: ProviderRequest['query']): URL {
 
 /** Serialised once, so every attempt sends the same bytes. */
 function buildPayload(req: ProviderRequest): { headers: Record<string, string>; body: string | undefined } {
+  // Handlers build requests in code (the REST engine never sets form): no input can reach this.
   if (req.json !== undefined && req.form !== undefined) throw new Error('ProviderHttp request takes json or form, not both');
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;

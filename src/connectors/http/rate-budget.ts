@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { RateLimitedError } from '../../errors';
+import { InternalError, RateLimitedError } from '../../errors';
 
 /** A provider's documented request budget: `limit` requests per `windowSeconds`. */
 export interface RatePolicy {
@@ -9,10 +9,10 @@ export interface RatePolicy {
   windowSeconds: number;
 }
 
-/** The budget stayed exhausted for longer than the caller is willing to wait. */
 /** A process reserves at most 1/10 of a window's budget at once (see reserve). */
 const RESERVATION_DIVISOR = 10;
 
+/** The budget stayed exhausted for longer than the caller is willing to wait. */
 export class RateBudgetExceededError extends RateLimitedError {
   constructor(
     readonly key: string,
@@ -20,6 +20,15 @@ export class RateBudgetExceededError extends RateLimitedError {
   ) {
     super(`Request budget for ${key} is used up; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
     this.name = 'RateBudgetExceededError';
+  }
+}
+
+/** A call after close(): the process is shutting down under a request or job still in flight. */
+export class RateBudgetClosedError extends InternalError {
+  readonly code = 'RATE_BUDGET_CLOSED';
+  constructor() {
+    super('RateBudget is closed');
+    this.name = 'RateBudgetClosedError';
   }
 }
 
@@ -62,7 +71,7 @@ export class RateBudget {
 
   /** Resolves once one point of `key`'s budget under `policy` is consumed. */
   async take(key: string, policy: RatePolicy): Promise<void> {
-    if (this.closed) throw new Error('RateBudget is closed');
+    if (this.closed) throw new RateBudgetClosedError();
     const id = `${policy.limit}/${policy.windowSeconds}s:${key}`;
     const deadline = Date.now() + this.maxWaitMs;
     for (;;) {
@@ -118,6 +127,7 @@ export class RateBudget {
   /** One limiter per distinct policy; the prefix keeps two policies for one key from sharing a counter. */
   private limiterFor(policy: RatePolicy): RateLimiterPostgres {
     if (!Number.isInteger(policy.limit) || policy.limit < 1 || !(policy.windowSeconds > 0)) {
+      // Built-in policies are constants and a custom one passes the definition schema first: an invariant.
       throw new Error(`Invalid rate policy ${JSON.stringify(policy)}: limit must be a positive integer, windowSeconds > 0`);
     }
     const id = `${policy.limit}/${policy.windowSeconds}s`;

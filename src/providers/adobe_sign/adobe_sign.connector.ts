@@ -1,6 +1,6 @@
 import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 
 /**
@@ -66,7 +66,7 @@ interface UserAgreements {
 }
 
 function known(object: string): void {
-  if (!OBJECTS.some((o) => o.name === object)) throw new Error(`Adobe Sign has no object "${object}" here`);
+  if (!OBJECTS.some((o) => o.name === object)) throw new UnsupportedObjectError('Adobe Sign', `has no object "${object}" here`);
 }
 
 function agreementPath(id: unknown): string {

@@ -1,7 +1,7 @@
 import { BadUserInputError, NotFoundError } from '../../errors';
 import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 
 /**
@@ -167,7 +167,7 @@ async function getEnvelope(call: ConnectorCall, envelopeId: string): Promise<Con
 }
 
 function known(object: string): void {
-  if (!OBJECTS.some((o) => o.name === object)) throw new Error(`DocuSign has no object "${object}" here`);
+  if (!OBJECTS.some((o) => o.name === object)) throw new UnsupportedObjectError('DocuSign', `has no object "${object}" here`);
 }
 
 /** DocuSign wants recipientIds and documentIds; number them when the caller left them out. */
@@ -203,13 +203,13 @@ const handler: ConnectorHandler = {
 
   /** Envelopes: create (a draft unless data.status is 'sent'); recipients are written through their envelope. */
   async create(call, object, data) {
-    if (object !== 'envelopes') throw new Error(`DocuSign ${object} are read-only here`);
+    if (object !== 'envelopes') throw new UnsupportedObjectError('DocuSign', `${object} are read-only here`);
     const { body } = await call.request<{ envelopeId: string }>({ method: 'POST', path: `${accountPath(call)}/envelopes`, json: data });
     return getEnvelope(call, body.envelopeId);
   },
 
   async update(call, object, id, data) {
-    if (object !== 'envelopes') throw new Error(`DocuSign ${object} are read-only here`);
+    if (object !== 'envelopes') throw new UnsupportedObjectError('DocuSign', `${object} are read-only here`);
     const { id: _id, envelopeId: _envelopeId, ...changes } = data;
     await call.request({ method: 'PUT', path: `${accountPath(call)}/envelopes/${encodeURIComponent(id)}`, json: changes });
     return getEnvelope(call, id);

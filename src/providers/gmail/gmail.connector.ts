@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../../errors';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage } from '../../connectors/connector.handler';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 
 /**
@@ -268,12 +268,12 @@ const handler: ConnectorHandler = {
   async list(call, object, options): Promise<ListPage> {
     if (object === 'messages') return listMessages(call, options);
     if (object === 'threads') return listThreads(call, options);
-    throw new Error(`Gmail has no object "${object}" here`);
+    throw new UnsupportedObjectError('Gmail', `has no object "${object}" here`);
   },
 
   async get(call, object, id) {
     if (object === 'messages') return getMessage(call, id);
-    if (object !== 'threads') throw new Error(`Gmail has no object "${object}" here`);
+    if (object !== 'threads') throw new UnsupportedObjectError('Gmail', `has no object "${object}" here`);
     const { body } = await call.request<{ id: string; historyId?: string; messages?: GmailMessage[] }>({ method: 'GET', path: metadataPath('threads', id) });
     const messages = (body.messages ?? []).map(toRecord);
     return { id: body.id, historyId: body.historyId ?? null, snippet: messages[messages.length - 1]?.snippet ?? null, messages };

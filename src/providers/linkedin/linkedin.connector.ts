@@ -1,6 +1,6 @@
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 
 /**
  * LinkedIn (https://learn.microsoft.com/linkedin/): the signed-in member through OpenID Connect
@@ -50,7 +50,7 @@ const handler: ConnectorHandler = {
 
   async list(call, object, { cursor, pageSize }): Promise<ListPage> {
     if (object === 'profile') return { records: [await userinfo(call)], nextCursor: null };
-    if (object !== 'organizations') throw new Error(`LinkedIn has no object "${object}" here`);
+    if (object !== 'organizations') throw new UnsupportedObjectError('LinkedIn', `has no object "${object}" here`);
     const start = cursor ? Number(cursor) : 0;
     const count = Math.min(pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
     const { body } = await call.request<{ elements: ConnectorRecord[]; paging?: { start: number; count: number; total?: number } }>({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BadUserInputError } from '../../errors';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from '../microsoft-graph/microsoft-identity';
 
@@ -85,7 +85,7 @@ interface GraphErrorBody {
 }
 
 function knownObject(object: string): void {
-  if (!OBJECTS.some((o) => o.name === object)) throw new Error(`Outlook has no object "${object}" here`);
+  if (!OBJECTS.some((o) => o.name === object)) throw new UnsupportedObjectError('Outlook', `has no object "${object}" here`);
 }
 
 /** By shape rather than instanceof, which fails for errors from another realm (jest, workers). */
@@ -162,7 +162,7 @@ function itemPath(object: string, id: string): string {
 }
 
 function writableEvents(object: string): void {
-  if (object !== 'events') throw new Error(`Outlook ${object} are read-only here (send mail with the sendMail action)`);
+  if (object !== 'events') throw new UnsupportedObjectError('Outlook', `${object} are read-only here (send mail with the sendMail action)`);
 }
 
 const recipients = (addresses: string[] | undefined) => (addresses ?? []).map((address) => ({ emailAddress: { address } }));

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
+import { BadUserInputError } from '../../errors';
 
 /**
  * PayPal REST (https://developer.paypal.com/api/rest/): an app's client id and secret buy a Bearer
@@ -122,8 +123,13 @@ interface PayPalErrorBody {
 
 const encode = (cursor: WindowCursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 function decode(cursor: string): WindowCursor {
-  const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as WindowCursor;
-  if (![parsed.s, parsed.e, parsed.p, parsed.u].every(Number.isFinite)) throw new Error('Not a PayPal reporting cursor');
+  let parsed: WindowCursor | null;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as WindowCursor | null;
+  } catch {
+    parsed = null;
+  }
+  if (!parsed || ![parsed.s, parsed.e, parsed.p, parsed.u].every(Number.isFinite)) throw new BadUserInputError('Not a PayPal reporting cursor', 'cursor');
   return parsed;
 }
 
@@ -193,7 +199,7 @@ async function listReporting(
 const invoicePath = (id?: string) => (id === undefined ? '/v2/invoicing/invoices' : `/v2/invoicing/invoices/${encodeURIComponent(id)}`);
 
 function requireInvoices(object: string): void {
-  if (object !== 'invoices') throw new Error(`PayPal ${object} are read-only here`);
+  if (object !== 'invoices') throw new UnsupportedObjectError('PayPal', `${object} are read-only here`);
 }
 
 /** PayPal's idempotency header: a retried POST with the same id returns the first result. */
@@ -221,7 +227,7 @@ const handler: ConnectorHandler = {
     if (object === 'transactions' || object === 'refunds') return listReporting(call, object, cursor, pageSize, since);
     requireInvoices(object);
     const page = cursor ? Number(cursor) : 1;
-    if (!Number.isInteger(page) || page < 1) throw new Error('Not a PayPal invoices cursor');
+    if (!Number.isInteger(page) || page < 1) throw new BadUserInputError('Not a PayPal invoices cursor', 'cursor');
     const { body } = await call.request<{ items?: ConnectorRecord[]; total_pages?: number }>({
       method: 'GET',
       path: invoicePath(),
@@ -232,7 +238,8 @@ const handler: ConnectorHandler = {
   },
 
   async get(call, object, id) {
-    if (object === 'transactions') throw new Error('PayPal Transaction Search cannot fetch one transaction without a date window; list transactions instead');
+    if (object === 'transactions')
+      throw new UnsupportedObjectError('PayPal', 'Transaction Search cannot fetch one transaction without a date window; list transactions instead');
     if (object === 'refunds') return (await call.request<ConnectorRecord>({ method: 'GET', path: `/v2/payments/refunds/${encodeURIComponent(id)}` })).body;
     requireInvoices(object);
     return (await call.request<ConnectorRecord>({ method: 'GET', path: invoicePath(id) })).body;

@@ -1,7 +1,7 @@
-import { BadUserInputError } from '../../errors';
+import { BadUserInputError, UnexpectedResponseError } from '../../errors';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 
 /**
  * QuickBooks Online Accounting API v3 (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/):
@@ -111,17 +111,19 @@ function realmOf(call: ConnectorCall): string {
 }
 
 function entityOf(object: string, write = false): string {
-  if (!ENTITIES.has(object)) throw new Error(`QuickBooks has no object "${object}" here`);
-  if (write && !WRITABLE.has(object)) throw new Error(`QuickBooks ${object} records are read-only here`);
+  if (!ENTITIES.has(object)) throw new UnsupportedObjectError('QuickBooks', `has no object "${object}" here`);
+  if (write && !WRITABLE.has(object)) throw new UnsupportedObjectError('QuickBooks', `${object} records are read-only here`);
   return object;
 }
 
 const companyPath = (call: ConnectorCall, rest: string) => `/v3/company/${realmOf(call)}/${rest}`;
 const lastUpdated = (record: ConnectorRecord) => (record.MetaData as { LastUpdatedTime?: string } | undefined)?.LastUpdatedTime;
 
-function timestamp(value: unknown, what: string): string {
-  if (typeof value !== 'string' || !TIMESTAMP.test(value)) throw new Error(`QuickBooks ${what} must be an ISO 8601 timestamp`);
-  return value;
+/** A cursor is the caller's to get wrong; a checkpoint holds QuickBooks' own LastUpdatedTime. */
+function timestamp(value: unknown, what: 'cursor' | 'checkpoint'): string {
+  if (typeof value === 'string' && TIMESTAMP.test(value)) return value;
+  const detail = `${what} must be an ISO 8601 timestamp`;
+  throw what === 'cursor' ? new BadUserInputError(`QuickBooks ${detail}`, 'cursor') : new UnexpectedResponseError('QuickBooks', detail);
 }
 
 function decode(cursor: string): QueryCursor {

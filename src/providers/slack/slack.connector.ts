@@ -1,6 +1,6 @@
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 
 /**
@@ -169,7 +169,7 @@ const handler: ConnectorHandler = {
       body = await slackCall<SlackBody & { channels?: ConnectorRecord[] }>(call, 'conversations.list', args);
       records = (body.channels as ConnectorRecord[] | undefined) ?? [];
     } else {
-      throw new Error(`Slack has no object "${object}" here`);
+      throw new UnsupportedObjectError('Slack', `has no object "${object}" here`);
     }
     // An empty next_cursor is Slack's "no more pages"; a short page is not.
     return { records, nextCursor: body.response_metadata?.next_cursor || null };
@@ -178,7 +178,7 @@ const handler: ConnectorHandler = {
   async get(call, object, id) {
     if (object === 'users') return (await slackCall<SlackBody & { user: ConnectorRecord }>(call, 'users.info', { user: id })).user;
     if (object === 'conversations') return (await slackCall<SlackBody & { channel: ConnectorRecord }>(call, 'conversations.info', { channel: id })).channel;
-    throw new Error(`Slack has no object "${object}" here`);
+    throw new UnsupportedObjectError('Slack', `has no object "${object}" here`);
   },
 
   actions: {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 
 /**
  * Stripe (https://docs.stripe.com/api): secret key as Bearer, form-encoded writes, lists paged
@@ -128,7 +128,7 @@ export function stripeForm(data: Record<string, unknown>, prefix = '', out: Reco
 const idempotent = () => ({ 'idempotency-key': randomUUID() });
 
 function objectPath(object: string): string {
-  if (!OBJECTS.some((o) => o.name === object)) throw new Error(`Stripe has no object "${object}" here`);
+  if (!OBJECTS.some((o) => o.name === object)) throw new UnsupportedObjectError('Stripe', `has no object "${object}" here`);
   return `/v1/${object}`;
 }
 
@@ -158,13 +158,13 @@ const handler: ConnectorHandler = {
   },
 
   async create(call, object, data, options) {
-    if (!WRITABLE.has(object)) throw new Error(`Stripe ${object} are read-only here`);
+    if (!WRITABLE.has(object)) throw new UnsupportedObjectError('Stripe', `${object} are read-only here`);
     const headers = options?.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : idempotent();
     return (await call.request<ConnectorRecord>({ method: 'POST', path: objectPath(object), form: stripeForm(data), headers })).body;
   },
 
   async update(call, object, id, data) {
-    if (!WRITABLE.has(object)) throw new Error(`Stripe ${object} are read-only here`);
+    if (!WRITABLE.has(object)) throw new UnsupportedObjectError('Stripe', `${object} are read-only here`);
     return (
       await call.request<ConnectorRecord>({
         method: 'POST',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BadUserInputError } from '../../errors';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from '../microsoft-graph/microsoft-identity';
 
@@ -211,7 +211,7 @@ const handler: ConnectorHandler = {
       case 'messages':
         return listMessages(call, cursor, pageSize, since, checkpoint);
       default:
-        throw new Error(`Teams has no object "${object}" here`);
+        throw new UnsupportedObjectError('Teams', `has no object "${object}" here`);
     }
   },
 
@@ -223,11 +223,11 @@ const handler: ConnectorHandler = {
       return { ...(await get(`/teams/${enc(team)}/channels/${enc(id)}`)), teamId: team };
     }
     if (object === 'messages') return get(`${messagesPath(call)}/${enc(id)}`);
-    throw new Error(`Teams has no object "${object}" here`);
+    throw new UnsupportedObjectError('Teams', `has no object "${object}" here`);
   },
 
   async create(call, object, data) {
-    if (object !== 'messages') throw new Error(`Teams ${object} are read-only here`);
+    if (object !== 'messages') throw new UnsupportedObjectError('Teams', `${object} are read-only here`);
     return (await call.request<ConnectorRecord>({ method: 'POST', path: messagesPath(call), json: data })).body;
   },
 
