@@ -1,9 +1,9 @@
-import WebSocket from 'ws';
 import { buildIntegrationSchema } from '../src/graphql/schema';
 import { StripeServer } from './providers/stripe.server';
 import { OperationGenerator, seededRandom, GeneratedOperation } from './support/operation-generator';
 import { seed } from './support/seed';
 import { BOOTSTRAP_KEY, startTestService, TestService } from './support/service';
+import { frameSocket } from './support/ws-client';
 
 const OPERATIONS = 1_000;
 const IN_FLIGHT = 4;
@@ -115,7 +115,7 @@ describe(`schema fuzz (seed ${SEED})`, () => {
     const ops = Array.from({ length: 600 }, () => generator.fuzz())
       .filter((op) => op.root !== 'Subscription')
       .slice(0, 300);
-    const socket = await openSocket(t.url);
+    const socket = await frameSocket(t.url, BOOTSTRAP_KEY);
     const failures: unknown[] = [];
     for (const [index, op] of ops.entries()) {
       const answer = await socket.operation(String(index), JSON.stringify({ query: op.query, variables: op.variables }));
@@ -136,7 +136,7 @@ describe(`schema fuzz (seed ${SEED})`, () => {
       { persistedQuery: 'x' },
       { persistedQuery: { version: 1, sha256Hash: '\u0000\ud800' } },
     ];
-    const socket = await openSocket(t.url);
+    const socket = await frameSocket(t.url, BOOTSTRAP_KEY);
     for (const [index, extension] of extensions.entries()) {
       for (const query of ['{ __typename }', undefined]) {
         const http = await fetch(`${t.url}/graphql`, {
@@ -159,40 +159,6 @@ describe(`schema fuzz (seed ${SEED})`, () => {
     socket.close();
   });
 });
-
-/** A graphql-transport-ws socket driven frame by frame, that tells whether the server closed it. */
-async function openSocket(url: string) {
-  const socket = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
-  const messages = new Map<string, any>();
-  const waiters = new Map<string, (message: any) => void>();
-  let closed: { code: number; reason: string } | undefined;
-  socket.on('message', (data) => {
-    const message = JSON.parse(String(data));
-    if (message.type === 'connection_ack') return waiters.get('ack')?.(message);
-    if (message.type !== 'next' && message.type !== 'error' && message.type !== 'complete') return;
-    if (messages.has(message.id)) return; // only the first answer of each operation counts
-    messages.set(message.id, message);
-    waiters.get(message.id)?.(message);
-  });
-  socket.on('close', (code, reason) => {
-    closed = { code, reason: String(reason) };
-    for (const wake of waiters.values()) wake({ type: 'closed', payload: [{ extensions: { code: `CLOSED_${code}` } }] });
-  });
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  const acked = new Promise((resolve) => waiters.set('ack', resolve));
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${BOOTSTRAP_KEY}` } }));
-  await acked;
-  return {
-    operation: (id: string, payloadText: string) =>
-      new Promise<any>((resolve) => {
-        if (closed) return resolve({ type: 'closed', payload: [{ extensions: { code: `CLOSED_${closed.code}` } }] });
-        waiters.set(id, resolve);
-        socket.send(`{"id":${JSON.stringify(id)},"type":"subscribe","payload":${payloadText}}`);
-      }),
-    closedWith: () => closed,
-    close: () => socket.close(),
-  };
-}
 
 async function send(t: TestService, op: GeneratedOperation): Promise<Outcome> {
   const started = performance.now();

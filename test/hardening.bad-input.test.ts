@@ -1,8 +1,8 @@
 import { request } from 'node:http';
-import WebSocket from 'ws';
 import { Writable } from 'node:stream';
 import { createLogger } from '../src/logger';
 import { BOOTSTRAP_KEY, startTestService, TestService } from './support/service';
+import { frameSocket } from './support/ws-client';
 
 /** `{"a":{"a":…1}}` nested `levels` deep, as text: the shape of the unauthenticated freeze. */
 const deepJsonText = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
@@ -27,38 +27,6 @@ function post(url: string, body: string, headers: Record<string, string> = {}): 
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** A graphql-transport-ws socket driven frame by frame: messages sent as raw text, as a client may. */
-async function rawSocket(url: string) {
-  const socket = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
-  const messages: any[] = [];
-  const waiters: Array<() => void> = [];
-  socket.on('message', (data) => {
-    messages.push(JSON.parse(String(data)));
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  const next = async (match: (message: any) => boolean) => {
-    for (;;) {
-      const found = messages.find(match);
-      if (found) return found;
-      await new Promise<void>((wake) => waiters.push(wake));
-    }
-  };
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${BOOTSTRAP_KEY}` } }));
-  await next((m) => m.type === 'connection_ack');
-  return {
-    send: (text: string) => socket.send(text),
-    /** Sends a subscribe frame (its payload as raw JSON text) and answers its error or first result. */
-    operation: async (id: string, payloadText: string) => {
-      socket.send(`{"id":"${id}","type":"subscribe","payload":${payloadText}}`);
-      return next((m) => m.id === id && (m.type === 'error' || m.type === 'next'));
-    },
-    closed,
-    close: () => socket.close(),
-  };
 }
 
 describe('bad input never hurts', () => {
@@ -202,7 +170,7 @@ describe('bad input never hurts', () => {
 
   describe('over graphql-ws, the same answers as over HTTP', () => {
     it('deep JSON: BAD_USER_INPUT for the operation, and the socket stays open', async () => {
-      const ws = await rawSocket(t.url);
+      const ws = await frameSocket(t.url, BOOTSTRAP_KEY);
       const deep = await ws.operation('1', `{"query":${JSON.stringify(SUGGEST)},"variables":{"s":[${deepJsonText(100_000)}]}}`);
       expect(deep.type).toBe('error');
       expect(deep.payload[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'JSON_TOO_DEEP' });
@@ -216,7 +184,7 @@ describe('bad input never hurts', () => {
     it('a null for a non-null variable: BAD_USER_INPUT naming it, as over HTTP', async () => {
       const query = 'query($id: ID!) { connection(id: $id) { id } }';
       const http = await t.gql(query, { id: null });
-      const ws = await rawSocket(t.url);
+      const ws = await frameSocket(t.url, BOOTSTRAP_KEY);
       const overWs = await ws.operation('1', JSON.stringify({ query, variables: { id: null } }));
       ws.close();
       expect(overWs.type).toBe('error');
@@ -226,7 +194,7 @@ describe('bad input never hurts', () => {
     });
 
     it('a lone surrogate: BAD_USER_INPUT naming the field', async () => {
-      const ws = await rawSocket(t.url);
+      const ws = await frameSocket(t.url, BOOTSTRAP_KEY);
       const res = await ws.operation(
         '1',
         '{"query":"mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }","variables":{"input":{"type":"a.b","data":{"k":"\\ud800"}}}}',
@@ -237,7 +205,7 @@ describe('bad input never hurts', () => {
     });
 
     it('a client `next` frame closes the socket with 4400, not 4500', async () => {
-      const ws = await rawSocket(t.url);
+      const ws = await frameSocket(t.url, BOOTSTRAP_KEY);
       ws.send(JSON.stringify({ id: '1', type: 'next', payload: { data: {} } }));
       expect(await ws.closed).toEqual({ code: 4400, reason: 'Unexpected message of type next received' });
     });

@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, ValueNode } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import { hasLoneSurrogate, MAX_JSON_VALUE_DEPTH, valueNestsDeeperThan } from './json-limits';
+import { hasLoneSurrogate, MAX_JSON_VALUE_DEPTH } from './json-limits';
 
 // The contract names its scalars DateTime and JSON; graphql-scalars ships both under exactly those
 // names (DateTime serialises a Date as an ISO-8601 string).
@@ -13,18 +13,19 @@ export const DateTimeScalar = DateTimeResolver;
  * (JSON.stringify writes it as "\ud800", which jsonb rejects).
  */
 function checkJsonValue<T>(value: T): T {
-  if (valueNestsDeeperThan(value, MAX_JSON_VALUE_DEPTH)) {
-    throw new GraphQLError(`JSON value nests deeper than ${MAX_JSON_VALUE_DEPTH} levels`, { extensions: { code: 'BAD_USER_INPUT', limit: 'jsonDepth' } });
-  }
-  const stack: unknown[] = [value];
+  // One iterative walk for both: each value is visited once, whatever the nesting.
+  const stack: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 0 }];
   while (stack.length) {
-    const item = stack.pop();
+    const { item, depth } = stack.pop()!;
     if (typeof item === 'string') {
       if (hasLoneSurrogate(item)) throw loneSurrogate();
     } else if (item && typeof item === 'object') {
+      if (depth >= MAX_JSON_VALUE_DEPTH) {
+        throw new GraphQLError(`JSON value nests deeper than ${MAX_JSON_VALUE_DEPTH} levels`, { extensions: { code: 'BAD_USER_INPUT', limit: 'jsonDepth' } });
+      }
       for (const [key, child] of Object.entries(item)) {
         if (hasLoneSurrogate(key)) throw loneSurrogate();
-        stack.push(child);
+        stack.push({ item: child, depth: depth + 1 });
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 
 /**
@@ -10,22 +11,13 @@ export const notFound: RequestHandler = (_req, res) => {
   res.status(404).json({ error: 'Not Found' });
 };
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-};
-
 export function httpErrors(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const status = httpStatus(error);
     if (status >= 500) log.error({ err: error, method: req.method, path: req.path }, 'unexpected error in an HTTP route');
     else log.debug({ status, method: req.method }, 'HTTP request refused');
     if (res.headersSent) return res.destroy();
-    res.status(status).json({ error: STATUS_TEXT[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request') });
+    res.status(status).json({ error: STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request') });
   };
 }
 

@@ -70,3 +70,53 @@ export async function notifyUntil(notify: () => Promise<void>, done: () => boole
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** The first answer to an operation on a FrameSocket: its `next`, `error` or `complete`, or `closed` when the socket went first. */
+export interface FrameAnswer {
+  type: 'next' | 'error' | 'complete' | 'closed';
+  payload?: any;
+}
+
+/**
+ * A graphql-transport-ws socket driven frame by frame, as a hostile or buggy client may: frames are
+ * sent as raw text (a lone surrogate, 100,000 levels of nesting, a `next` from the client), which
+ * graphql-ws's own client would never send. Answers each operation's first message and tells
+ * whether, and how, the server closed the socket.
+ */
+export async function frameSocket(serviceUrl: string, token: string) {
+  const socket = new WebSocket(`${serviceUrl.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+  const answers = new Map<string, FrameAnswer>();
+  const waiters = new Map<string, (answer: FrameAnswer) => void>();
+  let closedWith: { code: number; reason: string } | undefined;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => {
+      closedWith = { code, reason: String(reason) };
+      for (const wake of waiters.values()) wake({ type: 'closed', payload: closedWith });
+      resolve(closedWith);
+    }),
+  );
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data));
+    if (message.type === 'connection_ack') return waiters.get('ack')?.(message);
+    if (!['next', 'error', 'complete'].includes(message.type) || answers.has(message.id)) return; // the first answer counts
+    answers.set(message.id, message);
+    waiters.get(message.id)?.(message);
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const acked = new Promise((resolve) => waiters.set('ack', resolve));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+  await acked;
+  return {
+    send: (text: string) => socket.send(text),
+    /** Sends a subscribe frame whose payload is the given raw JSON text. */
+    operation: (id: string, payloadText: string) =>
+      new Promise<FrameAnswer>((resolve) => {
+        if (closedWith) return resolve({ type: 'closed', payload: closedWith });
+        waiters.set(id, resolve);
+        socket.send(`{"id":${JSON.stringify(id)},"type":"subscribe","payload":${payloadText}}`);
+      }),
+    closed,
+    closedWith: () => closedWith,
+    close: () => socket.close(),
+  };
+}
