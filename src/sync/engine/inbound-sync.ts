@@ -1,6 +1,6 @@
 import type { ConnectorRecord } from '../../connectors/connector.handler';
 import { DataSource } from 'typeorm';
-import { preparedQuery } from '../../db/prepared-query';
+import { preparedQuery } from '../../db/sql/prepared-query';
 import { CHANGES_CHANNEL } from '../../realtime/change-notice';
 import { crmFieldNames } from '../crm/crm-objects';
 import type { SameDatabaseWrites } from '../crm/crm-store.port';
