@@ -1,3 +1,4 @@
+import { acquireMigrationLock, releaseMigrationLock } from './sql/migration-lock';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import type { Logger } from 'pino';
 import { migrations } from '../../migrations';
@@ -55,11 +56,11 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock(hashtext($1))', ['integration.migrations']);
+    await acquireMigrationLock(runner);
     const applied = await dataSource.runMigrations({ transaction: 'all' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', ['integration.migrations']).catch(() => undefined);
+    await releaseMigrationLock(runner).catch(() => undefined);
     await runner.release();
   }
 }

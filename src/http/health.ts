@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
+import { pingDatabase } from '../db/sql/ping-database';
 import type { Metrics } from './metrics';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -20,7 +21,7 @@ export function healthRouter(db: DataSource, boss: PgBoss, metrics: Metrics, isS
   });
   router.get('/readyz', async (_req, res) => {
     const checks: Record<string, string> = {};
-    await withTimeout(db.query('SELECT 1')).then(
+    await withTimeout(pingDatabase(db)).then(
       () => (checks.database = 'ok'),
       (error: Error) => (checks.database = error.message),
     );

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { queueDepths } from '../jobs/sql/queue-depths';
 
 /** A scrape never waits longer than this on the database for the queue gauge. */
 const QUEUE_SCRAPE_TIMEOUT_MS = 2_000;
@@ -9,14 +10,6 @@ const QUEUE_SCRAPE_TIMEOUT_MS = 2_000;
  * `active` are counted: pg-boss's partial index job_i5 (name, start_after) WHERE state < 'active'
  * answers this without reading the completed jobs each queue's partition keeps for hours.
  */
-const QUEUE_DEPTH_SQL = `
-  SELECT q.name AS queue,
-         count(j.name) FILTER (WHERE j.start_after <= now())::int AS ready,
-         count(j.name) FILTER (WHERE j.start_after > now())::int AS deferred
-    FROM pgboss.queue q
-    LEFT JOIN pgboss.job j ON j.name = q.name AND j.state < 'active'
-   GROUP BY q.name`;
-
 /**
  * Custom connectors are keyed per organization, so their keys would grow a label without
  * bound across tenants: they share one `custom` series.
@@ -141,7 +134,7 @@ export function createMetrics(builtInConnectorKeys: ReadonlySet<string>) {
 
     /** Serves the queue gauge from this database (after it is initialized). */
     watchQueues(db: DataSource): void {
-      readQueues = () => db.query(QUEUE_DEPTH_SQL);
+      readQueues = () => queueDepths(db);
     },
 
     syncRunEnded(run: EndedSyncRun): void {

@@ -1,3 +1,4 @@
+import { isListening, listen } from './sql/listen';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 
@@ -47,7 +48,7 @@ export class PgListener {
     client.on('error', (error) => this.lost(client, error.message));
     client.on('end', () => this.lost(client, 'connection ended'));
     await client.connect();
-    await client.query(`LISTEN "${this.channel}"`);
+    await listen(client, this.channel);
     this.client = client;
   }
 
@@ -56,8 +57,7 @@ export class PgListener {
     const client = this.client;
     if (!client || this.reconnecting || this.closed) return;
     try {
-      const { rowCount } = await client.query('SELECT 1 FROM pg_listening_channels() AS c WHERE c = $1', [this.channel]);
-      if (!rowCount) this.lost(client, 'channel no longer listened to');
+      if (!(await isListening(client, this.channel))) this.lost(client, 'channel no longer listened to');
     } catch (error) {
       this.lost(client, (error as Error).message);
     }

@@ -2,13 +2,13 @@ import { Repeater } from '@repeaterjs/repeater';
 import type { Logger } from 'pino';
 import { ChangeNotice, ChangeTopic, CHANGES_CHANNEL, isChangeNotice } from './change-notice';
 import { PgListener } from './pg-listener';
+import type { Queryable } from '../db/sql/queryable';
+import { notify } from './sql/notify';
 
 type Listener = (notice: ChangeNotice) => void;
 
-/** Anything that can run SQL: a DataSource, an EntityManager inside a transaction, a pg client. */
-export interface SqlExecutor {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
+/** Anything that can run SQL: a DataSource, an EntityManager inside a transaction. */
+export type SqlExecutor = Queryable;
 
 /**
  * Postgres LISTEN/NOTIFY as the one pubsub of every replica: a worker's NOTIFY reaches the
@@ -36,7 +36,7 @@ export class PgPubSub {
 
   /** Publishes through `executor`; inside a transaction the NOTIFY is delivered only on commit. */
   static async notify(executor: SqlExecutor, notice: ChangeNotice): Promise<void> {
-    await executor.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(notice)]);
+    await notify(executor, CHANGES_CHANNEL, JSON.stringify(notice));
   }
 
   /** An async iterator of one topic's notices that pass `filter`, ended when the client leaves. */

@@ -1,3 +1,4 @@
+import { ensureDatabase } from '../sql/ensure-database';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -85,8 +86,7 @@ export async function startEmbeddedPostgres(dataDir: string, requestedPort: numb
   const admin = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
   try {
     await admin.connect();
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
-    if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
+    await ensureDatabase(admin, DATABASE_NAME);
   } catch (error) {
     await cluster.stop();
     throw error;
