@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Pool } from 'pg';
+import type { PoolQueryable } from './sql/pool-queryable';
+import { flushUsage } from './sql/flush-usage';
 
 const HOUR_MS = 3_600_000;
 /** How often counts are written: usage is a report, not a ledger; a second behind is fine. */
@@ -25,7 +26,7 @@ export class ApiKeyUsageRecorder {
   private flushing: Promise<void> | null = null;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly pool: PoolQueryable,
     private readonly log: Logger,
     private readonly intervalMs = USAGE_FLUSH_INTERVAL_MS,
   ) {}
@@ -74,35 +75,14 @@ export class ApiKeyUsageRecorder {
     const batch = this.counts;
     this.counts = new Map();
     const keys = [...batch.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-    const buckets = keys.flatMap(([id, usage]) => [...usage.hours.entries()].map(([hour, b]) => ({ id, org: usage.organizationId, hour, ...b })));
+    const buckets = keys.flatMap(([id, usage]) =>
+      [...usage.hours.entries()].map(([hour, b]) => ({ id, org: usage.organizationId, hour: new Date(hour), requests: b.requests, rejected: b.rejected })),
+    );
     try {
-      // Keys that no longer exist are skipped by the joins rather than failing the batch.
-      await this.pool.query(
-        `WITH buckets AS (
-           INSERT INTO api_key_usage AS u (organization_id, api_key_id, bucket_start, requests, rejected)
-           SELECT b.org, b.id, b.hour, b.requests, b.rejected
-             FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::int[]) AS b(id, org, hour, requests, rejected)
-             JOIN api_key k ON k.id = b.id AND k.organization_id = b.org
-            ORDER BY b.id, b.hour
-           ON CONFLICT (api_key_id, bucket_start)
-           DO UPDATE SET requests = u.requests + excluded.requests, rejected = u.rejected + excluded.rejected
-         )
-         UPDATE api_key k
-            SET usage_count = k.usage_count + t.requests,
-                last_used_at = GREATEST(k.last_used_at, t.last_used_at)
-           FROM unnest($6::uuid[], $7::text[], $8::bigint[], $9::timestamptz[]) AS t(id, org, requests, last_used_at)
-          WHERE k.id = t.id AND k.organization_id = t.org`,
-        [
-          buckets.map((b) => b.id),
-          buckets.map((b) => b.org),
-          buckets.map((b) => new Date(b.hour)),
-          buckets.map((b) => b.requests),
-          buckets.map((b) => b.rejected),
-          keys.map(([id]) => id),
-          keys.map(([, u]) => u.organizationId),
-          keys.map(([, u]) => u.requests),
-          keys.map(([, u]) => new Date(u.lastUsedAt)),
-        ],
+      await flushUsage(
+        this.pool,
+        buckets,
+        keys.map(([id, u]) => ({ id, org: u.organizationId, requests: u.requests, lastUsedAt: new Date(u.lastUsedAt) })),
       );
     } catch (error) {
       this.log.warn({ err: (error as Error).message, keys: keys.length }, 'could not write API key usage; keeping it for the next flush');

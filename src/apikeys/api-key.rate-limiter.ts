@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { PoolQueryable } from './sql/pool-queryable';
+import { takeRateBudget, TakeRow } from './sql/take-rate-budget';
 
 /** A key's limit: at most `limit` requests in any `windowSeconds` long interval. */
 export interface RatePolicy {
@@ -52,16 +53,6 @@ interface KeyState {
   touchedAt: number;
 }
 
-interface TakeRow {
-  key_id: string;
-  granted: number;
-  used: number;
-  slot: string;
-  slot_end_ms: string;
-  reset_at_ms: string;
-  now_ms: string;
-}
-
 /** Statements a process has in flight at once; more would only queue on the same hot rows. */
 const MAX_IN_FLIGHT = 2;
 /** How often expired or idle leases are given back, and idle keys forgotten. */
@@ -93,7 +84,7 @@ export class ApiKeyRateLimiter {
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
-  constructor(private readonly pool: Pool) {
+  constructor(private readonly pool: PoolQueryable) {
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
@@ -212,18 +203,18 @@ export class ApiKeyRateLimiter {
     });
     const sentAt = Date.now();
     try {
-      const { rows } = await this.pool.query<TakeRow>(
-        'SELECT * FROM api_key_rate_take($1::uuid[], $2::text[], $3::int[], $4::bigint[], $5::int[], $6::int[], $7::bigint[], $8::int[])',
-        [
-          entries.map((e) => e.s.keyId),
-          entries.map((e) => e.s.organizationId),
-          entries.map((e) => e.s.policy.limit),
-          entries.map((e) => e.s.policy.windowSeconds * 1000),
-          entries.map((e) => e.waiters.length),
-          entries.map((e) => e.prefetch),
-          entries.map((e) => e.giveBack?.slot ?? null),
-          entries.map((e) => e.giveBack?.count ?? 0),
-        ],
+      const rows = await takeRateBudget(
+        this.pool,
+        entries.map((e) => ({
+          keyId: e.s.keyId,
+          organizationId: e.s.organizationId,
+          limit: e.s.policy.limit,
+          windowMs: e.s.policy.windowSeconds * 1000,
+          waiting: e.waiters.length,
+          prefetch: e.prefetch,
+          giveBackSlot: e.giveBack?.slot ?? null,
+          giveBackCount: e.giveBack?.count ?? 0,
+        })),
       );
       const byKey = new Map(rows.map((row) => [row.key_id, row]));
       const receivedAt = Date.now();

@@ -1,28 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeySnapshot } from './api-key.cache';
 import { ApiKeyEntity } from './api-key.entity';
+import { findKeySnapshotByHash } from './sql/find-key-snapshot-by-hash';
 
 export type NewApiKeyRow = Pick<ApiKeyEntity, 'organizationId' | 'name' | 'prefix' | 'keyHash' | 'scopes' | 'rateLimit' | 'rateWindowSeconds' | 'expiresAt'> &
   Partial<Pick<ApiKeyEntity, 'rotatedFromId'>>;
 
-/** The api_key table's queries; nothing else in the service touches it (usage: api-key-usage.*). */
+/** The api_key table's queries; nothing else in the service touches it (usage counts: sql/flush-usage.ts). */
 export class ApiKeyRepository {
   constructor(private readonly db: DataSource) {}
 
   /** What verification needs, by digest: the lookup that stands in for comparing keys. */
   async findSnapshotByHash(keyHash: string): Promise<KeySnapshot | null> {
-    const rows: {
-      id: string;
-      organization_id: string;
-      scopes: string[];
-      rate_limit: number;
-      rate_window_seconds: number;
-      status: string;
-      expires_at: Date | null;
-    }[] = await this.db.query('SELECT id, organization_id, scopes, rate_limit, rate_window_seconds, status, expires_at FROM api_key WHERE key_hash = $1', [
-      keyHash,
-    ]);
-    const row = rows[0];
+    const row = await findKeySnapshotByHash(this.db, keyHash);
     if (!row) return null;
     return Object.freeze({
       id: row.id,

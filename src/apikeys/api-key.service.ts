@@ -2,21 +2,33 @@ import type { Logger } from 'pino';
 import { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config';
-import { isUuid } from '../db/paginate';
-import { ConflictError, NotFoundError } from '../errors';
+import { isUuid, Page, PageArgs, paginate } from '../db/paginate';
+import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
 import { PgPubSub } from '../realtime/pg-pubsub';
 import type { EventRecorder } from '../events/event-recorder';
 import { ApiKeyUsageRecorder } from './api-key-usage.recorder';
 import { ApiKeyEntity } from './api-key.entity';
-import { ApiKeyStatus } from './api-key.enums';
+import { ApiKeyStatus, UsageGranularity } from './api-key.enums';
 import { generateApiKey } from './api-key.format';
 import type { CreateApiKeyInput } from './api-key.inputs';
 import { effectiveStatus } from './api-key.mapper';
 import { ApiKeyRateLimiter } from './api-key.rate-limiter';
 import { ApiKeyRepository } from './api-key.repository';
 import { assertCanGrant } from './api-key.scopes';
+import { ApiKeyUsageBucket } from './api-key.type';
 import { validateCreateApiKey, validateGracePeriod } from './api-key.validation';
 import { ApiKeyVerifier } from './api-key.verifier';
+import { usageBuckets } from './sql/usage-buckets';
+
+/** At most a year of hours: larger ranges are a mistake, not a report. */
+const MAX_BUCKETS = 24 * 366;
+
+/** ACTIVE and EXPIRED are partly derived from expiresAt, so the filter says it in SQL. */
+const STATUS_FILTER: Record<ApiKeyStatus, string> = {
+  [ApiKeyStatus.ACTIVE]: "k.status = 'ACTIVE' AND (k.expires_at IS NULL OR k.expires_at > now())",
+  [ApiKeyStatus.EXPIRED]: "(k.status = 'EXPIRED' OR (k.status = 'ACTIVE' AND k.expires_at <= now()))",
+  [ApiKeyStatus.REVOKED]: "k.status = 'REVOKED'",
+};
 
 /** A key row and, only at creation or rotation, the whole key (shown once, never stored). */
 export interface IssuedApiKey {
@@ -57,6 +69,25 @@ export class ApiKeyService {
       await usage.close();
       await pool.end();
     });
+  }
+
+  /** The organization's keys, a page at a time, optionally of one (effective) status. */
+  async list(organizationId: string, args: PageArgs, status?: ApiKeyStatus | null): Promise<Page<ApiKeyEntity>> {
+    const qb = this.db.getRepository(ApiKeyEntity).createQueryBuilder('k').where('k.organization_id = :org', { org: organizationId });
+    if (status) qb.andWhere(STATUS_FILTER[status]);
+    return paginate(qb, args);
+  }
+
+  /**
+   * Usage per hour or day in [from, to), every bucket present (zeros included) so a chart needs no
+   * gap filling. Day buckets are sums of the stored hour buckets, in UTC.
+   */
+  async usage(organizationId: string, apiKeyId: string, from: Date, to: Date, granularity: UsageGranularity): Promise<ApiKeyUsageBucket[]> {
+    const unit = granularity === UsageGranularity.DAY ? 'day' : 'hour';
+    const span = (to.getTime() - from.getTime()) / (unit === 'day' ? 86_400_000 : 3_600_000);
+    if (span > MAX_BUCKETS) throw new BadUserInputError(`at most ${MAX_BUCKETS} buckets per request`, 'from');
+    const rows = await usageBuckets(this.db, organizationId, apiKeyId, from, to, unit);
+    return rows.map((row) => Object.assign(new ApiKeyUsageBucket(), { start: row.start, requests: Number(row.requests), rejected: Number(row.rejected) }));
   }
 
   async create(organizationId: string, callerScopes: readonly string[], input: CreateApiKeyInput): Promise<IssuedApiKey> {
