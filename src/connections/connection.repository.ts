@@ -1,7 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { Page, PageArgs, paginate } from '../db/paginate';
 import { PgPubSub } from '../realtime/pg-pubsub';
 import type { EventRecorder } from '../events/event-recorder';
 import { ConnectionEntity } from './connection.entity';
+import type { ConnectionStatus } from './connection.enums';
 
 /**
  * The connection table's writes. A status change and its NOTIFY commit together, so
@@ -16,6 +18,18 @@ export class ConnectionRepository {
 
   async findOwned(organizationId: string, id: string, manager: EntityManager = this.db.manager): Promise<ConnectionEntity | null> {
     return manager.findOne(ConnectionEntity, { where: { organizationId, id } });
+  }
+
+  /** The organization's connections, a page at a time, optionally of one connector or status. */
+  async page(
+    organizationId: string,
+    args: PageArgs,
+    filter: { connectorKey?: string | null; status?: ConnectionStatus | null },
+  ): Promise<Page<ConnectionEntity>> {
+    const qb = this.db.getRepository(ConnectionEntity).createQueryBuilder('c').where('c.organization_id = :org', { org: organizationId });
+    if (filter.connectorKey) qb.andWhere('c.connector_key = :connectorKey', { connectorKey: filter.connectorKey });
+    if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
+    return paginate(qb, args);
   }
 
   /** Inserts a connection and announces its first status. */

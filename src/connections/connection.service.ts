@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { ConnectorCatalog } from '../connectors/connector.catalog';
 import { AuthType } from '../connectors/connector.enums';
+import type { Page, PageArgs } from '../db/paginate';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { ConnectionEntity } from './connection.entity';
 import { ConnectionStatus } from './connection.enums';
@@ -29,6 +30,15 @@ export class ConnectionService {
     private readonly log: Logger,
     private readonly repo: ConnectionRepository,
   ) {}
+
+  list(organizationId: string, args: PageArgs, filter: { connectorKey?: string | null; status?: ConnectionStatus | null }): Promise<Page<ConnectionEntity>> {
+    return this.repo.page(organizationId, args, filter);
+  }
+
+  /** The connection, or null when absent or another organization's (a change notice's row). */
+  find(organizationId: string, id: string): Promise<ConnectionEntity | null> {
+    return this.repo.findOwned(organizationId, id);
+  }
 
   async get(organizationId: string, id: string): Promise<ConnectionEntity> {
     const row = await this.repo.findOwned(organizationId, id).catch(() => null);

@@ -8,6 +8,7 @@ import { BadUserInputError } from '../errors';
 import { ConnectionEntity } from './connection.entity';
 import type { CredentialsVault } from './credentials-vault';
 import { ConnectionExpiredError } from './oauth.errors';
+import { touchConnectionLastUsed } from './sql/touch-connection-last-used';
 import { Credentials, TokenRefresher } from './token-refresher';
 
 /** lastUsedAt is written at most this often per connection: it is a hint, not an audit log. */
@@ -110,6 +111,6 @@ export class ConnectorRuntime {
     const now = Date.now();
     if (now - (this.lastUsedWrites.get(connection.id) ?? 0) < LAST_USED_WRITE_INTERVAL_MS) return;
     this.lastUsedWrites.set(connection.id, now);
-    void this.db.query('UPDATE connection SET last_used_at = now() WHERE id = $1', [connection.id]).catch(() => undefined);
+    void touchConnectionLastUsed(this.db, connection.id).catch(() => undefined);
   }
 }

@@ -17,6 +17,7 @@ import type { CompleteOAuthInput, SetOAuthClientInput, StartOAuthInput } from '.
 import { OAuthClientStore } from './oauth-client.store';
 import { OAuthStateEntity } from './oauth-state.entity';
 import { requestToken } from './oauth.tokens';
+import { consumeOAuthState } from './sql/consume-oauth-state';
 
 /** DESIGN.md: single-use state that expires in 10 minutes. */
 export const STATE_TTL_MS = 10 * 60_000;
@@ -88,17 +89,7 @@ export class OAuthService {
    * the browser callback has none), exchanges the code and stores the connection.
    */
   async complete(organizationId: string | null, input: CompleteOAuthInput): Promise<ConnectionEntity> {
-    const consumed: OAuthStateEntity[] = await this.db
-      .query(
-        `UPDATE oauth_state SET used_at = now()
-        WHERE state_hash = $1 AND used_at IS NULL AND expires_at > now() AND ($2::text IS NULL OR organization_id = $2)
-        RETURNING id, organization_id AS "organizationId", connector_key AS "connectorKey", name, redirect_uri AS "redirectUri",
-                  scopes, config, code_verifier_encrypted AS "codeVerifierEncrypted"`,
-        [sha256(input.state), organizationId],
-      )
-      .then((result: [OAuthStateEntity[], number] | OAuthStateEntity[]) =>
-        Array.isArray(result[0]) ? (result[0] as OAuthStateEntity[]) : (result as OAuthStateEntity[]),
-      );
+    const consumed = await consumeOAuthState(this.db, sha256(input.state), organizationId);
     const pending = consumed[0];
     if (!pending) throw new BadUserInputError('Unknown, expired or already used state', 'state');
     if (!input.code?.trim()) throw new BadUserInputError('code must not be empty', 'code');

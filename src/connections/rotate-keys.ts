@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CredentialsVault } from './credentials-vault';
+import { lockSealedBatch } from './sql/lock-sealed-batch';
+import { writeResealedValues } from './sql/write-resealed-values';
 
 /**
  * Every column that holds a vault-sealed value, by table. A new sealed column must be added here,
@@ -67,10 +69,7 @@ async function resealBatch(
   afterId: string,
   limit: number,
 ): Promise<BatchResult> {
-  const rows: Record<string, string | null>[] = await manager.query(
-    `SELECT id, ${columns.join(', ')} FROM ${table} WHERE id > $1::uuid ORDER BY id LIMIT $2 FOR UPDATE`,
-    [afterId, limit],
-  );
+  const rows = await lockSealedBatch(manager, table, columns, afterId, limit);
   let valuesResealed = 0;
   for (const row of rows) {
     const changes: [string, string][] = [];
@@ -87,8 +86,7 @@ async function resealBatch(
     }
     if (!changes.length) continue;
     // updated_at stays: the secret did not change, only the key it is sealed under.
-    const assignments = changes.map(([column], i) => `${column} = $${i + 2}`).join(', ');
-    await manager.query(`UPDATE ${table} SET ${assignments} WHERE id = $1`, [row.id, ...changes.map(([, value]) => value)]);
+    await writeResealedValues(manager, table, row.id as string, changes);
     valuesResealed += changes.length;
   }
   return { rowsRead: rows.length, lastId: rows.length ? (rows[rows.length - 1].id as string) : null, valuesResealed };

@@ -4,7 +4,6 @@ import { GraphQLContext, orgOf } from '../graphql/context';
 import { READ_SCOPE } from '../graphql/scopes';
 import { ConnectorCategory } from './connector.enums';
 import { Connector } from './connector.type';
-import { ConnectorCatalog } from './connector.catalog';
 
 @Resolver(() => Connector)
 export class ConnectorResolver {
@@ -15,7 +14,7 @@ export class ConnectorResolver {
     @Arg('category', () => ConnectorCategory, { nullable: true }) category?: ConnectorCategory,
     @Arg('search', () => String, { nullable: true }) search?: string,
   ): Promise<Connector[]> {
-    return new ConnectorCatalog(ctx.db).list(orgOf(ctx), { category, search });
+    return ctx.services.catalog.list(orgOf(ctx), { category, search });
   }
 
   @Authorized(READ_SCOPE.connections)
@@ -26,7 +25,7 @@ export class ConnectorResolver {
     @Arg('key', () => String, { nullable: true }) key?: string,
   ): Promise<Connector> {
     if (!id && !key) throw new BadUserInputError('Give id or key', 'id');
-    const catalog = new ConnectorCatalog(ctx.db);
+    const catalog = ctx.services.catalog;
     const found = id ? await catalog.byId(orgOf(ctx), id) : await catalog.byKey(orgOf(ctx), key as string);
     if (!found || (id && key && found.key !== key)) throw new NotFoundError('Connector', id ?? key);
     return found;
