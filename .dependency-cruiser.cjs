@@ -1,6 +1,8 @@
 /**
- * The dependency rules `npm test` checks (dependency-cruiser, before jest). Issue 15 adds the
- * layering of capability modules and the assembly as that restructure lands; these hold today.
+ * The dependency rules `npm test` checks (dependency-cruiser, before jest): the layering of
+ * docs/layout.md. From the bottom: infrastructure (db, http, net, jobs, realtime, events), the
+ * GraphQL kit (src/graphql/), the capabilities (one `<capability>.module.ts` each), the providers,
+ * and on top the assembly (src/assembly/) with the entry points (src/app.ts, src/main.ts).
  */
 module.exports = {
   forbidden: [
@@ -41,10 +43,25 @@ module.exports = {
     },
     {
       name: 'infrastructure-imports-no-capability',
-      comment: 'http/, net/, jobs/, realtime/, events/ and the embedded database are infrastructure: capabilities build on them, never the reverse.',
+      comment: 'db/, http/, net/, jobs/, realtime/ and events/ are infrastructure: capabilities build on them, never the reverse.',
       severity: 'error',
-      from: { path: '^src/(http|net|jobs|realtime|events|db/embedded-postgres)/' },
-      to: { path: '^src/(apikeys|connections|connectors|providers|sync|webhooks|intelligence|dashboard)/' },
+      from: { path: '^src/(db|http|net|jobs|realtime|events)/' },
+      to: { path: '^src/(apikeys|connections|connectors|providers|sync|webhooks|intelligence|dashboard|assembly|graphql)/' },
+    },
+    {
+      name: 'kit-imports-no-capability',
+      comment:
+        'src/graphql/ is the kit every capability uses (context, scopes, relay, errors, loaders, references); capabilities fill its Services and Loaders by declaration merging.',
+      severity: 'error',
+      from: { path: '^src/graphql/' },
+      to: { path: '^src/(apikeys|connections|connectors|providers|sync|webhooks|intelligence|dashboard|assembly)/' },
+    },
+    {
+      name: 'no-capability-imports-the-assembly',
+      comment: 'src/assembly/ composes the capability modules (schema, loaders, references, entities, services); nothing below it reaches up.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/assembly/', '^src/(app|main)\\.ts$'] },
+      to: { path: '^src/(assembly/|app\\.ts$|main\\.ts$)' },
     },
     {
       name: 'events-live-low',

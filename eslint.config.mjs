@@ -15,6 +15,9 @@ export default tseslint.config(
     rules: {
       // `_` marks what a signature needs but the body does not use (Express's error handler, say).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      // `interface Loaders extends ReturnType<typeof syncLoaders> {}`: how a capability module
+      // adds its loaders to the kit's context by declaration merging.
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
       // The service logs through pino; console output in src/ would bypass redaction.
       'no-console': 'error',
     },

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { Pool as HttpPool } from 'undici';
 import { ApiKeyService } from '../src/apikeys/api-key.service';
 import { loadConfig } from '../src/config';
-import { createDataSource } from '../src/db/data-source';
+import { createDataSource } from '../src/assembly/data-source';
 import { openBenchDatabase, runBench, ServiceProcess, startServiceProcess, stopServiceProcess } from './support';
 import { result } from './result';
 

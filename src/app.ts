@@ -7,10 +7,13 @@ import type { DataSource } from 'typeorm';
 import { ApiKeyRepository } from './apikeys/api-key.repository';
 import { ensureBootstrapKey } from './apikeys/bootstrap-key';
 import type { Config } from './config';
-import { createDataSource, migrate } from './db/data-source';
+import { createDataSource } from './assembly/data-source';
+import { createLoaders } from './assembly/loaders';
+import { migrate } from './db/data-source';
 import { openDatabase } from './db/database';
 import { Authenticator } from './graphql/authenticate';
-import { buildIntegrationSchema } from './graphql/schema';
+import { buildIntegrationSchema } from './assembly/schema';
+import { ApiKeyAuthenticator } from './apikeys/api-key.authenticator';
 import { mountGraphQL } from './graphql/server';
 import { healthRouter } from './http/health';
 import { httpErrors, notFound } from './http/http-errors';
@@ -85,11 +88,12 @@ export async function startService(config: Config, log: Logger): Promise<Running
         httpServer,
         (await buildIntegrationSchema()).schema,
         {
-          db,
+          loadersFor: (organizationId) => createLoaders(db, organizationId),
+          db, // TEMPORARY-ISSUE15
           config,
           log,
           pubsub,
-          authenticator: new Authenticator(config, services.apiKeys.verifier),
+          authenticator: new Authenticator(config, new ApiKeyAuthenticator(services.apiKeys.verifier)),
           services,
         },
         metrics,

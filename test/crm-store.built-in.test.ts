@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { createDataSource, migrate } from '../src/db/data-source';
+import { createDataSource } from '../src/assembly/data-source';
+import { migrate } from '../src/db/data-source';
 import { BadUserInputError } from '../src/errors';
 import { BuiltInCrmStore } from '../src/sync/crm/built-in-crm-store';
 import { createTestDatabase } from './support/database';

@@ -1,4 +1,4 @@
-import { buildIntegrationSchema } from '../src/graphql/schema';
+import { buildIntegrationSchema } from '../src/assembly/schema';
 import { StripeServer } from './providers/stripe.server';
 import { OperationGenerator, seededRandom, GeneratedOperation } from './support/operation-generator';
 import { seed } from './support/seed';

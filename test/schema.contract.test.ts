@@ -12,7 +12,7 @@ import {
   GraphQLType,
   parse,
 } from 'graphql';
-import { printIntegrationSdl, SCHEMA_FILE } from '../src/graphql/schema.print.cli';
+import { printIntegrationSdl, SCHEMA_FILE } from '../src/assembly/schema.print.cli';
 
 const CONTRACT_FILE = path.resolve(__dirname, '../../shared/contract/integration.graphql');
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
-import { buildIntegrationSchema } from '../src/graphql/schema';
+import { buildIntegrationSchema } from '../src/assembly/schema';
 import { OperationGenerator, RootName } from './support/operation-generator';
 import { gatewayToken, startTestService, TestService } from './support/service';
 import { notifyChange, notifyUntil, watch, wsClient } from './support/ws-client';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
-import { buildIntegrationSchema } from '../src/graphql/schema';
+import { buildIntegrationSchema } from '../src/assembly/schema';
 import { acmeInput } from './providers/custom-api.definition';
 import { seed } from './support/seed';
 import { gatewayToken, GraphQLResponse, startTestService, TestService } from './support/service';

@@ -1,8 +1,7 @@
 import { acquireMigrationLock, releaseMigrationLock } from './sql/migration-lock';
-import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { DataSource, Logger as TypeOrmLogger, MixedList } from 'typeorm';
 import type { Logger } from 'pino';
 import { migrations } from '../../migrations';
-import { entities } from './entities';
 
 /**
  * Routes TypeORM's messages into pino and counts statements (the /metrics counter and the
@@ -31,7 +30,12 @@ class QueryLogger implements TypeOrmLogger {
   }
 }
 
-export function createDataSource(url: string, log: Logger, onQuery: () => void = () => {}): DataSource {
+/**
+ * The service's data source over `entities` (the assembly's list: src/assembly/data-source.ts
+ * binds it, so this layer names no capability).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's entity list type
+export function createDataSourceFor(entities: MixedList<Function>, url: string, log: Logger, onQuery: () => void = () => {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,

@@ -2,15 +2,23 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, JWTPayload, JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
-import { ApiKeyVerificationCode } from '../apikeys/api-key.enums';
-import { looksLikeApiKey } from '../apikeys/api-key.format';
-import type { ApiKeyVerifier } from '../apikeys/api-key.verifier';
-import { RateLimitedError, UnauthenticatedError } from '../errors';
+import { UnauthenticatedError } from '../errors';
 import type { Principal } from './principal';
 
 /**
+ * The API-key half of authentication, implemented by the API keys capability (src/apikeys/
+ * api-key.authenticator.ts): the kit only knows that some bearer tokens are keys.
+ */
+export interface KeyAuthenticator {
+  /** Whether the token has the shape of an API key (rather than a gateway JWT). */
+  recognises(token: string): boolean;
+  /** The key's principal, or UNAUTHENTICATED / RATE_LIMITED. */
+  principalFor(key: string): Promise<Principal>;
+}
+
+/**
  * Turns an Authorization header into a Principal: an API key (hcrm_ prefix, checked by the
- * ApiKeyVerifier: cached lookup by SHA-256, shared rate limit, usage) or a gateway JWT (HS256
+ * KeyAuthenticator: cached lookup by SHA-256, shared rate limit, usage) or a gateway JWT (HS256
  * with GATEWAY_JWT_SECRET, or a key from GATEWAY_JWKS_URL) carrying `org`, `sub` and `scope`. Returns null when no credentials were sent at all.
  */
 /** How long a verified token is trusted without verifying it again, at most (and never past its exp). */
@@ -29,7 +37,7 @@ export class Authenticator {
 
   constructor(
     config: Config,
-    private readonly keys: ApiKeyVerifier,
+    private readonly keys: KeyAuthenticator,
   ) {
     if (config.gatewayJwtSecret) this.hmacSecret = createSecretKey(Buffer.from(config.gatewayJwtSecret, 'utf8'));
     if (config.gatewayJwksUrl) this.jwks = createRemoteJWKSet(new URL(config.gatewayJwksUrl));
@@ -40,27 +48,7 @@ export class Authenticator {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new UnauthenticatedError('Malformed Authorization header: expected "Bearer <token>"');
     const token = match[1];
-    return looksLikeApiKey(token) ? this.fromApiKey(token) : this.fromJwt(token);
-  }
-
-  /**
-   * Every request (and every graphql-ws connection) made with a key takes one request from its
-   * limit; over it, the request is RATE_LIMITED with retryAfterSeconds (the auth guard reports it
-   * on the first protected field, as it does UNAUTHENTICATED).
-   */
-  private async fromApiKey(key: string): Promise<Principal> {
-    const { code, key: row, rate } = await this.keys.verify(key);
-    if (code === ApiKeyVerificationCode.RATE_LIMITED && rate) {
-      throw new RateLimitedError(
-        `API key rate limit of ${rate.limit} requests per ${row!.windowSeconds} s reached; retry in ${rate.retryAfterSeconds} s`,
-        rate.retryAfterSeconds,
-      );
-    }
-    if (code !== ApiKeyVerificationCode.VALID || !row) {
-      // One message for unknown, revoked and expired keys: the caller learns nothing about which.
-      throw new UnauthenticatedError('Invalid API key');
-    }
-    return { organizationId: row.organizationId, subject: `api_key:${row.id}`, scopes: [...row.scopes], kind: 'api_key', apiKeyId: row.id };
+    return this.keys.recognises(token) ? this.keys.principalFor(token) : this.fromJwt(token);
   }
 
   private async fromJwt(token: string): Promise<Principal> {

@@ -1,16 +1,16 @@
-import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { isClientError } from '../errors';
 import type { PgPubSub } from '../realtime/pg-pubsub';
-import type { Services } from '../services';
 import type { Authenticator } from './authenticate';
-import type { GraphQLContext } from './context';
-import { createLoaders } from './loaders';
+import type { GraphQLContext, Loaders, Services } from './context';
 import type { Principal } from './principal';
 
 export interface ContextDeps {
-  db: DataSource;
+  /** A request's DataLoaders for the caller's organization (the assembly composes them). */
+  loadersFor: (organizationId: string | null) => Loaders;
+  /** TEMPORARY-ISSUE15: removed once no resolver reads ctx.db. */
+  db: import('typeorm').DataSource;
   config: Config;
   log: Logger;
   pubsub: PgPubSub;
@@ -39,11 +39,11 @@ export function contextFor(deps: ContextDeps, principal: Principal | null, authE
   return {
     principal,
     authError,
-    loaders: createLoaders(deps.db, principal?.organizationId ?? null),
-    db: deps.db,
+    loaders: deps.loadersFor(principal?.organizationId ?? null),
     config: deps.config,
     log: deps.log,
     pubsub: deps.pubsub,
     services: deps.services,
+    db: deps.db, // TEMPORARY-ISSUE15
   };
 }

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config';
-import { createDataSource } from '../db/data-source';
+import { createDataSource } from './data-source';
 import { openDatabase } from '../db/database';
 import { createLogger } from '../logger';
-import { CredentialsVault } from './credentials-vault';
-import { rotateEncryptionKeys } from './rotate-keys';
+import { CredentialsVault } from '../connections/credentials-vault';
+import { rotateEncryptionKeys } from '../connections/rotate-keys';
 
 /**
  * `npm run keys:rotate`: after INTEGRATION_ENCRYPTION_KEY(_ID) names the new key and the old one

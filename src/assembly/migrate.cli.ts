@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { createDataSource, migrate } from './data-source';
-import { openDatabase } from './database';
+import { migrate } from '../db/data-source';
+import { createDataSource } from './data-source';
+import { openDatabase } from '../db/database';
 
 /** `npm run migrate`: applies pending migrations and exits. */
 async function run(): Promise<void> {
