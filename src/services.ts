@@ -35,6 +35,7 @@ import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
 import { WebhookSender } from './webhooks/webhook-sender';
 import { WebhookSubscriptionService } from './webhooks/webhook-subscription.service';
 import { InboundWebhookService } from './webhooks/inbound/inbound-webhook.service';
+import { IntegrationEventQueries } from './webhooks/integration-event.queries';
 import { SuggestService } from './intelligence/suggest/suggest.service';
 import { SyncInsightsService } from './intelligence/insights/sync-insights.service';
 import { SyncRunMonitor } from './intelligence/insights/sync-run.monitor';
@@ -103,6 +104,7 @@ export async function createServices(
     eventPublisher: new EventPublisher(events),
     webhookSubscriptions: new WebhookSubscriptionService(db, vault, { allowPrivateTargets: config.allowPrivateTargets }),
     webhookDeliveries: new WebhookDeliveryService(db, boss, events),
+    integrationEvents: new IntegrationEventQueries(db),
     inboundWebhooks: new InboundWebhookService(db, vault, runtime, oauthClients, events, log.child({ component: 'inbound-webhooks' })),
     queues: [syncRunQueue(executor), syncMaintenanceQueue(db, boss, syncRuns, log), webhookDeliveryQueue(deliveryWorker)],
     builtIns: BUILT_IN_CONNECTORS,

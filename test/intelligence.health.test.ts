@@ -3,7 +3,8 @@ import { HEALTH_COUNTS_SQL } from '../src/intelligence/health/integration-health
 import { seed } from './support/seed';
 import { gatewayToken, startTestService, TestService } from './support/service';
 
-const HEALTH = `query { integrationHealth { connections connectionsInError activeSyncConfigs runningSyncs failedSyncRuns24h webhookDeliveries24h webhookFailures24h openConflicts } }`;
+const HEALTH = `query { integrationHealth {
+  connections connectionsInError activeSyncConfigs runningSyncs failedSyncRuns24h webhookDeliveries24h webhookFailures24h openConflicts } }`;
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 

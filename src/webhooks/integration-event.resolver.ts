@@ -1,9 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { paginate, toRelay } from '../db/paginate';
+import { toRelay } from '../db/paginate';
 import { GraphQLContext, orgOf } from '../graphql/context';
 import { READ_SCOPE } from '../graphql/scopes';
-import { eventTypeLike } from './event-type-pattern';
-import { IntegrationEventEntity } from './integration-event.entity';
 import { IntegrationEvent, IntegrationEventConnection } from './integration-event.type';
 import { toIntegrationEvent } from './webhook.mappers';
 
@@ -18,14 +16,7 @@ export class IntegrationEventResolver {
     @Arg('type', () => String, { nullable: true }) type?: string,
     @Arg('source', () => String, { nullable: true }) source?: string,
   ) {
-    const qb = ctx.db
-      .getRepository(IntegrationEventEntity)
-      .createQueryBuilder('e')
-      .where('e.organization_id = :org', { org: orgOf(ctx) });
-    const like = type ? eventTypeLike(type) : null;
-    if (like) qb.andWhere(`e.type LIKE :like ESCAPE '\\'`, { like });
-    if (source) qb.andWhere('e.source = :source', { source });
-    return toRelay(await paginate(qb, { first, after }, { column: 'occurred_at', direction: 'DESC' }), toIntegrationEvent);
+    return toRelay(await ctx.services.integrationEvents.list(orgOf(ctx), { first, after }, { type, source }), toIntegrationEvent);
   }
 
   @FieldResolver(() => Int, { description: 'How many webhook deliveries this event fanned out to.' })

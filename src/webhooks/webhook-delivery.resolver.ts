@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ChangeNotice } from '../realtime/change-notice';
 import { sharedRow, subscribeToChanges } from '../graphql/subscription-filter';
-import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { GraphQLContext } from '../graphql/context';
 import { found } from '../graphql/found';
 import { READ_SCOPE } from '../graphql/scopes';
@@ -33,9 +32,7 @@ export class WebhookDeliveryResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('subscriptionId', () => ID, { nullable: true }) _subscriptionId?: string,
   ): Promise<WebhookDelivery> {
-    const row = await sharedRow(notice, () =>
-      ctx.db.getRepository(WebhookDeliveryEntity).findOne({ where: { id: notice.id, organizationId: notice.organizationId } }),
-    );
+    const row = await sharedRow(notice, () => ctx.services.webhookDeliveries.find(notice.organizationId, notice.id));
     return toWebhookDelivery(found(row, 'WebhookDelivery', notice.id));
   }
 }

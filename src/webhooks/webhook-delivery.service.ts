@@ -1,15 +1,17 @@
 import type PgBoss from 'pg-boss';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isUuid } from '../db/paginate';
+import { isUuid, Page, PageArgs, paginate } from '../db/paginate';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
 import { bossExecutor } from '../jobs/boss-executor';
 import { PgPubSub } from '../realtime/pg-pubsub';
 import type { EventOutbox } from './event-outbox';
-import { IntegrationEventEntity } from './integration-event.entity';
+import { insertTestEvent } from './sql/insert-test-event';
+import { lockReplayDeliveries } from './sql/lock-replay-deliveries';
+import { requeueDeliveries } from './sql/requeue-deliveries';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { deliveryJobs } from './webhook-delivery.job';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
-import { WebhookStatus } from './webhook.enums';
+import { WebhookDeliveryStatus, WebhookStatus } from './webhook.enums';
 
 /** Replays re-queue at most this many deliveries per call; a larger window is a second call. */
 const MAX_REPLAY = 10_000;
@@ -27,6 +29,26 @@ export class WebhookDeliveryService {
     private readonly outbox: EventOutbox,
   ) {}
 
+  /** A subscription's deliveries, newest first, a page at a time, optionally of one status. */
+  async listForSubscription(
+    organizationId: string,
+    subscriptionId: string,
+    args: PageArgs,
+    status?: WebhookDeliveryStatus | null,
+  ): Promise<Page<WebhookDeliveryEntity>> {
+    const qb = this.db
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder('d')
+      .where('d.organization_id = :org AND d.subscription_id = :subscriptionId', { org: organizationId, subscriptionId });
+    if (status) qb.andWhere('d.status = :status', { status });
+    return paginate(qb, args, { column: 'created_at', direction: 'DESC' });
+  }
+
+  /** The delivery, or null when absent or another organization's (a change notice's row). */
+  find(organizationId: string, id: string): Promise<WebhookDeliveryEntity | null> {
+    return this.db.getRepository(WebhookDeliveryEntity).findOne({ where: { id, organizationId } });
+  }
+
   async retry(organizationId: string, id: string): Promise<WebhookDeliveryEntity> {
     return this.db.transaction(async (tx) => {
       const delivery = isUuid(id)
@@ -43,18 +65,9 @@ export class WebhookDeliveryService {
     if (until && until <= since) throw new BadUserInputError('until must be after since', 'until');
     return this.db.transaction(async (tx) => {
       await this.sendableSubscription(tx, organizationId, subscriptionId);
-      const rows: { id: string }[] = await tx.query(
-        `SELECT id FROM webhook_delivery
-          WHERE organization_id = $1 AND subscription_id = $2 AND created_at >= $3 AND ($4::timestamptz IS NULL OR created_at < $4)
-          ORDER BY created_at, id LIMIT $5 FOR UPDATE`,
-        [organizationId, subscriptionId, since, until ?? null, MAX_REPLAY],
-      );
-      await this.requeue(
-        tx,
-        organizationId,
-        rows.map((r) => r.id),
-      );
-      return rows.length;
+      const ids = await lockReplayDeliveries(tx, organizationId, subscriptionId, since, until ?? null, MAX_REPLAY);
+      await this.requeue(tx, organizationId, ids);
+      return ids.length;
     });
   }
 
@@ -62,11 +75,7 @@ export class WebhookDeliveryService {
   async sendTest(organizationId: string, subscriptionId: string): Promise<WebhookDeliveryEntity> {
     return this.db.transaction(async (tx) => {
       const subscription = await this.sendableSubscription(tx, organizationId, subscriptionId);
-      const [event]: IntegrationEventEntity[] = await tx.query(
-        `INSERT INTO integration_event (organization_id, type, source, data) VALUES ($1, 'webhook.test', 'hotcrm', $2::jsonb)
-         RETURNING id, type, data, occurred_at AS "occurredAt"`,
-        [organizationId, JSON.stringify({ subscriptionId: subscription.id, message: 'A test event from HotCRM Integration' })],
-      );
+      const event = await insertTestEvent(tx, organizationId, { subscriptionId: subscription.id, message: 'A test event from HotCRM Integration' });
       await this.outbox.insertDeliveries(tx, organizationId, event, [subscription.id]);
       return tx.getRepository(WebhookDeliveryEntity).findOneOrFail({ where: { organizationId, eventId: event.id } });
     });
@@ -82,12 +91,7 @@ export class WebhookDeliveryService {
   /** Back to PENDING with a job for the next attempt number (any job still waiting for an older number becomes a no-op). */
   private async requeue(tx: EntityManager, organizationId: string, ids: string[]): Promise<void> {
     if (!ids.length) return;
-    // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
-    const [rows]: [{ id: string; subscription_id: string; attempt_count: number }[], number] = await tx.query(
-      `UPDATE webhook_delivery SET status = 'PENDING', next_attempt_at = now(), updated_at = now()
-        WHERE organization_id = $1 AND id = ANY($2::uuid[]) RETURNING id, subscription_id, attempt_count`,
-      [organizationId, ids],
-    );
+    const rows = await requeueDeliveries(tx, organizationId, ids);
     await this.boss.insert(deliveryJobs(rows.map((r) => ({ deliveryId: r.id, attempt: r.attempt_count + 1 }))), { db: bossExecutor(tx) });
     for (const r of rows) await PgPubSub.notify(tx, { topic: 'webhook_delivery', organizationId, id: r.id, parentId: r.subscription_id });
   }

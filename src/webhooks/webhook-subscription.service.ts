@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CredentialsVault } from '../connections/credentials-vault';
-import { isUuid } from '../db/paginate';
+import { isUuid, Page, PageArgs, paginate } from '../db/paginate';
 import { NotFoundError } from '../errors';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
 import { CreateWebhookSubscriptionInput, UpdateWebhookSubscriptionInput } from './webhook.inputs';
@@ -33,6 +33,13 @@ export class WebhookSubscriptionService {
     private readonly vault: CredentialsVault,
     private readonly settings: { allowPrivateTargets: boolean },
   ) {}
+
+  /** The organization's subscriptions, a page at a time, optionally of one status. */
+  async list(organizationId: string, args: PageArgs, status?: WebhookStatus | null): Promise<Page<WebhookSubscriptionEntity>> {
+    const qb = this.repo().createQueryBuilder('w').where('w.organization_id = :org', { org: organizationId });
+    if (status) qb.andWhere('w.status = :status', { status });
+    return paginate(qb, args);
+  }
 
   async create(organizationId: string, input: CreateWebhookSubscriptionInput): Promise<SubscriptionWithSecret> {
     const secret = generateWebhookSecret();

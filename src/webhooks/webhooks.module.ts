@@ -8,6 +8,7 @@ import type { EventOutbox } from './event-outbox';
 import type { EventPublisher } from './event-publisher';
 import type { InboundWebhookService } from './inbound/inbound-webhook.service';
 import { IntegrationEventEntity } from './integration-event.entity';
+import type { IntegrationEventQueries } from './integration-event.queries';
 import { IntegrationEventMutationsResolver } from './integration-event.mutations.resolver';
 import { IntegrationEventResolver } from './integration-event.resolver';
 import { deliveryCountsByEvent } from './sql/delivery-counts-by-event';
@@ -70,6 +71,7 @@ declare module '../graphql/context' {
     eventPublisher: EventPublisher;
     webhookSubscriptions: WebhookSubscriptionService;
     webhookDeliveries: WebhookDeliveryService;
+    integrationEvents: IntegrationEventQueries;
     inboundWebhooks: InboundWebhookService;
   }
   interface Loaders extends ReturnType<typeof webhookLoaders> {}
