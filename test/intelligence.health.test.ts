@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { HEALTH_COUNTS_SQL } from '../src/intelligence/health/integration-health.service';
+import { HEALTH_COUNTS_SQL } from '../src/intelligence/sql/health-counts';
 import { seed } from './support/seed';
 import { gatewayToken, startTestService, TestService } from './support/service';
 

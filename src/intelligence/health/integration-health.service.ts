@@ -1,30 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { IntegrationHealth } from '../intelligence.type';
+import { healthCounts } from '../sql/health-counts';
 
-/**
- * Every count in one statement, each answered by an index that starts with organization_id
- * (see migrations/1764806400000-integration-alert.ts): the dashboard header polls this, so it
- * must not read other organizations' rows or the history of the tables.
- *
- * connectionsInError counts ERROR and EXPIRED (both need a person); webhookFailures24h counts
- * deliveries created in the last 24 h that have failed an attempt (RETRYING) or given up (FAILED).
- */
-export const HEALTH_COUNTS_SQL = `
-  SELECT
-    (SELECT count(*) FROM connection WHERE organization_id = $1)::int AS connections,
-    (SELECT count(*) FROM connection WHERE organization_id = $1 AND status IN ('ERROR', 'EXPIRED'))::int AS "connectionsInError",
-    (SELECT count(*) FROM sync_config WHERE organization_id = $1 AND is_active)::int AS "activeSyncConfigs",
-    (SELECT count(*) FROM sync_run WHERE organization_id = $1 AND status = 'RUNNING')::int AS "runningSyncs",
-    (SELECT count(*) FROM sync_run WHERE organization_id = $1 AND status = 'FAILED' AND completed_at >= now() - interval '24 hours')::int AS "failedSyncRuns24h",
-    (SELECT count(*) FROM webhook_delivery WHERE organization_id = $1 AND created_at >= now() - interval '24 hours')::int AS "webhookDeliveries24h",
-    (SELECT count(*) FROM webhook_delivery WHERE organization_id = $1 AND status IN ('FAILED', 'RETRYING') AND created_at >= now() - interval '24 hours')::int AS "webhookFailures24h",
-    (SELECT count(*) FROM sync_conflict WHERE organization_id = $1 AND status = 'OPEN')::int AS "openConflicts"`;
-
+/** integrationHealth: the dashboard header's counts (sql/health-counts.ts says what each one is). */
 export class IntegrationHealthService {
   constructor(private readonly db: DataSource) {}
 
-  async health(organizationId: string): Promise<IntegrationHealth> {
-    const [counts]: IntegrationHealth[] = await this.db.query(HEALTH_COUNTS_SQL, [organizationId]);
-    return counts;
+  health(organizationId: string): Promise<IntegrationHealth> {
+    return healthCounts(this.db, organizationId);
   }
 }

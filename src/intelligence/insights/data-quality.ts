@@ -1,7 +1,7 @@
 import { Severity } from '../intelligence.enums';
 import type { Finding } from '../intelligence.type';
 import { dateProblem, fieldKind, isBlank, isValidEmail, isValidPhone, normalizeName } from './field-checks';
-import type { SampledRecord } from './record-sample.queries';
+import type { SampledRecord } from '../sql/record-sample';
 
 /** A null-rate jump compares groups of at least this many records; fewer is anecdote. */
 const MIN_GROUP = 10;

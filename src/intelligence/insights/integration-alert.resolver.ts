@@ -5,7 +5,6 @@ import { READ_SCOPE } from '../../graphql/scopes';
 import { sharedRow, subscribeToChanges } from '../../graphql/subscription-filter';
 import type { ChangeNotice } from '../../realtime/change-notice';
 import { IntegrationAlert } from '../intelligence.type';
-import { loadAlert } from './integration-alert.repository';
 
 @Resolver()
 export class IntegrationAlertResolver {
@@ -18,7 +17,7 @@ export class IntegrationAlertResolver {
     subscribe: subscribeToChanges('integration_alert', READ_SCOPE.sync, 'syncConfigId'),
   })
   async integrationAlert(@Root() notice: ChangeNotice, @Ctx() ctx: GraphQLContext): Promise<IntegrationAlert> {
-    const alert = await sharedRow(notice, () => loadAlert(ctx.db, notice.organizationId, notice.id));
+    const alert = await sharedRow(notice, () => ctx.services.syncInsights.alert(notice.organizationId, notice.id));
     return found(alert, 'IntegrationAlert', notice.id);
   }
 }

@@ -3,17 +3,14 @@ import type { ConnectorCatalog } from '../../connectors/connector.catalog';
 import { DEFAULT_RATE_LIMIT } from '../../connectors/http/provider-http-pool';
 import { isUuid } from '../../db/paginate';
 import { NotFoundError } from '../../errors';
-import type { SyncAnomaly, SyncInsights } from '../intelligence.type';
+import type { IntegrationAlert, SyncAnomaly, SyncInsights } from '../intelligence.type';
 import { dataQualityFindings } from './data-quality';
 import { recommendFrequency } from './frequency-advisor';
-import { loadRecordSample } from './record-sample.queries';
+import { insightsConfig } from '../sql/insights-config';
+import { loadAlert } from '../sql/load-alert';
+import { loadRecordSample } from '../sql/record-sample';
 import { recentAnomalies } from './run-anomalies';
-import { loadRunHistory } from './run-history.queries';
-
-const CONFIG = `
-  SELECT c.id, c.frequency, c.direction, n.connector_key
-    FROM sync_config c JOIN connection n ON n.id = c.connection_id
-   WHERE c.id = $2 AND c.organization_id = $1`;
+import { loadRunHistory } from '../sql/run-history';
 
 /**
  * syncInsights: three bounded reads (the config, its last 50 finished runs, a sample of the
@@ -27,9 +24,7 @@ export class SyncInsightsService {
   ) {}
 
   async insights(organizationId: string, syncConfigId: string): Promise<SyncInsights> {
-    const [config]: { id: string; frequency: string; direction: string; connector_key: string }[] = isUuid(syncConfigId)
-      ? await this.db.query(CONFIG, [organizationId, syncConfigId])
-      : [];
+    const config = isUuid(syncConfigId) ? await insightsConfig(this.db, organizationId, syncConfigId) : undefined;
     if (!config) throw new NotFoundError('SyncConfig', syncConfigId);
     const [history, sample, definition] = await Promise.all([
       loadRunHistory(this.db, organizationId, config.id),
@@ -55,5 +50,10 @@ export class SyncInsightsService {
       recommendedFrequency: advice.frequency,
       recommendationReason: advice.reason,
     };
+  }
+
+  /** One alert of the organization, as the integrationAlert subscription sends it; null when absent or another org's. */
+  alert(organizationId: string, id: string): Promise<IntegrationAlert | null> {
+    return loadAlert(this.db, organizationId, id);
   }
 }

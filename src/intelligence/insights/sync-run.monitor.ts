@@ -1,16 +1,12 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { EventOutbox, RecordedEvent } from '../../webhooks/event-outbox';
-import { insertAlerts } from './integration-alert.repository';
+import { finishedRun } from '../sql/finished-run';
+import { insertAlerts } from '../sql/insert-alerts';
+import { loadRunHistory } from '../sql/run-history';
 import { anomaliesOfRun } from './run-anomalies';
-import { loadRunHistory } from './run-history.queries';
 
 export const ANOMALY_EVENT_TYPE = 'integration.sync.anomaly';
-
-const RUN = `
-  SELECT r.organization_id, r.sync_config_id, c.connection_id, c.name AS config_name
-    FROM sync_run r JOIN sync_config c ON c.id = r.sync_config_id
-   WHERE r.id = $1 AND r.status IN ('COMPLETED', 'FAILED')`;
 
 /**
  * Watches runs as they end (SyncRunExecutor calls afterRun once the run's end has committed):
@@ -35,7 +31,7 @@ export class SyncRunMonitor {
   }
 
   private async check(runId: string): Promise<void> {
-    const [run]: { organization_id: string; sync_config_id: string; connection_id: string; config_name: string }[] = await this.db.query(RUN, [runId]);
+    const run = await finishedRun(this.db, runId);
     if (!run) return;
     const org = run.organization_id;
     const history = await loadRunHistory(this.db, org, run.sync_config_id);

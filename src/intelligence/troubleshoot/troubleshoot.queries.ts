@@ -3,6 +3,8 @@ import { isUuid } from '../../db/paginate';
 import { ConnectionEntity } from '../../connections/connection.entity';
 import { FieldMappingEntity } from '../../sync/field-mapping.entity';
 import { SyncConfigEntity } from '../../sync/sync-config.entity';
+import { loadProblemLogLines } from '../sql/problem-log-lines';
+import { loadRecentRuns } from '../sql/recent-runs';
 
 /** How far back troubleshooting looks: enough runs to see a pattern, few enough to stay current. */
 export const RECENT_RUNS = 20;
@@ -57,24 +59,14 @@ export class TroubleshootQueries {
   /** The newest runs of the configs, newest first. */
   async recentRuns(organizationId: string, configIds: string[]): Promise<RunRow[]> {
     if (!configIds.length) return [];
-    const rows: { id: string; sync_config_id: string; status: string; error_details: string | null; at: Date }[] = await this.db.query(
-      `SELECT id, sync_config_id, status, error_details, COALESCE(completed_at, updated_at) AS at
-         FROM sync_run WHERE organization_id = $1 AND sync_config_id = ANY($2::uuid[])
-        ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [organizationId, configIds, RECENT_RUNS],
-    );
+    const rows = await loadRecentRuns(this.db, organizationId, configIds, RECENT_RUNS);
     return rows.map((r) => ({ id: r.id, syncConfigId: r.sync_config_id, status: r.status, errorDetails: r.error_details, at: new Date(r.at) }));
   }
 
   /** Warn and error lines of those runs (info lines say nothing went wrong), newest first. */
   async problemLines(organizationId: string, runIds: string[]): Promise<LogRow[]> {
     if (!runIds.length) return [];
-    const rows: { sync_run_id: string; level: 'warn' | 'error'; message: string; code: string | null; at: Date }[] = await this.db.query(
-      `SELECT sync_run_id, level, message, code, at FROM sync_log
-        WHERE organization_id = $1 AND sync_run_id = ANY($2::uuid[]) AND level IN ('warn', 'error')
-        ORDER BY id DESC LIMIT $3`,
-      [organizationId, runIds, MAX_LOG_LINES],
-    );
+    const rows = await loadProblemLogLines(this.db, organizationId, runIds, MAX_LOG_LINES);
     return rows.map((r) => ({ syncRunId: r.sync_run_id, level: r.level, message: r.message, code: r.code, at: new Date(r.at) }));
   }
 }

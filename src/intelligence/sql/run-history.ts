@@ -1,7 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import type { RunSample } from './run-sample';
-
-type Queryable = Pick<DataSource | EntityManager, 'query'>;
+import type { Queryable } from '../../db/sql/queryable';
+import type { RunSample } from '../insights/run-sample';
 
 /** Enough runs for a stable median and a 5-run failure window, few enough to read in one page. */
 export const HISTORY_RUNS = 50;

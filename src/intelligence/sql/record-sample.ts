@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Queryable } from '../../db/sql/queryable';
 
 /** Records checked per syncInsights call: enough to see a pattern, bounded whatever the config's size. */
 export const SAMPLE_SIZE = 1000;
@@ -26,7 +26,7 @@ const SAMPLE = `
    ORDER BY l.updated_at DESC
    LIMIT $3`;
 
-export async function loadRecordSample(db: DataSource, organizationId: string, syncConfigId: string, limit = SAMPLE_SIZE): Promise<SampledRecord[]> {
+export async function loadRecordSample(db: Queryable, organizationId: string, syncConfigId: string, limit = SAMPLE_SIZE): Promise<SampledRecord[]> {
   const rows: { object: string; internal_id: string; last_synced_at: Date | null; data: Record<string, unknown> }[] = await db.query(SAMPLE, [
     organizationId,
     syncConfigId,
