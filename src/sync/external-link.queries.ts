@@ -1,5 +1,9 @@
 import { DataSource } from 'typeorm';
 import { ExternalLinkEntity } from './external-link.entity';
+import type { LinkRow } from './sql/links-of-internal-records';
+import { linksOfInternalRecords } from './sql/links-of-internal-records';
+
+export type { LinkRow } from './sql/links-of-internal-records';
 
 /**
  * Providers whose synced records describe a person and so can enrich a Contact by email. The
@@ -11,26 +15,16 @@ export const ENRICHMENT_PROVIDERS = ['linkedin', 'gmail', 'outlook'];
  * Links of many CRM records in one statement; keys are `<internalObject>:<internalId>`, answered
  * in the same order as asked (DataLoader's contract).
  */
-/** The link columns the GraphQL types read, under the entity's property names. */
-export type LinkRow = Omit<ExternalLinkEntity, 'contentHash' | 'sourceHash' | 'createdAt' | 'updatedAt'>;
-const LINK_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId",
-  sync_config_id AS "syncConfigId", provider, internal_object AS "internalObject", internal_id AS "internalId",
-  external_object AS "externalObject", external_id AS "externalId", status,
-  last_synced_data AS "lastSyncedData", last_synced_at AS "lastSyncedAt"`;
-
 export async function externalLinksByInternalId(db: DataSource, organizationId: string, keys: readonly string[]): Promise<LinkRow[][]> {
   const pairs = keys.map((key) => {
     const at = key.indexOf(':');
     return [key.slice(0, at), key.slice(at + 1)] as const;
   });
-  // Hot path of `_entities` (1,000 representations per request): plain rows with only the
-  // columns the GraphQL types read, rather than full ORM entities, halve the cost of the read.
-  const rows: LinkRow[] = await db.query(
-    `SELECT ${LINK_COLUMNS} FROM external_link
-      WHERE organization_id = $1
-        AND (internal_object, internal_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-      ORDER BY created_at, id`,
-    [organizationId, pairs.map(([object]) => object), pairs.map(([, id]) => id)],
+  const rows = await linksOfInternalRecords(
+    db,
+    organizationId,
+    pairs.map(([object]) => object),
+    pairs.map(([, id]) => id),
   );
   const grouped = new Map<string, LinkRow[]>();
   for (const row of rows) {
@@ -63,3 +57,4 @@ export async function linksByEmail(db: DataSource, organizationId: string, email
   }
   return wanted.map((email) => grouped.get(email) ?? []);
 }
+

@@ -2,12 +2,12 @@ import { bossExecutor } from '../jobs/boss-executor';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../errors';
+import { lockSyncConfig } from './sql/lock-sync-config';
 import { SyncRunRecorder } from './engine/sync-run.recorder';
 import { cancelSyncRunJob, enqueueSyncRun } from './engine/sync-run.job';
 import { SyncConfigEntity } from './sync-config.entity';
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncMode, SyncRunStatus, SyncTrigger } from './sync.enums';
-import { PgPubSub } from '../realtime/pg-pubsub';
 
 /** Starting and stopping runs: a QUEUED row and its pg-boss job are created together. */
 export class SyncRunService {
@@ -32,7 +32,7 @@ export class SyncRunService {
     if (!config) throw new NotFoundError('SyncConfig', configId);
     return this.db.transaction(async (manager) => {
       // Serialises triggers of one config, so two callers cannot both see "none pending".
-      await manager.query('SELECT id FROM sync_config WHERE id = $1 FOR UPDATE', [config.id]);
+      await lockSyncConfig(manager, config.id);
       const pending = await manager.findOne(SyncRunEntity, {
         where: [
           { syncConfigId: config.id, status: SyncRunStatus.QUEUED },
@@ -41,26 +41,15 @@ export class SyncRunService {
         order: { createdAt: 'DESC' },
       });
       if (pending) return pending;
-      const run = await manager.save(
-        SyncRunEntity,
-        manager.create(SyncRunEntity, {
-          organizationId,
-          syncConfigId: config.id,
-          status: SyncRunStatus.QUEUED,
-          trigger,
-          mode: mode ?? (config.cursor === null || config.cursor === undefined ? SyncMode.FULL : SyncMode.INCREMENTAL),
-          recordsProcessed: 0,
-          recordsCreated: 0,
-          recordsUpdated: 0,
-          recordsDeleted: 0,
-          recordsFailed: 0,
-          conflicts: 0,
-          attempts: 0,
-        }),
-      );
+      const run = await this.recorder.create(manager, {
+        organizationId,
+        syncConfigId: config.id,
+        status: SyncRunStatus.QUEUED,
+        trigger,
+        mode: mode ?? (config.cursor === null || config.cursor === undefined ? SyncMode.FULL : SyncMode.INCREMENTAL),
+      });
       const jobId = await enqueueSyncRun(this.boss, { runId: run.id, syncConfigId: config.id }, { db: bossExecutor(manager) });
-      await manager.update(SyncRunEntity, { id: run.id }, { jobId });
-      await PgPubSub.notify(manager, { topic: 'sync_run', organizationId, id: run.id, parentId: config.id });
+      await this.recorder.queued(manager, run, jobId);
       return { ...run, jobId } as SyncRunEntity;
     });
   }

@@ -1,3 +1,6 @@
+import type { SqlFragment } from '../sql/sql-fragment';
+import type { CrmRecordsBind } from '../sql/upsert-crm-records';
+
 /**
  * The CRM side of a sync (DESIGN.md section 4): where external records land in HotCRM and where
  * outbound syncs read HotCRM's changes from. Two adapters: BuiltInCrmStore (the default, a table
@@ -59,8 +62,8 @@ export interface SameDatabaseWrites {
   /** The rows `upsert` would write, checked and folded by id; throws what `upsert` would. */
   rows(organizationId: string, object: string, rows: CrmUpsertRow[]): { id: string; data: Record<string, unknown> }[];
   /**
-   * `upsert` as a data-modifying statement for a WITH clause, over the JSON array of {id, data}
-   * in parameter `rows`, writing nothing unless `when` holds; RETURNING id, created.
+   * `upsert` as the named fragment of a WITH clause (src/sync/sql/upsert-crm-records.ts), over the
+   * JSON array of {id, data} bound as `rows`, writing nothing unless `when` holds; RETURNING id, created.
    */
-  upsertSql(params: { organization: string; object: string; rows: string; when: string }): string;
+  readonly upsert: SqlFragment<CrmRecordsBind>;
 }

@@ -3,10 +3,12 @@ import type { CrmChangeCursor, CrmRecord } from '../crm/crm-store.port';
 import type { SyncRunEntity } from '../sync-run.entity';
 import { ConflictResolution } from '../sync.enums';
 import { PAGE_SIZE } from './inbound-sync';
-import { linksByExternalIds, linksByInternalIds, saveLinks } from './link-store';
+import { linksByExternalIds } from '../sql/links-by-external-ids';
+import { linksByInternalIds } from '../sql/links-by-internal-ids';
+import { saveLinks } from '../sql/save-links';
 import { asPosition, crmChangePages, PageCounts, pushRecord } from './outbound-sync';
 import { ReconcileContext, reconcileRecord } from './reconcile-record';
-import { detectsDeletions, recordSeen, sweepUnseen } from './deletion-sweep';
+import { detectsDeletions, recordSeen } from './deletion-sweep';
 import { contentHash, externalIdReader, internalIdFor } from './record-identity';
 import { isRecordError, syncPlan, writableObject } from './sync-plan';
 import type { SyncRunRecorder } from './sync-run.recorder';
@@ -74,7 +76,7 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
       await recorder.page(manager, run, { processed, ...counts, pageCursor, nextCheckpoint: { ...progress } });
       if (complete) await recordSeen(manager, run, seen);
       // The sweep commits with the last external page, before phase 2 reads HotCRM's changes.
-      if (complete && progress.phase === 'outbound') await sweepUnseen(manager, run, ctx.config, object.name);
+      if (complete && progress.phase === 'outbound') await recorder.sweepUnseen(manager, run, ctx.config, object.name);
     });
 
   let cursor = progress.phase === 'inbound' ? run.pageCursor : null;

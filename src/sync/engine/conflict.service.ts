@@ -8,6 +8,10 @@ import { FieldMappingEntity } from '../field-mapping.entity';
 import { SyncConfigEntity } from '../sync-config.entity';
 import { SyncConflictEntity } from '../sync-conflict.entity';
 import { ConflictChoice, SyncConflictStatus } from '../sync.enums';
+import { lockConflictLink } from '../sql/lock-conflict-link';
+import { lockSyncConflict } from '../sql/lock-sync-conflict';
+import { markConflictResolved } from '../sql/mark-conflict-resolved';
+import { settleConflictLink } from '../sql/settle-conflict-link';
 import { contentHash } from './record-identity';
 import { syncPlan, writableObject } from './sync-plan';
 
@@ -32,16 +36,15 @@ export class SyncConflictService {
     // The row stays locked while both sides are written: a second resolve of the same conflict
     // waits, then finds it RESOLVED; a provider refusal rolls back and leaves it OPEN.
     await this.db.transaction(async (manager) => {
-      const [locked] = await manager.query('SELECT status FROM sync_conflict WHERE id = $1 FOR UPDATE', [conflict.id]);
+      const locked = await lockSyncConflict(manager, conflict.id);
       if (locked?.status !== SyncConflictStatus.OPEN) throw new ConflictError(`Conflict ${id} is already ${locked?.status ?? 'gone'}`);
       const config = await manager.findOne(SyncConfigEntity, { where: { organizationId, id: conflict.syncConfigId } });
       if (!config) throw new NotFoundError('SyncConfig', conflict.syncConfigId);
-      const [link] = await manager.query(
-        `SELECT id, internal_id, last_synced_data FROM external_link
-          WHERE ($1::uuid IS NOT NULL AND id = $1) OR (connection_id = $2 AND external_object = $3 AND external_id = $4)
-          ORDER BY (id = $1) DESC NULLS LAST LIMIT 1 FOR UPDATE`,
-        [conflict.externalLinkId, config.connectionId, config.sourceObject, conflict.externalId],
-      );
+      const link = await lockConflictLink(manager, conflict.externalLinkId, {
+        connectionId: config.connectionId,
+        externalObject: config.sourceObject,
+        externalId: conflict.externalId,
+      });
       const internalId: string | null = link?.internal_id ?? conflict.internalId;
       if (!internalId) throw new ConflictError(`Conflict ${id} has no HotCRM record to write to`);
 
@@ -55,18 +58,9 @@ export class SyncConflictService {
 
       if (link) {
         const data = { ...(link.last_synced_data ?? {}), [conflict.field]: chosen };
-        // The link stays CONFLICT while another field of the same record is still held.
-        await manager.query(
-          `UPDATE external_link SET last_synced_data = $2::jsonb, content_hash = $3, source_hash = NULL, last_synced_at = now(), updated_at = now(),
-                  status = CASE WHEN EXISTS (SELECT 1 FROM sync_conflict WHERE external_link_id = $1 AND status = 'OPEN' AND id <> $4) THEN 'CONFLICT' ELSE 'SYNCED' END
-            WHERE id = $1`,
-          [link.id, JSON.stringify(data), contentHash(data), conflict.id],
-        );
+        await settleConflictLink(manager, link.id, data, contentHash(data), conflict.id);
       }
-      await manager.query(`UPDATE sync_conflict SET status = 'RESOLVED', resolved_value = $2::jsonb, resolved_at = now() WHERE id = $1`, [
-        conflict.id,
-        JSON.stringify(chosen ?? null),
-      ]);
+      await markConflictResolved(manager, conflict.id, chosen);
     });
     return this.db.getRepository(SyncConflictEntity).findOneOrFail({ where: { id: conflict.id } });
   }

@@ -1,19 +1,15 @@
 import type { ConnectorRecord } from '../../connectors/connector.handler';
-import { DataSource } from 'typeorm';
-import { preparedQuery } from '../../db/sql/prepared-query';
-import { CHANGES_CHANNEL } from '../../realtime/change-notice';
+import type { Queryable } from '../../db/sql/queryable';
 import { crmFieldNames } from '../crm/crm-objects';
-import type { SameDatabaseWrites } from '../crm/crm-store.port';
 import { applyMapping } from '../mapping/apply-mapping';
+import { hasLinks } from '../sql/has-links';
+import { knownLinks as knownLinkRows } from '../sql/known-links';
 import type { SyncConfigEntity } from '../sync-config.entity';
-import type { SyncRunEntity } from '../sync-run.entity';
-import { detectsDeletions, sweepUnseen } from './deletion-sweep';
-import { LINK_BY_ID } from './link-store';
+import { detectsDeletions } from './deletion-sweep';
 import { linkPlanFor } from './link-plan';
-import { attachToInvoices, Candidate, own, PreparedRecord, reportUnlinked } from './payment-parents';
+import { attachToInvoices, Candidate, own, reportUnlinked } from './payment-parents';
 import { externalIdReader, sourceHasher } from './record-identity';
 import { sourceObjectOf } from './sync-plan';
-import { PageProgress, RunNotOwnedError } from './sync-run.recorder';
 import type { RunContext, RunResult } from './run-context';
 
 export const PAGE_SIZE = 100;
@@ -56,7 +52,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const inline = plan ? undefined : store.sameDatabase;
   // An initial load (no link to this object yet) has no record to compare with: its pages skip the
   // link lookups. A record listed twice during the run is then written twice, idempotently.
-  const initialLoad = !plan && !(await hasLinks(db, config, object.name));
+  const initialLoad = !plan && !(await hasLinks(db, config.connectionId, object.name));
   const cursor = run.pageCursor;
   let checkpoint: unknown = run.nextCheckpoint ?? since ?? null;
 
@@ -169,14 +165,21 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     next?.catch(() => undefined); // surfaced when awaited, after this page has committed
     // Records (built-in store), links, seen ids, counters, resume point and NOTIFY in one
     // statement, refused (RunNotOwnedError) once the run was cancelled or reassigned.
-    await commitPage(db, run, definition.key, config, object.name, current.records && { rows: current.records, store: inline! }, current.links, current.seen, {
-      ...current.progress,
-      pageCursor: current.page.nextCursor,
-      nextCheckpoint: checkpoint,
-    });
+    await recorder.inboundPage(
+      run,
+      config,
+      {
+        provider: definition.key,
+        externalObject: object.name,
+        links: current.links,
+        seen: current.seen,
+        records: current.records && { fragment: inline!.upsert, rows: current.records },
+      },
+      { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint },
+    );
   }
   if (complete) {
-    const deleted = await db.transaction((manager) => sweepUnseen(manager, run, config, object.name));
+    const deleted = await db.transaction((manager) => recorder.sweepUnseen(manager, run, config, object.name));
     if (deleted) await recorder.log(run, 'info', `${deleted} ${object.name} no longer listed by ${definition.key}: links marked DELETED`, { code: 'DELETED' });
   }
   return { cancelled: false, nextCheckpoint: checkpoint };
@@ -191,93 +194,8 @@ interface KnownLink {
   status: string;
 }
 
-async function hasLinks(db: DataSource, config: SyncConfigEntity, externalObject: string): Promise<boolean> {
-  const [{ linked }] = await db.query('SELECT EXISTS (SELECT 1 FROM external_link WHERE connection_id = $1 AND external_object = $2) AS linked', [
-    config.connectionId,
-    externalObject,
-  ]);
-  return linked;
-}
-
-async function knownLinks(db: DataSource, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, KnownLink>> {
+async function knownLinks(db: Queryable, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, KnownLink>> {
   if (!externalIds.length) return new Map();
-  const rows: { external_id: string; content_hash: string | null; source_hash: string | null; status: string }[] = await db.query(
-    `SELECT l.external_id, l.content_hash, l.source_hash, l.status FROM unnest($3::text[]) AS page(external_id) ${LINK_BY_ID}`,
-    [config.connectionId, externalObject, externalIds],
-  );
+  const rows = await knownLinkRows(db, config.connectionId, externalObject, externalIds);
   return new Map(rows.map((row) => [row.external_id, { hash: row.content_hash, source: row.source_hash, status: row.status }]));
-}
-
-/**
- * One statement per page: the CRM records of changed records (stores in this database), the links
- * of every changed record (keyed as DESIGN.md says), the ids the page saw (full reads), the run's
- * counters and resume point, and the NOTIFY, written only while the run is still RUNNING under
- * this worker's job. A round trip and a commit per page instead of five, and a page's records and
- * links commit together.
- */
-async function commitPage(
-  db: DataSource,
-  run: SyncRunEntity,
-  provider: string,
-  config: SyncConfigEntity,
-  externalObject: string,
-  records: { rows: CrmRow[]; store: SameDatabaseWrites } | null,
-  links: PreparedRecord[],
-  seen: string[] | null,
-  progress: PageProgress,
-): Promise<void> {
-  const owned = 'EXISTS (SELECT 1 FROM owned)';
-  const written = records
-    ? records.store.upsertSql({ organization: '$1', object: '$5', rows: '$17', when: owned })
-    : 'SELECT NULL::uuid AS id, false AS created WHERE false';
-  const rows = await preparedQuery(
-    db,
-    `WITH owned AS (
-       SELECT id FROM sync_run WHERE id = $8 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $15 FOR UPDATE
-     ), records AS (${written}
-     ), links AS (
-       INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
-                                  external_object, external_id, status, last_synced_data, content_hash, source_hash, last_synced_at)
-       SELECT $1, $2, $3, $4, $5, r.internal_id, $6, r.external_id, 'SYNCED', r.data, r.hash, r.source, now()
-         FROM jsonb_to_recordset($7::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text, source text)
-        WHERE ${owned}
-       ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
-          SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = 'SYNCED',
-              last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
-              source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now()
-     ), seen AS (
-       INSERT INTO sync_run_seen (organization_id, sync_run_id, external_ids)
-       SELECT $1, $8, $16::text[] WHERE $16::text[] IS NOT NULL AND ${owned}
-     ), run AS (
-       UPDATE sync_run SET records_processed = records_processed + $9,
-              records_created = records_created + $10 + (SELECT count(*) FROM records WHERE created),
-              records_updated = records_updated + $11 + (SELECT count(*) FROM records WHERE NOT created),
-              records_failed = records_failed + $12,
-              page_cursor = $13, next_checkpoint = $14::jsonb, heartbeat_at = now(), updated_at = now()
-        WHERE id = (SELECT id FROM owned)
-        RETURNING id, organization_id, sync_config_id
-     )
-     SELECT pg_notify('${CHANGES_CHANNEL}', json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text)
-       FROM run`,
-    [
-      config.organizationId,
-      config.connectionId,
-      config.id,
-      provider,
-      config.targetObject,
-      externalObject,
-      JSON.stringify(links.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, data: r.data, hash: r.hash, source: r.source }))),
-      run.id,
-      progress.processed,
-      progress.created,
-      progress.updated,
-      progress.failed,
-      progress.pageCursor,
-      JSON.stringify(progress.nextCheckpoint ?? null),
-      run.jobId,
-      seen,
-      ...(records ? [JSON.stringify(records.rows)] : []),
-    ],
-  );
-  if (!rows.length) throw new RunNotOwnedError(run.id);
 }

@@ -6,7 +6,9 @@ import type { CrmChangeCursor, CrmRecord, CrmStore } from '../crm/crm-store.port
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
 import { PAGE_SIZE } from './inbound-sync';
-import { LinkRow, linksByInternalIds, saveLinks } from './link-store';
+import type { LinkRow } from '../sql/link-row';
+import { linksByInternalIds } from '../sql/links-by-internal-ids';
+import { saveLinks } from '../sql/save-links';
 import { contentHash } from './record-identity';
 import { isRecordError, SyncPlan, syncPlan, writableObject } from './sync-plan';
 import type { SyncRunRecorder } from './sync-run.recorder';

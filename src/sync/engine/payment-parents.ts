@@ -1,8 +1,8 @@
-import type { DataSource } from 'typeorm';
+import type { Queryable } from '../../db/sql/queryable';
+import { linkedInvoices } from '../sql/linked-invoices';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
 import type { LinkApplication, LinkPlan } from './link-plan';
-import { LINK_BY_ID } from './link-store';
 import { contentHash, internalIdFor } from './record-identity';
 import type { SyncRunRecorder } from './sync-run.recorder';
 
@@ -33,19 +33,13 @@ export function own(connectionId: string, externalObject: string, { app, data, s
  * connection (one query per page). A payment whose invoice is not linked (yet) is `unlinked`.
  */
 export async function attachToInvoices(
-  db: DataSource,
+  db: Queryable,
   config: SyncConfigEntity,
   plan: LinkPlan,
   candidates: Candidate[],
 ): Promise<{ prepared: PreparedRecord[]; unlinked: LinkApplication[] }> {
   const refs = [...new Set(candidates.map((c) => c.app.parentExternalId!))];
-  const rows: { external_id: string; internal_id: string }[] = refs.length
-    ? await db.query(
-        `SELECT l.external_id, l.internal_id FROM unnest($3::text[]) AS page(external_id) ${LINK_BY_ID}
-          WHERE l.internal_object = 'invoice' AND l.status <> 'DELETED'`,
-        [config.connectionId, plan.parentObject, refs],
-      )
-    : [];
+  const rows = refs.length ? await linkedInvoices(db, config.connectionId, plan.parentObject, refs) : [];
   const invoices = new Map(rows.map((row) => [row.external_id, row.internal_id]));
   const prepared: PreparedRecord[] = [];
   const unlinked: LinkApplication[] = [];

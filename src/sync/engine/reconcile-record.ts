@@ -1,6 +1,8 @@
 import type { CrmRecord, CrmStore } from '../crm/crm-store.port';
 import type { ConflictResolution } from '../sync.enums';
-import { holdConflicts, LinkRow, saveLinks } from './link-store';
+import { holdConflicts } from '../sql/hold-conflicts';
+import type { LinkRow } from '../sql/link-row';
+import { saveLinks } from '../sql/save-links';
 import type { OutboundContext } from './outbound-sync';
 import { contentHash } from './record-identity';
 import { threeWayMerge } from './three-way-merge';

@@ -4,9 +4,16 @@ import { DataSource } from 'typeorm';
 import type { QueueDefinition } from '../../jobs/queues';
 import { nextRunAt, parseFrequency } from '../schedule/frequency';
 import type { SyncRunService } from '../sync-run.service';
+import { claimDueConfigs } from '../sql/claim-due-configs';
+import { clearSeenOfEndedRuns } from '../sql/clear-seen-of-ended-runs';
+import { setNextSyncAt } from '../sql/set-next-sync-at';
+import { abandonedRuns, orphanedRuns } from '../sql/stale-runs';
 import { SyncTrigger } from '../sync.enums';
 import { cancelSyncRunJob, enqueueSyncRun } from './sync-run.job';
 import { SyncRunRecorder } from './sync-run.recorder';
+
+/** Run by the maintenance job; exported from here too, where its tests find it. */
+export { clearSeenOfEndedRuns };
 
 export const SYNC_MAINTENANCE_QUEUE = 'sync.maintenance';
 
@@ -34,24 +41,9 @@ export function syncMaintenanceQueue(db: DataSource, boss: PgBoss, runs: SyncRun
   };
 }
 
-/**
- * The ids a full read saw are only needed until its sweep, which clears them; a run that failed
- * or was cancelled before sweeping leaves them behind, so they go here.
- */
-export async function clearSeenOfEndedRuns(db: DataSource): Promise<void> {
-  await db.query(
-    `DELETE FROM sync_run_seen s USING sync_run r
-      WHERE r.id = s.sync_run_id AND r.status IN ('COMPLETED', 'FAILED', 'CANCELLED')`,
-  );
-}
-
 export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger): Promise<number> {
   const recorder = new SyncRunRecorder(db);
-  const orphans: { id: string; sync_config_id: string; job_id: string | null }[] = await db.query(
-    `SELECT id, sync_config_id, job_id FROM sync_run
-      WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1)`,
-    [ORPHAN_AFTER_SECONDS],
-  );
+  const orphans = await orphanedRuns(db, ORPHAN_AFTER_SECONDS);
   for (const run of orphans) {
     if (run.job_id) await cancelSyncRunJob(boss, run.job_id);
     const jobId = await enqueueSyncRun(boss, { runId: run.id, syncConfigId: run.sync_config_id });
@@ -61,11 +53,7 @@ export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger):
   }
   // A run cancelled while RUNNING keeps its job until its worker notices; if that worker died,
   // the job would hold the config's slot until it expires: cancel it.
-  const abandoned: { id: string; job_id: string }[] = await db.query(
-    `SELECT id, job_id FROM sync_run
-      WHERE status = 'CANCELLED' AND job_id IS NOT NULL AND heartbeat_at < now() - make_interval(secs => $1)`,
-    [ORPHAN_AFTER_SECONDS],
-  );
+  const abandoned = await abandonedRuns(db, ORPHAN_AFTER_SECONDS);
   for (const run of abandoned) {
     await cancelSyncRunJob(boss, run.job_id);
     await recorder.forgetAbandonedJob(run.id);
@@ -74,14 +62,7 @@ export async function recoverOrphans(db: DataSource, boss: PgBoss, log: Logger):
 }
 
 async function startDueSyncs(db: DataSource, runs: SyncRunService, log: Logger): Promise<void> {
-  // In a CTE so the statement is a SELECT: TypeORM returns [rows, rowCount] for a bare UPDATE.
-  const due: { id: string; organization_id: string; frequency: string }[] = await db.query(
-    `WITH due AS (
-       UPDATE sync_config SET next_sync_at = NULL
-        WHERE id IN (SELECT id FROM sync_config WHERE is_active AND next_sync_at <= now() FOR UPDATE SKIP LOCKED)
-        RETURNING id, organization_id, frequency)
-     SELECT * FROM due`,
-  );
+  const due = await claimDueConfigs(db);
   for (const config of due) {
     try {
       await runs.trigger(config.organization_id, config.id, null, SyncTrigger.SCHEDULE);
@@ -94,6 +75,6 @@ async function startDueSyncs(db: DataSource, runs: SyncRunService, log: Logger):
     } catch {
       next = null; // a frequency that no longer parses stops scheduling rather than looping
     }
-    await db.query('UPDATE sync_config SET next_sync_at = $2 WHERE id = $1 AND is_active', [config.id, next]);
+    await setNextSyncAt(db, config.id, next);
   }
 }

@@ -16,6 +16,8 @@ import { ProviderError } from '../../connectors/http/provider-error';
 import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
 import { enqueueSyncRun, retryDelaySeconds, SYNC_RUN_RETRY } from './sync-run.job';
 import type { EventRecorder } from '../../events/event-recorder';
+import { runCounts } from '../sql/run-counts';
+import { saveConfigCheckpoint } from '../sql/save-config-checkpoint';
 
 /** Something that looks at a run after its end committed (it reads the row itself; it must not throw). */
 export interface RunEndObserver {
@@ -123,16 +125,9 @@ export class SyncRunExecutor {
         manager,
       );
       if (status === SyncRunStatus.COMPLETED) {
-        await manager.query('UPDATE sync_config SET cursor = $2::jsonb, last_sync_at = $3, updated_at = now() WHERE id = $1', [
-          config.id,
-          JSON.stringify(checkpoint ?? null),
-          completedAt,
-        ]);
+        await saveConfigCheckpoint(manager, config.id, checkpoint, completedAt);
       }
-      const [counts] = await manager.query(
-        'SELECT records_processed, records_created, records_updated, records_failed, records_deleted FROM sync_run WHERE id = $1',
-        [run.id],
-      );
+      const counts = await runCounts(manager, run.id);
       // The outbox: the event and its webhook deliveries commit with the run's end.
       const type = status === SyncRunStatus.COMPLETED ? 'integration.sync.completed' : 'integration.sync.failed';
       await this.events.record(

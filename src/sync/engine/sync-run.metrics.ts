@@ -1,14 +1,7 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Metrics } from '../../http/metrics';
-
-const ENDED_RUN = `
-  SELECT r.status, r.duration_ms, r.records_created, r.records_updated, r.records_failed, r.records_deleted,
-         c.direction, n.connector_key
-    FROM sync_run r
-    JOIN sync_config c ON c.id = r.sync_config_id
-    JOIN connection n ON n.id = c.connection_id
-   WHERE r.id = $1`;
+import { endedRun } from '../sql/ended-run';
 
 /**
  * Counts each run as it ends (SyncRunExecutor calls afterRun once the end has committed), from
@@ -25,7 +18,7 @@ export class SyncRunMetrics {
   /** Never throws: metrics must not turn a finished run into a failed one. */
   async afterRun(runId: string): Promise<void> {
     try {
-      const [row] = await this.db.query(ENDED_RUN, [runId]);
+      const row = await endedRun(this.db, runId);
       if (!row) return;
       this.metrics.syncRunEnded({
         connectorKey: row.connector_key,

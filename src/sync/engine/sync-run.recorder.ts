@@ -1,6 +1,16 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { InternalError } from '../../errors';
 import { PgPubSub } from '../../realtime/pg-pubsub';
+import { clearRunHeartbeat } from '../sql/clear-run-heartbeat';
+import { commitInboundPage, InboundPage } from '../sql/inbound-page-commit';
+import { insertSyncLog } from '../sql/insert-sync-log';
+import { insertSyncRun, NewSyncRun } from '../sql/insert-sync-run';
+import { reassignRunJob } from '../sql/reassign-run-job';
+import { recordRunPage } from '../sql/record-run-page';
+import { runOwnership } from '../sql/run-ownership';
+import { sweepUnseenLinks } from '../sql/sweep-unseen-links';
+import { updateSyncRun } from '../sql/update-sync-run';
+import type { SyncConfigEntity } from '../sync-config.entity';
 import { SyncRunEntity } from '../sync-run.entity';
 import { SyncRunStatus } from '../sync.enums';
 
@@ -26,16 +36,32 @@ export interface PageProgress {
   nextCheckpoint: unknown;
 }
 
+/** What an inbound page commits besides its progress (the links, seen ids and CRM records). */
+export type InboundPageWrites = Pick<InboundPage, 'provider' | 'externalObject' | 'links' | 'seen' | 'records'>;
+
 /**
- * The run's row as the single record of its progress: every change is one transaction that
- * also NOTIFYs, so syncRunUpdated streams each page from whichever worker runs it.
+ * The run's row as the single record of its progress, and sync_run's one writer: every insert,
+ * update and delete of a run goes through here (the SQL in src/sync/sql/ says which functions
+ * write it). Every change is one transaction that also NOTIFYs, so syncRunUpdated streams each
+ * page from whichever worker runs it.
  */
 export class SyncRunRecorder {
   constructor(private readonly db: DataSource) {}
 
+  /** A new QUEUED run, in the caller's transaction (its job is sent in the same one). */
+  async create(manager: EntityManager, run: NewSyncRun): Promise<SyncRunEntity> {
+    return insertSyncRun(manager, run);
+  }
+
+  /** The new run's job is on the queue: the row says which, and subscribers hear of the run. */
+  async queued(manager: EntityManager, run: SyncRunEntity, jobId: string | null): Promise<void> {
+    await updateSyncRun(manager, run.id, { jobId });
+    await PgPubSub.notify(manager, { topic: 'sync_run', organizationId: run.organizationId, id: run.id, parentId: run.syncConfigId });
+  }
+
   async status(run: SyncRunEntity, changes: Partial<SyncRunEntity>, manager?: EntityManager): Promise<void> {
     const write = async (m: EntityManager) => {
-      await m.update(SyncRunEntity, { id: run.id }, changes as never);
+      await updateSyncRun(m, run.id, changes);
       await PgPubSub.notify(m, { topic: 'sync_run', organizationId: run.organizationId, id: run.id, parentId: run.syncConfigId });
     };
     await (manager ? write(manager) : this.db.transaction(write));
@@ -47,38 +73,66 @@ export class SyncRunRecorder {
    * the page back, so a cancelled or reassigned run is never written by two workers.
    */
   async page(manager: EntityManager, run: SyncRunEntity, progress: PageProgress): Promise<void> {
-    const result = await manager.query(
-      `UPDATE sync_run SET records_processed = records_processed + $2, records_created = records_created + $3,
-              records_updated = records_updated + $4, records_failed = records_failed + $5, conflicts = conflicts + $9,
-              page_cursor = $6, next_checkpoint = $7::jsonb, heartbeat_at = now(), updated_at = now()
-        WHERE id = $1 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $8
-        RETURNING id`,
-      [
-        run.id,
-        progress.processed,
-        progress.created,
-        progress.updated,
-        progress.failed,
-        progress.pageCursor,
-        JSON.stringify(progress.nextCheckpoint ?? null),
-        run.jobId,
-        progress.conflicts ?? 0,
-      ],
-    );
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const rows = Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result;
-    if (!rows.length) throw new RunNotOwnedError(run.id);
+    const owned = await recordRunPage(manager, run.id, run.jobId, { ...progress, conflicts: progress.conflicts ?? 0 });
+    if (!owned) throw new RunNotOwnedError(run.id);
     await PgPubSub.notify(manager, { topic: 'sync_run', organizationId: run.organizationId, id: run.id, parentId: run.syncConfigId });
+  }
+
+  /**
+   * An inbound page: its records (built-in store), links, seen ids, counters, resume point and
+   * NOTIFY in one statement (src/sync/sql/inbound-page-commit.ts), refused (RunNotOwnedError)
+   * once the run was cancelled or reassigned.
+   */
+  async inboundPage(run: SyncRunEntity, config: SyncConfigEntity, writes: InboundPageWrites, progress: PageProgress): Promise<void> {
+    const owned = await commitInboundPage(this.db, {
+      ...writes,
+      organizationId: config.organizationId,
+      connectionId: config.connectionId,
+      syncConfigId: config.id,
+      internalObject: config.targetObject,
+      runId: run.id,
+      jobId: run.jobId,
+      counts: { processed: progress.processed, created: progress.created, updated: progress.updated, failed: progress.failed },
+      pageCursor: progress.pageCursor,
+      nextCheckpoint: progress.nextCheckpoint,
+    });
+    if (!owned) throw new RunNotOwnedError(run.id);
+  }
+
+  /**
+   * After the last page of a complete read has committed: links of this object (on this
+   * connection, to this CRM object) that no page of the run saw become DELETED, and the run counts
+   * them in recordsDeleted. Only links older than the run's start: one created meanwhile (by an
+   * outbound sync, say) may be behind the read's position. HotCRM's record is kept: it is
+   * HotCRM's own (opportunities, notes and other syncs may hang on it), and a read can miss a
+   * record without it being gone (offset paging while records are deleted); a record seen again
+   * later is linked again (SYNCED). The run's seen ids are cleared in the same statement.
+   *
+   * `manager` must be a transaction's. Runs only while this worker owns the run (RUNNING, same
+   * job); otherwise RunNotOwnedError, and nothing is marked: a cancelled, failed or reassigned run
+   * never sweeps. Returns how many links were marked.
+   */
+  async sweepUnseen(manager: EntityManager, run: SyncRunEntity, config: SyncConfigEntity, externalObject: string): Promise<number> {
+    const swept = await sweepUnseenLinks(manager, {
+      runId: run.id,
+      jobId: run.jobId,
+      connectionId: config.connectionId,
+      externalObject,
+      internalObject: config.targetObject,
+      startedAt: run.startedAt ?? new Date(),
+    });
+    if (!swept?.owned) throw new RunNotOwnedError(run.id);
+    return swept.deleted;
   }
 
   /** Orphan recovery gave a RUNNING run a new job: the heartbeat restarts its grace period. */
   async reassignJob(runId: string, jobId: string): Promise<void> {
-    await this.db.query(`UPDATE sync_run SET job_id = $2, heartbeat_at = now() WHERE id = $1 AND status = 'RUNNING'`, [runId, jobId]);
+    await reassignRunJob(this.db, runId, jobId);
   }
 
   /** A cancelled run whose worker died had its job cancelled: it is not looked at again. */
   async forgetAbandonedJob(runId: string): Promise<void> {
-    await this.db.query('UPDATE sync_run SET heartbeat_at = NULL WHERE id = $1', [runId]);
+    await clearRunHeartbeat(this.db, runId);
   }
 
   async log(
@@ -88,10 +142,14 @@ export class SyncRunRecorder {
     extra: { code?: string; externalId?: string } = {},
     manager?: EntityManager,
   ): Promise<void> {
-    await (manager ?? this.db.manager).query(
-      'INSERT INTO sync_log (organization_id, sync_run_id, level, message, code, external_id) VALUES ($1, $2, $3, $4, $5, $6)',
-      [run.organizationId, run.id, level, message.slice(0, 2000), extra.code ?? null, extra.externalId ?? null],
-    );
+    await insertSyncLog(manager ?? this.db.manager, {
+      organizationId: run.organizationId,
+      syncRunId: run.id,
+      level,
+      message: message.slice(0, 2000),
+      code: extra.code ?? null,
+      externalId: extra.externalId ?? null,
+    });
   }
 
   /**
@@ -99,7 +157,7 @@ export class SyncRunRecorder {
    * was presumed dead): either way this worker stops at the next page boundary.
    */
   async stillOwned(runId: string, jobId: string): Promise<boolean> {
-    const [row] = await this.db.query('SELECT status, job_id FROM sync_run WHERE id = $1', [runId]);
+    const row = await runOwnership(this.db, runId);
     return !!row && row.status !== SyncRunStatus.CANCELLED && (row.job_id === null || row.job_id === jobId);
   }
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { EventOutbox } from '../../webhooks/event-outbox';
 import type { IntegrationEventEntity } from '../../webhooks/integration-event.entity';
+import { realtimeConfigs } from '../sql/realtime-configs';
 import type { SyncRunService } from '../sync-run.service';
 import { SyncTrigger } from '../sync.enums';
 
@@ -32,13 +33,7 @@ export class RealtimeSyncTrigger {
     // Our own events (a sync finishing) must not start syncs, or two configs could chase each other.
     if (event.type.startsWith('integration.') || event.type === 'webhook.test') return;
     const crmObject = event.objectType ?? event.type.split('.')[0];
-    const configs: { id: string }[] = await this.db.query(
-      `SELECT id FROM sync_config
-        WHERE organization_id = $1 AND is_active AND lower(trim(frequency)) = 'realtime'
-          AND CASE WHEN $2::uuid IS NOT NULL THEN connection_id = $2 AND direction IN ('INBOUND', 'BIDIRECTIONAL')
-                   ELSE target_object = $3 AND direction IN ('OUTBOUND', 'BIDIRECTIONAL') END`,
-      [organizationId, event.connectionId ?? null, crmObject],
-    );
+    const configs = await realtimeConfigs(this.db, organizationId, event.connectionId ?? null, crmObject);
     for (const config of configs) await this.syncRuns.trigger(organizationId, config.id, null, SyncTrigger.WEBHOOK);
   }
 }

@@ -1,0 +1,102 @@
+import { CHANGES_CHANNEL } from '../../realtime/change-notice';
+import type { SqlFragment } from './sql-fragment';
+
+/**
+ * The inbound page commit's parameters, in placeholder order ($1 is organizationId). `records`
+ * comes last: it is sent only when the page writes CRM records in the statement.
+ */
+export const PAGE_PARAMS = [
+  'organizationId',
+  'connectionId',
+  'syncConfigId',
+  'provider',
+  'internalObject',
+  'externalObject',
+  'links',
+  'runId',
+  'processed',
+  'created',
+  'updated',
+  'failed',
+  'pageCursor',
+  'nextCheckpoint',
+  'jobId',
+  'seen',
+  'records',
+] as const;
+
+export type PageParam = (typeof PAGE_PARAMS)[number];
+
+/** What the page commit binds for its fragments. */
+export interface PageBind {
+  /** The placeholder of each parameter. */
+  p: Record<PageParam, string>;
+  /** The condition every write of the page waits on: the `owned` fragment found the run. */
+  owned: string;
+}
+
+/**
+ * `owned`: the run's row, locked, while it is RUNNING under this worker's job; empty once it was
+ * cancelled or handed to another job, and then nothing of the page is written.
+ */
+export const ownedRun: SqlFragment<PageBind> = {
+  name: 'owned',
+  text: ({ p }) => `
+       SELECT id FROM sync_run WHERE id = ${p.runId} AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM ${p.jobId} FOR UPDATE`,
+};
+
+/** `records` when the page writes no CRM record in the statement (a store elsewhere, or nothing changed). */
+export const noCrmRecords: SqlFragment<PageBind> = {
+  name: 'records',
+  text: () => 'SELECT NULL::uuid AS id, false AS created WHERE false',
+};
+
+/**
+ * `links`: the link of every changed record, keyed by (connection, external object, external id)
+ * as DESIGN.md says, SYNCED, with the mapped values, content hash and source hash the next run
+ * compares with.
+ */
+export const linksUpsert: SqlFragment<PageBind> = {
+  name: 'links',
+  text: ({ p, owned }) => `
+       INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
+                                  external_object, external_id, status, last_synced_data, content_hash, source_hash, last_synced_at)
+       SELECT ${p.organizationId}, ${p.connectionId}, ${p.syncConfigId}, ${p.provider}, ${p.internalObject}, r.internal_id, ${p.externalObject}, r.external_id, 'SYNCED', r.data, r.hash, r.source, now()
+         FROM jsonb_to_recordset(${p.links}::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text, source text)
+        WHERE ${owned}
+       ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
+          SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = 'SYNCED',
+              last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
+              source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now()`,
+};
+
+/** `seen`: the ids the page saw, for the deletion sweep after a complete read (null: not one). */
+export const seenIds: SqlFragment<PageBind> = {
+  name: 'seen',
+  text: ({ p, owned }) => `
+       INSERT INTO sync_run_seen (organization_id, sync_run_id, external_ids)
+       SELECT ${p.organizationId}, ${p.runId}, ${p.seen}::text[] WHERE ${p.seen}::text[] IS NOT NULL AND ${owned}`,
+};
+
+/**
+ * `run`: the page added to the run's counters (records the `records` fragment wrote count as
+ * created or updated), its resume point and heartbeat; RETURNING what the notice names.
+ */
+export const runCounters: SqlFragment<PageBind> = {
+  name: 'run',
+  text: ({ p }) => `
+       UPDATE sync_run SET records_processed = records_processed + ${p.processed},
+              records_created = records_created + ${p.created} + (SELECT count(*) FROM records WHERE created),
+              records_updated = records_updated + ${p.updated} + (SELECT count(*) FROM records WHERE NOT created),
+              records_failed = records_failed + ${p.failed},
+              page_cursor = ${p.pageCursor}, next_checkpoint = ${p.nextCheckpoint}::jsonb, heartbeat_at = now(), updated_at = now()
+        WHERE id = (SELECT id FROM owned)
+        RETURNING id, organization_id, sync_config_id`,
+};
+
+/**
+ * The statement's result: the NOTIFY of the run's change (syncRunUpdated), one row when the page
+ * was written and none when the run was no longer owned.
+ */
+export const RUN_CHANGE_NOTICE = `SELECT pg_notify('${CHANGES_CHANNEL}', json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text)
+       FROM run`;
