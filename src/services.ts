@@ -27,6 +27,7 @@ import { SyncRunMetrics } from './sync/engine/sync-run.metrics';
 import { syncRunQueue } from './sync/engine/sync-run.job';
 import { syncMaintenanceQueue } from './sync/engine/sync-maintenance.job';
 import { SyncConflictService } from './sync/engine/conflict.service';
+import { ExternalLinkQueries } from './sync/external-link.queries';
 import { EventOutbox } from './webhooks/event-outbox';
 import { EventPublisher } from './webhooks/event-publisher';
 import { webhookDeliveryQueue } from './webhooks/webhook-delivery.job';
@@ -98,6 +99,7 @@ export async function createServices(
     crmStore,
     syncRuns,
     syncConflicts: new SyncConflictService(db, runtime, crmStore),
+    externalLinks: new ExternalLinkQueries(db),
     /** Every pg-boss queue of the service, registered by startQueues. */
     events,
     apiKeys,

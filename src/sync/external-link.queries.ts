@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { Page, PageArgs, paginate, whereUuid } from '../db/paginate';
 import { ExternalLinkEntity } from './external-link.entity';
 import type { LinkRow } from './sql/links-of-internal-records';
 import { linksOfInternalRecords } from './sql/links-of-internal-records';
@@ -58,3 +59,24 @@ export async function linksByEmail(db: DataSource, organizationId: string, email
   return wanted.map((email) => grouped.get(email) ?? []);
 }
 
+/** What the externalLinks query may narrow the organization's links to. */
+export interface ExternalLinkFilter {
+  syncConfigId?: string | null;
+  connectionId?: string | null;
+  internalObject?: string | null;
+  internalId?: string | null;
+}
+
+/** The reads of external links that no other service owns: the externalLinks query's pages. */
+export class ExternalLinkQueries {
+  constructor(private readonly db: DataSource) {}
+
+  async list(organizationId: string, args: PageArgs, filter: ExternalLinkFilter = {}): Promise<Page<ExternalLinkEntity>> {
+    const qb = this.db.getRepository(ExternalLinkEntity).createQueryBuilder('l').where('l.organization_id = :org', { org: organizationId });
+    whereUuid(qb, 'l.sync_config_id', filter.syncConfigId);
+    whereUuid(qb, 'l.connection_id', filter.connectionId);
+    if (filter.internalObject) qb.andWhere('l.internal_object = :internalObject', { internalObject: filter.internalObject });
+    if (filter.internalId) qb.andWhere('l.internal_id = :internalId', { internalId: filter.internalId });
+    return paginate(qb, args);
+  }
+}

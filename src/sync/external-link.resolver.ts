@@ -1,11 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { toConnection } from '../connections/connection.mapper';
 import { Connection } from '../connections/connection.type';
-import { paginate, toRelay, whereUuid } from '../db/paginate';
+import { toRelay } from '../db/paginate';
 import { GraphQLContext, orgOf } from '../graphql/context';
 import { found } from '../graphql/found';
 import { READ_SCOPE } from '../graphql/scopes';
-import { ExternalLinkEntity } from './external-link.entity';
 import { ExternalLink, ExternalLinkConnection } from './external-link.type';
 import { SyncConfig } from './sync-config.type';
 import { toExternalLink, toSyncConfig } from './sync.mappers';
@@ -23,15 +22,8 @@ export class ExternalLinkResolver {
     @Arg('internalObject', () => String, { nullable: true }) internalObject?: string,
     @Arg('internalId', () => ID, { nullable: true }) internalId?: string,
   ) {
-    const qb = ctx.db
-      .getRepository(ExternalLinkEntity)
-      .createQueryBuilder('l')
-      .where('l.organization_id = :org', { org: orgOf(ctx) });
-    whereUuid(qb, 'l.sync_config_id', syncConfigId);
-    whereUuid(qb, 'l.connection_id', connectionId);
-    if (internalObject) qb.andWhere('l.internal_object = :internalObject', { internalObject });
-    if (internalId) qb.andWhere('l.internal_id = :internalId', { internalId });
-    return toRelay(await paginate(qb, { first, after }), toExternalLink);
+    const page = await ctx.services.externalLinks.list(orgOf(ctx), { first, after }, { syncConfigId, connectionId, internalObject, internalId });
+    return toRelay(page, toExternalLink);
   }
 
   @Authorized(READ_SCOPE.connections)

@@ -1,9 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
-import { paginate, toRelay } from '../db/paginate';
+import { toRelay } from '../db/paginate';
 import { GraphQLContext, orgOf } from '../graphql/context';
 import { found } from '../graphql/found';
 import { READ_SCOPE } from '../graphql/scopes';
-import { FieldMappingEntity } from './field-mapping.entity';
 import { FieldMapping, FieldMappingConnection } from './field-mapping.type';
 import { toFieldMapping } from './sync.mappers';
 
@@ -18,13 +17,7 @@ export class FieldMappingResolver {
     @Arg('sourceObject', () => String, { nullable: true }) sourceObject?: string,
     @Arg('targetObject', () => String, { nullable: true }) targetObject?: string,
   ) {
-    const qb = ctx.db
-      .getRepository(FieldMappingEntity)
-      .createQueryBuilder('m')
-      .where('m.organization_id = :org', { org: orgOf(ctx) });
-    if (sourceObject) qb.andWhere('m.source_object = :sourceObject', { sourceObject });
-    if (targetObject) qb.andWhere('m.target_object = :targetObject', { targetObject });
-    return toRelay(await paginate(qb, { first, after }), toFieldMapping);
+    return toRelay(await ctx.services.fieldMappings.list(orgOf(ctx), { first, after }, { sourceObject, targetObject }), toFieldMapping);
   }
 
   @Authorized(READ_SCOPE.mappings)

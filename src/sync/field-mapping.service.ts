@@ -1,5 +1,5 @@
 import type { DataSource, Repository } from 'typeorm';
-import { isUuid } from '../db/paginate';
+import { isUuid, Page, PageArgs, paginate } from '../db/paginate';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { FieldMappingEntity } from './field-mapping.entity';
 import type { CreateFieldMappingInput, UpdateFieldMappingInput } from './field-mapping.inputs';
@@ -30,6 +30,18 @@ export class FieldMappingService {
     const row = isUuid(id) ? await this.repo.findOne({ where: { organizationId, id } }) : null;
     if (!row) throw new NotFoundError('FieldMapping', id);
     return row;
+  }
+
+  /** The organization's mappings, a page at a time, optionally of one source or target object. */
+  async list(
+    organizationId: string,
+    args: PageArgs,
+    filter: { sourceObject?: string | null; targetObject?: string | null } = {},
+  ): Promise<Page<FieldMappingEntity>> {
+    const qb = this.repo.createQueryBuilder('m').where('m.organization_id = :org', { org: organizationId });
+    if (filter.sourceObject) qb.andWhere('m.source_object = :sourceObject', { sourceObject: filter.sourceObject });
+    if (filter.targetObject) qb.andWhere('m.target_object = :targetObject', { targetObject: filter.targetObject });
+    return paginate(qb, args);
   }
 
   async create(organizationId: string, input: CreateFieldMappingInput): Promise<FieldMappingEntity> {

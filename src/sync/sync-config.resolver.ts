@@ -1,14 +1,12 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { toConnection } from '../connections/connection.mapper';
 import { Connection } from '../connections/connection.type';
-import { paginate, toRelay, whereUuid } from '../db/paginate';
+import { toRelay } from '../db/paginate';
 import { GraphQLContext, orgOf } from '../graphql/context';
 import { found } from '../graphql/found';
 import { READ_SCOPE } from '../graphql/scopes';
 import { FieldMapping } from './field-mapping.type';
-import { SyncConfigEntity } from './sync-config.entity';
 import { SyncConfig, SyncConfigConnection } from './sync-config.type';
-import { SyncRunEntity } from './sync-run.entity';
 import { SyncRun, SyncRunConnection } from './sync-run.type';
 import { toFieldMapping, toSyncConfig, toSyncRun } from './sync.mappers';
 
@@ -23,13 +21,7 @@ export class SyncConfigResolver {
     @Arg('connectionId', () => ID, { nullable: true }) connectionId?: string,
     @Arg('isActive', () => Boolean, { nullable: true }) isActive?: boolean,
   ) {
-    const qb = ctx.db
-      .getRepository(SyncConfigEntity)
-      .createQueryBuilder('s')
-      .where('s.organization_id = :org', { org: orgOf(ctx) });
-    whereUuid(qb, 's.connection_id', connectionId);
-    if (isActive !== undefined && isActive !== null) qb.andWhere('s.is_active = :isActive', { isActive });
-    return toRelay(await paginate(qb, { first, after }), toSyncConfig);
+    return toRelay(await ctx.services.syncConfigs.list(orgOf(ctx), { first, after }, { connectionId, isActive }), toSyncConfig);
   }
 
   @Authorized(READ_SCOPE.sync)
@@ -66,10 +58,6 @@ export class SyncConfigResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const qb = ctx.db
-      .getRepository(SyncRunEntity)
-      .createQueryBuilder('r')
-      .where('r.organization_id = :org AND r.sync_config_id = :configId', { org: config.organizationId, configId: config.id });
-    return toRelay(await paginate(qb, { first, after }, { column: 'created_at', direction: 'DESC' }), toSyncRun);
+    return toRelay(await ctx.services.syncRuns.runsOf(config.organizationId, config.id, { first, after }), toSyncRun);
   }
 }

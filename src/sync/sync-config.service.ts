@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ConnectionEntity } from '../connections/connection.entity';
 import type { ObjectDefinition } from '../connectors/connector.definition';
 import type { ConnectorCatalog } from '../connectors/connector.catalog';
-import { isUuid } from '../db/paginate';
+import { isUuid, Page, PageArgs, paginate, whereUuid } from '../db/paginate';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { FieldMappingEntity } from './field-mapping.entity';
 import { nextRunAt, parseFrequency } from './schedule/frequency';
@@ -27,6 +27,18 @@ export class SyncConfigService {
     const row = isUuid(id) ? await this.db.getRepository(SyncConfigEntity).findOne({ where: { organizationId, id } }) : null;
     if (!row) throw new NotFoundError('SyncConfig', id);
     return row;
+  }
+
+  /** The organization's configs, a page at a time, optionally of one connection or activity. */
+  async list(
+    organizationId: string,
+    args: PageArgs,
+    filter: { connectionId?: string | null; isActive?: boolean | null } = {},
+  ): Promise<Page<SyncConfigEntity>> {
+    const qb = this.db.getRepository(SyncConfigEntity).createQueryBuilder('s').where('s.organization_id = :org', { org: organizationId });
+    whereUuid(qb, 's.connection_id', filter.connectionId);
+    if (filter.isActive !== undefined && filter.isActive !== null) qb.andWhere('s.is_active = :isActive', { isActive: filter.isActive });
+    return paginate(qb, args);
   }
 
   async create(organizationId: string, input: CreateSyncConfigInput): Promise<SyncConfigEntity> {

@@ -1,10 +1,9 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { paginate, toRelay, whereUuid } from '../db/paginate';
+import { toRelay } from '../db/paginate';
 import { GraphQLContext, orgOf } from '../graphql/context';
 import { found } from '../graphql/found';
 import { READ_SCOPE } from '../graphql/scopes';
 import { SyncConfig } from './sync-config.type';
-import { SyncConflictEntity } from './sync-conflict.entity';
 import { SyncConflict, SyncConflictConnection } from './sync-conflict.type';
 import { SyncConflictStatus } from './sync.enums';
 import { toSyncConfig, toSyncConflict } from './sync.mappers';
@@ -20,13 +19,7 @@ export class SyncConflictResolver {
     @Arg('syncConfigId', () => ID, { nullable: true }) syncConfigId?: string,
     @Arg('status', () => SyncConflictStatus, { nullable: true }) status?: SyncConflictStatus,
   ) {
-    const qb = ctx.db
-      .getRepository(SyncConflictEntity)
-      .createQueryBuilder('c')
-      .where('c.organization_id = :org', { org: orgOf(ctx) });
-    whereUuid(qb, 'c.sync_config_id', syncConfigId);
-    if (status) qb.andWhere('c.status = :status', { status });
-    return toRelay(await paginate(qb, { first, after }), toSyncConflict);
+    return toRelay(await ctx.services.syncConflicts.list(orgOf(ctx), { first, after }, { syncConfigId, status }), toSyncConflict);
   }
 
   @FieldResolver(() => SyncConfig)

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ChangeNotice } from '../realtime/change-notice';
 import { sharedRow, subscribeToChanges } from '../graphql/subscription-filter';
-import { SyncRunEntity } from './sync-run.entity';
 import { BadUserInputError } from '../errors';
 import { GraphQLContext } from '../graphql/context';
 import { found } from '../graphql/found';
@@ -48,7 +47,7 @@ export class SyncRunSubscriptionResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('syncConfigId', () => ID, { nullable: true }) _syncConfigId?: string,
   ): Promise<SyncRun> {
-    const row = await sharedRow(notice, () => ctx.db.getRepository(SyncRunEntity).findOne({ where: { id: notice.id, organizationId: notice.organizationId } }));
+    const row = await sharedRow(notice, () => ctx.services.syncRuns.find(notice.organizationId, notice.id));
     return toSyncRun(found(row, 'SyncRun', notice.id));
   }
 }

@@ -1,6 +1,7 @@
 import { bossExecutor } from '../jobs/boss-executor';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
+import { Page, PageArgs, paginate } from '../db/paginate';
 import { ConflictError, NotFoundError } from '../errors';
 import { lockSyncConfig } from './sql/lock-sync-config';
 import { SyncRunRecorder } from './engine/sync-run.recorder';
@@ -52,6 +53,20 @@ export class SyncRunService {
       await this.recorder.queued(manager, run, jobId);
       return { ...run, jobId } as SyncRunEntity;
     });
+  }
+
+  /** A config's runs, newest first (a dashboard wants the latest), a page at a time. */
+  async runsOf(organizationId: string, syncConfigId: string, args: PageArgs): Promise<Page<SyncRunEntity>> {
+    const qb = this.db
+      .getRepository(SyncRunEntity)
+      .createQueryBuilder('r')
+      .where('r.organization_id = :org AND r.sync_config_id = :configId', { org: organizationId, configId: syncConfigId });
+    return paginate(qb, args, { column: 'created_at', direction: 'DESC' });
+  }
+
+  /** The committed row, read afresh (a subscription's notice names a run that just changed); null when not the organization's. */
+  async find(organizationId: string, runId: string): Promise<SyncRunEntity | null> {
+    return this.db.getRepository(SyncRunEntity).findOne({ where: { id: runId, organizationId } });
   }
 
   async cancel(organizationId: string, runId: string): Promise<SyncRunEntity> {

@@ -7,6 +7,7 @@ import type { CrmStore } from './crm/crm-store.port';
 import { AccountFieldsResolver, ContactFieldsResolver, InvoiceFieldsResolver } from './crm-entities.resolver';
 import { Account, Contact, Invoice } from './crm-entities.type';
 import { ExternalLinkEntity } from './external-link.entity';
+import type { ExternalLinkQueries } from './external-link.queries';
 import { ExternalLinkResolver } from './external-link.resolver';
 import { FieldMappingEntity } from './field-mapping.entity';
 import { FieldMappingMutationsResolver } from './field-mapping.mutations.resolver';
@@ -74,6 +75,7 @@ declare module '../graphql/context' {
     crmStore: CrmStore;
     syncRuns: SyncRunService;
     syncConflicts: SyncConflictService;
+    externalLinks: ExternalLinkQueries;
   }
   interface Loaders extends ReturnType<typeof syncLoaders> {}
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConnectionEntity } from '../../connections/connection.entity';
 import type { ConnectorRuntime } from '../../connections/connector-runtime';
-import { isUuid } from '../../db/paginate';
+import { isUuid, Page, PageArgs, paginate, whereUuid } from '../../db/paginate';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../errors';
 import type { CrmStore } from '../crm/crm-store.port';
 import { FieldMappingEntity } from '../field-mapping.entity';
@@ -25,6 +25,18 @@ export class SyncConflictService {
     private readonly runtime: ConnectorRuntime,
     private readonly store: CrmStore,
   ) {}
+
+  /** The organization's conflicts, a page at a time, optionally of one config or status. */
+  async list(
+    organizationId: string,
+    args: PageArgs,
+    filter: { syncConfigId?: string | null; status?: SyncConflictStatus | null } = {},
+  ): Promise<Page<SyncConflictEntity>> {
+    const qb = this.db.getRepository(SyncConflictEntity).createQueryBuilder('c').where('c.organization_id = :org', { org: organizationId });
+    whereUuid(qb, 'c.sync_config_id', filter.syncConfigId);
+    if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
+    return paginate(qb, args);
+  }
 
   async resolve(organizationId: string, id: string, choice: ConflictChoice, value: unknown): Promise<SyncConflictEntity> {
     if (choice === ConflictChoice.CUSTOM && value === undefined) throw new BadUserInputError('value is required when choice is CUSTOM', 'value');
