@@ -12,9 +12,8 @@ import { runInbound } from './inbound-sync';
 import { runOutbound } from './outbound-sync';
 import type { RunDirection } from './run-context';
 import type PgBoss from 'pg-boss';
-import { ProviderError } from '../../connectors/http/provider-error';
 import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
-import { enqueueSyncRun, retryDelaySeconds, SYNC_RUN_RETRY } from './sync-run.job';
+import { enqueueSyncRun, retriesLater, retryDelaySeconds, SYNC_RUN_RETRY } from './sync-run.job';
 import type { EventRecorder } from '../../events/event-recorder';
 import { runCounts } from '../sql/run-counts';
 import { saveConfigCheckpoint } from '../sql/save-config-checkpoint';
@@ -22,11 +21,6 @@ import { saveConfigCheckpoint } from '../sql/save-config-checkpoint';
 /** Something that looks at a run after its end committed (it reads the row itself; it must not throw). */
 export interface RunEndObserver {
   afterRun(runId: string): Promise<void>;
-}
-
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof ProviderError)) return false;
-  return error.code === 'RATE_LIMITED' || error.status === null || (error.status ?? 0) >= 500;
 }
 
 /**
@@ -89,7 +83,7 @@ export class SyncRunExecutor {
     } catch (error) {
       if (error instanceof RunNotOwnedError) return; // cancelled or reassigned mid-page: stop quietly
       const message = (error as Error).message;
-      if (isTransient(error) && current.attempts < SYNC_RUN_RETRY.maxAttempts && (await this.retryLater(current, config, message))) return;
+      if (retriesLater(error, current.attempts) && (await this.retryLater(current, config, message))) return;
       this.log.warn({ runId, err: message }, 'sync run failed');
       await this.recorder.log(current, 'error', message, { code: (error as { code?: string }).code });
       await this.finish(current, config, SyncRunStatus.FAILED, startedAt, message, undefined);

@@ -1,4 +1,5 @@
 import type PgBoss from 'pg-boss';
+import { ProviderError } from '../../connectors/http/provider-error';
 import type { QueueDefinition } from '../../jobs/queues';
 
 export const SYNC_RUN_QUEUE = 'sync.run';
@@ -14,11 +15,11 @@ export interface RunsSyncJobs {
 
 /**
  * The whole retry policy of a sync run, in one place. Two kinds of failure, two mechanisms:
- * - a transient provider failure (5xx, 429, network) is the executor's: it re-queues the run
- *   (`enqueueSyncRun` with a delay) up to MAX_ATTEMPTS attempts, backing off from the configured
+ * - a transient provider failure (5xx, 429, network: `retriesLater`) is the executor's: it re-queues
+ *   the run (`enqueueSyncRun` with a delay) up to `maxAttempts` attempts, backing off from the configured
  *   base (SYNC_RETRY_BASE_SECONDS) as `retryDelaySeconds` says, and resumes from its last page;
  * - a worker that dies mid-run (its job fails or expires) is pg-boss's: the job is retried
- *   CRASH_RETRIES times, and the executor again resumes from the committed page.
+ *   `crashRetries` times, and the executor again resumes from the committed page.
  */
 export const SYNC_RUN_RETRY = {
   maxAttempts: 3,
@@ -27,6 +28,12 @@ export const SYNC_RUN_RETRY = {
   crashRetryDelaySeconds: 30,
   expireInSeconds: 6 * 3600,
 } as const;
+
+/** Whether a run that failed with `error` on attempt `attempts` goes back on the queue (the provider's 5xx or 429, a network error). */
+export function retriesLater(error: unknown, attempts: number): boolean {
+  if (!(error instanceof ProviderError) || attempts >= SYNC_RUN_RETRY.maxAttempts) return false;
+  return error.code === 'RATE_LIMITED' || error.status === null || (error.status ?? 0) >= 500;
+}
 
 /** Backoff before attempt `attempts + 1`: base, 2 x base, 4 x base, ... */
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
