@@ -66,7 +66,10 @@ function figures(latencies: number[], elapsedMs: number): Figures {
 
 function line(name: string, f: Figures, baseline?: Figures): string {
   const ratio = baseline ? `  (${(baseline.opsPerSecond / f.opsPerSecond).toFixed(1)}x slower than baseline, p50 ${(f.p50 / baseline.p50).toFixed(1)}x)` : '';
-  return `${name.padEnd(44)} ${Math.round(f.opsPerSecond).toLocaleString('en-US').padStart(9)} /s   p50 ${(f.p50 * 1000).toFixed(1).padStart(8)} µs   p99 ${(f.p99 * 1000).toFixed(1).padStart(8)} µs${ratio}`;
+  return (
+    `${name.padEnd(44)} ${Math.round(f.opsPerSecond).toLocaleString('en-US').padStart(9)} /s` +
+    `   p50 ${(f.p50 * 1000).toFixed(1).padStart(8)} µs   p99 ${(f.p99 * 1000).toFixed(1).padStart(8)} µs${ratio}`
+  );
 }
 
 /** `total` calls of `op` from `concurrency` loops; latency of each call in ms. */
@@ -293,7 +296,8 @@ async function sustained(a: ServiceProcess, b: ServiceProcess, gatewayJwt: strin
       worst = Math.max(worst, inside);
     }
     console.log(
-      `Sustained: ${SUSTAINED_LIMIT} per ${SUSTAINED_WINDOW_SECONDS} s, 50 clients on both replicas for ${SUSTAINED_SECONDS} s: ${total} calls, ${admitted.length} admitted; most in any ${SUSTAINED_WINDOW_SECONDS} s: ${worst}`,
+      `Sustained: ${SUSTAINED_LIMIT} per ${SUSTAINED_WINDOW_SECONDS} s, 50 clients on both replicas for ${SUSTAINED_SECONDS} s: ` +
+        `${total} calls, ${admitted.length} admitted; most in any ${SUSTAINED_WINDOW_SECONDS} s: ${worst}`,
     );
     result({
       name: `one key limited to N=${SUSTAINED_LIMIT}/${SUSTAINED_WINDOW_SECONDS} s, sustained: most in a window`,

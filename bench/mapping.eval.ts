@@ -118,12 +118,15 @@ function main(): void {
     ['held-out', heldOut],
   ] as const) {
     console.log(
-      `${name.padEnd(10)} ${String(t.pairs).padStart(5)}  ${String(t.suggested).padStart(9)}  ${String(t.correct).padStart(7)}  ${String(t.expected).padStart(8)}  ${pct(t.correct, t.suggested).padStart(9)}  ${pct(t.correct, t.expected).padStart(6)}  ${t.transformsRight}/${t.transformsExpected}`,
+      `${name.padEnd(10)} ${String(t.pairs).padStart(5)}  ${String(t.suggested).padStart(9)}  ` +
+        `${String(t.correct).padStart(7)}  ${String(t.expected).padStart(8)}  ` +
+        `${pct(t.correct, t.suggested).padStart(9)}  ${pct(t.correct, t.expected).padStart(6)}  ${t.transformsRight}/${t.transformsExpected}`,
     );
   }
   const large = timeLarge();
   console.log(
-    `1,000 × 1,000 fields: median ${large.median.toFixed(0)} ms of ${LARGE_RUNS} runs (min ${large.min.toFixed(0)}, max ${large.max.toFixed(0)}; ${large.suggestions} suggestions)`,
+    `1,000 × 1,000 fields: median ${large.median.toFixed(0)} ms of ${LARGE_RUNS} runs ` +
+      `(min ${large.min.toFixed(0)}, max ${large.max.toFixed(0)}; ${large.suggestions} suggestions)`,
   );
   for (const [name, t] of [
     ['tuning', tuning],

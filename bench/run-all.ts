@@ -128,7 +128,8 @@ function markdown(runs: Run[], machine: string[], startedAt: Date): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...runs.map(
       (r) =>
-        `| ${r.key} | ${r.what} | ${r.exitCode === 0 ? 'ok' : `**failed (${r.exitCode})**`} | ${r.seconds.toFixed(0)} | ${load(r.loadBefore)} | ${load(r.loadAfter)} |`,
+        `| ${r.key} | ${r.what} | ${r.exitCode === 0 ? 'ok' : `**failed (${r.exitCode})**`} | ` +
+        `${r.seconds.toFixed(0)} | ${load(r.loadBefore)} | ${load(r.loadAfter)} |`,
     ),
     '',
   ].join('\n');

@@ -82,13 +82,15 @@ async function main(): Promise<void> {
     ).rows;
     const [{ id: configId }] = (
       await pg.query(
-        `INSERT INTO sync_config (organization_id, connection_id, name, source_object, target_object, direction, frequency) VALUES ($1, $2, 'bench', 'customers', 'account', 'INBOUND', 'manual') RETURNING id`,
+        `INSERT INTO sync_config (organization_id, connection_id, name, source_object, target_object, direction, frequency)
+          VALUES ($1, $2, 'bench', 'customers', 'account', 'INBOUND', 'manual') RETURNING id`,
         [ORG, connectionId],
       )
     ).rows;
     const [{ id: runId }] = (
       await pg.query(
-        `INSERT INTO sync_run (organization_id, sync_config_id, status, trigger, mode, started_at) VALUES ($1, $2, 'RUNNING', 'MANUAL', 'FULL', now()) RETURNING id`,
+        `INSERT INTO sync_run (organization_id, sync_config_id, status, trigger, mode, started_at)
+          VALUES ($1, $2, 'RUNNING', 'MANUAL', 'FULL', now()) RETURNING id`,
         [ORG, configId],
       )
     ).rows;
@@ -175,11 +177,13 @@ async function main(): Promise<void> {
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     console.log(
-      `\nbench:subscriptions: ${CLIENTS} graphql-ws clients on syncRunUpdated, ${ROUNDS} NOTIFYs from a separate pg client (api process: node dist/src/main.js, ROLE=api)`,
+      `\nbench:subscriptions: ${CLIENTS} graphql-ws clients on syncRunUpdated, ${ROUNDS} NOTIFYs from a separate pg client ` +
+        '(api process: node dist/src/main.js, ROLE=api)',
     );
     console.log(`deliveries ${latencies.length} of ${CLIENTS * ROUNDS} (missed ${missed}, stale or duplicate ${stray})`);
     console.log(
-      `NOTIFY -> client latency: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms (goal p99 < 250 ms: ${p99 < 250 && missed === 0 ? 'met' : 'MISSED'})`,
+      `NOTIFY -> client latency: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms ` +
+        `(goal p99 < 250 ms: ${p99 < 250 && missed === 0 ? 'met' : 'MISSED'})`,
     );
     result({
       name: `syncRunUpdated NOTIFY to client p99, ${CLIENTS} clients (missed ${missed})`,
@@ -190,7 +194,8 @@ async function main(): Promise<void> {
     });
     result({ name: `api process RSS with ${CLIENTS} subscribed clients`, value: rssSubscribed, unit: 'MB', baseline: rssIdle, baselineName: 'before clients' });
     console.log(
-      `api process RSS (VmRSS): ${rssIdle.toFixed(0)} MB before clients, ${rssSubscribed.toFixed(0)} MB with ${CLIENTS} subscribed, ${rssAfter.toFixed(0)} MB after ${ROUNDS} rounds`,
+      `api process RSS (VmRSS): ${rssIdle.toFixed(0)} MB before clients, ${rssSubscribed.toFixed(0)} MB with ${CLIENTS} subscribed, ` +
+        `${rssAfter.toFixed(0)} MB after ${ROUNDS} rounds`,
     );
   } finally {
     await Promise.all(clients.map((client) => client.dispose()));

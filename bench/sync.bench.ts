@@ -141,7 +141,8 @@ async function main(): Promise<void> {
     const row = (name: string, r: number, ms: number, note = '') =>
       console.log(`${name.padEnd(46)} ${r.toFixed(0).padStart(9)} ${(ms / 1000).toFixed(2).padStart(8)}  ${note}`);
     console.log(
-      `\nbench:sync: ${TOTAL.toLocaleString('en')} Stripe customers, ${PAGE_SIZE} per page, local Stripe-shaped server (Stripe budget raised from 100/s), ${ROUNDS} rounds`,
+      `\nbench:sync: ${TOTAL.toLocaleString('en')} Stripe customers, ${PAGE_SIZE} per page, ` +
+        `local Stripe-shaped server (Stripe budget raised from 100/s), ${ROUNDS} rounds`,
     );
     console.log(`${'case'.padEnd(46)} ${'records/s'.padStart(9)} ${'seconds'.padStart(8)}`);
 
@@ -221,7 +222,9 @@ async function main(): Promise<void> {
       baselineName: 'fetch + one INSERT..ON CONFLICT per page into crm_record',
     });
     console.log(
-      `\nfirst sync >= 10,000/s: ${firstRate >= 10_000 ? 'met' : 'MISSED'}; first/baseline ${ratio.toFixed(2)} >= 0.5: ${ratio >= 0.5 ? 'met' : 'MISSED'}; unchanged FULL >= 30,000/s: ${secondRate >= 30_000 ? 'met' : 'MISSED'}`,
+      `\nfirst sync >= 10,000/s: ${firstRate >= 10_000 ? 'met' : 'MISSED'}; ` +
+        `first/baseline ${ratio.toFixed(2)} >= 0.5: ${ratio >= 0.5 ? 'met' : 'MISSED'}; ` +
+        `unchanged FULL >= 30,000/s: ${secondRate >= 30_000 ? 'met' : 'MISSED'}`,
     );
   } finally {
     await pool.end();

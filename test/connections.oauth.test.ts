@@ -184,7 +184,8 @@ describe('OAuth2 connections', () => {
     let cursor: string | null = null;
     do {
       const res: any = await t.gql(
-        'query($id: ID!, $cursor: String) { connectionRecords(connectionId: $id, object: "organizations", cursor: $cursor, pageSize: 50) { records nextCursor } }',
+        `query($id: ID!, $cursor: String) {
+          connectionRecords(connectionId: $id, object: "organizations", cursor: $cursor, pageSize: 50) { records nextCursor } }`,
         { id, cursor },
       );
       expect(res.errors).toBeUndefined();

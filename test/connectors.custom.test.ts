@@ -10,8 +10,8 @@ const CREATE = `mutation($input: CreateConnectorInput!) { createConnector(input:
   actions { name description inputSchema } rateLimit { strategy limit windowSeconds } } }`;
 const CONNECT = 'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id status authType credentialHint connector { key builtIn } } }';
 const TEST = 'mutation($id: ID!) { testConnection(id: $id) { ok status message } }';
-const RECORDS =
-  'query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) { connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }';
+const RECORDS = `query($id: ID!, $object: String!, $cursor: String, $pageSize: Int) {
+  connectionRecords(connectionId: $id, object: $object, cursor: $cursor, pageSize: $pageSize) { records nextCursor } }`;
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 
 async function readAll(t: TestService, connectionId: string, object: string, pageSize?: number) {

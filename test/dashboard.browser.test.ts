@@ -181,7 +181,8 @@ describe('GET /dashboard in headless Chromium', () => {
 
     // An alert as the anomaly monitor records one: a row and its change notice.
     const [{ id }] = await t.service.db.query(
-      `INSERT INTO integration_alert (organization_id, severity, code, message, sync_config_id) VALUES ('default', 'WARNING', 'SYNC_VOLUME_SPIKE', 'Customers (manual): 230 records, usually 10', $1) RETURNING id`,
+      `INSERT INTO integration_alert (organization_id, severity, code, message, sync_config_id)
+        VALUES ('default', 'WARNING', 'SYNC_VOLUME_SPIKE', 'Customers (manual): 230 records, usually 10', $1) RETURNING id`,
       [ids.liveConfig],
     );
     const shown = page.locator(`#alerts [data-alert-id="${id}"]`);

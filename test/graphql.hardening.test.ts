@@ -23,8 +23,10 @@ const deepQuery = (depth: number) => `query($id: ID!) { connection(id: $id) { ${
 const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: connections { totalCount }`).join(' ')} }`;
 const directives = (n: number) => `{ connections { ${Array.from({ length: n }, () => 'totalCount @include(if: true)').join(' ')} } }`;
 /** About `n` lexer tokens (11 + 8 per representation; commas are not tokens), all distinct. */
-const tokens = (n: number) =>
-  `{ _entities(representations: [${Array.from({ length: Math.floor((n - 11) / 8) }, (_, i) => `{ __typename: "Account", id: "a${i}" }`).join(' ')}]) { __typename } }`;
+const tokens = (n: number) => {
+  const representations = Array.from({ length: Math.floor((n - 11) / 8) }, (_, i) => `{ __typename: "Account", id: "a${i}" }`);
+  return `{ _entities(representations: [${representations.join(' ')}]) { __typename } }`;
+};
 /** A literal `first` multiplies the cost of what it pages: 100 × 100 runs is refused. */
 const costly = '{ syncConfigs(first: 100) { edges { node { runs(first: 100) { edges { node { id status } } } } } } }';
 
@@ -122,8 +124,11 @@ describe('GraphQL hardening: operation limits, body size, CSRF, introspection, p
 
   // Hive Gateway sends a level's entity fetches to a subgraph as one request, each `_entities`
   // under an alias of its own; @apollo/gateway sends each alone. Neither alias is the client's.
-  const batch = (...fetches: string[]) =>
-    `query(${fetches.map((_, i) => `$r${i}: [_Any!]!`).join(' ')}) { ${fetches.map((selection, i) => `_v${i}__entities: _entities(representations: $r${i}) { __typename ${selection} }`).join(' ')} }`;
+  const batch = (...fetches: string[]) => {
+    const variables = fetches.map((_, i) => `$r${i}: [_Any!]!`);
+    const entities = fetches.map((selection, i) => `_v${i}__entities: _entities(representations: $r${i}) { __typename ${selection} }`);
+    return `query(${variables.join(' ')}) { ${entities.join(' ')} }`;
+  };
   const linksOn = (type: string, prefix: string, n: number) =>
     `... on ${type} { ${Array.from({ length: n }, (_, i) => `${prefix}${i}: externalLinks { id }`).join(' ')} }`;
   const representations = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i}`, [{ __typename: 'Account', id: `acc-${i}` }]]));

@@ -8,7 +8,8 @@ import { frameSocket } from './support/ws-client';
 const deepJsonText = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
 const deepJson = (levels: number) => JSON.parse(deepJsonText(levels));
 
-const SUGGEST = `query($s:[JSON!]){ suggestFieldMappings(source:{object:"x",fields:[{name:"a",sampleValues:$s}]}, target:{object:"account",fields:[{name:"name"}]}){ sourceField } }`;
+const SUGGEST = `query($s:[JSON!]){
+  suggestFieldMappings(source:{object:"x",fields:[{name:"a",sampleValues:$s}]}, target:{object:"account",fields:[{name:"name"}]}){ sourceField } }`;
 
 /** A raw POST /graphql: the body as given (no re-serialisation), no Authorization unless asked. */
 function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; ms: number }> {

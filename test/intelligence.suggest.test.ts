@@ -4,7 +4,8 @@ import { gatewayToken, startTestService, TestService } from './support/service';
 const SUGGEST = `query($source: ObjectSchemaInput!, $target: ObjectSchemaInput!) {
   suggestFieldMappings(source: $source, target: $target) { sourceField targetField confidence transform { type params } reasons } }`;
 const FOR_CONNECTION = `query($id: ID!, $object: String!, $target: String!) {
-  suggestFieldMappingsForConnection(connectionId: $id, object: $object, targetObject: $target) { sourceField targetField confidence transform { type params } reasons } }`;
+  suggestFieldMappingsForConnection(connectionId: $id, object: $object, targetObject: $target) {
+    sourceField targetField confidence transform { type params } reasons } }`;
 const CREATE_MAPPING = 'mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }';
 
 /** HotCRM's invoice as a caller describes it (the built-in object's fields, id included). */

@@ -219,7 +219,9 @@ describe('troubleshoot', () => {
       await seed.syncLog(db, 'default', qboRun, {
         level: 'warn',
         code: 'WRITE_FAILED',
-        message: `invoice ${id} could not be written: quickbooks responded 400: Required param missing, need to supply the required value for the API: CustomerRef`,
+        message:
+          `invoice ${id} could not be written: quickbooks responded 400: ` +
+          'Required param missing, need to supply the required value for the API: CustomerRef',
       });
     }
     const required = finding(await report({ syncConfigId: qboConfig }), 'REQUIRED_FIELD_MISSING');
@@ -245,7 +247,8 @@ describe('troubleshoot', () => {
     // A mapping saved before the CRM object lost a field (createFieldMapping refuses it today).
     const stale = await stripeSync('Stale mapping', { apiKey: stripe.apiKey, baseUrl: stripe.url });
     await t.service.db.query(
-      `UPDATE field_mapping SET rules = rules || '[{"sourceField":"address.city","targetField":"billing_town"},{"sourceField":"nickname","targetField":"alias"}]'::jsonb
+      `UPDATE field_mapping
+        SET rules = rules || '[{"sourceField":"address.city","targetField":"billing_town"},{"sourceField":"nickname","targetField":"alias"}]'::jsonb
         WHERE id = (SELECT field_mapping_id FROM sync_config WHERE id = $1)`,
       [stale.configId],
     );

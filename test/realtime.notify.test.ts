@@ -27,7 +27,8 @@ async function notifyFromAnotherProcess(databaseUrl: string, sql: string, params
 
 const UPDATE_AND_NOTIFY = `
   WITH r AS (UPDATE sync_run SET status = $1, records_processed = $2 WHERE id = $3 RETURNING organization_id, id, sync_config_id)
-  SELECT pg_notify('integration_changes', json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text) FROM r`;
+  SELECT pg_notify('integration_changes',
+    json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text) FROM r`;
 
 function subscribe(client: Client, query: string, variables: Record<string, unknown>) {
   const received: any[] = [];

@@ -97,7 +97,8 @@ describe('the service process on embedded PostgreSQL', () => {
       }
     };
     const [{ id }] = await notify(
-      `INSERT INTO connection (organization_id, connector_key, name, auth_type, status) VALUES ('default', 'stripe', 'after restart', 'API_KEY', 'ERROR') RETURNING id`,
+      `INSERT INTO connection (organization_id, connector_key, name, auth_type, status)
+        VALUES ('default', 'stripe', 'after restart', 'API_KEY', 'ERROR') RETURNING id`,
       [],
     );
     await waitUntil(

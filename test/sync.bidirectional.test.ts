@@ -8,8 +8,8 @@ const RUN = `query($id: ID!) { syncRun(id: $id) { id status mode recordsProcesse
 const TRIGGER = 'mutation($id: ID!, $mode: SyncMode) { triggerSync(id: $id, mode: $mode) { id status } }';
 const CONFLICTS = `query($id: ID, $status: SyncConflictStatus) { syncConflicts(syncConfigId: $id, status: $status) { totalCount
   edges { node { id externalId internalId field baseValue sourceValue targetValue status resolvedValue resolvedAt syncConfig { id } } } } }`;
-const RESOLVE =
-  'mutation($id: ID!, $choice: ConflictChoice!, $value: JSON) { resolveSyncConflict(id: $id, choice: $choice, value: $value) { id status field resolvedValue resolvedAt } }';
+const RESOLVE = `mutation($id: ID!, $choice: ConflictChoice!, $value: JSON) {
+  resolveSyncConflict(id: $id, choice: $choice, value: $value) { id status field resolvedValue resolvedAt } }`;
 
 /**
  * Bidirectional sync end to end between a local Stripe server and the built-in CRM store: the

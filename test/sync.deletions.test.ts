@@ -7,8 +7,8 @@ import { setupInboundSync, TRIGGER, waitForRunEnd } from './support/sync-fixture
 
 const RUN = `query($id: ID!) { syncRun(id: $id) { id status mode recordsProcessed recordsCreated recordsUpdated recordsDeleted recordsFailed errorDetails
   logs { level message code } } }`;
-const LINKS =
-  'query($id: ID!, $after: String) { externalLinks(syncConfigId: $id, first: 100, after: $after) { edges { node { externalId status } } pageInfo { hasNextPage endCursor } } }';
+const LINKS = `query($id: ID!, $after: String) { externalLinks(syncConfigId: $id, first: 100, after: $after) {
+  edges { node { externalId status } } pageInfo { hasNextPage endCursor } } }`;
 
 /**
  * Stripe whose list requests can be made to fail from the Nth one on, so a run can be stopped

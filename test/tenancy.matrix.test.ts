@@ -237,7 +237,8 @@ describe('tenant isolation matrix', () => {
     a.connector = connector.data.createConnector.id;
     await seed.connection(db, 'acme', { connector_key: 'acme_erp', custom_connector_id: a.connector, name: 'Acme ERP' });
     await t.gql(
-      'mutation { setOAuthClient(input: { connectorKey: "linkedin", clientId: "acme-client", clientSecret: "s", authorizationUrl: "http://127.0.0.1:9/authorize", tokenUrl: "http://127.0.0.1:9/token" }) }',
+      `mutation { setOAuthClient(input: { connectorKey: "linkedin", clientId: "acme-client", clientSecret: "s",
+        authorizationUrl: "http://127.0.0.1:9/authorize", tokenUrl: "http://127.0.0.1:9/token" }) }`,
       undefined,
       asA,
     );
@@ -284,7 +285,8 @@ describe('tenant isolation matrix', () => {
     const idsOfA = new Set(Object.values(await snapshotOfA()).flatMap((rows) => rows.map((r: any) => r.id)));
     const problems: string[] = [];
     for (const list of LISTS.filter((l) => fields.has(l.field))) {
-      const query = `query${list.variables ? '($id: ID)' : ''} { ${list.field}${list.args ?? ''} ${list.field === 'connectors' ? '{ id }' : '{ edges { node { id } } }'} }`;
+      const selection = list.field === 'connectors' ? '{ id }' : '{ edges { node { id } } }';
+      const query = `query${list.variables ? '($id: ID)' : ''} { ${list.field}${list.args ?? ''} ${selection} }`;
       const ids = (res: GraphQLResponse): string[] => {
         const value = (res.data as any)?.[list.field];
         return Array.isArray(value) ? value.map((c: any) => c.id) : (value?.edges ?? []).map((e: any) => e.node.id);

@@ -5,7 +5,8 @@ import { sql } from './support/sync-fixtures';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 const CREATE = `mutation($input: CreateWebhookSubscriptionInput!) {
-  createWebhookSubscription(input: $input) { secret subscription { id name eventTypes targetUrl status retryPolicy maxRetries filters secretHint lastTriggeredAt } } }`;
+  createWebhookSubscription(input: $input) { secret subscription {
+    id name eventTypes targetUrl status retryPolicy maxRetries filters secretHint lastTriggeredAt } } }`;
 const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { id type source objectType recordId data occurredAt deliveryCount } }`;
 const DELIVERIES = `query($id: ID!, $status: WebhookDeliveryStatus) { webhookSubscription(id: $id) { id status disabledReason lastTriggeredAt
   deliveries(first: 50, status: $status) { totalCount edges { node { id messageId eventId eventType payload status attemptCount deliveredAt nextAttemptAt

@@ -96,7 +96,8 @@ export class CustomApiServer extends ProviderServer {
     if (page * perPage < rows.length) {
       const key = this.keyInQuery ? `&api_key=${this.apiKey}` : '';
       const last = Math.ceil(rows.length / perPage);
-      headers.link = `<${this.url}/v1/tickets?page=${page + 1}&per_page=${perPage}${key}>; rel="next", <${this.url}/v1/tickets?page=${last}&per_page=${perPage}${key}>; rel="last"`;
+      const next = `<${this.url}/v1/tickets?page=${page + 1}&per_page=${perPage}${key}>; rel="next"`;
+      headers.link = `${next}, <${this.url}/v1/tickets?page=${last}&per_page=${perPage}${key}>; rel="last"`;
     }
     return { headers, body: rows.slice((page - 1) * perPage, page * perPage) };
   }

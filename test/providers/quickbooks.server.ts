@@ -4,8 +4,11 @@ import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-serve
 type Row = Record<string, any>;
 
 const ENTITIES = ['Customer', 'Invoice', 'Payment'];
-const QUERY =
-  /^select \* from (\w+)(?: where Metadata\.LastUpdatedTime (>=|>|<=|<|=) '([^']+)')?(?: orderby Metadata\.LastUpdatedTime(?: (asc|desc))?)?(?: startposition (\d+))?(?: maxresults (\d+))?$/i;
+const QUERY = new RegExp(
+  String.raw`^select \* from (\w+)(?: where Metadata\.LastUpdatedTime (>=|>|<=|<|=) '([^']+)')?` +
+    String.raw`(?: orderby Metadata\.LastUpdatedTime(?: (asc|desc))?)?(?: startposition (\d+))?(?: maxresults (\d+))?$`,
+  'i',
+);
 const PACIFIC_MS = 7 * 3_600_000;
 
 /** Intuit writes times in the company's zone: 2024-03-01T02:00:00-07:00. */

@@ -8,7 +8,8 @@ import type { Route } from '../providers/provider-server';
 /** GraphQL over HTTP as some caller: returns the parsed body ({ data, errors }). */
 export type Gql = (query: string, variables?: Record<string, unknown>) => Promise<any>;
 
-export const RUN_QUERY = `query($id: ID!) { syncRun(id: $id) { id status trigger mode recordsProcessed recordsCreated recordsUpdated recordsFailed errorDetails startedAt completedAt } }`;
+export const RUN_QUERY = `query($id: ID!) { syncRun(id: $id) {
+  id status trigger mode recordsProcessed recordsCreated recordsUpdated recordsFailed errorDetails startedAt completedAt } }`;
 export const TRIGGER = 'mutation($id: ID!, $mode: SyncMode) { triggerSync(id: $id, mode: $mode) { id status } }';
 
 /** A GraphQL client for a service URL, authenticated with `key`. */
