@@ -58,16 +58,19 @@ export const noCrmRecords: SqlFragment<PageBind> = {
  */
 export const linksUpsert: SqlFragment<PageBind> = {
   name: 'links',
-  text: ({ p, owned }) => `
+  text: ({ p, owned }) => {
+    const linkScope = [p.organizationId, p.connectionId, p.syncConfigId, p.provider, p.internalObject].join(', ');
+    return `
        INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
                                   external_object, external_id, status, last_synced_data, content_hash, source_hash, last_synced_at)
-       SELECT ${p.organizationId}, ${p.connectionId}, ${p.syncConfigId}, ${p.provider}, ${p.internalObject}, r.internal_id, ${p.externalObject}, r.external_id, 'SYNCED', r.data, r.hash, r.source, now()
+       SELECT ${linkScope}, r.internal_id, ${p.externalObject}, r.external_id, 'SYNCED', r.data, r.hash, r.source, now()
          FROM jsonb_to_recordset(${p.links}::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text, source text)
         WHERE ${owned}
        ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
           SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = 'SYNCED',
               last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
-              source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now()`,
+              source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now()`;
+  },
 };
 
 /** `seen`: the ids the page saw, for the deletion sweep after a complete read (null: not one). */
@@ -98,5 +101,7 @@ export const runCounters: SqlFragment<PageBind> = {
  * The statement's result: the NOTIFY of the run's change (syncRunUpdated), one row when the page
  * was written and none when the run was no longer owned.
  */
-export const RUN_CHANGE_NOTICE = `SELECT pg_notify('${CHANGES_CHANNEL}', json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text)
+export const RUN_CHANGE_NOTICE =
+  `SELECT pg_notify('${CHANGES_CHANNEL}', ` +
+  `json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text)
        FROM run`;
