@@ -1,3 +1,7 @@
+// Resolvers first, in this order: type-graphql lists types and fields in the order their classes load, so
+// the printed schema keeps its order (schema/integration.graphql).
+import { ApiKeyMutationsResolver } from './api-key.mutations.resolver';
+import { ApiKeyResolver } from './api-key.resolver';
 import type { DataSource } from 'typeorm';
 import type { CapabilityModule } from '../graphql/capability-module';
 import { byId } from '../graphql/loader-kit';
@@ -6,8 +10,6 @@ import { READ_SCOPE } from '../graphql/scopes';
 import { ApiKeyUsageEntity } from './api-key-usage.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { toApiKey } from './api-key.mapper';
-import { ApiKeyMutationsResolver } from './api-key.mutations.resolver';
-import { ApiKeyResolver } from './api-key.resolver';
 import type { ApiKeyService } from './api-key.service';
 
 /** API keys: hashed at rest, scoped, rate-limited, with usage counted per bucket. */

@@ -1,9 +1,11 @@
+// Imported in this order (api keys, connections, connectors, sync, webhooks, intelligence):
+// type-graphql lists types and fields in the order their classes load.
 import { apiKeysModule } from '../apikeys/apikeys.module';
 import { connectionsModule } from '../connections/connections.module';
 import { connectorsModule } from '../connectors/connectors.module';
-import { intelligenceModule } from '../intelligence/intelligence.module';
 import { syncModule } from '../sync/sync.module';
 import { webhooksModule } from '../webhooks/webhooks.module';
+import { intelligenceModule } from '../intelligence/intelligence.module';
 
 /** Every capability of the service, in the order the schema lists their fields. */
 export const capabilityModules = [connectorsModule, connectionsModule, syncModule, webhooksModule, apiKeysModule, intelligenceModule] as const;

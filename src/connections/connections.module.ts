@@ -1,3 +1,7 @@
+// Resolvers first, in this order: type-graphql lists types and fields in the order their classes load, so
+// the printed schema keeps its order (schema/integration.graphql).
+import { ConnectionResolver } from './connection.resolver';
+import { ConnectionMutationsResolver } from './connection.mutations.resolver';
 import type { DataSource } from 'typeorm';
 import type { CapabilityModule } from '../graphql/capability-module';
 import { byId } from '../graphql/loader-kit';
@@ -5,8 +9,6 @@ import { mapped, ownedReference } from '../graphql/owned-reference';
 import { READ_SCOPE } from '../graphql/scopes';
 import { ConnectionEntity } from './connection.entity';
 import { toConnection } from './connection.mapper';
-import { ConnectionMutationsResolver } from './connection.mutations.resolver';
-import { ConnectionResolver } from './connection.resolver';
 import { ConnectionTestResult, OAuthAuthorization } from './connection.type';
 import type { ConnectionService } from './connection.service';
 import type { ConnectorActionService } from './connector-action.service';

@@ -1,14 +1,16 @@
-import type { CapabilityModule } from '../graphql/capability-module';
-import { IntegrationHealthResolver } from './health/integration-health.resolver';
-import type { IntegrationHealthService } from './health/integration-health.service';
+// Resolvers first, in this order: type-graphql lists types and fields in the order their classes load, so
+// the printed schema keeps its order (schema/integration.graphql).
 import { IntegrationAlertResolver } from './insights/integration-alert.resolver';
 import { SyncInsightsResolver } from './insights/sync-insights.resolver';
+import { IntegrationHealthResolver } from './health/integration-health.resolver';
+import { ExplainErrorResolver } from './knowledge/explain-error.resolver';
+import { TroubleshootResolver } from './troubleshoot/troubleshoot.resolver';
+import { SuggestResolver } from './suggest/suggest.resolver';
+import type { CapabilityModule } from '../graphql/capability-module';
+import type { IntegrationHealthService } from './health/integration-health.service';
 import type { SyncInsightsService } from './insights/sync-insights.service';
 import type { ErrorExplainerService } from './knowledge/error-explainer.service';
-import { ExplainErrorResolver } from './knowledge/explain-error.resolver';
-import { SuggestResolver } from './suggest/suggest.resolver';
 import type { SuggestService } from './suggest/suggest.service';
-import { TroubleshootResolver } from './troubleshoot/troubleshoot.resolver';
 import type { TroubleshootService } from './troubleshoot/troubleshoot.service';
 
 /**

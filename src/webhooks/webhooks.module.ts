@@ -1,3 +1,11 @@
+// Resolvers first, in this order: type-graphql lists types and fields in the order their classes load, so
+// the printed schema keeps its order (schema/integration.graphql).
+import { IntegrationEventResolver } from './integration-event.resolver';
+import { IntegrationEventMutationsResolver } from './integration-event.mutations.resolver';
+import { WebhookDeliveryMutationsResolver } from './webhook-delivery.mutations.resolver';
+import { WebhookSubscriptionMutationsResolver } from './webhook-subscription.mutations.resolver';
+import { WebhookDeliveryResolver } from './webhook-delivery.resolver';
+import { WebhookSubscriptionResolver } from './webhook-subscription.resolver';
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import type { CapabilityModule } from '../graphql/capability-module';
@@ -9,18 +17,12 @@ import type { EventPublisher } from './event-publisher';
 import type { InboundWebhookService } from './inbound/inbound-webhook.service';
 import { IntegrationEventEntity } from './integration-event.entity';
 import type { IntegrationEventQueries } from './integration-event.queries';
-import { IntegrationEventMutationsResolver } from './integration-event.mutations.resolver';
-import { IntegrationEventResolver } from './integration-event.resolver';
 import { deliveryCountsByEvent } from './sql/delivery-counts-by-event';
 import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { webhookDeliveryQueue } from './webhook-delivery.job';
-import { WebhookDeliveryMutationsResolver } from './webhook-delivery.mutations.resolver';
-import { WebhookDeliveryResolver } from './webhook-delivery.resolver';
 import type { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
-import { WebhookSubscriptionMutationsResolver } from './webhook-subscription.mutations.resolver';
-import { WebhookSubscriptionResolver } from './webhook-subscription.resolver';
 import type { WebhookSubscriptionService } from './webhook-subscription.service';
 import { toIntegrationEvent, toWebhookDelivery, toWebhookSubscription } from './webhook.mappers';
 
