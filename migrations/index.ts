@@ -8,6 +8,7 @@ import { ExternalLinkSyncPath1764640800000 } from './1764640800000-external-link
 import { ApiKeyRateWindow1764720000000 } from './1764720000000-api-key-rate-window';
 import { IntegrationAlert1764806400000 } from './1764806400000-integration-alert';
 import { ExternalLinkConfigIndex1764892800000 } from './1764892800000-external-link-config-index';
+import { ConnectionProviderAccount1764979200000 } from './1764979200000-connection-provider-account';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   ApiKeyRateWindow1764720000000,
   IntegrationAlert1764806400000,
   ExternalLinkConfigIndex1764892800000,
+  ConnectionProviderAccount1764979200000,
 ];

@@ -23,7 +23,6 @@ const CONTRACT_FILE = path.resolve(__dirname, '../../shared/contract/integration
  */
 const AWAITING_ISSUE: Record<number, string[]> = {
   16: [
-    'Connection.providerAccountId is missing',
     'enum TransformType lacks REFERENCE',
     'SyncConfig.matchOn is missing',
     'SyncRun.recordsMatched is missing',

@@ -18,6 +18,8 @@ export class ConnectionEntity {
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true }) lastUsedAt!: Date | null;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError!: string | null;
   @Column({ type: 'jsonb', nullable: true }) config!: Record<string, unknown> | null;
+  /** The provider account the connection reaches (handler.identify), learned when it connects; null until then. */
+  @Column({ name: 'provider_account_id', type: 'text', nullable: true }) providerAccountId!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

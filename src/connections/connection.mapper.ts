@@ -17,6 +17,7 @@ export function toConnection(row: ConnectionEntity, publicUrl: string): Connecti
     lastError: row.lastError,
     config: row.config,
     inboundWebhookUrl: `${publicUrl}/webhooks/inbound/${row.id}`,
+    providerAccountId: row.providerAccountId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     connectorKey: row.connectorKey,

@@ -59,6 +59,14 @@ export class Connection {
   })
   inboundWebhookUrl!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The provider account this connection reaches (Stripe acct_…, Slack team id, QuickBooks realmId, the Google or Microsoft user, PayPal payer id), ' +
+      'learned when connecting. Records synced through any connection to the same account are the same records.',
+  })
+  providerAccountId!: string | null;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 

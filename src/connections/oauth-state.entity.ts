@@ -11,6 +11,8 @@ export class OAuthStateEntity {
   @Column({ name: 'redirect_uri', type: 'text' }) redirectUri!: string;
   @Column({ type: 'text', array: true }) scopes!: string[];
   @Column({ type: 'jsonb', nullable: true }) config!: Record<string, unknown> | null;
+  /** The connection this authorization re-authorises (startOAuth connectionId); null for a new one. */
+  @Column({ name: 'connection_id', type: 'uuid', nullable: true }) connectionId!: string | null;
   @Column({ name: 'code_verifier_encrypted', type: 'text' }) codeVerifierEncrypted!: string;
   @Column({ name: 'expires_at', type: 'timestamptz' }) expiresAt!: Date;
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true }) usedAt!: Date | null;
