@@ -7,7 +7,7 @@ import { createDataSource } from '../src/assembly/data-source';
 import { migrate } from '../src/db/data-source';
 import { stripe } from '../src/providers/stripe/stripe.connector';
 import { startBoss, stopBoss } from '../src/jobs/boss';
-import { createServices } from '../src/services';
+import { createServices } from '../src/assembly/services';
 import { openBenchDatabase, runBench } from './support';
 import { startStripeLike } from './stripe-like-server';
 import { result } from './result';

@@ -9,7 +9,7 @@ import { stripe } from '../src/providers/stripe/stripe.connector';
 import { createDataSource } from '../src/assembly/data-source';
 import { migrate } from '../src/db/data-source';
 import { startBoss, startQueues, stopBoss } from '../src/jobs/boss';
-import { createServices } from '../src/services';
+import { createServices } from '../src/assembly/services';
 import type { CreateFieldMappingInput } from '../src/sync/field-mapping.inputs';
 import type { CreateSyncConfigInput } from '../src/sync/sync-config.inputs';
 import { SyncDirection, SyncMode, SyncTrigger, TransformType } from '../src/sync/sync.enums';

@@ -22,7 +22,7 @@ import { createMetrics, Metrics } from './http/metrics';
 import { BUILT_IN_CONNECTORS } from './providers/registry';
 import { startBoss, startQueues, stopBoss } from './jobs/boss';
 import { PgPubSub } from './realtime/pg-pubsub';
-import { createServices, Services } from './services';
+import { createServices, Services } from './assembly/services';
 import { oauthCallbackRouter } from './connections/oauth.callback';
 import { inboundWebhookRouter } from './webhooks/inbound/inbound-webhook.router';
 import { dashboardRouter } from './dashboard/dashboard.router';
@@ -89,7 +89,6 @@ export async function startService(config: Config, log: Logger): Promise<Running
         (await buildIntegrationSchema()).schema,
         {
           loadersFor: (organizationId) => createLoaders(db, organizationId),
-          db, // TEMPORARY-ISSUE15
           config,
           log,
           pubsub,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Services } from '../src/services';
+import type { Services } from '../src/assembly/services';
 import { ACME, acmeInput, fields } from './providers/custom-api.definition';
 import { CustomApiServer } from './providers/custom-api.server';
 import { BOOTSTRAP_KEY, gatewayToken, startTestService, TestService } from './support/service';

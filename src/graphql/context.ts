@@ -26,8 +26,6 @@ export interface GraphQLContext {
   log: Logger;
   pubsub: PgPubSub;
   services: Services;
-  /** TEMPORARY-ISSUE15: leaves once no resolver reads it. */
-  db: import('typeorm').DataSource;
 }
 
 /**

@@ -9,8 +9,6 @@ import type { Principal } from './principal';
 export interface ContextDeps {
   /** A request's DataLoaders for the caller's organization (the assembly composes them). */
   loadersFor: (organizationId: string | null) => Loaders;
-  /** TEMPORARY-ISSUE15: removed once no resolver reads ctx.db. */
-  db: import('typeorm').DataSource;
   config: Config;
   log: Logger;
   pubsub: PgPubSub;
@@ -44,6 +42,5 @@ export function contextFor(deps: ContextDeps, principal: Principal | null, authE
     log: deps.log,
     pubsub: deps.pubsub,
     services: deps.services,
-    db: deps.db, // TEMPORARY-ISSUE15
   };
 }
