@@ -164,13 +164,17 @@ describe('createCrmStore', () => {
 describe('GatewayCrmStore when the gateway throttles', () => {
   // The one Retry-After reader (src/net/retry-after.ts): the gateway store and the provider HTTP
   // layer read "1.5" and an HTTP-date alike (the store read "1.5" as 1.5 and a date as nothing).
+  // The HTTP date is made when the gateway answers, not when the file loads: under load the
+  // test may start many seconds later.
+  const inThirtySeconds = () => new Date(Date.now() + 30_000).toUTCString();
   it.each([
     ['1.5', 2],
     ['7', 7],
-    [new Date(Date.now() + 30_000).toUTCString(), 30],
+    ['an HTTP date 30 s ahead', 30],
   ])('reads Retry-After %s as %i seconds', async (header, seconds) => {
     const server = createServer((_req, res) => {
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': header });
+      const value = header === 'an HTTP date 30 s ahead' ? inThirtySeconds() : header;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': value });
       res.end(JSON.stringify({ errors: [{ message: 'slow down' }] }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
