@@ -87,6 +87,14 @@ export interface ConnectorHandler {
   authorize?(authType: AuthType, credentials: Record<string, unknown>): Record<string, string>;
   /** A cheap authenticated call that proves the credentials work. */
   test(call: ConnectorCall): Promise<void>;
+  /**
+   * The provider account this connection reaches (Stripe's acct_…, a Slack team id, a QuickBooks
+   * realmId, the Google or Microsoft user), from the provider's documented identity call or what
+   * the authorization returned. Any connection to the same account reads the same records, so it
+   * must be stable and must not depend on the credential (a new key or token for the same account
+   * gives the same id). Null when the provider cannot tell; absent for connectors that never can.
+   */
+  identify?(call: ConnectorCall): Promise<string | null>;
   list(call: ConnectorCall, object: string, options: ListOptions): Promise<ListPage>;
   get?(call: ConnectorCall, object: string, id: string): Promise<ConnectorRecord>;
   /**

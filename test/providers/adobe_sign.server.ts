@@ -19,8 +19,13 @@ export class AdobeSignServer extends ProviderServer {
   readonly libraryDocuments = new Set<string>(['CBJCHBCAABAAlibraryNDA']);
   private clock = Date.parse('2024-03-01T10:00:00Z');
 
+  /** The account and user GET /users/me names (DetailedUserInfo). */
+  accountId = 'CBJCHBCAABAAaccount0001';
+  userId = 'CBJCHBCAABAAuser00001';
+
   constructor(private readonly oauth: OAuthServer) {
     super();
+    this.on('GET', `${V6}/users/me`, (req) => this.authed(req, () => this.me(req)));
     this.on('GET', `${V6}/agreements`, (req) => this.authed(req, () => this.list(req)));
     this.on('POST', `${V6}/agreements`, (req) => this.authed(req, () => this.create(req.body)));
     this.on('GET', `${V6}/agreements/:id`, (req, [id]) => this.authed(req, () => this.info(id)));
@@ -61,6 +66,14 @@ export class AdobeSignServer extends ProviderServer {
   private authed(req: ProviderRequest, then: () => Reply): Reply {
     if (!this.oauth.isValid(bearer(req))) return error(401, 'INVALID_ACCESS_TOKEN', 'Access token provided is invalid or has expired');
     return then();
+  }
+
+  /** users.getUserDetail with userId 'me': needs a user_read scope (any modifier), PERMISSION_DENIED without one. */
+  private me(req: ProviderRequest): Reply {
+    if (!this.oauth.scopesOf(bearer(req)).some((scope) => scope.split(':')[0] === 'user_read'))
+      return error(403, 'PERMISSION_DENIED', 'The API caller does not have the permission to execute this operation.');
+    const user = { id: this.userId, accountId: this.accountId, accountType: 'GLOBAL', email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' };
+    return { body: { ...user, company: 'HotCRM Local', initials: 'AL', isAccountAdmin: true, locale: 'en_US', status: 'ACTIVE' } };
   }
 
   private list(req: ProviderRequest): Reply {

@@ -24,6 +24,8 @@ export class OAuthServer extends ProviderServer {
   refuse = false;
   /** Milliseconds the token endpoint waits before answering (to widen refresh races in tests). */
   tokenDelayMs = 0;
+  /** The scope each token was granted; a refreshed token keeps its refresh token's (RFC 6749 §6). */
+  private readonly grantedScopes = new Map<string, string>();
 
   constructor(
     readonly clientId = 'local-client-id',
@@ -41,11 +43,18 @@ export class OAuthServer extends ProviderServer {
     return !!accessToken && this.validAccessTokens.has(accessToken);
   }
 
-  issueTokens(): { access_token: string; refresh_token: string; expires_in: number; token_type: string } {
+  /** The scopes an access token was granted (what a provider checks before answering). */
+  scopesOf(accessToken: string | null): string[] {
+    return (this.grantedScopes.get(accessToken ?? '') ?? '').split(/[ ,]+/).filter(Boolean);
+  }
+
+  issueTokens(scope = ''): { access_token: string; refresh_token: string; expires_in: number; token_type: string } {
     const access = `at_${randomBytes(12).toString('hex')}`;
     const refresh = `rt_${randomBytes(12).toString('hex')}`;
     this.validAccessTokens.add(access);
     this.refreshTokens.add(refresh);
+    this.grantedScopes.set(access, scope);
+    this.grantedScopes.set(refresh, scope);
     return { access_token: access, refresh_token: refresh, expires_in: this.expiresIn, token_type: 'Bearer' };
   }
 
@@ -86,14 +95,14 @@ export class OAuthServer extends ProviderServer {
             .update(form.code_verifier ?? '')
             .digest('base64url') === issued.challenge;
         if (!issued || issued.redirectUri !== form.redirect_uri || !verified) return { status: 400, body: { error: 'invalid_grant' } };
-        return { body: { ...this.issueTokens(), scope: issued.scope } };
+        return { body: { ...this.issueTokens(issued.scope), scope: issued.scope } };
       }
       case 'refresh_token': {
         this.refreshCount++;
         if (this.refuse || !this.refreshTokens.has(form.refresh_token))
           return { status: 400, body: { error: 'invalid_grant', error_description: 'Refresh token is invalid or revoked' } };
         this.refreshTokens.delete(form.refresh_token);
-        return { body: this.issueTokens() };
+        return { body: this.issueTokens(this.grantedScopes.get(form.refresh_token)) };
       }
       case 'client_credentials': {
         const { refresh_token: _none, ...tokens } = this.issueTokens();

@@ -64,11 +64,11 @@ export class OutlookServer extends ProviderServer {
   constructor(
     private readonly isValid: (token: string | null) => boolean,
     readonly mail = 'megan@contoso.example',
+    readonly userId = '48d31887-5fad-4d73-a9f5-3c356e68a038',
   ) {
     super();
-    this.on('GET', '/v1\\.0/me', (req) =>
-      this.authed(req, () => ({ body: { id: 'user-1', displayName: 'Megan Bowen', mail: this.mail, userPrincipalName: this.mail } })),
-    );
+    // GET /me (user-get): the signed-in user; `id` is the user's object id, a GUID.
+    this.on('GET', '/v1\\.0/me', (req) => this.authed(req, () => ({ body: this.me(req) })));
     this.on('GET', /^\/v1\.0\/me\/mailFolders(?:\/inbox|\('[^']+'\))\/messages\/delta$/, (req) => this.authed(req, () => this.delta(req, 'messages')));
     this.on('GET', '/v1\\.0/me/calendarView/delta', (req) => this.authed(req, () => this.delta(req, 'events')));
     this.on('GET', '/v1\\.0/me/messages/:id', (req, [id]) => this.authed(req, () => this.read('messages', id)));
@@ -76,6 +76,14 @@ export class OutlookServer extends ProviderServer {
     this.on('PATCH', '/v1\\.0/me/events/:id', (req, [id]) => this.authed(req, () => this.patchEvent(id, req.body as Fields)));
     this.on('POST', '/v1\\.0/me/events', (req) => this.authed(req, () => this.createEvent(req.body as Fields)));
     this.on('POST', '/v1\\.0/me/sendMail', (req) => this.authed(req, () => this.sendMail(req.body as Fields)));
+  }
+
+  /** The user object with only the $select-ed properties when $select is given, as Graph answers. */
+  private me(req: ProviderRequest): Fields {
+    const user: Fields = { id: this.userId, displayName: 'Megan Bowen', mail: this.mail, userPrincipalName: this.mail, givenName: 'Megan', surname: 'Bowen' };
+    const select = req.query.get('$select')?.split(',');
+    const shown = select ? Object.fromEntries(Object.entries(user).filter(([key]) => select.includes(key))) : user;
+    return { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users${select ? `(${select.join(',')})` : ''}/$entity`, ...shown };
   }
 
   addMessage(fields: { subject: string; from?: string; isRead?: boolean }): Fields {

@@ -23,6 +23,9 @@ export class PayPalServer extends ProviderServer {
   readonly validTokens = new Set<string>();
   tokenRequests = 0;
   refuseClient = false;
+  /** The app's List Balances permission (…/reporting/balances/read), and the payer id balances.get answers as account_id. */
+  listBalances = true;
+  payerId = 'WDJJHEBZ4X2LY';
   private readonly byRequestId = new Map<string, Row>();
 
   constructor(
@@ -39,6 +42,7 @@ export class PayPalServer extends ProviderServer {
     );
     this.on('POST', '/v2/invoicing/invoices/:id/send', (req, [id]) => this.authed(req, () => this.withInvoice(id, (inv) => this.send(inv))));
     this.on('GET', '/v1/reporting/transactions', (req) => this.authed(req, () => this.search(req)));
+    this.on('GET', '/v1/reporting/balances', (req) => this.authed(req, () => this.balances()));
     this.on('GET', '/v2/payments/refunds/:id', (req, [id]) => this.authed(req, () => (this.refunds.has(id) ? { body: this.refunds.get(id) } : notFound())));
     this.on('POST', '/v2/payments/captures/:id/refund', (req, [id]) => this.authed(req, () => this.refund(req, id)));
     this.on('POST', '/v1/notifications/verify-webhook-signature', (req) => this.authed(req, () => this.verifyWebhookSignature(req)));
@@ -177,7 +181,9 @@ export class PayPalServer extends ProviderServer {
     this.validTokens.add(token);
     return {
       body: {
-        scope: 'https://uri.paypal.com/services/invoicing https://uri.paypal.com/services/reporting/search/read',
+        scope: `https://uri.paypal.com/services/invoicing https://uri.paypal.com/services/reporting/search/read${
+          this.listBalances ? ' https://uri.paypal.com/services/reporting/balances/read' : ''
+        }`,
         access_token: token,
         token_type: 'Bearer',
         app_id: 'APP-80W284485P519543T',
@@ -199,6 +205,14 @@ export class PayPalServer extends ProviderServer {
       };
     }
     return then();
+  }
+
+  /** balances.get (reporting_transactions_v1.json): balances per currency and the account's payer id; 403 NOT_AUTHORIZED without the permission. */
+  private balances(): Reply {
+    const [message, now, total] = ['Authorization failed due to insufficient permissions.', new Date().toISOString(), { currency_code: 'USD', value: '0.00' }];
+    if (!this.listBalances) return { status: 403, body: { name: 'NOT_AUTHORIZED', message, debug_id: debugId(), details: [{ issue: 'PERMISSION_DENIED' }] } };
+    const balances = [{ currency: 'USD', primary: true, total_balance: total, available_balance: total }];
+    return { body: { balances, account_id: this.payerId, as_of_time: now, last_refresh_time: now } };
   }
 
   private listInvoices(req: ProviderRequest): Reply {

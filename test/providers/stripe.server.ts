@@ -22,8 +22,13 @@ export class StripeServer extends ProviderServer {
   readonly store = new Map<string, StripeObject[]>(Object.keys(PREFIX).map((name) => [name, []]));
   private clock = 1_700_000_000;
 
-  constructor(readonly apiKey = 'sk_test_51LocalStripeKey4242') {
+  constructor(
+    readonly apiKey = 'sk_test_51LocalStripeKey4242',
+    readonly accountId = 'acct_1LocalStripeAcct01',
+  ) {
     super();
+    // GET /v1/account (https://docs.stripe.com/api/accounts/retrieve): the key's own account; before /v1/:object, which would take it.
+    this.on('GET', '/v1/account', (req) => this.authed(req, () => ({ body: this.account() })));
     this.on('GET', '/v1/balance', (req) =>
       this.authed(req, () => ({ body: { object: 'balance', available: [{ amount: 0, currency: 'usd' }], livemode: false } })),
     );
@@ -33,6 +38,25 @@ export class StripeServer extends ProviderServer {
     this.on('POST', '/v1/customers/:id', (req, [id]) => this.authed(req, () => this.once(req, () => this.modify('customers', id, unflatten(req.body)))));
     this.on('POST', '/v1/payment_intents', (req) => this.authed(req, () => this.once(req, () => this.createPaymentIntent(unflatten(req.body)))));
     this.on('POST', '/v1/refunds', (req) => this.authed(req, () => this.once(req, () => this.createRefund(unflatten(req.body)))));
+  }
+
+  /** The account object as GET /v1/account answers it (required: id, object). */
+  account(): Record<string, unknown> {
+    return {
+      id: this.accountId,
+      object: 'account',
+      business_profile: { name: 'HotCRM Local', url: null },
+      charges_enabled: true,
+      country: 'US',
+      created: 1_690_000_000,
+      default_currency: 'usd',
+      details_submitted: true,
+      email: 'owner@example.com',
+      payouts_enabled: true,
+      type: 'standard',
+      metadata: {},
+      settings: {},
+    };
   }
 
   /** Adds an object as Stripe would store it (ids and created timestamps increase). */

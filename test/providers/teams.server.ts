@@ -19,6 +19,8 @@ export class TeamsServer extends ProviderServer {
   readonly messages = new Map<string, GraphObject[]>();
   teamsPageSize = 100;
   channelsPageSize = 100;
+  /** The signed-in user's object id, as GET /me answers it. */
+  userId = '5d1a2b3c-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
   private clock = Date.parse('2026-01-05T09:00:00Z');
 
   constructor(
@@ -26,6 +28,12 @@ export class TeamsServer extends ProviderServer {
     readonly tenantId = 'b3c1e1d2-7f6a-4c2e-9a51-0c6d6f0e2a11',
   ) {
     super();
+    // GET /me (user-get, User.Read): the signed-in user; `id` is the user's object id, a GUID.
+    this.on('GET', '/v1\\.0/me', (req) =>
+      this.authed(req, () => ({
+        body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(id)/$entity', id: this.userId },
+      })),
+    );
     this.on('GET', '/v1.0/me/joinedTeams', (req) => this.authed(req, () => this.serverPaged(req, this.teams, this.teamsPageSize)));
     this.on('GET', '/v1.0/teams/:team', (req, [team]) =>
       this.authed(req, () =>

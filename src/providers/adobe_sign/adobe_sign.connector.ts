@@ -2,6 +2,7 @@ import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from '
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
+import { identifyAdobeSignAccount } from './adobe_sign.identity';
 
 /**
  * Adobe Acrobat Sign REST v6 (https://secure.na1.adobesign.com/public/docs/restapi/v6): OAuth2
@@ -82,6 +83,8 @@ const handler: ConnectorHandler = {
     // Within the agreement_read scope the connection asks for (GET /users/me needs user_read).
     await call.request({ method: 'GET', path: '/agreements', query: { pageSize: 1 } });
   },
+
+  identify: identifyAdobeSignAccount,
 
   async list(call, object, { cursor, pageSize }): Promise<ListPage> {
     known(object);

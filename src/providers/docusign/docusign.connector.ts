@@ -3,6 +3,7 @@ import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from '
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
+import { identifyDocuSignAccount } from './docusign.identity';
 
 /**
  * DocuSign eSignature REST v2.1 (https://developers.docusign.com/docs/esign-rest-api/reference/).
@@ -179,6 +180,8 @@ const handler: ConnectorHandler = {
   async test(call) {
     await call.request({ method: 'GET', path: accountPath(call) });
   },
+
+  identify: identifyDocuSignAccount,
 
   async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
     known(object);

@@ -3,6 +3,7 @@ import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/c
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
+import { identifyGmailMailbox } from './gmail.identity';
 
 /**
  * Gmail API v1 (https://developers.google.com/gmail/api/reference/rest): OAuth2 bearer tokens;
@@ -264,6 +265,8 @@ const handler: ConnectorHandler = {
   async test(call) {
     await call.request({ method: 'GET', path: '/users/me/profile' });
   },
+
+  identify: identifyGmailMailbox,
 
   async list(call, object, options): Promise<ListPage> {
     if (object === 'messages') return listMessages(call, options);

@@ -1,6 +1,7 @@
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
+import { identifyLinkedInMember } from './linkedin.identity';
 
 /**
  * LinkedIn (https://learn.microsoft.com/linkedin/): the signed-in member through OpenID Connect
@@ -47,6 +48,8 @@ const handler: ConnectorHandler = {
   async test(call) {
     await userinfo(call);
   },
+
+  identify: identifyLinkedInMember,
 
   async list(call, object, { cursor, pageSize }): Promise<ListPage> {
     if (object === 'profile') return { records: [await userinfo(call)], nextCursor: null };

@@ -5,6 +5,7 @@ import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../con
 import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from '../microsoft-graph/microsoft-identity';
+import { identifyGraphUser } from '../microsoft-graph/microsoft-graph.identity';
 
 /**
  * Outlook mail and calendar through Microsoft Graph v1.0 (https://learn.microsoft.com/graph/api):
@@ -196,6 +197,8 @@ const handler: ConnectorHandler = {
   async test(call) {
     await call.request({ method: 'GET', path: '/me', query: { $select: 'id,displayName,mail,userPrincipalName' } });
   },
+
+  identify: identifyGraphUser,
 
   list(call, object, { cursor, pageSize, since }) {
     return list(call, object, cursor, pageSize, since);

@@ -3,6 +3,7 @@ import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/c
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { BadUserInputError } from '../../errors';
+import { identifyPayPalPayer } from './paypal.identity';
 
 /**
  * PayPal REST (https://developer.paypal.com/api/rest/): an app's client id and secret buy a Bearer
@@ -222,6 +223,8 @@ const handler: ConnectorHandler = {
   async test(call) {
     await call.request({ method: 'GET', path: invoicePath(), query: { page: 1, page_size: 1 } });
   },
+
+  identify: identifyPayPalPayer,
 
   async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
     if (object === 'transactions' || object === 'refunds') return listReporting(call, object, cursor, pageSize, since);

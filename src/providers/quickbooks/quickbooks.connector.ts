@@ -2,6 +2,7 @@ import { BadUserInputError, UnexpectedResponseError } from '../../errors';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
+import { identifyQuickBooksRealm } from './quickbooks.identity';
 
 /**
  * QuickBooks Online Accounting API v3 (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/):
@@ -202,6 +203,8 @@ const handler: ConnectorHandler = {
     const realmId = realmOf(call);
     await call.request({ method: 'GET', path: companyPath(call, `companyinfo/${realmId}`), query: { minorversion: MINOR_VERSION } });
   },
+
+  identify: identifyQuickBooksRealm,
 
   async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
     const entity = entityOf(object);

@@ -2,6 +2,7 @@ import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/c
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
+import { identifySlackTeam } from './slack.identity';
 
 /**
  * Slack Web API (https://docs.slack.dev/reference/methods): one URL per method under
@@ -156,6 +157,8 @@ const handler: ConnectorHandler = {
   async test(call) {
     await slackCall(call, 'auth.test', {}, true);
   },
+
+  identify: identifySlackTeam,
 
   async list(call, object, { cursor, pageSize }): Promise<ListPage> {
     const args = listArgs(call, cursor, pageSize);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
+import { identifyStripeAccount } from './stripe.identity';
 
 /**
  * Stripe (https://docs.stripe.com/api): secret key as Bearer, form-encoded writes, lists paged
@@ -136,6 +137,8 @@ const handler: ConnectorHandler = {
   async test(call) {
     await call.request({ method: 'GET', path: '/v1/balance' });
   },
+
+  identify: identifyStripeAccount,
 
   async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
     const query: Record<string, string | number> = { limit: Math.min(pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) };

@@ -5,6 +5,7 @@ import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../con
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from '../microsoft-graph/microsoft-identity';
+import { identifyGraphUser } from '../microsoft-graph/microsoft-graph.identity';
 
 /**
  * Microsoft Teams through Microsoft Graph v1.0 (https://learn.microsoft.com/graph/api/resources/teams-api-overview):
@@ -199,6 +200,8 @@ const handler: ConnectorHandler = {
     await call.request({ method: 'GET', path: '/me/joinedTeams' });
   },
 
+  identify: identifyGraphUser,
+
   async list(call, object, { cursor, pageSize, since, checkpoint }): Promise<ListPage> {
     switch (object) {
       case 'teams': {
@@ -271,8 +274,8 @@ export const teams: ConnectorDefinition = {
   icon: null,
   oauth: {
     ...MICROSOFT_OAUTH_URLS,
-    // offline_access is what makes the identity platform issue a refresh token.
-    defaultScopes: ['offline_access', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'ChannelMessage.Read.All', 'ChannelMessage.Send'],
+    // offline_access is what makes the identity platform issue a refresh token; User.Read lets GET /me name the user (identify).
+    defaultScopes: ['offline_access', 'User.Read', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'ChannelMessage.Read.All', 'ChannelMessage.Send'],
   },
   rateLimit: { strategy: 'token_bucket', limit: 60, windowSeconds: 60 },
   objects: OBJECTS,
