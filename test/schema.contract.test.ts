@@ -26,7 +26,6 @@ const AWAITING_ISSUE: Record<number, string[]> = {
     'enum TransformType lacks REFERENCE',
     'SyncConfig.matchOn is missing',
     'SyncRun.recordsMatched is missing',
-    'StartOAuthInput.connectionId is missing',
     'CreateSyncConfigInput.matchOn is missing',
     'UpdateSyncConfigInput.connectionId is missing',
     'UpdateSyncConfigInput.matchOn is missing',

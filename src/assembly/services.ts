@@ -89,7 +89,7 @@ export async function createServices(
     vault,
     catalog,
     connections,
-    oauth: new OAuthService(db, catalog, vault, oauthClients, http, config, connectionRows),
+    oauth: new OAuthService(db, catalog, vault, oauthClients, http, config, connectionRows, connections.identity),
     actions: new ConnectorActionService(connections, runtime),
     customConnectors: new CustomConnectorService(db, config),
     runtime,

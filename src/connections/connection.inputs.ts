@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { AuthType } from '../connectors/connector.enums';
 import { JSONScalar } from '../graphql/scalars';
 
@@ -31,6 +31,8 @@ export class SetOAuthClientInput {
 
 @InputType()
 export class StartOAuthInput {
+  @Field(() => ID, { nullable: true, description: 'Re-authorise this existing connection (same id, syncs and links) instead of creating a new one.' })
+  connectionId?: string | null;
   @Field(() => String) connectorKey!: string;
   @Field(() => String) name!: string;
   @Field(() => String) redirectUri!: string;

@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { ConnectorCatalog } from '../connectors/connector.catalog';
 import { AuthType } from '../connectors/connector.enums';
+import { defaultAuthorize } from '../connectors/connector.handler';
 import type { Page, PageArgs } from '../db/paginate';
 import { BadUserInputError, NotFoundError } from '../errors';
+import { ConnectionIdentity } from './connection-identity';
 import { ConnectionEntity } from './connection.entity';
 import { ConnectionStatus } from './connection.enums';
 import { ConnectionRepository } from './connection.repository';
@@ -20,8 +22,15 @@ export interface ConnectionTest {
   message: string;
 }
 
-/** Connections' rules: what may be stored, how a test moves the status, what disconnect clears. */
+/**
+ * Connections' rules: what may be stored, how a test moves the status, what disconnect clears,
+ * and which provider account a connection reaches (learned when it connects; new credentials for
+ * another account are refused).
+ */
 export class ConnectionService {
+  /** Shared with the OAuth flow, which connects too. */
+  readonly identity: ConnectionIdentity;
+
   constructor(
     private readonly catalog: ConnectorCatalog,
     private readonly vault: CredentialsVault,
@@ -29,7 +38,9 @@ export class ConnectionService {
     private readonly config: Config,
     private readonly log: Logger,
     private readonly repo: ConnectionRepository,
-  ) {}
+  ) {
+    this.identity = new ConnectionIdentity(runtime, log);
+  }
 
   list(organizationId: string, args: PageArgs, filter: { connectorKey?: string | null; status?: ConnectionStatus | null }): Promise<Page<ConnectionEntity>> {
     return this.repo.page(organizationId, args, filter);
@@ -72,7 +83,7 @@ export class ConnectionService {
       if (!imported) expiresAt = new Date(0); // no token yet: the first call requests one
     }
     if (authType === AuthType.NONE) status = ConnectionStatus.CONNECTED;
-    return this.repo.insert({
+    const row = await this.repo.insert({
       organizationId,
       connectorKey: connector.key,
       customConnectorId: connector.builtIn ? null : connector.id,
@@ -85,6 +96,8 @@ export class ConnectionService {
       expiresAt,
       config,
     });
+    const providerAccountId = await this.identity.learn(row);
+    return providerAccountId ? this.repo.update(row, { providerAccountId }) : row;
   }
 
   async update(organizationId: string, id: string, input: UpdateConnectionInput): Promise<ConnectionEntity> {
@@ -95,19 +108,40 @@ export class ConnectionService {
       changes.name = input.name.trim();
     }
     if (input.config !== undefined) changes.config = await checkConfig(input.config, this.config);
+    const stored = () => (current.credentialsEncrypted ? this.vault.open<Record<string, unknown>>(current.credentialsEncrypted) : {});
+    // Another config (realmId, accountId, baseUrl) or other credentials may reach another account.
+    let reachesAnew = changes.config !== undefined && (!!current.credentialsEncrypted || current.authType === AuthType.NONE);
+    let credentials: Record<string, unknown> | null = null;
     if (input.credentials !== undefined && input.credentials !== null) {
       if (!isPlainObject(input.credentials)) throw new BadUserInputError('credentials must be an object', 'credentials');
       const { definition } = await resolveConnector(this.catalog, organizationId, current.connectorKey);
-      const previous = current.credentialsEncrypted ? this.vault.open<Record<string, unknown>>(current.credentialsEncrypted) : {};
+      const previous = stored();
       // Partial updates merge (add a webhookSecret without re-sending the API key); the result
       // must still satisfy the auth type.
-      const merged = checkCredentials(definition, current.authType as AuthType, { ...previous, ...input.credentials });
+      let merged = checkCredentials(definition, current.authType as AuthType, { ...previous, ...input.credentials });
+      const authorize = (creds: Record<string, unknown>) =>
+        JSON.stringify((definition?.handler?.authorize ?? defaultAuthorize)(current.authType as AuthType, creds));
+      const newClient = merged.clientId !== previous.clientId || merged.clientSecret !== previous.clientSecret;
+      if (newClient && definition?.oauth?.grant === 'client_credentials') {
+        // The old client's token would keep reaching the old app's account: the next call requests one for the new client.
+        const { accessToken: _old, ...rest } = merged;
+        merged = rest;
+        changes.expiresAt = new Date(0);
+      }
+      reachesAnew ||= newClient || authorize(merged) !== authorize(previous);
+      credentials = merged;
       changes.credentialsEncrypted = this.vault.seal(merged);
       changes.credentialHint = credentialHint(merged);
       if (current.status === ConnectionStatus.DISCONNECTED || current.status === ConnectionStatus.ERROR || current.status === ConnectionStatus.EXPIRED) {
         changes.status = ConnectionStatus.CONNECTED;
         changes.lastError = null;
       }
+    }
+    if (reachesAnew) {
+      // What the connection would reach after the change, before anything is stored.
+      const providerAccountId = await this.identity.probe(Object.assign(new ConnectionEntity(), current, changes), credentials ?? stored());
+      ConnectionIdentity.assertSameAccount(current, providerAccountId);
+      if (providerAccountId) changes.providerAccountId = providerAccountId;
     }
     return Object.keys(changes).length ? this.repo.update(current, changes) : current;
   }
@@ -117,11 +151,18 @@ export class ConnectionService {
     const current = await this.get(organizationId, id);
     const started = performance.now();
     try {
-      const { handler, call } = await this.runtime.bind(current);
-      await handler.test(call);
+      const binding = await this.runtime.bind(current);
+      await binding.handler.test(binding.call);
       const latencyMs = Math.round(performance.now() - started);
+      // A connection made before identities were learned (or whose first try failed) learns it now.
+      const providerAccountId = current.providerAccountId ? null : await this.identity.learnWith(current, binding);
       const fresh = await this.get(organizationId, id);
-      await this.repo.update(fresh, { status: ConnectionStatus.CONNECTED, lastError: null, lastUsedAt: new Date() });
+      await this.repo.update(fresh, {
+        status: ConnectionStatus.CONNECTED,
+        lastError: null,
+        lastUsedAt: new Date(),
+        ...(providerAccountId && !fresh.providerAccountId ? { providerAccountId } : {}),
+      });
       return { ok: true, status: ConnectionStatus.CONNECTED, latencyMs, message: 'Connected' };
     } catch (error) {
       const latencyMs = Math.round(performance.now() - started);

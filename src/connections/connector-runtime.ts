@@ -32,6 +32,11 @@ export interface ConnectorBinding {
   call: ConnectorCall;
 }
 
+export interface BindOptions {
+  /** Cancels the binding's calls and their pending retries (a deadline for a best-effort call). */
+  signal?: AbortSignal;
+}
+
 /**
  * Binds a stored connection to its connector: decrypted credentials, the base URL (config.baseUrl
  * overrides the provider's for sandboxes), and a request function that authenticates every call,
@@ -52,15 +57,46 @@ export class ConnectorRuntime {
     return this.resolveDefinition(connection);
   }
 
-  async bind(connection: ConnectionEntity): Promise<ConnectorBinding> {
-    const definition = await this.resolveDefinition(connection);
-    if (!definition?.handler) throw new BadUserInputError(`Connector ${connection.connectorKey} cannot make calls`, 'connectorKey');
-    const handler = definition.handler;
+  async bind(connection: ConnectionEntity, options: BindOptions = {}): Promise<ConnectorBinding> {
+    const { definition, handler } = await this.handlerOf(connection);
     const authType = connection.authType as AuthType;
     if (!connection.credentialsEncrypted && authType !== AuthType.NONE) {
       throw new ConnectionExpiredError(connection.id, 'the connection has no credentials (disconnected or never authorized)');
     }
-    let credentials: Credentials = authType === AuthType.OAUTH2 ? await this.tokens.fresh(connection, definition) : this.open(connection);
+    const credentials: Credentials = authType === AuthType.OAUTH2 ? await this.tokens.fresh(connection, definition) : this.open(connection);
+    return this.binding(connection, definition, handler, credentials, { ...options, stored: true });
+  }
+
+  /**
+   * Binds `connection` (its config as it would be after a change) with credentials that are not
+   * stored yet: new credentials or tokens checked before they replace the stored ones. Nothing is
+   * written: no token refresh (a 401 is a failure), no lastUsedAt. A client-credentials connector
+   * gets a token for these credentials first.
+   */
+  async probe(connection: ConnectionEntity, credentials: Credentials, options: BindOptions = {}): Promise<ConnectorBinding> {
+    const { definition, handler } = await this.handlerOf(connection);
+    let creds = credentials;
+    if (connection.authType === AuthType.OAUTH2 && definition.oauth?.grant === 'client_credentials') {
+      creds = { ...credentials, accessToken: (await this.tokens.clientCredentialsToken(connection, definition, credentials)).accessToken };
+    }
+    return this.binding(connection, definition, handler, creds, { ...options, stored: false });
+  }
+
+  private async handlerOf(connection: ConnectionEntity): Promise<{ definition: ConnectorDefinition; handler: ConnectorHandler }> {
+    const definition = await this.resolveDefinition(connection);
+    if (!definition?.handler) throw new BadUserInputError(`Connector ${connection.connectorKey} cannot make calls`, 'connectorKey');
+    return { definition, handler: definition.handler };
+  }
+
+  private binding(
+    connection: ConnectionEntity,
+    definition: ConnectorDefinition,
+    handler: ConnectorHandler,
+    initial: Credentials,
+    options: BindOptions & { stored: boolean },
+  ): ConnectorBinding {
+    const authType = connection.authType as AuthType;
+    let credentials = initial;
     const baseUrl = String(connection.config?.baseUrl ?? definition.baseUrl).replace(/\/+$/, '');
     const http = this.pool.for(definition.provider, definition.rateLimit, handler, definition.poolKey);
     const authorize = (creds: Credentials) => (handler.authorize ?? defaultAuthorize)(authType, creds);
@@ -75,6 +111,7 @@ export class ConnectorRuntime {
         json: req.json,
         form: req.form,
         headers: { accept: 'application/json', ...authorize(creds), ...req.headers },
+        signal: options.signal,
       });
       handler.checkResponse?.(response);
       return response;
@@ -90,11 +127,11 @@ export class ConnectorRuntime {
       },
       baseUrl,
       request: async <T>(req: CallRequest) => {
-        this.touch(connection);
+        if (options.stored) this.touch(connection);
         try {
           return (await send(req, credentials)) as { status: number; headers: Headers; body: T };
         } catch (error) {
-          if (authType !== AuthType.OAUTH2 || !(error instanceof ProviderError) || error.status !== 401) throw error;
+          if (!options.stored || authType !== AuthType.OAUTH2 || !(error instanceof ProviderError) || error.status !== 401) throw error;
           credentials = await this.tokens.fresh(connection, definition, String(credentials.accessToken));
           return (await send(req, credentials)) as { status: number; headers: Headers; body: T };
         }

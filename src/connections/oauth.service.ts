@@ -5,8 +5,9 @@ import { ConnectorCatalog } from '../connectors/connector.catalog';
 import type { ConnectorDefinition } from '../connectors/connector.definition';
 import { AuthType } from '../connectors/connector.enums';
 import type { ProviderHttpPool } from '../connectors/http/provider-http-pool';
-import { BadUserInputError } from '../errors';
+import { BadUserInputError, NotFoundError } from '../errors';
 import { assertPublicTarget } from '../net/target-guard';
+import { ConnectionIdentity } from './connection-identity';
 import { ConnectionEntity } from './connection.entity';
 import { ConnectionStatus } from './connection.enums';
 import { ConnectionRepository } from './connection.repository';
@@ -16,8 +17,8 @@ import type { CredentialsVault } from './credentials-vault';
 import type { CompleteOAuthInput, SetOAuthClientInput, StartOAuthInput } from './connection.inputs';
 import { OAuthClientStore } from './oauth-client.store';
 import { OAuthStateEntity } from './oauth-state.entity';
-import { requestToken } from './oauth.tokens';
-import { consumeOAuthState } from './sql/consume-oauth-state';
+import { requestToken, TokenSet } from './oauth.tokens';
+import { ConsumedOAuthState, consumeOAuthState } from './sql/consume-oauth-state';
 
 /** DESIGN.md: single-use state that expires in 10 minutes. */
 export const STATE_TTL_MS = 10 * 60_000;
@@ -35,6 +36,7 @@ export class OAuthService {
     private readonly pool: ProviderHttpPool,
     private readonly config: Config,
     private readonly connections: ConnectionRepository,
+    private readonly identity: ConnectionIdentity,
   ) {}
 
   async setClient(organizationId: string, input: SetOAuthClientInput): Promise<void> {
@@ -47,9 +49,11 @@ export class OAuthService {
     await this.clients.save(organizationId, definition.key, input);
   }
 
+  /** With input.connectionId the authorization re-authorises that connection instead of creating one. */
   async start(organizationId: string, input: StartOAuthInput) {
     const definition = await this.oauthDefinition(organizationId, input.connectorKey);
     if (!input.name.trim()) throw new BadUserInputError('name must not be empty', 'name');
+    const connectionId = input.connectionId ? (await this.reauthorised(organizationId, input.connectionId, definition.key)).id : null;
     await assertPublicTarget(input.redirectUri, true, 'redirectUri'); // the user's browser goes there, so any http(s) URL
     const config = await checkConfig(input.config, this.config);
     const app = await this.clients.find(organizationId, definition);
@@ -68,6 +72,7 @@ export class OAuthService {
       config,
       codeVerifierEncrypted: this.vault.seal(verifier),
       expiresAt,
+      connectionId,
     } as never);
     const url = new URL(app.authorizationUrl);
     const params: Record<string, string> = {
@@ -86,7 +91,8 @@ export class OAuthService {
 
   /**
    * Consumes the state (once, before expiry, for the caller's organization when one is given:
-   * the browser callback has none), exchanges the code and stores the connection.
+   * the browser callback has none), exchanges the code and stores the connection: a new one, or
+   * the re-authorised one with its new tokens (same id, syncs and links).
    */
   async complete(organizationId: string | null, input: CompleteOAuthInput): Promise<ConnectionEntity> {
     const consumed = await consumeOAuthState(this.db, sha256(input.state), organizationId);
@@ -105,8 +111,9 @@ export class OAuthService {
     });
     const credentials = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tokenType: tokens.tokenType };
     const returned = await checkConfig(input.config, this.config);
+    if (pending.connectionId) return this.replaceTokens(pending, pending.connectionId, tokens, credentials, returned);
     const config = returned || pending.config ? { ...(pending.config ?? {}), ...(returned ?? {}) } : null;
-    return this.connections.insert({
+    const row = await this.connections.insert({
       organizationId: pending.organizationId,
       connectorKey: definition.key,
       name: pending.name,
@@ -118,6 +125,47 @@ export class OAuthService {
       expiresAt: tokens.expiresAt,
       config,
     });
+    const providerAccountId = await this.identity.learn(row);
+    return providerAccountId ? this.connections.update(row, { providerAccountId }) : row;
+  }
+
+  /** The organization's connection to re-authorise: NOT_FOUND when absent or another's, BAD_USER_INPUT for another connector. */
+  private async reauthorised(organizationId: string, connectionId: string, connectorKey: string): Promise<ConnectionEntity> {
+    const connection = await this.connections.findOwned(organizationId, connectionId).catch(() => null); // not a uuid: not found either
+    if (!connection) throw new NotFoundError('Connection', connectionId);
+    if (connection.connectorKey !== connectorKey) {
+      throw new BadUserInputError(`Connection ${connectionId} is a ${connection.connectorKey} connection, not ${connectorKey}`, 'connectorKey');
+    }
+    return connection;
+  }
+
+  /**
+   * Re-authorisation: the connection keeps its id, name, syncs and links and gets the new tokens,
+   * unless they reach another provider account than the one it is connected to (CONFLICT, and
+   * the old tokens stay). Config the redirect returned (QuickBooks' realmId) is merged in.
+   */
+  private async replaceTokens(
+    pending: ConsumedOAuthState,
+    connectionId: string,
+    tokens: TokenSet,
+    credentials: Record<string, unknown>,
+    returned: Record<string, unknown> | null,
+  ): Promise<ConnectionEntity> {
+    const current = await this.reauthorised(pending.organizationId, connectionId, pending.connectorKey);
+    const merged = { ...(current.config ?? {}), ...(pending.config ?? {}), ...(returned ?? {}) };
+    const changes: Partial<ConnectionEntity> = {
+      authType: AuthType.OAUTH2,
+      status: ConnectionStatus.CONNECTED,
+      lastError: null,
+      credentialsEncrypted: this.vault.seal(credentials),
+      credentialHint: credentialHint(credentials),
+      scopes: tokens.scopes ?? pending.scopes,
+      expiresAt: tokens.expiresAt,
+      config: Object.keys(merged).length ? merged : null,
+    };
+    const providerAccountId = await this.identity.probe(Object.assign(new ConnectionEntity(), current, changes), credentials);
+    ConnectionIdentity.assertSameAccount(current, providerAccountId);
+    return this.connections.update(current, providerAccountId ? { ...changes, providerAccountId } : changes);
   }
 
   /** Which redirect parameters the pending authorization's connector keeps (before it is consumed). */

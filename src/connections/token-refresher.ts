@@ -67,6 +67,17 @@ export class TokenRefresher {
     throw new ConnectionExpiredError(connection.id, outcome.refused);
   }
 
+  /**
+   * A client-credentials token for credentials that are not stored yet (new ones being checked);
+   * nothing is written. Only for client-credentials connectors: for the others a token request
+   * would spend the stored refresh token.
+   */
+  clientCredentialsToken(connection: ConnectionEntity, definition: ConnectorDefinition, credentials: Credentials): Promise<TokenSet> {
+    // An invariant of the one caller (ConnectorRuntime.probe checks the grant), not a request's fault.
+    if (definition.oauth?.grant !== 'client_credentials') throw new Error(`${definition.key} does not use the client-credentials grant`);
+    return this.requestNew(connection, definition, credentials);
+  }
+
   private async requestNew(connection: ConnectionEntity, definition: ConnectorDefinition, credentials: Credentials): Promise<TokenSet> {
     const http = this.pool.forTokens(definition.provider, definition.rateLimit, definition.poolKey);
     if (definition.oauth?.grant === 'client_credentials') {

@@ -4,7 +4,7 @@ import type { OAuthStateEntity } from '../oauth-state.entity';
 /** A pending authorization, as the state row holds it. */
 export type ConsumedOAuthState = Pick<
   OAuthStateEntity,
-  'id' | 'organizationId' | 'connectorKey' | 'name' | 'redirectUri' | 'scopes' | 'config' | 'codeVerifierEncrypted'
+  'id' | 'organizationId' | 'connectorKey' | 'name' | 'redirectUri' | 'scopes' | 'config' | 'codeVerifierEncrypted' | 'connectionId'
 >;
 
 /**
@@ -18,7 +18,7 @@ export async function consumeOAuthState(db: Queryable, stateHash: string, organi
       `UPDATE oauth_state SET used_at = now()
         WHERE state_hash = $1 AND used_at IS NULL AND expires_at > now() AND ($2::text IS NULL OR organization_id = $2)
         RETURNING id, organization_id AS "organizationId", connector_key AS "connectorKey", name, redirect_uri AS "redirectUri",
-                  scopes, config, code_verifier_encrypted AS "codeVerifierEncrypted"`,
+                  scopes, config, code_verifier_encrypted AS "codeVerifierEncrypted", connection_id AS "connectionId"`,
       [stateHash, organizationId],
     )
     .then((result: [ConsumedOAuthState[], number] | ConsumedOAuthState[]) =>
