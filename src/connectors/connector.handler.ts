@@ -77,6 +77,20 @@ export interface ListPage {
    * order combines it with `options.checkpoint`.
    */
   checkpoint?: unknown;
+  /**
+   * An incremental read's deletions: external ids of records the provider reports deleted since
+   * `options.since` (Stripe `customer.deleted` events, QuickBooks CDC `status: "Deleted"`, Graph
+   * delta `@removed`). None of them is also in `records`. A FULL read need not report any: the
+   * deletion sweep over the ids it listed covers it.
+   */
+  deleted?: string[];
+  /**
+   * Set when `options.since` is too old for the provider's change feed (Stripe keeps 30 days of
+   * events, QuickBooks CDC looks back 30 days): why, in words for the run's log. The page then
+   * has no records, no deletions, no next cursor and no checkpoint, and the object must be read
+   * in FULL instead (without `since`).
+   */
+  fullReadRequired?: string;
 }
 
 export type ActionHandler = (call: ConnectorCall, input: Record<string, unknown>) => Promise<unknown>;
