@@ -3,11 +3,14 @@ import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/c
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { identifyStripeAccount } from './stripe.identity';
+import { checkpointAt, readEvents, stripeNow } from './stripe.incremental';
 
 /**
  * Stripe (https://docs.stripe.com/api): secret key as Bearer, form-encoded writes, lists paged
  * with `limit` + `starting_after` + `has_more`, errors as {error: {type, code, message}}.
- * Incremental reads use `created[gt]` (Stripe lists newest first and has no updated filter).
+ * A full read lists the object (subscriptions with `status=all`, canceled ones included); an
+ * incremental read goes through the Events API (stripe.incremental.ts), the one place Stripe shows
+ * edits and deletions: list endpoints filter on `created` only.
  */
 const f = field;
 
@@ -141,18 +144,20 @@ const handler: ConnectorHandler = {
   identify: identifyStripeAccount,
 
   async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
+    const path = objectPath(object);
+    if (typeof since === 'number') return readEvents(call, object, since);
     const query: Record<string, string | number> = { limit: Math.min(pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) };
     if (cursor) query.starting_after = cursor;
-    if (typeof since === 'number') query['created[gt]'] = since;
-    const { body } = await call.request<{ data: ConnectorRecord[]; has_more: boolean }>({ method: 'GET', path: objectPath(object), query });
-    const records = body.data ?? [];
-    // Stripe lists newest first: the first page holds the newest `created`, which is the whole
-    // read's checkpoint; later pages leave it as it is.
-    const newest = records.reduce((max, r) => Math.max(max, Number(r.created) || 0), typeof since === 'number' ? since : 0);
+    // "If no value is supplied, all subscriptions that have not been canceled are returned."
+    if (object === 'subscriptions') query.status = 'all';
+    const response = await call.request<{ data: ConnectorRecord[]; has_more: boolean }>({ method: 'GET', path, query });
+    const records = response.body.data ?? [];
     return {
       records,
-      nextCursor: body.has_more && records.length ? String(records[records.length - 1].id) : null,
-      checkpoint: cursor ? undefined : newest || undefined,
+      nextCursor: response.body.has_more && records.length ? String(records[records.length - 1].id) : null,
+      // A full read's checkpoint is Stripe's clock when it began: the events after it are the
+      // changes it may not have seen. Later pages leave it as it is.
+      checkpoint: cursor ? undefined : checkpointAt(stripeNow(response)),
     };
   },
 
