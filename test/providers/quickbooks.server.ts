@@ -10,9 +10,15 @@ const QUERY = new RegExp(
   'i',
 );
 const PACIFIC_MS = 7 * 3_600_000;
+/** "CDC operations can track changes within the last 30 days." */
+const CDC_LOOK_BACK_MS = 30 * 86_400_000;
+/** "Server responses can handle a maximum of 1,000 objects." */
+const CDC_MAX_OBJECTS = 1000;
+/** Every entity but these supports CDC; the stand-in has none of them, but names them as Intuit would refuse them. */
+const NO_CDC = ['JournalCode', 'TaxAgency', 'TimeActivity', 'TaxCode', 'TaxRate'];
 
-/** Intuit writes times in the company's zone: 2024-03-01T02:00:00-07:00. */
-export const intuitTime = (ms: number) => `${new Date(ms - PACIFIC_MS).toISOString().slice(0, 19)}-07:00`;
+/** Intuit writes times in the company's zone: 2024-03-01T02:00:00-07:00 (a response's `time` with milliseconds). */
+export const intuitTime = (ms: number, withMs = false) => `${new Date(ms - PACIFIC_MS).toISOString().slice(0, withMs ? 23 : 19)}-07:00`;
 const fault = (status: number, code: string, message: string, detail: string, type = 'ValidationFault'): Reply => ({
   status,
   body: { Fault: { Error: [{ Message: message, Detail: detail, code, element: '' }], type }, time: new Date().toISOString() },
@@ -23,10 +29,16 @@ const fault = (status: number, code: string, message: string, detail: string, ty
  * Intuit's lowercase {fault: {error}} shape), everything under /v3/company/{realmId}, the query
  * endpoint's `select * from X [where Metadata.LastUpdatedTime op 'time'] [orderby ...]
  * [startposition n] [maxresults m]` (≤ 1000, empty result as `QueryResponse: {}`), reads by id,
- * creates and (sparse) updates by POST with Id + SyncToken, and Fault bodies for errors.
+ * creates and (sparse) updates by POST with Id + SyncToken, deletes of transactions by POST
+ * `?operation=delete` with Id + SyncToken, Change Data Capture (`GET /cdc?entities=&changedSince=`:
+ * full payloads of what changed, deleted ones as `status: "Deleted"` stubs, 30 days back, at most
+ * 1,000 objects), each response's `time` from the server's clock (half a second after its last
+ * write), and Fault bodies for errors.
  */
 export class QuickBooksServer extends ProviderServer {
   readonly store = new Map<string, Row[]>(ENTITIES.map((e) => [e, []]));
+  /** What CDC shows of deleted entities: {domain, status: "Deleted", Id, MetaData: {LastUpdatedTime}}. */
+  readonly deleted = new Map<string, Row[]>(ENTITIES.map((e) => [e, []]));
   clock = Date.parse('2024-03-01T09:00:00Z');
   private nextId = 1;
 
@@ -41,8 +53,11 @@ export class QuickBooksServer extends ProviderServer {
       })),
     );
     this.on('GET', '/v3/company/:realm/query', (req, [realm]) => this.authed(req, realm, () => this.query(req)));
+    this.on('GET', '/v3/company/:realm/cdc', (req, [realm]) => this.authed(req, realm, () => this.cdc(req)));
     this.on('GET', '/v3/company/:realm/:entity/:id', (req, [realm, entity, id]) => this.authed(req, realm, () => this.read(entity, id)));
-    this.on('POST', '/v3/company/:realm/:entity', (req, [realm, entity]) => this.authed(req, realm, () => this.write(entity, req.body)));
+    this.on('POST', '/v3/company/:realm/:entity', (req, [realm, entity]) =>
+      this.authed(req, realm, () => (req.query.get('operation') === 'delete' ? this.delete(entity, req.body) : this.write(entity, req.body))),
+    );
   }
 
   /** Adds a record as QuickBooks stores it; `at` pins LastUpdatedTime (several records may share one). */
@@ -58,6 +73,18 @@ export class QuickBooksServer extends ProviderServer {
     Object.assign(row, fields, { SyncToken: String(Number(row.SyncToken) + 1) });
     row.MetaData = { ...row.MetaData, LastUpdatedTime: intuitTime((this.clock += 1000)) };
     return row;
+  }
+
+  /** Deletes an entity in QuickBooks (a transaction: customers are made inactive instead); CDC then shows its stub. */
+  remove(entity: string, row: Row): void {
+    const rows = this.store.get(entity)!;
+    rows.splice(rows.indexOf(row), 1);
+    this.deleted.get(entity)!.push({ domain: 'QBO', status: 'Deleted', Id: row.Id, MetaData: { LastUpdatedTime: intuitTime((this.clock += 1000)) } });
+  }
+
+  /** The server's clock: half a second after its last write, so a `time` it answers falls between writes. */
+  now(): string {
+    return intuitTime(this.clock + 500, true);
   }
 
   private authed(req: ProviderRequest, realm: string, then: () => Reply): Reply {
@@ -99,7 +126,45 @@ export class QuickBooksServer extends ProviderServer {
     const from = Math.max(1, Number(start ?? 1));
     const page = sorted.slice(from - 1, from - 1 + Math.min(Number(max ?? 100), 1000));
     const QueryResponse = page.length ? { [entity]: page, startPosition: from, maxResults: page.length } : {};
-    return { body: { QueryResponse, time: new Date().toISOString() } };
+    return { body: { QueryResponse, time: this.now() } };
+  }
+
+  /** GET /cdc: what changed in each named entity after changedSince, oldest first, deleted ones as stubs. */
+  private cdc(req: ProviderRequest): Reply {
+    const names = (req.query.get('entities') ?? '').split(',').map((n) => n.trim());
+    const since = req.query.get('changedSince');
+    if (!names.some(Boolean) || !since) {
+      const missing = names.some(Boolean) ? 'changedSince' : 'entities';
+      return fault(
+        400,
+        '2020',
+        'Required param missing, need to supply the required value for the API',
+        `Required parameter ${missing} is missing in the request`,
+      );
+    }
+    const entities = names.map((name) => ENTITIES.find((e) => e.toLowerCase() === name.toLowerCase()));
+    const unknown = names.find((name, i) => !entities[i]);
+    if (unknown !== undefined) {
+      const why = NO_CDC.some((e) => e.toLowerCase() === unknown.toLowerCase()) ? 'is not supported by CDC' : 'is not a valid entity';
+      return fault(400, '4001', 'Invalid query', `QueryValidationError: ${unknown} ${why}`);
+    }
+    const bound = Date.parse(since);
+    if (Number.isNaN(bound)) return fault(400, '4001', 'Invalid query', `QueryValidationError: value ${since} is not a valid DateTime`);
+    if (bound < Date.parse(this.now()) - CDC_LOOK_BACK_MS) {
+      // The text as Intuit answers it (the code is not documented; 10000 is Intuit's generic one).
+      return fault(400, '10000', `Operation cdc with changedSince date ${since} which is older than fixed days is not supported.`, '');
+    }
+    const updated = (r: Row) => Date.parse(r.MetaData.LastUpdatedTime);
+    let room = CDC_MAX_OBJECTS;
+    const QueryResponse = entities.flatMap((entity) => {
+      const changed = [...this.store.get(entity!)!, ...this.deleted.get(entity!)!]
+        .filter((r) => updated(r) > bound)
+        .sort((a, b) => updated(a) - updated(b))
+        .slice(0, Math.max(0, room));
+      room -= changed.length;
+      return changed.length ? [{ [entity!]: changed, startPosition: 1, maxResults: changed.length }] : [];
+    });
+    return { body: { CDCResponse: [{ QueryResponse: QueryResponse.length ? QueryResponse : [{}] }], time: this.now() } };
   }
 
   private find(entity: string, id: string): Row | undefined {
@@ -127,6 +192,18 @@ export class QuickBooksServer extends ProviderServer {
     if (invalid) return invalid;
     const fields = entity === 'Invoice' ? this.invoiceTotals(body) : { Balance: 0, Active: true, ...body };
     return { body: { [entity]: this.add(entity, fields), time: new Date().toISOString() } };
+  }
+
+  /** POST ?operation=delete with Id and SyncToken: transactions only; the answer is the deleted stub. */
+  private delete(path: string, body: Row): Reply {
+    const entity = ENTITIES.find((e) => e.toLowerCase() === path);
+    if (!entity || entity === 'Customer') return fault(400, '4001', 'Unsupported Operation', `Operation Delete is not supported for ${path}.`);
+    const row = this.find(entity, String(body.Id));
+    if (!row) return this.read(path, String(body.Id));
+    if (body.SyncToken !== row.SyncToken)
+      return fault(400, '5010', 'Stale Object Error', 'Stale Object Error : You and admin were working on this at the same time.');
+    this.remove(entity, row);
+    return { body: { [entity]: { domain: 'QBO', status: 'Deleted', Id: row.Id }, time: this.now() } };
   }
 
   private update(entity: string, body: Row): Reply {

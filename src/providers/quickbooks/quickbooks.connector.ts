@@ -3,6 +3,8 @@ import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/c
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { identifyQuickBooksRealm } from './quickbooks.identity';
+import { readChanges } from './quickbooks.incremental';
+import { CREATE_INVOICE, invoiceBody } from './quickbooks.invoice';
 
 /**
  * QuickBooks Online Accounting API v3 (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/):
@@ -15,6 +17,8 @@ import { identifyQuickBooksRealm } from './quickbooks.identity';
  * Paging is keyset on Metadata.LastUpdatedTime: each page asks for records at or after the last
  * time seen and skips the ones already read at exactly that time. Plain STARTPOSITION offsets
  * would skip a record whenever one on an earlier page is edited mid-read (it moves to the end).
+ * That is a full read; an incremental one is Change Data Capture (quickbooks.incremental.ts),
+ * which shows deletions too.
  */
 const f = field;
 const meta = [
@@ -120,9 +124,11 @@ function entityOf(object: string, write = false): string {
 const companyPath = (call: ConnectorCall, rest: string) => `/v3/company/${realmOf(call)}/${rest}`;
 const lastUpdated = (record: ConnectorRecord) => (record.MetaData as { LastUpdatedTime?: string } | undefined)?.LastUpdatedTime;
 
-/** A cursor is the caller's to get wrong; a checkpoint holds QuickBooks' own LastUpdatedTime. */
+const isTimestamp = (value: unknown): value is string => typeof value === 'string' && TIMESTAMP.test(value);
+
+/** A cursor is the caller's to get wrong; a checkpoint holds a time QuickBooks answered. */
 function timestamp(value: unknown, what: 'cursor' | 'checkpoint'): string {
-  if (typeof value === 'string' && TIMESTAMP.test(value)) return value;
+  if (isTimestamp(value)) return value;
   const detail = `${what} must be an ISO 8601 timestamp`;
   throw what === 'cursor' ? new BadUserInputError(`QuickBooks ${detail}`, 'cursor') : new UnexpectedResponseError('QuickBooks', detail);
 }
@@ -132,14 +138,15 @@ function decode(cursor: string): QueryCursor {
   return { after: timestamp(parsed.after, 'cursor'), skip: Number.isInteger(parsed.skip) && parsed.skip >= 0 ? parsed.skip : 0 };
 }
 
-async function query(call: ConnectorCall, entity: string, statement: string): Promise<ConnectorRecord[]> {
-  const { body } = await call.request<{ QueryResponse?: Record<string, unknown> }>({
+/** One page of the query endpoint, with Intuit's `time` (its clock when it answered). */
+async function query(call: ConnectorCall, entity: string, statement: string): Promise<{ records: ConnectorRecord[]; time?: string }> {
+  const { body } = await call.request<{ QueryResponse?: Record<string, unknown>; time?: string }>({
     method: 'GET',
     path: companyPath(call, 'query'),
     query: { query: statement, minorversion: MINOR_VERSION },
   });
   // An empty result is `"QueryResponse": {}`, without the entity's array.
-  return (body.QueryResponse?.[entity] as ConnectorRecord[] | undefined) ?? [];
+  return { records: (body.QueryResponse?.[entity] as ConnectorRecord[] | undefined) ?? [], time: body.time };
 }
 
 async function fetchOne(call: ConnectorCall, entity: string, id: string): Promise<ConnectorRecord> {
@@ -152,37 +159,6 @@ async function save(call: ConnectorCall, entity: string, data: ConnectorRecord):
   const path = companyPath(call, entity.toLowerCase());
   const { body } = await call.request<Record<string, ConnectorRecord>>({ method: 'POST', path, query: { minorversion: MINOR_VERSION }, json: data });
   return body[entity];
-}
-
-interface InvoiceLine {
-  amount: number;
-  description?: string;
-  itemId?: string;
-  quantity?: number;
-  unitPrice?: number;
-}
-
-/** createInvoice's friendly input as an Intuit Invoice (sales-item lines). */
-function invoiceBody(input: Record<string, unknown>): ConnectorRecord {
-  const lines = (input.lines as InvoiceLine[]).map((line) => ({
-    Amount: line.amount,
-    Description: line.description,
-    DetailType: 'SalesItemLineDetail',
-    SalesItemLineDetail: {
-      ItemRef: line.itemId ? { value: line.itemId } : undefined,
-      Qty: line.quantity,
-      UnitPrice: line.unitPrice,
-    },
-  }));
-  return {
-    CustomerRef: { value: input.customerId },
-    Line: lines,
-    DocNumber: input.docNumber,
-    TxnDate: input.txnDate,
-    DueDate: input.dueDate,
-    BillEmail: input.billEmail ? { Address: input.billEmail } : undefined,
-    CustomerMemo: input.customerMemo ? { value: input.customerMemo } : undefined,
-  };
 }
 
 interface IntuitError {
@@ -208,15 +184,15 @@ const handler: ConnectorHandler = {
 
   async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
     const entity = entityOf(object);
+    if (since !== undefined && since !== null) {
+      const changedSince = timestamp(since, 'checkpoint');
+      return readChanges(call, { path: companyPath(call, 'cdc'), entity, changedSince, minorversion: MINOR_VERSION, isTimestamp });
+    }
     const position = cursor ? decode(cursor) : null;
     const max = Math.min(pageSize ?? 100, MAX_RESULTS);
-    const where = position
-      ? ` where Metadata.LastUpdatedTime >= '${position.after}'`
-      : since !== undefined && since !== null
-        ? ` where Metadata.LastUpdatedTime > '${timestamp(since, 'checkpoint')}'`
-        : '';
+    const where = position ? ` where Metadata.LastUpdatedTime >= '${position.after}'` : '';
     const statement = `select * from ${entity}${where} orderby Metadata.LastUpdatedTime startposition ${(position?.skip ?? 0) + 1} maxresults ${max}`;
-    const records = await query(call, entity, statement);
+    const { records, time } = await query(call, entity, statement);
     const last = records.length ? lastUpdated(records[records.length - 1]) : undefined;
     let nextCursor: string | null = null;
     if (records.length === max && last) {
@@ -224,8 +200,10 @@ const handler: ConnectorHandler = {
       const skip = ties + (position && position.after === last ? position.skip : 0);
       nextCursor = Buffer.from(JSON.stringify({ after: last, skip } satisfies QueryCursor)).toString('base64url');
     }
-    // Mid-read, the records still unread at exactly `last` must not fall behind the checkpoint, so
-    // it stops at the time before; no records leaves the stored checkpoint as it was.
+    // A full read's checkpoint is Intuit's `time` when it began: CDC after it shows what the read
+    // may have missed. Without one, the newest LastUpdatedTime read, which mid-read stops at the
+    // time before `last` (records still unread at exactly `last` must not fall behind it).
+    if (isTimestamp(time)) return { records, nextCursor, checkpoint: position ? undefined : time };
     const settled = nextCursor
       ? records
           .map(lastUpdated)
@@ -289,40 +267,6 @@ export const quickbooks: ConnectorDefinition = {
   // Intuit allows 500 requests a minute per company; one budget for all companies stays under it.
   rateLimit: { strategy: 'token_bucket', limit: 500, windowSeconds: 60 },
   objects: OBJECTS,
-  actions: [
-    {
-      name: 'createInvoice',
-      description: 'Creates an invoice for a customer from sales-item lines (POST /v3/company/{realmId}/invoice).',
-      inputSchema: {
-        type: 'object',
-        required: ['customerId', 'lines'],
-        properties: {
-          customerId: { type: 'string', minLength: 1, description: 'The Customer Id (CustomerRef.value).' },
-          lines: {
-            type: 'array',
-            minItems: 1,
-            items: {
-              type: 'object',
-              required: ['amount'],
-              properties: {
-                amount: { type: 'number', minimum: 0 },
-                description: { type: 'string', maxLength: 4000 },
-                itemId: { type: 'string', description: 'Item Id (ItemRef.value); QuickBooks uses its default item when omitted.' },
-                quantity: { type: 'number' },
-                unitPrice: { type: 'number' },
-              },
-              additionalProperties: false,
-            },
-          },
-          docNumber: { type: 'string', maxLength: 21 },
-          txnDate: { type: 'string', format: 'date' },
-          dueDate: { type: 'string', format: 'date' },
-          billEmail: { type: 'string', format: 'email' },
-          customerMemo: { type: 'string', maxLength: 1000 },
-        },
-        additionalProperties: false,
-      },
-    },
-  ],
+  actions: [CREATE_INVOICE],
   handler,
 };
