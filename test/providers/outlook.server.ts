@@ -9,6 +9,10 @@ interface Item {
   /** The change counter when the item last changed: delta rounds return what changed after theirs. */
   version: number;
   removed: boolean;
+  /** Why a removed item left: "changed" (in Deleted Items, restorable) or "deleted" (gone for good). */
+  reason?: 'changed' | 'deleted';
+  /** The item before its last change: an event whose change took it out of the window is reported removed. */
+  before?: Fields;
   data: Fields;
 }
 
@@ -50,7 +54,8 @@ const encode = (state: DeltaState) => Buffer.from(JSON.stringify(state)).toStrin
  * checked against the OAuth stand-in; delta functions on the inbox's messages and on a calendar
  * view (startDateTime/endDateTime required on the first request), paged by
  * `Prefer: odata.maxpagesize` with @odata.nextLink, closing each round with an @odata.deltaLink;
- * removed items as {id, "@removed": {reason}}; 410 for a delta token it no longer keeps;
+ * removed items as {"@odata.type", id, "@removed": {reason}} in later rounds, an event that left the
+ * calendar view's window among them (reason "deleted"); 410 for a delta token it no longer keeps;
  * sendMail answering 202; events created with 201. Links carry the folder as Graph rewrites it.
  */
 export class OutlookServer extends ProviderServer {
@@ -139,9 +144,10 @@ export class OutlookServer extends ProviderServer {
     return this.put(c, { ...item.data, ...changes });
   }
 
-  remove(c: Collection, id: string): void {
+  /** Deletes an item: `changed` moves it to Deleted Items (restorable), `deleted` removes it for good. */
+  remove(c: Collection, id: string, reason: 'changed' | 'deleted' = 'deleted'): void {
     const item = this.items[c].find((i) => i.id === id)!;
-    Object.assign(item, { removed: true, version: ++this.version });
+    Object.assign(item, { removed: true, reason, version: ++this.version });
   }
 
   /** Forgets every sync state handed out so far, as Graph does when a delta token expires. */
@@ -152,7 +158,7 @@ export class OutlookServer extends ProviderServer {
   private put(c: Collection, data: Fields): Fields {
     const stamped = { '@odata.etag': `W/"${randomBytes(6).toString('base64')}"`, ...data, lastModifiedDateTime: new Date().toISOString() };
     const existing = this.items[c].find((i) => i.id === data.id);
-    if (existing) Object.assign(existing, { data: stamped, version: ++this.version });
+    if (existing) Object.assign(existing, { before: existing.data, data: stamped, version: ++this.version });
     else this.items[c].push({ id: String(data.id), data: stamped, version: ++this.version, removed: false });
     return stamped;
   }
@@ -190,13 +196,15 @@ export class OutlookServer extends ProviderServer {
     }
     const upto = state.upto ?? this.version;
     const size = Number(/odata\.maxpagesize=(\d+)/.exec(String(req.headers.prefer ?? ''))?.[1] ?? 10);
-    const changes = this.items[c]
-      .filter((i) => i.version > state.since && i.version <= upto && (state.since > 0 || !i.removed) && this.inWindow(i, state.window))
-      .sort((a, b) => a.version - b.version);
+    const changes = this.items[c].filter((i) => i.version > state.since && i.version <= upto && this.reported(i, state)).sort((a, b) => a.version - b.version);
     const offset = state.offset ?? 0;
     const page = changes
       .slice(offset, offset + size)
-      .map((i) => (i.removed ? { id: i.id, '@removed': { reason: 'deleted' } } : this.project(i.data, state.select)));
+      .map((i) =>
+        i.removed || !this.inWindow(i.data, state.window)
+          ? { '@odata.type': `#microsoft.graph.${c === 'messages' ? 'message' : 'event'}`, id: i.id, '@removed': { reason: i.reason ?? 'deleted' } }
+          : this.project(i.data, state.select),
+      );
     const path = c === 'messages' ? `/v1.0/me/mailFolders('${INBOX_ID}')/messages/delta` : '/v1.0/me/calendarView/delta';
     const more = offset + size < changes.length;
     const link = more
@@ -208,10 +216,16 @@ export class OutlookServer extends ProviderServer {
     return { headers: { 'preference-applied': `odata.maxpagesize=${size}` }, body: { '@odata.context': context, ...link, value: page } };
   }
 
+  /** A first round is the current state; later ones report removed items, and events a change took out of the window (event-delta.md). */
+  private reported(item: Item, state: DeltaState): boolean {
+    if (this.inWindow(item.data, state.window)) return !item.removed || state.since > 0;
+    return state.since > 0 && item.before !== undefined && this.inWindow(item.before, state.window);
+  }
+
   /** Calendar-view membership: the event overlaps the window (times compared as UTC here). */
-  private inWindow(item: Item, window: DeltaState['window']): boolean {
+  private inWindow(data: Fields, window: DeltaState['window']): boolean {
     if (!window) return true;
-    const time = (key: 'start' | 'end') => Date.parse(`${String((item.data[key] as { dateTime: string }).dateTime).slice(0, 19)}Z`);
+    const time = (key: 'start' | 'end') => Date.parse(`${String((data[key] as { dateTime: string }).dateTime).slice(0, 19)}Z`);
     return time('start') < Date.parse(window.end) && time('end') > Date.parse(window.start);
   }
 
