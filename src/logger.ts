@@ -65,7 +65,8 @@ export function serializeError(error: unknown): unknown {
 function parameterText(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return undefined; // too short and common to tell apart from the message
+  // Too short and common to tell apart from the message.
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return undefined;
   if (value instanceof Date) return undefined;
   if (Buffer.isBuffer(value)) return undefined;
   return JSON.stringify(value);

@@ -9,7 +9,8 @@ import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 @ObjectType({
   simpleResolvers: true,
   description:
-    'A CRM or integration event: opportunity.won published by the Sales cloud, integration.sync.completed from here, or stripe.invoice.paid received from a provider.',
+    'A CRM or integration event: opportunity.won published by the Sales cloud, integration.sync.completed from here, ' +
+    'or stripe.invoice.paid received from a provider.',
 })
 export class IntegrationEvent {
   @Field(() => ID)

@@ -102,7 +102,8 @@ export async function startEmbeddedPostgres(dataDir: string, requestedPort: numb
       port,
     },
     location.relocated
-      ? `DATABASE_URL is unset: running on an embedded PostgreSQL (development mode); its data lives in ${location.actual} (the ${runAs?.name} user cannot enter ${path.dirname(location.requested)}; ${location.requested} links there)`
+      ? `DATABASE_URL is unset: running on an embedded PostgreSQL (development mode); its data lives in ${location.actual} ` +
+          `(the ${runAs?.name} user cannot enter ${path.dirname(location.requested)}; ${location.requested} links there)`
       : `DATABASE_URL is unset: running on an embedded PostgreSQL (development mode); its data lives in ${location.actual}`,
   );
   return { url, clusterDir: location.actual, stop: cluster.stop };

@@ -30,7 +30,8 @@ export async function postgresRunAs(): Promise<RunAs | undefined> {
     await promisify(execFile)('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SYSTEM_USER]);
   } catch (error) {
     throw new StartupError(
-      `running as root, and the "${SYSTEM_USER}" user that PostgreSQL must run as does not exist and could not be created (${(error as Error).message.split('\n')[0]})`,
+      `running as root, and the "${SYSTEM_USER}" user that PostgreSQL must run as does not exist and could not be created ` +
+        `(${(error as Error).message.split('\n')[0]})`,
       `create it (useradd --system --user-group ${SYSTEM_USER}), run as an ordinary user, or set DATABASE_URL`,
     );
   }

@@ -20,14 +20,18 @@ const CHECKS: Record<'email' | 'phone' | 'date', Check> = {
     code: 'INVALID_EMAIL',
     title: 'Invalid email addresses',
     severity: Severity.WARNING,
-    fix: 'Fix the addresses at the source, or add a TRIM/LOWERCASE transform when stray spaces or case are the only problem; records with no valid address cannot be matched or emailed.',
+    fix:
+      'Fix the addresses at the source, or add a TRIM/LOWERCASE transform when stray spaces or case are the only problem; ' +
+      'records with no valid address cannot be matched or emailed.',
     problem: (_f, v) => (typeof v === 'string' && isValidEmail(v) ? null : 'not a valid address'),
   },
   phone: {
     code: 'INVALID_PHONE',
     title: 'Invalid phone numbers',
     severity: Severity.WARNING,
-    fix: 'Add a PHONE_E164 transform to the mapping rule (with the default country in its params) so numbers are normalised; values with letters or too few digits need fixing at the source.',
+    fix:
+      'Add a PHONE_E164 transform to the mapping rule (with the default country in its params) so numbers are normalised; ' +
+      'values with letters or too few digits need fixing at the source.',
     problem: (_f, v) => (typeof v === 'string' && isValidPhone(v) ? null : 'not a phone number (7 to 15 digits)'),
   },
   date: {
@@ -99,8 +103,13 @@ function nullRateJumps(sample: readonly SampledRecord[], latestRunStart: Date | 
       severity: Severity.WARNING,
       code: 'NULL_RATE_JUMP',
       title: `'${field}' went empty`,
-      explanation: `'${field}' is empty on ${pct(now)} of the ${latest.length} records the latest run synced, against ${pct(before)} of the ${earlier.length} synced before: the source stopped sending it, or its mapping rule no longer finds it.`,
-      suggestedFix: `Check the mapping rule for '${field}' (a renamed source field or a changed dot path), and whether the connection still has the scope that exposes it.`,
+      explanation:
+        `'${field}' is empty on ${pct(now)} of the ${latest.length} records the latest run synced, ` +
+        `against ${pct(before)} of the ${earlier.length} synced before: ` +
+        'the source stopped sending it, or its mapping rule no longer finds it.',
+      suggestedFix:
+        `Check the mapping rule for '${field}' (a renamed source field or a changed dot path), ` +
+        'and whether the connection still has the scope that exposes it.',
       occurrences: Math.round(now * latest.length),
       sample: `${before === 0 ? 'always' : pct(1 - before)} filled before, ${pct(1 - now)} filled now`,
     });
@@ -125,9 +134,13 @@ function duplicates(sample: readonly SampledRecord[]): Finding[] {
       severity: Severity.WARNING,
       code: 'DUPLICATE_EMAIL',
       title: 'Records sharing an email address',
-      explanation: `${emailDupes.length} email address${emailDupes.length === 1 ? ' is' : 'es are'} shared by ${emailDupes.reduce((n, g) => n + g.length, 0)} synced records: the source holds the same person or company more than once, or two external records were linked to separate CRM records.`,
+      explanation:
+        `${emailDupes.length} email address${emailDupes.length === 1 ? ' is' : 'es are'} ` +
+        `shared by ${emailDupes.reduce((n, g) => n + g.length, 0)} synced records: ` +
+        'the source holds the same person or company more than once, or two external records were linked to separate CRM records.',
       suggestedFix:
-        'Merge the duplicates in the source or the CRM; then keep one link per person (the sync keys links on the external id, so a merged source record re-links on the next run).',
+        'Merge the duplicates in the source or the CRM; then keep one link per person ' +
+        '(the sync keys links on the external id, so a merged source record re-links on the next run).',
       occurrences: emailDupes.reduce((n, g) => n + g.length - 1, 0),
       sample: `${emailDupes[0][0].data.email} × ${emailDupes[0].length}`,
     });
@@ -139,7 +152,9 @@ function duplicates(sample: readonly SampledRecord[]): Finding[] {
       severity: Severity.INFO,
       code: 'DUPLICATE_NAME',
       title: 'Records sharing a name',
-      explanation: `${nameDupes.length} name${nameDupes.length === 1 ? ' is' : 's are'} shared by ${nameDupes.reduce((n, g) => n + g.length, 0)} synced records (ignoring case, punctuation and legal suffixes). Some may be distinct namesakes; same name and same email are almost surely one.`,
+      explanation:
+        `${nameDupes.length} name${nameDupes.length === 1 ? ' is' : 's are'} shared by ${nameDupes.reduce((n, g) => n + g.length, 0)} synced records ` +
+        '(ignoring case, punctuation and legal suffixes). Some may be distinct namesakes; same name and same email are almost surely one.',
       suggestedFix: 'Review the pairs and merge real duplicates; a dedupe rule at the source stops new ones.',
       occurrences: nameDupes.reduce((n, g) => n + g.length - 1, 0),
       sample: `${String(first.name ?? [first.first_name, first.last_name].join(' '))} × ${nameDupes[0].length}`,

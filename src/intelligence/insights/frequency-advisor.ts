@@ -66,7 +66,9 @@ export function recommendFrequency(history: readonly RunSample[], current: strin
   if (changes === 0) {
     return {
       frequency: 'daily',
-      reason: `No record changed in the last ${completed.length - 1} runs over ${fmt(hours, 1)} h: a daily run keeps the data current at the least cost. Currently ${current}.`,
+      reason:
+        `No record changed in the last ${completed.length - 1} runs over ${fmt(hours, 1)} h: ` +
+        `a daily run keeps the data current at the least cost. Currently ${current}.`,
     };
   }
 
@@ -94,8 +96,10 @@ export function recommendFrequency(history: readonly RunSample[], current: strin
   return {
     frequency: chosen.frequency,
     reason:
-      `About ${fmt(perHour, perHour < 10 ? 1 : 0)} records change per hour (${observed}). Running ${chosen.words}, each run carries about ${fmt(perRun, perRun < 10 ? 1 : 0)} changes ` +
-      `for roughly ${fmt(requestsPerHour, requestsPerHour < 10 ? 1 : 0)} requests per hour, ${share < 0.001 ? 'under 0.1' : fmt(share * 100, 1)} % of ${budgetText}.${paced} Currently ${current}.`,
+      `About ${fmt(perHour, perHour < 10 ? 1 : 0)} records change per hour (${observed}). ` +
+      `Running ${chosen.words}, each run carries about ${fmt(perRun, perRun < 10 ? 1 : 0)} changes ` +
+      `for roughly ${fmt(requestsPerHour, requestsPerHour < 10 ? 1 : 0)} requests per hour, ` +
+      `${share < 0.001 ? 'under 0.1' : fmt(share * 100, 1)} % of ${budgetText}.${paced} Currently ${current}.`,
   };
 }
 

@@ -98,7 +98,8 @@ function recordFailureSpike(run: RunSample, before: readonly RunSample[]): Detec
     runId: run.id,
     detectedAt: run.completedAt,
     explanation:
-      `${fmt(run.failed)} of ${fmt(run.processed)} records failed (${pct(observed)}); runs usually lose ${pct(score.expected)} (robust z ${fmt(score.z, 1)}). ` +
+      `${fmt(run.failed)} of ${fmt(run.processed)} records failed (${pct(observed)}); ` +
+      `runs usually lose ${pct(score.expected)} (robust z ${fmt(score.z, 1)}). ` +
       'A new required field, a mapping transform that rejects new values or a validation rule on the target is the usual cause; the run log names each record.',
   };
 }
@@ -125,7 +126,8 @@ function volumeChange(run: RunSample, before: readonly RunSample[]): DetectedAno
     runId: run.id,
     detectedAt: run.completedAt,
     explanation:
-      `This ${run.mode.toLowerCase()} run processed ${fmt(run.processed)} records; the previous ${baseline.length} processed a median of ${fmt(score.expected)} (robust z ${fmt(z, 1)}). ` +
+      `This ${run.mode.toLowerCase()} run processed ${fmt(run.processed)} records; ` +
+      `the previous ${baseline.length} processed a median of ${fmt(score.expected)} (robust z ${fmt(z, 1)}). ` +
       (spike
         ? 'A bulk import or backfill at the provider, a widened filter or a reset checkpoint reads this much; check for duplicates if none was planned.'
         : 'The source returned far fewer records than usual: a narrowed filter, a permission change or a moved checkpoint can hide records.'),

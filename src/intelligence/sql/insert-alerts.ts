@@ -19,7 +19,8 @@ export interface NewAlert {
  * caller's transaction commits). An alert already recorded for the run and code is skipped, so
  * a run end handled twice alerts once. Returns the ids inserted.
  */
-const INSERT = `
+const INSERT =
+  `
   WITH a AS (
     INSERT INTO integration_alert (organization_id, severity, code, message, sync_config_id, connection_id, sync_run_id, metric, observed, expected, at)
     SELECT $1, x.severity, x.code, x.message, x.sync_config_id, x.connection_id, x.sync_run_id, x.metric, x.observed, x.expected, x.at
@@ -27,7 +28,8 @@ const INSERT = `
                                                metric text, observed double precision, expected double precision, at timestamptz)
     ON CONFLICT (sync_run_id, code) WHERE sync_run_id IS NOT NULL DO NOTHING
     RETURNING id, sync_config_id)
-  SELECT a.id, pg_notify($3, json_build_object('topic', 'integration_alert', 'organizationId', $1::text, 'id', a.id, 'parentId', a.sync_config_id)::text) FROM a`;
+  SELECT a.id, pg_notify($3, ` +
+  `json_build_object('topic', 'integration_alert', 'organizationId', $1::text, 'id', a.id, 'parentId', a.sync_config_id)::text) FROM a`;
 
 export async function insertAlerts(db: Queryable, organizationId: string, alerts: NewAlert[]): Promise<string[]> {
   if (!alerts.length) return [];

@@ -72,8 +72,9 @@ function phoneCountry(fields: FieldProfile[], raw: readonly SchemaFieldLike[]): 
 
 /**
  * Suggestions for filling `target`'s fields from `source`'s: every pair that can score (learned
- * pairs first; candidate-index.ts finds the others without scoring all n × m), then assigned greedily by confidence so each target field gets at most one source and
- * each source fills one target (a full name may fill first and last name through SPLIT).
+ * pairs first; candidate-index.ts finds the others without scoring all n × m), then assigned
+ * greedily by confidence so each target field gets at most one source and each source fills one
+ * target (a full name may fill first and last name through SPLIT).
  * Pure: the service adds the organization's learned pairs and checks input.
  */
 export function suggestMappings(

@@ -66,7 +66,8 @@ function connectionChecks({ connection, definition, configs, connectionScope, no
     out.push(
       draft(
         'OAUTH_TOKEN_EXPIRED',
-        `The access token expired at ${connection.expiresAt.toISOString()}. It is refreshed on the next call when a refresh token was issued; if runs then fail with 401, reconnect.`,
+        `The access token expired at ${connection.expiresAt.toISOString()}. ` +
+          'It is refreshed on the next call when a refresh token was issued; if runs then fail with 401, reconnect.',
         null,
         Severity.WARNING,
       ),

@@ -58,7 +58,8 @@ function toFinding(bucket: Bucket, runs: RunRow[]): DraftFinding {
   const parts = [
     catalog.explanation,
     explained ? `${describe(explained)}: ${explained.explanation}` : null,
-    `Seen ${all.length} time${all.length === 1 ? '' : 's'} in ${runIds.size} run${runIds.size === 1 ? '' : 's'}${bucket.groups.size > 1 ? ` (${bucket.groups.size} distinct messages)` : ''}, last at ${lastSeen.toISOString()}.`,
+    `Seen ${all.length} time${all.length === 1 ? '' : 's'} in ${runIds.size} run${runIds.size === 1 ? '' : 's'}` +
+      `${bucket.groups.size > 1 ? ` (${bucket.groups.size} distinct messages)` : ''}, last at ${lastSeen.toISOString()}.`,
     resolved ? `A run has completed without it since (${cleanSince.at.toISOString()}), so this may be resolved.` : null,
   ];
   return {

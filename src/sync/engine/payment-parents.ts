@@ -61,7 +61,8 @@ export async function reportUnlinked(recorder: SyncRunRecorder, run: SyncRunEnti
   await recorder.log(
     run,
     'warn',
-    `${unlinked.length} payment(s) pay ${plan.parentObject} not linked to a HotCRM invoice on this connection (${sample}); sync those invoices first: the next FULL run retries them`,
+    `${unlinked.length} payment(s) pay ${plan.parentObject} not linked to a HotCRM invoice on this connection (${sample}); ` +
+      'sync those invoices first: the next FULL run retries them',
     { code: 'PARENT_NOT_LINKED', externalId: unlinked[0].externalId },
   );
 }

@@ -8,8 +8,9 @@ import { hash } from 'node:crypto';
 export function internalIdFor(connectionId: string, externalObject: string, externalId: string): string {
   // One-shot hash(): each record takes three of these, and it costs half of a createHash chain.
   const hex = hash('sha256', `${connectionId}\u0000${externalObject}\u0000${externalId}`, 'hex');
-  // Shaped as a version-5-style UUID so it fits uuid columns.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  // Shaped as a version-5-style UUID so it fits uuid columns (variant bits 10 in the fourth group).
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**

@@ -14,7 +14,8 @@ export async function holdConflicts(
 ): Promise<void> {
   if (!conflicts.length) return;
   await db.query(
-    `INSERT INTO sync_conflict (organization_id, sync_config_id, external_link_id, external_id, internal_id, field, base_value, source_value, target_value, status)
+    `INSERT INTO sync_conflict (organization_id, sync_config_id, external_link_id, external_id, internal_id, ` +
+      `field, base_value, source_value, target_value, status)
      SELECT $1, $2, $3, $4, $5, c.field, c.base, c.source, c.target, 'OPEN'
        FROM jsonb_to_recordset($6::jsonb) AS c(field text, base jsonb, source jsonb, target jsonb)
      ON CONFLICT (sync_config_id, external_id, field) WHERE status = 'OPEN' DO UPDATE

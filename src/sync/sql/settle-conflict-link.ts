@@ -13,7 +13,8 @@ export async function settleConflictLink(
 ): Promise<void> {
   await manager.query(
     `UPDATE external_link SET last_synced_data = $2::jsonb, content_hash = $3, source_hash = NULL, last_synced_at = now(), updated_at = now(),
-                  status = CASE WHEN EXISTS (SELECT 1 FROM sync_conflict WHERE external_link_id = $1 AND status = 'OPEN' AND id <> $4) THEN 'CONFLICT' ELSE 'SYNCED' END
+                  status = CASE WHEN EXISTS (SELECT 1 FROM sync_conflict WHERE external_link_id = $1 AND status = 'OPEN' AND id <> $4) ` +
+      `THEN 'CONFLICT' ELSE 'SYNCED' END
             WHERE id = $1`,
     [linkId, JSON.stringify(data), hash, resolvedConflictId],
   );

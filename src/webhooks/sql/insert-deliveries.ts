@@ -20,7 +20,8 @@ export function insertDeliveries(
            FROM unnest($5::uuid[], $6::text[]) AS m(subscription_id, message_id)
            JOIN webhook_subscription s ON s.id = m.subscription_id AND s.organization_id = $1
          RETURNING id, subscription_id)
-       SELECT d.id, pg_notify($7, json_build_object('topic', 'webhook_delivery', 'organizationId', $1::text, 'id', d.id, 'parentId', d.subscription_id)::text) FROM d`,
+       SELECT d.id, pg_notify($7, ` +
+      `json_build_object('topic', 'webhook_delivery', 'organizationId', $1::text, 'id', d.id, 'parentId', d.subscription_id)::text) FROM d`,
     [organizationId, event.id, event.type, JSON.stringify(body), subscriptionIds, messageIds, channel],
   );
 }
