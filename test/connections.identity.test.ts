@@ -161,6 +161,14 @@ describe('Connection provider account identity', () => {
     expect(calls(stripe, '/v1/account')).toBe(before);
   });
 
+  it('answers the status the first call left: an imported token that cannot be refreshed is EXPIRED, not an error', async () => {
+    const mail = await started(new GmailServer((token) => oauth.isValid(token)));
+    const stale = { ...imported(), expiresAt: new Date(Date.now() - 60_000).toISOString() }; // no OAuth client set: no refresh
+    const created = await connect({ connectorKey: 'gmail', credentials: stale, config: { baseUrl: `${mail.url}/gmail/v1` } });
+    expect(created).toMatchObject({ status: 'EXPIRED', providerAccountId: null });
+    expect(((await t.gql(READ, { id: created.id })) as any).data.connection.status).toBe('EXPIRED');
+  });
+
   it('a key of another account is refused with CONFLICT, and the old key and config stay', async () => {
     const other = await started(new StripeServer('sk_test_51OtherStripeKey9999', 'acct_1OtherStripeAcct2'));
     const created = await connect({ connectorKey: 'stripe', credentials: { apiKey: stripe.apiKey }, config: { baseUrl: stripe.url } });

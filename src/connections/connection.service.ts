@@ -97,7 +97,8 @@ export class ConnectionService {
       config,
     });
     const providerAccountId = await this.identity.learn(row);
-    return providerAccountId ? this.repo.update(row, { providerAccountId }) : row;
+    // Re-read otherwise: the first call may have moved the status (a refused token refresh makes it EXPIRED).
+    return providerAccountId ? this.repo.update(row, { providerAccountId }) : ((await this.repo.findOwned(organizationId, row.id)) ?? row);
   }
 
   async update(organizationId: string, id: string, input: UpdateConnectionInput): Promise<ConnectionEntity> {

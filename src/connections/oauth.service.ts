@@ -126,7 +126,8 @@ export class OAuthService {
       config,
     });
     const providerAccountId = await this.identity.learn(row);
-    return providerAccountId ? this.connections.update(row, { providerAccountId }) : row;
+    // Re-read otherwise: the first call may have moved the status (a refused token refresh makes it EXPIRED).
+    return providerAccountId ? this.connections.update(row, { providerAccountId }) : ((await this.connections.findOwned(row.organizationId, row.id)) ?? row);
   }
 
   /** The organization's connection to re-authorise: NOT_FOUND when absent or another's, BAD_USER_INPUT for another connector. */
