@@ -132,7 +132,7 @@ function tooOld(since: number, now: number, object: string): string | null {
 export async function readEvents(call: ConnectorCall, object: string, since: number): Promise<ListPage> {
   const feed = OBJECT_EVENTS[object];
   // Arrays go as repeated `types[]` (https://docs.stripe.com/api/events/list).
-  const path = `/v1/events?${new URLSearchParams(feed.types.map((type) => ['types[]', type]))}`;
+  const path = `/v1/events?${new URLSearchParams(feed.types.map((type): [string, string] => ['types[]', type]))}`;
   const latest = new Map<string, { record: ConnectorRecord; deleted: boolean }>();
   let now: number | null = null;
   let after: string | undefined;
