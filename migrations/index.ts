@@ -9,6 +9,7 @@ import { ApiKeyRateWindow1764720000000 } from './1764720000000-api-key-rate-wind
 import { IntegrationAlert1764806400000 } from './1764806400000-integration-alert';
 import { ExternalLinkConfigIndex1764892800000 } from './1764892800000-external-link-config-index';
 import { ConnectionProviderAccount1764979200000 } from './1764979200000-connection-provider-account';
+import { SyncMatchOn1765090000000 } from './1765090000000-sync-match-on';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   IntegrationAlert1764806400000,
   ExternalLinkConfigIndex1764892800000,
   ConnectionProviderAccount1764979200000,
+  SyncMatchOn1765090000000,
 ];

@@ -22,14 +22,7 @@ const CONTRACT_FILE = path.resolve(__dirname, '../../shared/contract/integration
  * objects and automations; 18: activities and stored documents.
  */
 const AWAITING_ISSUE: Record<number, string[]> = {
-  16: [
-    'enum TransformType lacks REFERENCE',
-    'SyncConfig.matchOn is missing',
-    'SyncRun.recordsMatched is missing',
-    'CreateSyncConfigInput.matchOn is missing',
-    'UpdateSyncConfigInput.connectionId is missing',
-    'UpdateSyncConfigInput.matchOn is missing',
-  ],
+  16: ['enum TransformType lacks REFERENCE', 'UpdateSyncConfigInput.connectionId is missing'],
   17: [
     'type AutomationRunStatus is missing',
     'type Automation is missing',

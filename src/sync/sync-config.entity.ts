@@ -16,6 +16,8 @@ export class SyncConfigEntity {
   @Column({ name: 'last_sync_at', type: 'timestamptz', nullable: true }) lastSyncAt!: Date | null;
   @Column({ name: 'next_sync_at', type: 'timestamptz', nullable: true }) nextSyncAt!: Date | null;
   @Column({ type: 'jsonb', nullable: true }) cursor!: unknown;
+  /** CRM fields matched on before creating; null: the target object's default (src/sync/crm/match-on.ts). */
+  @Column({ name: 'match_on', type: 'text', array: true, nullable: true }) matchOn!: string[] | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

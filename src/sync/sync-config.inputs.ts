@@ -12,9 +12,10 @@ export class CreateSyncConfigInput {
   @Field(() => ConflictResolution, { nullable: true }) conflictResolution?: ConflictResolution | null;
   @Field(() => ID, { nullable: true }) fieldMappingId?: string | null;
   @Field(() => Boolean, { nullable: true }) isActive?: boolean | null;
+  @Field(() => [String], { nullable: true }) matchOn?: string[] | null;
 }
 
-/** Absent fields keep their value; an explicit null fieldMappingId detaches the mapping. */
+/** Absent fields keep their value; an explicit null fieldMappingId detaches the mapping, an explicit null matchOn restores the default. */
 @InputType()
 export class UpdateSyncConfigInput {
   @Field(() => String, { nullable: true }) name?: string | null;
@@ -23,4 +24,5 @@ export class UpdateSyncConfigInput {
   @Field(() => ConflictResolution, { nullable: true }) conflictResolution?: ConflictResolution | null;
   @Field(() => ID, { nullable: true }) fieldMappingId?: string | null;
   @Field(() => Boolean, { nullable: true }) isActive?: boolean | null;
+  @Field(() => [String], { nullable: true }) matchOn?: string[] | null;
 }

@@ -4,6 +4,7 @@ import type { ObjectDefinition } from '../connectors/connector.definition';
 import type { ConnectorCatalog } from '../connectors/connector.catalog';
 import { isUuid, Page, PageArgs, paginate, whereUuid } from '../db/paginate';
 import { BadUserInputError, NotFoundError } from '../errors';
+import { checkMatchOn } from './crm/match-on';
 import { FieldMappingEntity } from './field-mapping.entity';
 import { nextRunAt, parseFrequency } from './schedule/frequency';
 import type { CreateSyncConfigInput, UpdateSyncConfigInput } from './sync-config.inputs';
@@ -51,6 +52,7 @@ export class SyncConfigService {
     const fieldMappingId = input.fieldMappingId ?? null;
     if (fieldMappingId) await this.checkMapping(organizationId, fieldMappingId, source, input.targetObject);
     const isActive = input.isActive ?? true;
+    const matchOn = input.matchOn ? checkMatchOn(input.targetObject, input.matchOn) : null;
     const repo = this.db.getRepository(SyncConfigEntity);
     return repo.save(
       repo.create({
@@ -64,6 +66,7 @@ export class SyncConfigService {
         frequency,
         conflictResolution: input.conflictResolution ?? ConflictResolution.LAST_WRITE_WINS,
         isActive,
+        matchOn,
         nextSyncAt: this.nextSyncAt(frequency, isActive),
       }),
     );
@@ -93,6 +96,8 @@ export class SyncConfigService {
       changes.fieldMappingId = null;
     }
     if (input.isActive !== undefined && input.isActive !== null) changes.isActive = input.isActive;
+    if (input.matchOn) changes.matchOn = checkMatchOn(current.targetObject, input.matchOn);
+    else if (input.matchOn === null) changes.matchOn = null;
     // Only a schedule change moves the next run; renaming must not postpone an imminent sync.
     if (changes.frequency !== undefined || changes.isActive !== undefined) {
       changes.nextSyncAt = this.nextSyncAt(changes.frequency ?? current.frequency, changes.isActive ?? current.isActive);

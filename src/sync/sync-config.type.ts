@@ -48,6 +48,15 @@ export class SyncConfig {
   @Field(() => JSONScalar, { nullable: true, description: 'The incremental checkpoint as last committed.' })
   cursor!: unknown;
 
+  @Field(() => [String], {
+    description: `CRM fields that find an existing HotCRM record before a new one is created (inbound and
+bidirectional), tried in order, compared normalised: trimmed and case-folded; emails
+lowercased; websites by host without scheme and www; phones as E.164. Defaults: contact and
+lead [email], account [email, website], invoice [invoice_number], others none. An external
+record that matches more than one record creates nothing and is logged AMBIGUOUS_MATCH.`,
+  })
+  matchOn!: string[];
+
   /** Not in the schema: resolves `connection`. */
   connectionId!: string;
 

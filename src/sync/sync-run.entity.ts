@@ -18,6 +18,7 @@ export class SyncRunEntity {
   @Column({ name: 'records_updated', type: 'integer' }) recordsUpdated!: number;
   @Column({ name: 'records_deleted', type: 'integer' }) recordsDeleted!: number;
   @Column({ name: 'records_failed', type: 'integer' }) recordsFailed!: number;
+  @Column({ name: 'records_matched', type: 'integer', default: 0 }) recordsMatched!: number;
   @Column({ type: 'integer' }) conflicts!: number;
   @Column({ name: 'error_details', type: 'text', nullable: true }) errorDetails!: string | null;
   /** The connector's cursor for the next page, committed with each page (resume point). */

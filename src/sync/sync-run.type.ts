@@ -63,6 +63,9 @@ export class SyncRun {
   @Field(() => Int)
   recordsFailed!: number;
 
+  @Field(() => Int, { description: 'Records linked to an existing HotCRM record found through matchOn rather than created.' })
+  recordsMatched!: number;
+
   @Field(() => Int)
   conflicts!: number;
 

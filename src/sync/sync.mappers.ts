@@ -1,3 +1,4 @@
+import { effectiveMatchOn } from './crm/match-on';
 import type { LinkRow } from './external-link.queries';
 import { ExternalLink } from './external-link.type';
 import { FieldMappingEntity } from './field-mapping.entity';
@@ -45,6 +46,7 @@ export function toSyncConfig(row: SyncConfigEntity): SyncConfig {
     lastSyncAt: row.lastSyncAt,
     nextSyncAt: row.nextSyncAt,
     cursor: row.cursor ?? null,
+    matchOn: effectiveMatchOn(row.targetObject, row.matchOn),
     connectionId: row.connectionId,
     fieldMappingId: row.fieldMappingId,
     organizationId: row.organizationId,
@@ -65,6 +67,7 @@ export function toSyncRun(row: SyncRunEntity): SyncRun {
     recordsUpdated: row.recordsUpdated,
     recordsDeleted: row.recordsDeleted,
     recordsFailed: row.recordsFailed,
+    recordsMatched: row.recordsMatched ?? 0,
     conflicts: row.conflicts,
     errorDetails: row.errorDetails,
     syncConfigId: row.syncConfigId,

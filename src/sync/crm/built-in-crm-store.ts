@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { isUuid } from '../../db/paginate';
 import { BadUserInputError } from '../../errors';
 import type { CrmRecordRow } from '../sql/crm-record-row';
+import { crmMatchCandidates } from '../sql/crm-match-candidates';
 import { crmRecordsById } from '../sql/crm-records-by-id';
 import { crmRecordsChangedSince } from '../sql/crm-records-changed-since';
 import { softDeleteCrmRecords } from '../sql/soft-delete-crm-records';
@@ -56,6 +57,11 @@ export class BuiltInCrmStore implements CrmStore {
   readonly sameDatabase: SameDatabaseWrites = {
     rows: (organizationId, object, rows) => writableRows(organizationId, object, rows).rows,
     upsert: crmRecordsUpsert,
+    matchCandidates: (organizationId, object, lookups, scope) => {
+      checkOrganization(organizationId);
+      checkObject(object);
+      return crmMatchCandidates(this.db, organizationId, object, lookups, scope);
+    },
   };
 
   async get(organizationId: string, object: string, ids: string[]): Promise<Map<string, CrmRecord>> {

@@ -1,3 +1,4 @@
+import type { MatchCandidateRow, MatchLinkScope, MatchLookup } from '../sql/crm-match-candidates';
 import type { SqlFragment } from '../sql/sql-fragment';
 import type { CrmRecordsBind } from '../sql/upsert-crm-records';
 
@@ -66,4 +67,10 @@ export interface SameDatabaseWrites {
    * JSON array of {id, data} bound as `rows`, writing nothing unless `when` holds; RETURNING id, created.
    */
   readonly upsert: SqlFragment<CrmRecordsBind>;
+  /**
+   * Matching before create: the live records whose matchOn fields hold one of a page's
+   * normalised values, per field and value, each with the external ids linked to it in `scope`
+   * (the links are in this database too), in one statement.
+   */
+  matchCandidates(organizationId: string, object: string, lookups: MatchLookup[], scope: MatchLinkScope): Promise<MatchCandidateRow[]>;
 }

@@ -9,6 +9,7 @@ import { saveLinks } from '../sql/save-links';
 import { asPosition, crmChangePages, PageCounts, pushRecord } from './outbound-sync';
 import { ReconcileContext, reconcileRecord } from './reconcile-record';
 import { detectsDeletions, recordSeen } from './deletion-sweep';
+import { matchBeforeCreate, matchWrite, reportAmbiguous } from './match-before-create';
 import { contentHash, externalIdReader, internalIdFor } from './record-identity';
 import { isRecordError, syncPlan, writableObject } from './sync-plan';
 import type { SyncRunRecorder } from './sync-run.recorder';
@@ -67,6 +68,8 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
   const progress: Progress =
     stored && typeof stored === 'object' && 'phase' in stored ? { ...stored } : { phase: 'inbound', inbound: inboundSince ?? null, outbound: since.outbound };
   const merged = new Set<string>();
+  // CRM records matched so far in this run, by the external record that took them.
+  const claimed = new Map<string, string>();
   // A read of every external record (as inbound): what it did not see is marked DELETED.
   const complete = detectsDeletions(binding.definition.key, object.name, inboundSince);
   const idOf = externalIdReader(object);
@@ -83,7 +86,7 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
   while (progress.phase === 'inbound') {
     if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: null };
     const page = await binding.handler.list(binding.call, object.name, { cursor, pageSize: PAGE_SIZE, since: inboundSince, checkpoint: progress.inbound });
-    const counts = await externalPage(ctx, recorder, run, page.records, merged);
+    const counts = await externalPage(ctx, recorder, run, page.records, merged, claimed);
     if (page.checkpoint !== undefined) progress.inbound = page.checkpoint;
     if (!page.nextCursor) progress.phase = 'outbound';
     await commit(
@@ -122,6 +125,7 @@ async function externalPage(
   run: SyncRunEntity,
   records: ConnectorRecord[],
   merged: Set<string>,
+  claimed: Map<string, string>,
 ): Promise<PageCounts> {
   const { config, object, plan, store } = ctx;
   const counts = zero();
@@ -152,17 +156,30 @@ async function externalPage(
   const linkedIds = changed.flatMap((p) => (links.has(p.externalId) ? [links.get(p.externalId)!.internalId] : []));
   const crm = await store.get(config.organizationId, config.targetObject, linkedIds);
 
-  // New external records, and linked ones whose CRM record is gone: written to HotCRM as inbound does.
+  // New external records, and linked ones whose CRM record is gone: written to HotCRM as inbound
+  // does, new ones first looked for among the CRM's records by matchOn (match-before-create.ts).
+  const fresh = changed.filter((p) => !links.has(p.externalId));
+  const { matched, ambiguous } = await matchBeforeCreate(
+    store,
+    config,
+    { provider: ctx.binding.definition.key, externalObject: object.name, claimed },
+    fresh.map((p) => ({ externalId: p.externalId, data: p.source })),
+  );
+  if (ambiguous.length) {
+    counts.failed += ambiguous.length;
+    await reportAmbiguous(recorder, run, config, ambiguous);
+  }
+  const skipped = new Set(ambiguous.map((a) => a.externalId));
   const copies = changed.flatMap((p) => {
     const link = links.get(p.externalId);
-    if (link && crm.has(link.internalId)) return [];
-    return [{ ...p, internalId: link?.internalId ?? internalIdFor(config.connectionId, object.name, p.externalId) }];
+    if ((link && crm.has(link.internalId)) || skipped.has(p.externalId)) return [];
+    return [{ ...p, internalId: link?.internalId ?? matched.get(p.externalId) ?? internalIdFor(config.connectionId, object.name, p.externalId) }];
   });
   if (copies.length) {
     const written = await store.upsert(
       config.organizationId,
       config.targetObject,
-      copies.map((c) => ({ id: c.internalId, data: c.source })),
+      copies.map((c) => ({ id: c.internalId, data: matched.has(c.externalId) ? matchWrite(c.source) : c.source })),
     );
     await saveLinks(
       ctx.db,
@@ -171,7 +188,10 @@ async function externalPage(
       object.name,
       copies.map((c) => ({ internalId: c.internalId, externalId: c.externalId, data: c.source, hash: c.hash })),
     );
-    for (const w of written) counts[w.created ? 'created' : 'updated']++;
+    written.forEach((w, i) => {
+      if (matched.has(copies[i].externalId)) counts.matched = (counts.matched ?? 0) + 1;
+      else counts[w.created ? 'created' : 'updated']++;
+    });
     copies.forEach((c) => merged.add(c.internalId));
   }
 

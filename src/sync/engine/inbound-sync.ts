@@ -7,6 +7,7 @@ import { knownLinks as knownLinkRows } from '../sql/known-links';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import { detectsDeletions } from './deletion-sweep';
 import { linkPlanFor } from './link-plan';
+import { matchBeforeCreate, matchWrite, reportAmbiguous } from './match-before-create';
 import { attachToInvoices, Candidate, own, reportUnlinked } from './payment-parents';
 import { externalIdReader, sourceHasher } from './record-identity';
 import { sourceObjectOf } from './sync-plan';
@@ -54,6 +55,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   // link lookups. A record listed twice during the run is then written twice, idempotently.
   const initialLoad = !plan && !(await hasLinks(db, config.connectionId, object.name));
   const cursor = run.pageCursor;
+  // CRM records matched so far in this run, by the external record that took them.
+  const claimed = new Map<string, string>();
   let checkpoint: unknown = run.nextCheckpoint ?? since ?? null;
 
   const fetch = (from: string | null, reached: unknown) => handler.list(call, object.name, { cursor: from, pageSize: PAGE_SIZE, since, checkpoint: reached });
@@ -119,9 +122,27 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       : knownRaw;
     // A link marked DELETED whose record is back is rewritten, and so SYNCED again. A record
     // whose raw form changed but maps to the same values only has its link's source hash updated.
-    const changed = prepared.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
+    let changed = prepared.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
     const isChanged = new Set(changed);
     const refreshed = prepared.filter((p) => !isChanged.has(p) && p.source !== null && known.get(p.externalId)?.source !== p.source);
+    // Match before create: a record without a link yet is first looked for among the CRM's records.
+    const { matched, ambiguous } = plan
+      ? { matched: new Map<string, string>(), ambiguous: [] }
+      : await matchBeforeCreate(
+          store,
+          config,
+          { provider: definition.key, externalObject: object.name, claimed },
+          changed.filter((p) => !known.has(p.externalId)),
+        );
+    if (ambiguous.length) {
+      failed += ambiguous.length;
+      await reportAmbiguous(recorder, run, config, ambiguous);
+      const skipped = new Set(ambiguous.map((a) => a.externalId));
+      changed = changed.filter((p) => !skipped.has(p.externalId));
+    }
+    if (matched.size) changed = changed.map((p) => (matched.has(p.externalId) ? { ...p, internalId: matched.get(p.externalId)! } : p));
+    // What the CRM store is given: a matched record's empty values never clear its filled fields.
+    const writes = changed.map((p) => ({ id: p.internalId, data: matched.has(p.externalId) ? matchWrite(p.data) : p.data }));
     let created = 0;
     let updated = 0;
     let records: CrmRow[] | null = null;
@@ -130,18 +151,9 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       updated = changed.length - created;
     } else if (inline) {
       // Counted as created or updated by the commit statement that writes them.
-      if (changed.length)
-        records = inline.rows(
-          config.organizationId,
-          config.targetObject,
-          changed.map((p) => ({ id: p.internalId, data: p.data })),
-        );
+      if (changed.length) records = inline.rows(config.organizationId, config.targetObject, writes);
     } else if (changed.length) {
-      const written = await store.upsert(
-        config.organizationId,
-        config.targetObject,
-        changed.map((p) => ({ id: p.internalId, data: p.data })),
-      );
+      const written = await store.upsert(config.organizationId, config.targetObject, writes);
       created = written.filter((w: { created: boolean }) => w.created).length;
       updated = written.length - created;
     }
@@ -152,7 +164,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       records,
       seen: complete ? seen : null,
       checkpoint: checkpointAfter,
-      progress: { processed: page.records.length, created, updated, failed },
+      // Matched records are merges, counted as matched instead of updated by the commit.
+      progress: { processed: page.records.length, created, updated, failed, matched: matched.size },
     };
   };
 

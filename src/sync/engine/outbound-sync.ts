@@ -25,6 +25,8 @@ export interface PageCounts {
   updated: number;
   failed: number;
   conflicts: number;
+  /** Records linked to an existing CRM record by matchOn (bidirectional's inbound half). */
+  matched?: number;
 }
 
 export interface CrmPagesOptions {

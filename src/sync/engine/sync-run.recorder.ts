@@ -32,6 +32,8 @@ export interface PageProgress {
   failed: number;
   /** Conflicts the page raised (outbound and bidirectional pages); none when absent. */
   conflicts?: number;
+  /** Records linked to an existing CRM record by matchOn; none when absent. */
+  matched?: number;
   pageCursor: string | null;
   nextCheckpoint: unknown;
 }
@@ -73,7 +75,7 @@ export class SyncRunRecorder {
    * the page back, so a cancelled or reassigned run is never written by two workers.
    */
   async page(manager: EntityManager, run: SyncRunEntity, progress: PageProgress): Promise<void> {
-    const owned = await recordRunPage(manager, run.id, run.jobId, { ...progress, conflicts: progress.conflicts ?? 0 });
+    const owned = await recordRunPage(manager, run.id, run.jobId, { ...progress, conflicts: progress.conflicts ?? 0, matched: progress.matched ?? 0 });
     if (!owned) throw new RunNotOwnedError(run.id);
     await PgPubSub.notify(manager, { topic: 'sync_run', organizationId: run.organizationId, id: run.id, parentId: run.syncConfigId });
   }
@@ -92,7 +94,7 @@ export class SyncRunRecorder {
       internalObject: config.targetObject,
       runId: run.id,
       jobId: run.jobId,
-      counts: { processed: progress.processed, created: progress.created, updated: progress.updated, failed: progress.failed },
+      counts: { processed: progress.processed, created: progress.created, updated: progress.updated, failed: progress.failed, matched: progress.matched ?? 0 },
       pageCursor: progress.pageCursor,
       nextCheckpoint: progress.nextCheckpoint,
     });

@@ -27,7 +27,8 @@ export interface InboundPage {
   links: PageLink[];
   /** The ids the page saw (complete reads), else null. */
   seen: string[] | null;
-  counts: { processed: number; created: number; updated: number; failed: number };
+  /** `matched`: how many of the merged records (in `updated` or written by `records`) were linked by matchOn. */
+  counts: { processed: number; created: number; updated: number; failed: number; matched: number };
   pageCursor: string | null;
   nextCheckpoint: unknown;
   /** CRM records a store in this database writes in the statement: its fragment and the rows. */
@@ -86,6 +87,7 @@ export async function commitInboundPage(db: DataSource, page: InboundPage): Prom
     nextCheckpoint: JSON.stringify(page.nextCheckpoint ?? null),
     jobId: page.jobId,
     seen: page.seen,
+    matched: page.counts.matched,
     records: page.records ? JSON.stringify(page.records.rows) : undefined,
   };
   // `records` is the last parameter: without the fragment that reads it, it is not sent.

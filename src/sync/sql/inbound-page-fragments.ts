@@ -22,6 +22,7 @@ export const PAGE_PARAMS = [
   'nextCheckpoint',
   'jobId',
   'seen',
+  'matched',
   'records',
 ] as const;
 
@@ -83,14 +84,16 @@ export const seenIds: SqlFragment<PageBind> = {
 
 /**
  * `run`: the page added to the run's counters (records the `records` fragment wrote count as
- * created or updated), its resume point and heartbeat; RETURNING what the notice names.
+ * created or updated; `matched` of the merged ones were linked by matchOn, and count as matched
+ * instead), its resume point and heartbeat; RETURNING what the notice names.
  */
 export const runCounters: SqlFragment<PageBind> = {
   name: 'run',
   text: ({ p }) => `
        UPDATE sync_run SET records_processed = records_processed + ${p.processed},
               records_created = records_created + ${p.created} + (SELECT count(*) FROM records WHERE created),
-              records_updated = records_updated + ${p.updated} + (SELECT count(*) FROM records WHERE NOT created),
+              records_updated = records_updated + ${p.updated} + (SELECT count(*) FROM records WHERE NOT created) - ${p.matched},
+              records_matched = records_matched + ${p.matched},
               records_failed = records_failed + ${p.failed},
               page_cursor = ${p.pageCursor}, next_checkpoint = ${p.nextCheckpoint}::jsonb, heartbeat_at = now(), updated_at = now()
         WHERE id = (SELECT id FROM owned)

@@ -15,6 +15,7 @@ export async function insertSyncRun(manager: EntityManager, run: NewSyncRun): Pr
       recordsUpdated: 0,
       recordsDeleted: 0,
       recordsFailed: 0,
+      recordsMatched: 0,
       conflicts: 0,
       attempts: 0,
     }),

@@ -7,6 +7,8 @@ export interface RunPageCounts {
   updated: number;
   failed: number;
   conflicts: number;
+  /** Records linked to an existing CRM record by matchOn (not in created or updated). */
+  matched: number;
   pageCursor: string | null;
   nextCheckpoint: unknown;
 }
@@ -20,10 +22,22 @@ export async function recordRunPage(manager: Queryable, runId: string, jobId: st
   const result = await manager.query(
     `UPDATE sync_run SET records_processed = records_processed + $2, records_created = records_created + $3,
               records_updated = records_updated + $4, records_failed = records_failed + $5, conflicts = conflicts + $9,
+              records_matched = records_matched + $10,
               page_cursor = $6, next_checkpoint = $7::jsonb, heartbeat_at = now(), updated_at = now()
         WHERE id = $1 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $8
         RETURNING id`,
-    [runId, page.processed, page.created, page.updated, page.failed, page.pageCursor, JSON.stringify(page.nextCheckpoint ?? null), jobId, page.conflicts],
+    [
+      runId,
+      page.processed,
+      page.created,
+      page.updated,
+      page.failed,
+      page.pageCursor,
+      JSON.stringify(page.nextCheckpoint ?? null),
+      jobId,
+      page.conflicts,
+      page.matched,
+    ],
   );
   // TypeORM answers an UPDATE with [rows, rowCount].
   const rows = Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result;
