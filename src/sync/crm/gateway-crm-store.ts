@@ -18,6 +18,9 @@ interface CloudRecord {
  * invoice) through the GraphQL gateway at CRM_GATEWAY_URL, using the documents in
  * ./operations. Field names are translated there and back, so the sync only sees the CRM's
  * snake_case names, as with the built-in store.
+ *
+ * No matching before create yet (no `sameDatabase.matchCandidates`): the operation documents have
+ * no lookup by field, so inbound syncs through the gateway create as before (docs/sync.md).
  */
 export class GatewayCrmStore implements CrmStore {
   private readonly client: CrmGatewayClient;
