@@ -79,7 +79,8 @@ export class CredentialsVault {
 async function developmentKey(config: Config, log: Logger): Promise<NamedKey> {
   if (config.isProduction) {
     log.error(
-      'INTEGRATION_ENCRYPTION_KEY is unset in production: falling back to a key kept in the data dir; set it (32 bytes as base64, e.g. `openssl rand -base64 32`)',
+      'INTEGRATION_ENCRYPTION_KEY is unset in production: falling back to a key kept in the data dir; ' +
+        'set it (32 bytes as base64, e.g. `openssl rand -base64 32`)',
     );
   }
   const file = path.resolve(config.dataDir, DEV_KEY_FILE_NAME);
@@ -95,7 +96,8 @@ async function developmentKey(config: Config, log: Logger): Promise<NamedKey> {
   const winner = await createKeyFile(file, created);
   log.warn(
     { file, keyId: winner.id },
-    'INTEGRATION_ENCRYPTION_KEY is unset: generated a development encryption key and kept it in the data dir; losing that file makes stored credentials unreadable (set INTEGRATION_ENCRYPTION_KEY in production)',
+    'INTEGRATION_ENCRYPTION_KEY is unset: generated a development encryption key and kept it in the data dir; ' +
+      'losing that file makes stored credentials unreadable (set INTEGRATION_ENCRYPTION_KEY in production)',
   );
   return winner;
 }

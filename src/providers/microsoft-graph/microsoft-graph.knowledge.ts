@@ -3,7 +3,8 @@ import type { ProviderKnowledge } from '../../intelligence/knowledge/knowledge.t
 
 const REAUTH = 'Reconnect through startOAuth/completeOAuth so Microsoft issues new tokens.';
 const CONSENT =
-  'Add the Graph permission the operation needs (Mail.Read, ChannelMessage.Read.All, ...) to the app registration, have an admin grant consent, then reconnect.';
+  'Add the Graph permission the operation needs (Mail.Read, ChannelMessage.Read.All, ...) to the app registration, ' +
+  'have an admin grant consent, then reconnect.';
 
 /**
  * Microsoft Graph error codes (error.code, innerError.code) and the identity platform's token

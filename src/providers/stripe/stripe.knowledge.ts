@@ -52,7 +52,8 @@ export const STRIPE_KNOWLEDGE: ProviderKnowledge = {
       429,
       true,
       'Too many requests hit the Stripe API too quickly (Stripe allows about 100 read and 100 write operations per second in live mode, 25 in test mode).',
-      'Nothing to change for occasional bursts: requests are retried with backoff. If it recurs, lower the sync frequency or stagger configs that share this Stripe account.',
+      'Nothing to change for occasional bursts: requests are retried with backoff. ' +
+        'If it recurs, lower the sync frequency or stagger configs that share this Stripe account.',
       [/too many requests/i, /rate limit/i],
     ),
     entry(
