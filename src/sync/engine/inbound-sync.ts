@@ -47,8 +47,9 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const map = rules ? (record: ConnectorRecord) => applyMapping(rules, record) : plan ? plan.defaultView : sameNames(config.targetObject);
   const idOf = externalIdReader(object);
   const sourceHash = plan ? null : sourceHasher({ engine: MAPPING_ENGINE_VERSION, rules: rules ?? `same names as ${config.targetObject}` });
-  const since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? (run.sinceCheckpoint ?? undefined) : undefined;
-  const complete = detectsDeletions(definition.key, object.name, since);
+  // Both change when the provider says the checkpoint is too old for its change feed (fetch).
+  let since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? (run.sinceCheckpoint ?? undefined) : undefined;
+  let complete = detectsDeletions(definition.key, object.name, since);
   // The built-in store's records are written by the page's commit statement itself.
   const inline = plan ? undefined : store.sameDatabase;
   // An initial load (no link to this object yet) has no record to compare with: its pages skip the
@@ -59,7 +60,19 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const claimed = new Map<string, string>();
   let checkpoint: unknown = run.nextCheckpoint ?? since ?? null;
 
-  const fetch = (from: string | null, reached: unknown) => handler.list(call, object.name, { cursor: from, pageSize: PAGE_SIZE, since, checkpoint: reached });
+  /**
+   * One page. When an incremental read's checkpoint is older than the provider's change feed
+   * keeps (Stripe's 30 days of events, QuickBooks CDC's 30 days), the run reads the object in FULL
+   * instead, from its first page, and sweeps what it did not see: logged, never silent.
+   */
+  const fetch = async (from: string | null, reached: unknown) => {
+    const page = await handler.list(call, object.name, { cursor: from, pageSize: PAGE_SIZE, since, checkpoint: reached });
+    if (since === undefined || page.fullReadRequired === undefined) return page;
+    await recorder.log(run, 'warn', `${definition.key} ${object.name}: ${page.fullReadRequired}; reading it in full instead`, { code: 'FULL_READ_REQUIRED' });
+    since = undefined;
+    complete = detectsDeletions(definition.key, object.name, undefined);
+    return handler.list(call, object.name, { cursor: null, pageSize: PAGE_SIZE, checkpoint: null });
+  };
 
   /**
    * Stage one of a page: read it, map it, drop unchanged records, write the rest to the CRM
@@ -190,6 +203,12 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       },
       { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint },
     );
+    // Deletions an incremental read reports (Stripe *.deleted events, QuickBooks CDC, Graph @removed).
+    const gone = current.page.deleted ?? [];
+    if (gone.length) {
+      const deleted = await recorder.markDeleted(run, config, object.name, gone);
+      if (deleted) await recorder.log(run, 'info', `${deleted} ${object.name} deleted in ${definition.key}: links marked DELETED`, { code: 'DELETED' });
+    }
   }
   if (complete) {
     const deleted = await db.transaction((manager) => recorder.sweepUnseen(manager, run, config, object.name));

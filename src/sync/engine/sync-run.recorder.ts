@@ -8,6 +8,7 @@ import { insertSyncRun, NewSyncRun } from '../sql/insert-sync-run';
 import { reassignRunJob } from '../sql/reassign-run-job';
 import { recordRunPage } from '../sql/record-run-page';
 import { runOwnership } from '../sql/run-ownership';
+import { markLinksDeleted } from '../sql/mark-links-deleted';
 import { sweepUnseenLinks } from '../sql/sweep-unseen-links';
 import { updateSyncRun } from '../sql/update-sync-run';
 import type { SyncConfigEntity } from '../sync-config.entity';
@@ -114,6 +115,21 @@ export class SyncRunRecorder {
    * job); otherwise RunNotOwnedError, and nothing is marked: a cancelled, failed or reassigned run
    * never sweeps. Returns how many links were marked.
    */
+  /** An incremental read's deletions: their links become DELETED and count in records_deleted. */
+  async markDeleted(run: SyncRunEntity, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<number> {
+    const scope = {
+      organizationId: run.organizationId,
+      runId: run.id,
+      jobId: run.jobId,
+      connectionId: config.connectionId,
+      externalObject,
+      internalObject: config.targetObject,
+    };
+    const marked = await markLinksDeleted(this.db, scope, externalIds);
+    if (!marked.owned) throw new RunNotOwnedError(run.id);
+    return marked.deleted;
+  }
+
   async sweepUnseen(manager: EntityManager, run: SyncRunEntity, config: SyncConfigEntity, externalObject: string): Promise<number> {
     const swept = await sweepUnseenLinks(manager, {
       runId: run.id,
