@@ -18,6 +18,11 @@ export class CreateSyncConfigInput {
 /** Absent fields keep their value; an explicit null fieldMappingId detaches the mapping, an explicit null matchOn restores the default. */
 @InputType()
 export class UpdateSyncConfigInput {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Move the config to another connection; its links carry over when both reach the same provider account.',
+  })
+  connectionId?: string | null;
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => SyncDirection, { nullable: true }) direction?: SyncDirection | null;
   @Field(() => String, { nullable: true }) frequency?: string | null;

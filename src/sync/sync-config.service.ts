@@ -5,6 +5,8 @@ import type { ConnectorCatalog } from '../connectors/connector.catalog';
 import { isUuid, Page, PageArgs, paginate, whereUuid } from '../db/paginate';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { checkMatchOn } from './crm/match-on';
+import { moveConfigLinks } from './sql/move-config-links';
+import { checkConfigMove } from './sync-config.move';
 import { FieldMappingEntity } from './field-mapping.entity';
 import { nextRunAt, parseFrequency } from './schedule/frequency';
 import type { CreateSyncConfigInput, UpdateSyncConfigInput } from './sync-config.inputs';
@@ -102,10 +104,16 @@ export class SyncConfigService {
     if (changes.frequency !== undefined || changes.isActive !== undefined) {
       changes.nextSyncAt = this.nextSyncAt(changes.frequency ?? current.frequency, changes.isActive ?? current.isActive);
     }
+    if (input.connectionId && input.connectionId !== current.connectionId) {
+      changes.connectionId = (await checkConfigMove(this.db, organizationId, current, input.connectionId)).id;
+    }
     if (!Object.keys(changes).length) return current;
-    const repo = this.db.getRepository(SyncConfigEntity);
-    await repo.update({ id: current.id, organizationId }, changes as never);
-    return repo.findOneOrFail({ where: { id: current.id, organizationId } });
+    // The config and its links move together, or not at all.
+    await this.db.transaction(async (manager) => {
+      await manager.getRepository(SyncConfigEntity).update({ id: current.id, organizationId }, changes as never);
+      if (changes.connectionId) await moveConfigLinks(manager, organizationId, current.id, changes.connectionId);
+    });
+    return this.db.getRepository(SyncConfigEntity).findOneOrFail({ where: { id: current.id, organizationId } });
   }
 
   async delete(organizationId: string, id: string): Promise<boolean> {
