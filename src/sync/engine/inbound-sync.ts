@@ -2,6 +2,7 @@ import type { ConnectorRecord } from '../../connectors/connector.handler';
 import type { Queryable } from '../../db/sql/queryable';
 import { crmFieldNames } from '../crm/crm-objects';
 import { applyMapping } from '../mapping/apply-mapping';
+import { crmRecordsExist } from '../sql/crm-records-exist';
 import { hasLinks } from '../sql/has-links';
 import { knownLinks as knownLinkRows } from '../sql/known-links';
 import type { SyncConfigEntity } from '../sync-config.entity';
@@ -55,6 +56,9 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   // An initial load (no link to this object yet) has no record to compare with: its pages skip the
   // link lookups. A record listed twice during the run is then written twice, idempotently.
   const initialLoad = !plan && !(await hasLinks(db, config.connectionId, object.name));
+  // Matching looks for records HotCRM had before: into an object the built-in store holds none of
+  // yet, every record of the run is new (the first sync into an empty CRM skips the lookups).
+  const matchable = !plan && (!inline || (await crmRecordsExist(db, config.organizationId, config.targetObject)));
   const cursor = run.pageCursor;
   // CRM records matched so far in this run, by the external record that took them.
   const claimed = new Map<string, string>();
@@ -139,7 +143,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     const isChanged = new Set(changed);
     const refreshed = prepared.filter((p) => !isChanged.has(p) && p.source !== null && known.get(p.externalId)?.source !== p.source);
     // Match before create: a record without a link yet is first looked for among the CRM's records.
-    const { matched, ambiguous } = plan
+    const { matched, ambiguous } = !matchable
       ? { matched: new Map<string, string>(), ambiguous: [] }
       : await matchBeforeCreate(
           store,
