@@ -128,5 +128,4 @@ export async function createServices(
 }
 
 /** What the composition root builds: every service resolvers reach (the kit's Services), plus the queues and close. */
-export type AssembledServices = Awaited<ReturnType<typeof createServices>>;
-export type Services = AssembledServices;
+export type Services = Awaited<ReturnType<typeof createServices>>;

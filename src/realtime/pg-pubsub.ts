@@ -7,9 +7,6 @@ import { notify } from './sql/notify';
 
 type Listener = (notice: ChangeNotice) => void;
 
-/** Anything that can run SQL: a DataSource, an EntityManager inside a transaction. */
-export type SqlExecutor = Queryable;
-
 /**
  * Postgres LISTEN/NOTIFY as the one pubsub of every replica: a worker's NOTIFY reaches the
  * graphql-ws clients of every api process. The listener reconnects after a database restart and
@@ -35,7 +32,7 @@ export class PgPubSub {
   }
 
   /** Publishes through `executor`; inside a transaction the NOTIFY is delivered only on commit. */
-  static async notify(executor: SqlExecutor, notice: ChangeNotice): Promise<void> {
+  static async notify(executor: Queryable, notice: ChangeNotice): Promise<void> {
     await notify(executor, CHANGES_CHANNEL, JSON.stringify(notice));
   }
 
