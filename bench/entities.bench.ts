@@ -37,9 +37,9 @@ async function seed(pool: Pool): Promise<void> {
     [ORG],
   );
   await pool.query(
-    `INSERT INTO external_link (organization_id, connection_id, provider, internal_object, internal_id,
+    `INSERT INTO external_link (organization_id, connection_id, provider, account_key, internal_object, internal_id,
        external_object, external_id, last_synced_data, last_synced_at)
-     SELECT $1, $2, 'stripe', 'account', 'acc-' || (n / $3), 'customers', 'cus_' || n,
+     SELECT $1, $2::uuid, 'stripe', 'connection:' || $2::uuid::text, 'account', 'acc-' || (n / $3), 'customers', 'cus_' || n,
             jsonb_build_object('name', 'Account ' || (n / $3), 'balance', n), now()
      FROM generate_series(0, $4::int - 1) AS n`,
     [ORG, rows[0].id, LINKS_PER_ACCOUNT, ACCOUNTS * LINKS_PER_ACCOUNT],

@@ -10,6 +10,7 @@ import { IntegrationAlert1764806400000 } from './1764806400000-integration-alert
 import { ExternalLinkConfigIndex1764892800000 } from './1764892800000-external-link-config-index';
 import { ConnectionProviderAccount1764979200000 } from './1764979200000-connection-provider-account';
 import { SyncMatchOn1765090000000 } from './1765090000000-sync-match-on';
+import { ExternalLinkAccountKey1765180000000 } from './1765180000000-external-link-account-key';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   ExternalLinkConfigIndex1764892800000,
   ConnectionProviderAccount1764979200000,
   SyncMatchOn1765090000000,
+  ExternalLinkAccountKey1765180000000,
 ];

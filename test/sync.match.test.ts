@@ -71,10 +71,11 @@ describe('inbound sync: match before create', () => {
     ids.taken = await seed('account', { name: 'Taken Ltd', email: 'taken@example.com' });
     ids.web = await seed('account', { name: 'Example Org', website: 'example.org' });
     ids.grace = await seed('contact', { last_name: 'Hopper', email: ' Grace@Example.COM' });
-    // Already linked to another Stripe customer on this connection: no candidate.
+    // Already linked to another Stripe customer of this account: no candidate.
     await t.service.db.query(
-      `INSERT INTO external_link (organization_id, connection_id, provider, internal_object, internal_id, external_object, external_id, status)
-       VALUES ('default', $1, 'stripe', 'account', $2, 'customers', 'cus_elsewhere', 'SYNCED')`,
+      `INSERT INTO external_link (organization_id, connection_id, provider, account_key, internal_object, internal_id, external_object, external_id, status)
+       SELECT 'default', c.id, 'stripe', coalesce(c.provider_account_id, 'connection:' || c.id), 'account', $2, 'customers', 'cus_elsewhere', 'SYNCED'
+         FROM connection c WHERE c.id = $1`,
       [connectionId, ids.taken],
     );
 

@@ -1,6 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** One CRM record linked to one external record: the sync's record cache and idempotency key. */
+/**
+ * One CRM record linked to one external record: the sync's record cache and idempotency key,
+ * unique per (organization, provider, account key, external object, external id). connection_id
+ * is the connection that last wrote it.
+ */
 @Entity('external_link')
 export class ExternalLinkEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
@@ -8,6 +12,8 @@ export class ExternalLinkEntity {
   @Column({ name: 'connection_id', type: 'uuid' }) connectionId!: string;
   @Column({ name: 'sync_config_id', type: 'uuid', nullable: true }) syncConfigId!: string | null;
   @Column({ type: 'text' }) provider!: string;
+  /** With organization and provider, whose record this is: the provider account (src/sync/link-scope.ts). */
+  @Column({ name: 'account_key', type: 'text' }) accountKey!: string;
   @Column({ name: 'internal_object', type: 'text' }) internalObject!: string;
   @Column({ name: 'internal_id', type: 'text' }) internalId!: string;
   @Column({ name: 'external_object', type: 'text' }) externalObject!: string;

@@ -5,6 +5,8 @@ import type { ConnectorCatalog } from '../connectors/connector.catalog';
 import { isUuid, Page, PageArgs, paginate, whereUuid } from '../db/paginate';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { checkMatchOn } from './crm/match-on';
+import { connectionAccountKey, linkScopeOf } from './link-scope';
+import { adoptConfigLinks } from './sql/adopt-account-links';
 import { moveConfigLinks } from './sql/move-config-links';
 import { checkConfigMove } from './sync-config.move';
 import { FieldMappingEntity } from './field-mapping.entity';
@@ -104,14 +106,17 @@ export class SyncConfigService {
     if (changes.frequency !== undefined || changes.isActive !== undefined) {
       changes.nextSyncAt = this.nextSyncAt(changes.frequency ?? current.frequency, changes.isActive ?? current.isActive);
     }
-    if (input.connectionId && input.connectionId !== current.connectionId) {
-      changes.connectionId = (await checkConfigMove(this.db, organizationId, current, input.connectionId)).id;
-    }
+    const target =
+      input.connectionId && input.connectionId !== current.connectionId ? await checkConfigMove(this.db, organizationId, current, input.connectionId) : null;
+    if (target) changes.connectionId = target.id;
     if (!Object.keys(changes).length) return current;
     // The config and its links move together, or not at all.
     await this.db.transaction(async (manager) => {
       await manager.getRepository(SyncConfigEntity).update({ id: current.id, organizationId }, changes as never);
-      if (changes.connectionId) await moveConfigLinks(manager, organizationId, current.id, changes.connectionId);
+      if (!target) return;
+      await moveConfigLinks(manager, organizationId, current.id, target.id);
+      // Links still under the old connection's own key become the (same) account's.
+      await adoptConfigLinks(manager, linkScopeOf(target), connectionAccountKey(current.connectionId), current.id);
     });
     return this.db.getRepository(SyncConfigEntity).findOneOrFail({ where: { id: current.id, organizationId } });
   }

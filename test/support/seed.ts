@@ -64,6 +64,8 @@ export const seed = {
       organization_id: org,
       connection_id: connectionId,
       provider: 'stripe',
+      // The connection's own key (src/sync/link-scope.ts): seeded connections have learned no account.
+      account_key: `connection:${connectionId}`,
       internal_object: 'account',
       internal_id: 'acc-1',
       external_object: 'customers',

@@ -50,12 +50,13 @@ const zero = (): PageCounts => ({ created: 0, updated: 0, failed: 0, conflicts: 
  * changed on both sides, whether the strategy settled it or MANUAL held it open.
  */
 export async function runBidirectional(context: RunContext): Promise<RunResult> {
-  const { db, store, recorder, binding, config, run, rules, jobId } = context;
+  const { db, store, recorder, binding, config, scope, run, rules, jobId } = context;
   const object = writableObject(binding, config);
   const ctx: ReconcileContext = {
     db,
     binding,
     config,
+    scope,
     object,
     store,
     plan: syncPlan(rules, object, config.targetObject),
@@ -79,7 +80,7 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
       await recorder.page(manager, run, { processed, ...counts, pageCursor, nextCheckpoint: { ...progress } });
       if (complete) await recordSeen(manager, run, seen);
       // The sweep commits with the last external page, before phase 2 reads HotCRM's changes.
-      if (complete && progress.phase === 'outbound') await recorder.sweepUnseen(manager, run, ctx.config, object.name);
+      if (complete && progress.phase === 'outbound') await recorder.sweepUnseen(manager, run, ctx.config, ctx.scope, object.name);
     });
 
   let cursor = progress.phase === 'inbound' ? run.pageCursor : null;
@@ -146,8 +147,9 @@ async function externalPage(
   }
   const links = await linksByExternalIds(
     ctx.db,
-    config,
+    ctx.scope,
     object.name,
+    config.targetObject,
     prepared.map((p) => p.externalId),
   );
   // Unchanged since the last sync on the external side: any CRM-side change is phase 2's. A
@@ -162,7 +164,7 @@ async function externalPage(
   const { matched, ambiguous } = await matchBeforeCreate(
     store,
     config,
-    { provider: ctx.binding.definition.key, externalObject: object.name, claimed },
+    { links: ctx.scope, externalObject: object.name, claimed },
     fresh.map((p) => ({ externalId: p.externalId, data: p.source })),
   );
   if (ambiguous.length) {
@@ -173,7 +175,7 @@ async function externalPage(
   const copies = changed.flatMap((p) => {
     const link = links.get(p.externalId);
     if ((link && crm.has(link.internalId)) || skipped.has(p.externalId)) return [];
-    return [{ ...p, internalId: link?.internalId ?? matched.get(p.externalId) ?? internalIdFor(config.connectionId, object.name, p.externalId) }];
+    return [{ ...p, internalId: link?.internalId ?? matched.get(p.externalId) ?? internalIdFor(ctx.scope, object.name, p.externalId) }];
   });
   if (copies.length) {
     const written = await store.upsert(
@@ -183,7 +185,7 @@ async function externalPage(
     );
     await saveLinks(
       ctx.db,
-      ctx.binding.definition.key,
+      ctx.scope,
       config,
       object.name,
       copies.map((c) => ({ internalId: c.internalId, externalId: c.externalId, data: c.source, hash: c.hash })),
@@ -217,7 +219,8 @@ async function crmPage(ctx: ReconcileContext, recorder: SyncRunRecorder, run: Sy
   const counts = zero();
   const links = await linksByInternalIds(
     ctx.db,
-    ctx.config,
+    ctx.scope,
+    ctx.config.targetObject,
     object.name,
     records.map((r) => r.id),
   );

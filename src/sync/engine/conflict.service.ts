@@ -1,3 +1,4 @@
+import { linkScopeOf } from '../link-scope';
 import type { DataSource } from 'typeorm';
 import { ConnectionEntity } from '../../connections/connection.entity';
 import type { ConnectorRuntime } from '../../connections/connector-runtime';
@@ -52,15 +53,15 @@ export class SyncConflictService {
       if (locked?.status !== SyncConflictStatus.OPEN) throw new ConflictError(`Conflict ${id} is already ${locked?.status ?? 'gone'}`);
       const config = await manager.findOne(SyncConfigEntity, { where: { organizationId, id: conflict.syncConfigId } });
       if (!config) throw new NotFoundError('SyncConfig', conflict.syncConfigId);
-      const link = await lockConflictLink(manager, conflict.externalLinkId, {
-        connectionId: config.connectionId,
+      const connection = await manager.findOneOrFail(ConnectionEntity, { where: { id: config.connectionId } });
+      const link = await lockConflictLink(manager, conflict.externalLinkId, linkScopeOf(connection), {
         externalObject: config.sourceObject,
+        internalObject: config.targetObject,
         externalId: conflict.externalId,
       });
       const internalId: string | null = link?.internal_id ?? conflict.internalId;
       if (!internalId) throw new ConflictError(`Conflict ${id} has no HotCRM record to write to`);
 
-      const connection = await manager.findOneOrFail(ConnectionEntity, { where: { id: config.connectionId } });
       const mapping = config.fieldMappingId ? await manager.findOne(FieldMappingEntity, { where: { id: config.fieldMappingId } }) : null;
       const binding = await this.runtime.bind(connection);
       const object = writableObject(binding, config);

@@ -5,7 +5,7 @@ import { applyMapping } from '../mapping/apply-mapping';
 import { crmRecordsExist } from '../sql/crm-records-exist';
 import { hasLinks } from '../sql/has-links';
 import { knownLinks as knownLinkRows } from '../sql/known-links';
-import type { SyncConfigEntity } from '../sync-config.entity';
+import type { LinkScope } from '../link-scope';
 import { detectsDeletions } from './deletion-sweep';
 import { linkPlanFor } from './link-plan';
 import { matchBeforeCreate, matchWrite, reportAmbiguous } from './match-before-create';
@@ -41,12 +41,13 @@ function sameNames(object: string): (record: ConnectorRecord) => Record<string, 
  * its last page marks the links nobody saw DELETED (deletion-sweep.ts).
  */
 export async function runInbound(context: RunContext): Promise<RunResult> {
-  const { db, store, recorder, binding, config, run, rules, jobId } = context;
+  const { db, store, recorder, binding, config, scope, run, rules, jobId } = context;
   const { handler, call, definition } = binding;
   const object = sourceObjectOf(binding, config);
   const plan = linkPlanFor(definition.key, object.name, config.targetObject);
   const map = rules ? (record: ConnectorRecord) => applyMapping(rules, record) : plan ? plan.defaultView : sameNames(config.targetObject);
   const idOf = externalIdReader(object);
+  const objects = { external: object.name, internal: config.targetObject };
   const sourceHash = plan ? null : sourceHasher({ engine: MAPPING_ENGINE_VERSION, rules: rules ?? `same names as ${config.targetObject}` });
   // Both change when the provider says the checkpoint is too old for its change feed (fetch).
   let since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? (run.sinceCheckpoint ?? undefined) : undefined;
@@ -55,7 +56,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const inline = plan ? undefined : store.sameDatabase;
   // An initial load (no link to this object yet) has no record to compare with: its pages skip the
   // link lookups. A record listed twice during the run is then written twice, idempotently.
-  const initialLoad = !plan && !(await hasLinks(db, config.connectionId, object.name));
+  const initialLoad = !plan && !(await hasLinks(db, scope, object.name, config.targetObject));
   // Matching looks for records HotCRM had before: into an object the built-in store holds none of
   // yet, every record of the run is new (the first sync into an empty CRM skips the lookups).
   const matchable = !plan && (!inline || (await crmRecordsExist(db, config.organizationId, config.targetObject)));
@@ -103,8 +104,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
         ? new Map<string, KnownLink>()
         : await knownLinks(
             db,
-            config,
-            object.name,
+            scope,
+            objects,
             read.map((r) => r.externalId),
           );
     for (const { record, externalId, source } of read) {
@@ -123,8 +124,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     }
     const { prepared, unlinked } =
       plan?.kind === 'payment'
-        ? await attachToInvoices(db, config, plan, candidates)
-        : { prepared: candidates.map((c) => own(config.connectionId, object.name, c)), unlinked: [] };
+        ? await attachToInvoices(db, scope, plan, candidates)
+        : { prepared: candidates.map((c) => own(scope, object.name, c)), unlinked: [] };
     if (unlinked.length) {
       failed += unlinked.length;
       await reportUnlinked(recorder, run, plan!, unlinked);
@@ -132,8 +133,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     const known = plan
       ? await knownLinks(
           db,
-          config,
-          object.name,
+          scope,
+          objects,
           prepared.map((p) => p.externalId),
         )
       : knownRaw;
@@ -148,7 +149,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       : await matchBeforeCreate(
           store,
           config,
-          { provider: definition.key, externalObject: object.name, claimed },
+          { links: scope, externalObject: object.name, claimed },
           changed.filter((p) => !known.has(p.externalId)),
         );
     if (ambiguous.length) {
@@ -198,8 +199,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     await recorder.inboundPage(
       run,
       config,
+      scope,
       {
-        provider: definition.key,
         externalObject: object.name,
         links: current.links,
         seen: current.seen,
@@ -210,12 +211,12 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     // Deletions an incremental read reports (Stripe *.deleted events, QuickBooks CDC, Graph @removed).
     const gone = current.page.deleted ?? [];
     if (gone.length) {
-      const deleted = await recorder.markDeleted(run, config, object.name, gone);
+      const deleted = await recorder.markDeleted(run, config, scope, object.name, gone);
       if (deleted) await recorder.log(run, 'info', `${deleted} ${object.name} deleted in ${definition.key}: links marked DELETED`, { code: 'DELETED' });
     }
   }
   if (complete) {
-    const deleted = await db.transaction((manager) => recorder.sweepUnseen(manager, run, config, object.name));
+    const deleted = await db.transaction((manager) => recorder.sweepUnseen(manager, run, config, scope, object.name));
     if (deleted) await recorder.log(run, 'info', `${deleted} ${object.name} no longer listed by ${definition.key}: links marked DELETED`, { code: 'DELETED' });
   }
   return { cancelled: false, nextCheckpoint: checkpoint };
@@ -230,8 +231,13 @@ interface KnownLink {
   status: string;
 }
 
-async function knownLinks(db: Queryable, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<Map<string, KnownLink>> {
+async function knownLinks(
+  db: Queryable,
+  scope: LinkScope,
+  object: { external: string; internal: string },
+  externalIds: string[],
+): Promise<Map<string, KnownLink>> {
   if (!externalIds.length) return new Map();
-  const rows = await knownLinkRows(db, config.connectionId, externalObject, externalIds);
+  const rows = await knownLinkRows(db, scope, object.external, object.internal, externalIds);
   return new Map(rows.map((row) => [row.external_id, { hash: row.content_hash, source: row.source_hash, status: row.status }]));
 }

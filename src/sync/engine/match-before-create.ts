@@ -1,6 +1,7 @@
 import type { CrmStore } from '../crm/crm-store.port';
 import { effectiveMatchOn, matchKindOf, normaliseMatchValue } from '../crm/match-on';
 import type { MatchLookup } from '../sql/crm-match-candidates';
+import type { LinkScope } from '../link-scope';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
 import type { SyncRunRecorder } from './sync-run.recorder';
@@ -31,8 +32,8 @@ const NOTHING: MatchOutcome = { matched: new Map(), ambiguous: [] };
  * records looked up among the target object's CRM records by the matchOn fields, one statement
  * per page. Per record, the fields in order: the first whose normalised value is not empty and
  * finds candidates decides, one candidate links, several are AMBIGUOUS_MATCH; none creates as
- * before. A CRM record already linked to another external record of the object (same connector,
- * same provider account, else same connection) is no candidate, nor one an earlier record of the
+ * before. A CRM record already linked to another external record of the object on the same
+ * provider account (src/sync/link-scope.ts) is no candidate, nor one an earlier record of the
  * run matched (`claimed`: CRM id → external id, kept by the caller across the run's pages).
  *
  * Only a store in this database offers the lookup. The gateway store does not match yet: its
@@ -42,7 +43,7 @@ const NOTHING: MatchOutcome = { matched: new Map(), ambiguous: [] };
 export async function matchBeforeCreate(
   store: CrmStore,
   config: SyncConfigEntity,
-  scope: { provider: string; externalObject: string; claimed: Map<string, string> },
+  scope: { links: LinkScope; externalObject: string; claimed: Map<string, string> },
   records: Unlinked[],
 ): Promise<MatchOutcome> {
   const fields = effectiveMatchOn(config.targetObject, config.matchOn);
@@ -52,8 +53,8 @@ export async function matchBeforeCreate(
   const keysOf = records.map((r) => fields.map((field, i) => normaliseMatchValue(kinds[i], r.data[field])));
   const lookups: MatchLookup[] = fields.map((field, i) => ({ field, kind: kinds[i], keys: [...new Set(keysOf.flatMap((keys) => keys[i] ?? []))] }));
   if (!lookups.some((l) => l.keys.length)) return NOTHING;
-  const { provider, externalObject, claimed } = scope;
-  const rows = await lookup(config.organizationId, config.targetObject, lookups, { connectionId: config.connectionId, provider, externalObject });
+  const { links, externalObject, claimed } = scope;
+  const rows = await lookup(config.organizationId, config.targetObject, lookups, { accountKey: links.accountKey, provider: links.provider, externalObject });
   const hits = new Map<string, Map<string, string[]>>();
   for (const row of rows) {
     const at = `${row.field}\u0000${row.key}`;

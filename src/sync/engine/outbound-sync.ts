@@ -3,6 +3,7 @@ import type { ConnectorBinding } from '../../connections/connector-runtime';
 import type { ObjectDefinition } from '../../connectors/connector.definition';
 import { UnexpectedResponseError } from '../../errors';
 import type { CrmChangeCursor, CrmRecord, CrmStore } from '../crm/crm-store.port';
+import type { LinkScope } from '../link-scope';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
 import { PAGE_SIZE } from './inbound-sync';
@@ -66,6 +67,8 @@ export interface OutboundContext {
   db: DataSource;
   binding: ConnectorBinding;
   config: SyncConfigEntity;
+  /** The provider account's links. */
+  scope: LinkScope;
   object: ObjectDefinition;
   plan: SyncPlan;
 }
@@ -95,7 +98,7 @@ export async function pushRecord(ctx: OutboundContext, record: CrmRecord, link: 
       throw new UnexpectedResponseError(definition.key, `returned no id for the created ${ctx.object.name}`);
     externalId = String(created.id);
   }
-  await saveLinks(ctx.db, definition.key, ctx.config, ctx.object.name, [{ internalId: record.id, externalId, data: view, hash }]);
+  await saveLinks(ctx.db, ctx.scope, ctx.config, ctx.object.name, [{ internalId: record.id, externalId, data: view, hash }]);
   return link ? 'updated' : 'created';
 }
 
@@ -105,9 +108,9 @@ export async function pushRecord(ctx: OutboundContext, record: CrmRecord, link: 
  * connector. Same signature and result as runInbound, so the executor just picks the function.
  */
 export async function runOutbound(context: RunContext): Promise<RunResult> {
-  const { db, store, recorder, binding, config, run, rules, jobId } = context;
+  const { db, store, recorder, binding, config, scope, run, rules, jobId } = context;
   const object = writableObject(binding, config);
-  const ctx: OutboundContext = { db, binding, config, object, plan: syncPlan(rules, object, config.targetObject) };
+  const ctx: OutboundContext = { db, binding, config, scope, object, plan: syncPlan(rules, object, config.targetObject) };
   const since = run.mode === 'INCREMENTAL' ? asPosition(run.sinceCheckpoint) : null;
   const start = asPosition(run.nextCheckpoint) ?? since;
   const result = await crmChangePages({
@@ -122,7 +125,8 @@ export async function runOutbound(context: RunContext): Promise<RunResult> {
     handlePage: async (records) => {
       const links = await linksByInternalIds(
         db,
-        config,
+        scope,
+        config.targetObject,
         object.name,
         records.map((r) => r.id),
       );

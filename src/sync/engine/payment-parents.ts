@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/sql/queryable';
 import { linkedInvoices } from '../sql/linked-invoices';
-import type { SyncConfigEntity } from '../sync-config.entity';
+import type { LinkScope } from '../link-scope';
 import type { SyncRunEntity } from '../sync-run.entity';
 import type { LinkApplication, LinkPlan } from './link-plan';
 import { contentHash, internalIdFor } from './record-identity';
@@ -24,22 +24,22 @@ export interface PreparedRecord {
 }
 
 /** An ordinary record (or a person record): its CRM id derived from the external id. */
-export function own(connectionId: string, externalObject: string, { app, data, source }: Candidate): PreparedRecord {
-  return { externalId: app.externalId, internalId: internalIdFor(connectionId, externalObject, app.externalId), data, hash: contentHash(data), source };
+export function own(scope: LinkScope, externalObject: string, { app, data, source }: Candidate): PreparedRecord {
+  return { externalId: app.externalId, internalId: internalIdFor(scope, externalObject, app.externalId), data, hash: contentHash(data), source };
 }
 
 /**
  * Payments: the invoice each pays, through the link of the provider's invoice on the same
- * connection (one query per page). A payment whose invoice is not linked (yet) is `unlinked`.
+ * provider account (one query per page). A payment whose invoice is not linked (yet) is `unlinked`.
  */
 export async function attachToInvoices(
   db: Queryable,
-  config: SyncConfigEntity,
+  scope: LinkScope,
   plan: LinkPlan,
   candidates: Candidate[],
 ): Promise<{ prepared: PreparedRecord[]; unlinked: LinkApplication[] }> {
   const refs = [...new Set(candidates.map((c) => c.app.parentExternalId!))];
-  const rows = refs.length ? await linkedInvoices(db, config.connectionId, plan.parentObject, refs) : [];
+  const rows = refs.length ? await linkedInvoices(db, scope, plan.parentObject, refs) : [];
   const invoices = new Map(rows.map((row) => [row.external_id, row.internal_id]));
   const prepared: PreparedRecord[] = [];
   const unlinked: LinkApplication[] = [];

@@ -38,7 +38,7 @@ export async function reconcileRecord(
   sourceModifiedAt: Date | null,
   crm: CrmRecord,
 ): Promise<ReconcileOutcome> {
-  const { handler, call, definition } = ctx.binding;
+  const { handler, call } = ctx.binding;
   const merge = threeWayMerge({
     base: link.lastSyncedData,
     source,
@@ -58,7 +58,7 @@ export async function reconcileRecord(
   }
   if (toTarget) await ctx.store.upsert(ctx.config.organizationId, ctx.config.targetObject, [{ id: crm.id, data: merge.toTarget }]);
   await ctx.db.transaction(async (manager) => {
-    await saveLinks(manager, definition.key, ctx.config, ctx.object.name, [
+    await saveLinks(manager, ctx.scope, ctx.config, ctx.object.name, [
       {
         internalId: crm.id,
         externalId: link.externalId,

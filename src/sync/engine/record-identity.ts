@@ -1,13 +1,17 @@
 import { hash } from 'node:crypto';
+import type { LinkScope } from '../link-scope';
 
 /**
- * The CRM id of an external record, derived from (connection, external object, external id):
- * a run that dies between writing the record and committing its link writes the same id again
- * when it resumes, so a crash can never create a second copy.
+ * The CRM id of an external record, derived from its identity (organization, provider, provider
+ * account, external object, external id): a run that dies between writing the record and
+ * committing its link writes the same id again when it resumes, and a second connection to the
+ * same account (or one whose links were lost with a deleted connection) writes the same record,
+ * so neither can create a second copy.
  */
-export function internalIdFor(connectionId: string, externalObject: string, externalId: string): string {
+export function internalIdFor(scope: LinkScope, externalObject: string, externalId: string): string {
   // One-shot hash(): each record takes three of these, and it costs half of a createHash chain.
-  const hex = hash('sha256', `${connectionId}\u0000${externalObject}\u0000${externalId}`, 'hex');
+  const key = `${scope.organizationId}\u0000${scope.provider}\u0000${scope.accountKey}\u0000${externalObject}\u0000${externalId}`;
+  const hex = hash('sha256', key, 'hex');
   // Shaped as a version-5-style UUID so it fits uuid columns (variant bits 10 in the fourth group).
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { ConnectorBinding } from '../../connections/connector-runtime';
 import type { CrmStore } from '../crm/crm-store.port';
 import type { StoredMappingRule } from '../field-mapping.entity';
+import type { LinkScope } from '../link-scope';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
 import type { SyncRunRecorder } from './sync-run.recorder';
@@ -13,6 +14,8 @@ export interface RunContext {
   recorder: SyncRunRecorder;
   binding: ConnectorBinding;
   config: SyncConfigEntity;
+  /** The provider account's links the run reads and writes. */
+  scope: LinkScope;
   run: SyncRunEntity;
   /** The config's mapping rules, or null to copy same-named fields. */
   rules: StoredMappingRule[] | null;

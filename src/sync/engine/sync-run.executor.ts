@@ -4,6 +4,8 @@ import type { ConnectorRuntime } from '../../connections/connector-runtime';
 import { ConnectionEntity } from '../../connections/connection.entity';
 import type { CrmStore } from '../crm/crm-store.port';
 import { FieldMappingEntity } from '../field-mapping.entity';
+import { linkScopeOf } from '../link-scope';
+import { adoptLearnedAccountLinks } from '../sql/adopt-account-links';
 import { SyncConfigEntity } from '../sync-config.entity';
 import { SyncRunEntity } from '../sync-run.entity';
 import { SyncDirection, SyncRunStatus } from '../sync.enums';
@@ -67,12 +69,16 @@ export class SyncRunExecutor {
       const connection = await this.db.getRepository(ConnectionEntity).findOneOrFail({ where: { id: config.connectionId } });
       const mapping = config.fieldMappingId ? await this.db.getRepository(FieldMappingEntity).findOne({ where: { id: config.fieldMappingId } }) : null;
       const binding = await this.runtime.bind(connection);
+      const scope = linkScopeOf(connection);
+      // Connections to the account that learned it after writing links hand them to the account.
+      if (connection.providerAccountId) await adoptLearnedAccountLinks(this.db, scope);
       const result = await runDirection({
         db: this.db,
         store: this.store,
         recorder: this.recorder,
         binding,
         config,
+        scope,
         run: current,
         rules: mapping?.rules ?? null,
         jobId,

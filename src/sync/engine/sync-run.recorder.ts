@@ -11,6 +11,7 @@ import { runOwnership } from '../sql/run-ownership';
 import { markLinksDeleted } from '../sql/mark-links-deleted';
 import { sweepUnseenLinks } from '../sql/sweep-unseen-links';
 import { updateSyncRun } from '../sql/update-sync-run';
+import type { LinkScope } from '../link-scope';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import { SyncRunEntity } from '../sync-run.entity';
 import { SyncRunStatus } from '../sync.enums';
@@ -40,7 +41,7 @@ export interface PageProgress {
 }
 
 /** What an inbound page commits besides its progress (the links, seen ids and CRM records). */
-export type InboundPageWrites = Pick<InboundPage, 'provider' | 'externalObject' | 'links' | 'seen' | 'records'>;
+export type InboundPageWrites = Pick<InboundPage, 'externalObject' | 'links' | 'seen' | 'records'>;
 
 /**
  * The run's row as the single record of its progress, and sync_run's one writer: every insert,
@@ -86,10 +87,10 @@ export class SyncRunRecorder {
    * NOTIFY in one statement (src/sync/sql/inbound-page-commit.ts), refused (RunNotOwnedError)
    * once the run was cancelled or reassigned.
    */
-  async inboundPage(run: SyncRunEntity, config: SyncConfigEntity, writes: InboundPageWrites, progress: PageProgress): Promise<void> {
+  async inboundPage(run: SyncRunEntity, config: SyncConfigEntity, scope: LinkScope, writes: InboundPageWrites, progress: PageProgress): Promise<void> {
     const owned = await commitInboundPage(this.db, {
       ...writes,
-      organizationId: config.organizationId,
+      scope,
       connectionId: config.connectionId,
       syncConfigId: config.id,
       internalObject: config.targetObject,
@@ -116,12 +117,11 @@ export class SyncRunRecorder {
    * never sweeps. Returns how many links were marked.
    */
   /** An incremental read's deletions: their links become DELETED and count in records_deleted. */
-  async markDeleted(run: SyncRunEntity, config: SyncConfigEntity, externalObject: string, externalIds: string[]): Promise<number> {
+  async markDeleted(run: SyncRunEntity, config: SyncConfigEntity, links: LinkScope, externalObject: string, externalIds: string[]): Promise<number> {
     const scope = {
-      organizationId: run.organizationId,
+      links,
       runId: run.id,
       jobId: run.jobId,
-      connectionId: config.connectionId,
       externalObject,
       internalObject: config.targetObject,
     };
@@ -130,11 +130,11 @@ export class SyncRunRecorder {
     return marked.deleted;
   }
 
-  async sweepUnseen(manager: EntityManager, run: SyncRunEntity, config: SyncConfigEntity, externalObject: string): Promise<number> {
+  async sweepUnseen(manager: EntityManager, run: SyncRunEntity, config: SyncConfigEntity, links: LinkScope, externalObject: string): Promise<number> {
     const swept = await sweepUnseenLinks(manager, {
       runId: run.id,
       jobId: run.jobId,
-      connectionId: config.connectionId,
+      links,
       externalObject,
       internalObject: config.targetObject,
       startedAt: run.startedAt ?? new Date(),

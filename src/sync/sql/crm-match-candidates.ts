@@ -10,7 +10,8 @@ export interface MatchLookup {
 
 /** Whose links make a CRM record no candidate: this connector's links of the same external object, on the same account. */
 export interface MatchLinkScope {
-  connectionId: string;
+  /** The provider account's key (src/sync/link-scope.ts). */
+  accountKey: string;
   provider: string;
   externalObject: string;
 }
@@ -36,16 +37,14 @@ function storedForm(kind: MatchKind, field: string): string {
 }
 
 /**
- * The external records of the same object linked to the CRM record by this connector, through this
- * connection or another one reaching the same provider account: linked to another one than the
- * record being matched, it is no candidate (the caller compares, it knows which record asked).
+ * The external records of the same object linked to the CRM record on the same provider account
+ * (through any connection): linked to another one than the record being matched, it is no
+ * candidate (the caller compares, it knows which record asked).
  */
 const LINKED = `(
          SELECT array_agg(l.external_id) FROM external_link l
-          WHERE l.organization_id = $1 AND l.internal_object = $2 AND l.internal_id = r.id::text AND l.provider = $4 AND l.external_object = $5
-            AND (l.connection_id = $3 OR l.connection_id IN (
-                 SELECT o.id FROM connection me JOIN connection o ON o.organization_id = me.organization_id AND o.connector_key = me.connector_key
-                  WHERE me.id = $3 AND me.provider_account_id IS NOT NULL AND o.provider_account_id = me.provider_account_id)))`;
+          WHERE l.organization_id = $1 AND l.internal_object = $2 AND l.internal_id = r.id::text
+            AND l.provider = $4 AND l.account_key = $3 AND l.external_object = $5)`;
 
 const texts = new Map<string, string>();
 
@@ -83,5 +82,5 @@ export async function crmMatchCandidates(
 ): Promise<MatchCandidateRow[]> {
   const used = lookups.filter((l) => l.keys.length);
   if (!used.length) return [];
-  return db.query(statement(used), [organizationId, object, scope.connectionId, scope.provider, scope.externalObject, ...used.map((l) => l.keys)]);
+  return db.query(statement(used), [organizationId, object, scope.accountKey, scope.provider, scope.externalObject, ...used.map((l) => l.keys)]);
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { preparedQuery } from '../../db/sql/prepared-query';
 import { linksUpsert, noCrmRecords, ownedRun, PAGE_PARAMS, PageBind, PageParam, RUN_CHANGE_NOTICE, runCounters, seenIds } from './inbound-page-fragments';
+import type { LinkScope } from '../link-scope';
 import type { SqlFragment } from './sql-fragment';
 import type { CrmRecordsBind } from './upsert-crm-records';
 
@@ -15,10 +16,10 @@ export interface PageLink {
 
 /** Everything one inbound page commits. */
 export interface InboundPage {
-  organizationId: string;
+  /** The provider account's links the page writes (organization and provider included). */
+  scope: LinkScope;
   connectionId: string;
   syncConfigId: string;
-  provider: string;
   /** The CRM object (the config's target). */
   internalObject: string;
   externalObject: string;
@@ -71,10 +72,11 @@ function statement(records: SqlFragment<CrmRecordsBind> | null): string {
  */
 export async function commitInboundPage(db: DataSource, page: InboundPage): Promise<boolean> {
   const values: Record<PageParam, unknown> = {
-    organizationId: page.organizationId,
+    organizationId: page.scope.organizationId,
     connectionId: page.connectionId,
     syncConfigId: page.syncConfigId,
-    provider: page.provider,
+    provider: page.scope.provider,
+    accountKey: page.scope.accountKey,
     internalObject: page.internalObject,
     externalObject: page.externalObject,
     links: JSON.stringify(page.links.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, data: r.data, hash: r.hash, source: r.source }))),

@@ -23,6 +23,7 @@ export const PAGE_PARAMS = [
   'jobId',
   'seen',
   'matched',
+  'accountKey',
   'records',
 ] as const;
 
@@ -53,22 +54,23 @@ export const noCrmRecords: SqlFragment<PageBind> = {
 };
 
 /**
- * `links`: the link of every changed record, keyed by (connection, external object, external id)
- * as DESIGN.md says, SYNCED, with the mapped values, content hash and source hash the next run
+ * `links`: the link of every changed record, keyed by (organization, provider, account, external
+ * object, external id) as DESIGN.md says, and CRM object, written through this run's connection, SYNCED, with the mapped values, content hash and source hash the next run
  * compares with.
  */
 export const linksUpsert: SqlFragment<PageBind> = {
   name: 'links',
   text: ({ p, owned }) => {
-    const linkScope = [p.organizationId, p.connectionId, p.syncConfigId, p.provider, p.internalObject].join(', ');
+    const linkScope = [p.organizationId, p.connectionId, p.syncConfigId, p.provider, p.accountKey, p.internalObject].join(', ');
     return `
-       INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
+       INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, account_key, internal_object, internal_id,
                                   external_object, external_id, status, last_synced_data, content_hash, source_hash, last_synced_at)
        SELECT ${linkScope}, r.internal_id, ${p.externalObject}, r.external_id, 'SYNCED', r.data, r.hash, r.source, now()
          FROM jsonb_to_recordset(${p.links}::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text, source text)
         WHERE ${owned}
-       ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
-          SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = 'SYNCED',
+       ON CONFLICT (organization_id, provider, account_key, external_object, external_id, internal_object) DO UPDATE
+          SET internal_id = EXCLUDED.internal_id, connection_id = EXCLUDED.connection_id, sync_config_id = EXCLUDED.sync_config_id,
+              status = 'SYNCED',
               last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
               source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now()`;
   },

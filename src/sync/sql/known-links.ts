@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/sql/queryable';
-import { LINK_BY_ID } from './link-by-id';
+import type { LinkScope } from '../link-scope';
+import { LINK_BY_ID, scopeParams } from './link-by-id';
 
 export interface KnownLinkRow {
   external_id: string;
@@ -9,10 +10,17 @@ export interface KnownLinkRow {
 }
 
 /** What an inbound page compares its records with: the hashes and status of their links, if any. */
-export async function knownLinks(db: Queryable, connectionId: string, externalObject: string, externalIds: string[]): Promise<KnownLinkRow[]> {
-  return db.query(`SELECT l.external_id, l.content_hash, l.source_hash, l.status FROM unnest($3::text[]) AS page(external_id) ${LINK_BY_ID}`, [
-    connectionId,
+export async function knownLinks(
+  db: Queryable,
+  scope: LinkScope,
+  externalObject: string,
+  internalObject: string,
+  externalIds: string[],
+): Promise<KnownLinkRow[]> {
+  return db.query(`SELECT l.external_id, l.content_hash, l.source_hash, l.status FROM unnest($6::text[]) AS page(external_id) ${LINK_BY_ID}`, [
+    ...scopeParams(scope),
     externalObject,
+    internalObject,
     externalIds,
   ]);
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/sql/queryable';
+import type { LinkScope } from '../link-scope';
 
 export interface ConflictLinkRow {
   id: string;
@@ -13,13 +14,14 @@ export interface ConflictLinkRow {
 export async function lockConflictLink(
   manager: Queryable,
   externalLinkId: string | null,
-  link: { connectionId: string; externalObject: string; externalId: string },
+  scope: LinkScope,
+  link: { externalObject: string; internalObject: string; externalId: string },
 ): Promise<ConflictLinkRow | null> {
   const [row] = await manager.query(
     `SELECT id, internal_id, last_synced_data FROM external_link
-          WHERE ($1::uuid IS NOT NULL AND id = $1) OR (connection_id = $2 AND external_object = $3 AND external_id = $4)
+          WHERE ($1::uuid IS NOT NULL AND id = $1) OR (organization_id = $5 AND provider = $6 AND account_key = $2 AND external_object = $3 AND external_id = $4 AND internal_object = $7)
           ORDER BY (id = $1) DESC NULLS LAST LIMIT 1 FOR UPDATE`,
-    [externalLinkId, link.connectionId, link.externalObject, link.externalId],
+    [externalLinkId, scope.accountKey, link.externalObject, link.externalId, scope.organizationId, scope.provider, link.internalObject],
   );
   return row ?? null;
 }

@@ -1,11 +1,11 @@
 import type { Queryable } from '../../db/sql/queryable';
+import type { LinkScope } from '../link-scope';
 
 /** The links an incremental read's deletions concern: one run's links of one external object to one CRM object. */
 export interface DeletionScope {
-  organizationId: string;
+  links: LinkScope;
   runId: string;
   jobId: string | null;
-  connectionId: string;
   externalObject: string;
   internalObject: string;
 }
@@ -23,7 +23,7 @@ export async function markLinksDeleted(db: Queryable, scope: DeletionScope, exte
        SELECT id FROM sync_run WHERE id = $1 AND organization_id = $2 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $3 FOR UPDATE
      ), gone AS (
        UPDATE external_link l SET status = 'DELETED', updated_at = now()
-        WHERE l.organization_id = $2 AND l.connection_id = $4 AND l.external_object = $5 AND l.internal_object = $6
+        WHERE l.organization_id = $2 AND l.provider = $8 AND l.account_key = $4 AND l.external_object = $5 AND l.internal_object = $6
           AND l.external_id = ANY($7::text[]) AND l.status <> 'DELETED' AND EXISTS (SELECT 1 FROM run)
        RETURNING 1
      ), counted AS (
@@ -31,7 +31,16 @@ export async function markLinksDeleted(db: Queryable, scope: DeletionScope, exte
         WHERE id IN (SELECT id FROM run) RETURNING 1
      )
      SELECT (SELECT count(*) FROM counted)::int AS owned, (SELECT count(*) FROM gone)::int AS deleted`,
-    [scope.runId, scope.organizationId, scope.jobId, scope.connectionId, scope.externalObject, scope.internalObject, externalIds],
+    [
+      scope.runId,
+      scope.links.organizationId,
+      scope.jobId,
+      scope.links.accountKey,
+      scope.externalObject,
+      scope.internalObject,
+      externalIds,
+      scope.links.provider,
+    ],
   );
   return rows[0];
 }

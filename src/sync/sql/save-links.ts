@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/sql/queryable';
+import type { LinkScope } from '../link-scope';
 import type { SyncConfigEntity } from '../sync-config.entity';
 
 export interface LinkWrite {
@@ -12,36 +13,38 @@ export interface LinkWrite {
 }
 
 /**
- * Upserts links keyed by (connection, external object, external id); returns their ids by
+ * Upserts links keyed by (organization, provider, account, external object, external id, CRM object); returns their ids by
  * external id. Clears source_hash: the link's values no longer come from reading that raw record,
  * so the next inbound read maps it again.
  */
 export async function saveLinks(
   db: Queryable,
-  provider: string,
+  scope: LinkScope,
   config: SyncConfigEntity,
   externalObject: string,
   links: LinkWrite[],
 ): Promise<Map<string, string>> {
   if (!links.length) return new Map();
   const rows: { id: string; external_id: string }[] = await db.query(
-    `INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, internal_object, internal_id,
+    `INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, account_key, internal_object, internal_id,
                                 external_object, external_id, status, last_synced_data, content_hash, last_synced_at)
-     SELECT $1, $2, $3, $4, $5, r.internal_id, $6, r.external_id, r.status, r.data, r.hash, now()
+     SELECT $1, $2, $3, $4, $8, $5, r.internal_id, $6, r.external_id, r.status, r.data, r.hash, now()
        FROM jsonb_to_recordset($7::jsonb) AS r(internal_id text, external_id text, status text, data jsonb, hash text)
-     ON CONFLICT (connection_id, external_object, external_id) DO UPDATE
-        SET internal_id = EXCLUDED.internal_id, sync_config_id = EXCLUDED.sync_config_id, status = EXCLUDED.status,
+     ON CONFLICT (organization_id, provider, account_key, external_object, external_id, internal_object) DO UPDATE
+        SET internal_id = EXCLUDED.internal_id, connection_id = EXCLUDED.connection_id, sync_config_id = EXCLUDED.sync_config_id,
+            status = EXCLUDED.status,
             last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
             source_hash = NULL, last_synced_at = now(), updated_at = now()
      RETURNING id, external_id`,
     [
-      config.organizationId,
+      scope.organizationId,
       config.connectionId,
       config.id,
-      provider,
+      scope.provider,
       config.targetObject,
       externalObject,
       JSON.stringify(links.map((l) => ({ internal_id: l.internalId, external_id: l.externalId, status: l.status ?? 'SYNCED', data: l.data, hash: l.hash }))),
+      scope.accountKey,
     ],
   );
   return new Map(rows.map((row) => [row.external_id, row.id]));

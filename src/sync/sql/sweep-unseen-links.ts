@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import type { LinkScope } from '../link-scope';
 
 /** What a sweep covers: one run's links of one external object to one CRM object. */
 export interface SweepScope {
   runId: string;
   jobId: string | null;
-  connectionId: string;
+  links: LinkScope;
   externalObject: string;
   internalObject: string;
   /** Links created after this may be behind the read's position: they are kept. */
@@ -30,7 +31,7 @@ export async function sweepUnseenLinks(manager: EntityManager, scope: SweepScope
        SELECT id FROM sync_run WHERE id = $1 AND status = 'RUNNING' AND job_id IS NOT DISTINCT FROM $2 FOR UPDATE
      ), gone AS (
        UPDATE external_link l SET status = 'DELETED', updated_at = now()
-        WHERE l.connection_id = $3 AND l.external_object = $4 AND l.internal_object = $5
+        WHERE l.organization_id = $7 AND l.provider = $8 AND l.account_key = $3 AND l.external_object = $4 AND l.internal_object = $5
           AND l.status <> 'DELETED' AND l.created_at < $6 AND EXISTS (SELECT 1 FROM run)
           AND NOT EXISTS (
             SELECT 1 FROM sync_run_seen s CROSS JOIN LATERAL unnest(s.external_ids) AS u(external_id)
@@ -43,7 +44,16 @@ export async function sweepUnseenLinks(manager: EntityManager, scope: SweepScope
        DELETE FROM sync_run_seen WHERE sync_run_id = $1 AND EXISTS (SELECT 1 FROM run) RETURNING 1
      )
      SELECT (SELECT count(*) FROM counted)::int AS owned, (SELECT count(*) FROM gone)::int AS deleted`,
-    [scope.runId, scope.jobId, scope.connectionId, scope.externalObject, scope.internalObject, scope.startedAt],
+    [
+      scope.runId,
+      scope.jobId,
+      scope.links.accountKey,
+      scope.externalObject,
+      scope.internalObject,
+      scope.startedAt,
+      scope.links.organizationId,
+      scope.links.provider,
+    ],
   );
   return rows[0];
 }
