@@ -117,6 +117,44 @@ describe('GatewayCrmStore with accounts in the Sales cloud', () => {
     ]).toEqual([rows[1].id]);
   });
 
+  it('finds accounts by the normal forms of their email, website and phone, in one request, in the asking organization only', async () => {
+    const [acme, web, phone] = await store.upsert('org-match', 'account', [
+      { data: { name: 'Acme', email: ' ADA@Example.com ' } },
+      { data: { name: 'Web', website: 'HTTPS://www.Example.org/about?x=1' } },
+      { data: { name: 'Phone', phone: '+1 (555) 000-0100' } },
+    ]);
+    await store.upsert('org-other', 'account', [{ data: { name: 'Elsewhere', email: 'ada@example.com' } }]);
+    const before = crm.lookups('account');
+    const found = await store.findByFields('org-match', 'account', [
+      { field: 'email', kind: 'email', keys: ['ada@example.com', 'nobody@example.com'] },
+      { field: 'website', kind: 'website', keys: ['example.org'] },
+      { field: 'phone', kind: 'phone', keys: ['+15550000100'] },
+      { field: 'name', kind: 'text', keys: [] },
+    ]);
+    expect(crm.lookups('account') - before).toBe(1);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { field: 'email', key: 'ada@example.com', id: acme.id },
+        { field: 'website', key: 'example.org', id: web.id },
+        { field: 'phone', key: '+15550000100', id: phone.id },
+      ]),
+    );
+    expect(found).toHaveLength(3);
+    // Nothing to look for: no request.
+    expect(await store.findByFields('org-match', 'account', [{ field: 'email', kind: 'email', keys: [] }])).toEqual([]);
+    expect(crm.lookups('account') - before).toBe(1);
+    await expect(store.findByFields('org-match', 'account', [{ field: 'colour', kind: 'text', keys: ['red'] }])).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
+  });
+
+  it('finds invoices in the Revenue cloud by invoice number', async () => {
+    const [inv] = await store.upsert('org-match', 'invoice', [{ data: { invoice_number: ' INV-0042 ', total_amount: 10 } }]);
+    expect(await store.findByFields('org-match', 'invoice', [{ field: 'invoice_number', kind: 'text', keys: ['inv-0042'] }])).toEqual([
+      { field: 'invoice_number', key: 'inv-0042', id: inv.id },
+    ]);
+  });
+
   it('refuses unknown objects and fields before calling the gateway, and surfaces gateway refusals as provider errors', async () => {
     await expect(store.upsert('org-a', 'widget', [{ data: {} }])).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'object' });
     await expect(store.upsert('org-a', 'account', [{ data: { colour: 'red' } }])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });

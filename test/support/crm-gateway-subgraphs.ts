@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { FieldType } from '../../src/connectors/connector.enums';
 import { crmObject } from '../../src/sync/crm/crm-objects';
 import { ORGANIZATION_HEADER } from '../../src/sync/crm/crm-gateway-client';
+import { MatchKind, normaliseMatchValue } from '../../src/sync/crm/match-on';
 import { CRM_OPERATIONS } from '../../src/sync/crm/operations';
 
 /**
@@ -17,6 +18,8 @@ import { CRM_OPERATIONS } from '../../src/sync/crm/operations';
  * and mutations src/sync/crm/operations/*.graphql.ts send. Fields come from those files, so a
  * document that asks for something else fails validation at the gateway. Records live in memory
  * per organization (the x-hotcrm-organization header); requests need the expected bearer token.
+ * The `*Matching` queries compare stored values in the normal form match-on.ts defines, as the
+ * operations file asks of a real cloud, and are counted per object.
  */
 
 interface CloudObject {
@@ -50,7 +53,12 @@ function graphqlType(object: string, field: string): string {
 }
 
 function sdl(objects: CloudObject[]): string {
-  const parts = [LINK, 'input ChangeCursorInput { at: String! id: ID! }'];
+  const parts = [
+    LINK,
+    'input ChangeCursorInput { at: String! id: ID! }',
+    'enum CrmMatchKind { TEXT EMAIL WEBSITE PHONE }',
+    'input CrmMatchLookupInput { field: String! kind: CrmMatchKind! values: [String!]! }',
+  ];
   const query: string[] = [];
   const mutation: string[] = [];
   for (const { object, type, plural } of objects) {
@@ -59,8 +67,13 @@ function sdl(objects: CloudObject[]): string {
       .join(' ');
     parts.push(`type ${type} @key(fields: "id") { id: ID! createdDate: String! lastModifiedDate: String! ${fields} }`);
     parts.push(`input ${type}CreateInput { id: ID ${fields} }`, `input ${type}UpdateInput { id: ID! ${fields} }`);
+    parts.push(`type ${type}Match { field: String! value: String! id: ID! }`);
     const lower = plural[0].toLowerCase() + plural.slice(1);
-    query.push(`${lower}ByIds(ids: [ID!]!): [${type}]!`, `${lower}ChangedSince(after: ChangeCursorInput, first: Int!): [${type}!]!`);
+    query.push(
+      `${lower}ByIds(ids: [ID!]!): [${type}]!`,
+      `${lower}ChangedSince(after: ChangeCursorInput, first: Int!): [${type}!]!`,
+      `${lower}Matching(lookups: [CrmMatchLookupInput!]!): [${type}Match!]!`,
+    );
     mutation.push(
       `create${plural}(input: [${type}CreateInput!]!): [${type}!]!`,
       `update${plural}(input: [${type}UpdateInput!]!): [${type}]!`,
@@ -84,7 +97,27 @@ const after = (record: CloudRecord, position: { at: string; id: string }) =>
 const changeOrder = (a: CloudRecord, b: CloudRecord) =>
   a.lastModifiedDate === b.lastModifiedDate ? (a.id < b.id ? -1 : 1) : a.lastModifiedDate < b.lastModifiedDate ? -1 : 1;
 
-function resolvers(objects: CloudObject[], tables: Tables, now: () => string) {
+interface Lookup {
+  field: string;
+  kind: string;
+  values: string[];
+}
+
+/** Every record whose stored field, in the lookup kind's normal form, is one of the values. */
+function matching(object: string, records: Iterable<CloudRecord>, lookups: Lookup[]) {
+  const cloudFields = new Set(Object.values(CRM_OPERATIONS[object].fields));
+  const all = [...records];
+  return lookups.flatMap(({ field, kind, values }) => {
+    if (!cloudFields.has(field)) throw new GraphQLError(`${object} has no field ${field}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    const wanted = new Set(values);
+    return all.flatMap((record) => {
+      const value = normaliseMatchValue(kind.toLowerCase() as MatchKind, record[field]);
+      return value !== null && wanted.has(value) ? [{ field, value, id: record.id }] : [];
+    });
+  });
+}
+
+function resolvers(objects: CloudObject[], tables: Tables, now: () => string, lookups: Map<string, number>) {
   const table = (ctx: Context, object: string) => {
     if (!tables.has(ctx.organization)) tables.set(ctx.organization, new Map());
     const org = tables.get(ctx.organization)!;
@@ -102,6 +135,10 @@ function resolvers(objects: CloudObject[], tables: Tables, now: () => string) {
         .filter((r) => !args.after || after(r, args.after))
         .sort(changeOrder)
         .slice(0, args.first);
+    Query[`${lower}Matching`] = (_: unknown, args: { lookups: Lookup[] }, ctx: Context) => {
+      lookups.set(object, (lookups.get(object) ?? 0) + 1);
+      return matching(object, table(ctx, object).values(), args.lookups);
+    };
     Mutation[`create${plural}`] = (_: unknown, { input }: { input: Record<string, unknown>[] }, ctx: Context) =>
       input.map((fields) => {
         const id = (fields.id as string | null | undefined) ?? randomUUID();
@@ -124,9 +161,9 @@ function resolvers(objects: CloudObject[], tables: Tables, now: () => string) {
   return { Query, Mutation, ...types };
 }
 
-async function serveSubgraph(objects: CloudObject[], tables: Tables, now: () => string, token: string) {
+async function serveSubgraph(objects: CloudObject[], tables: Tables, now: () => string, token: string, lookups: Map<string, number>) {
   const typeDefs = sdl(objects);
-  const schema = buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers(objects, tables, now) as never });
+  const schema = buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers(objects, tables, now, lookups) as never });
   const server = new ApolloServer<Context>({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: '127.0.0.1' },
@@ -145,6 +182,8 @@ export interface RunningCrmGateway {
   url: string;
   /** What a cloud holds for an organization's object, by id, in the cloud's own field names. */
   records(organization: string, object: string): Map<string, CloudRecord>;
+  /** How many `*Matching` requests the clouds have served for an object, all organizations. */
+  lookups(object: string): number;
   stop(): Promise<void>;
 }
 
@@ -152,8 +191,9 @@ export interface RunningCrmGateway {
 export async function startCrmGateway(token: string): Promise<RunningCrmGateway> {
   const tables: Tables = new Map();
   const now = clock();
-  const sales = await serveSubgraph(SALES, tables, now, token);
-  const revenue = await serveSubgraph(REVENUE, tables, now, token);
+  const lookups = new Map<string, number>();
+  const sales = await serveSubgraph(SALES, tables, now, token, lookups);
+  const revenue = await serveSubgraph(REVENUE, tables, now, token, lookups);
   const composition = composeServices([
     { name: 'sales', url: sales.url, typeDefs: parse(sales.typeDefs) },
     { name: 'revenue', url: revenue.url, typeDefs: parse(revenue.typeDefs) },
@@ -182,6 +222,7 @@ export async function startCrmGateway(token: string): Promise<RunningCrmGateway>
   return {
     url,
     records: (organization, object) => tables.get(organization)?.get(object) ?? new Map(),
+    lookups: (object) => lookups.get(object) ?? 0,
     stop: async () => {
       await server.stop();
       await Promise.all([sales.server.stop(), revenue.server.stop()]);

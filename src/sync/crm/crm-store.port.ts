@@ -57,6 +57,22 @@ export interface CrmStore {
    * resume point, one round trip and one commit per page, and records and links commit together.
    */
   readonly sameDatabase?: SameDatabaseWrites;
+  /**
+   * Matching before create for a store outside this database (the gateway one): the live records
+   * of `object` whose matchOn fields hold one of the given values, compared in the normal form of
+   * the field's kind (src/sync/crm/match-on.ts; `keys` are in that form already), one row per
+   * field, key and record. One request for all the lookups, whatever their number of keys. Which
+   * records are linked elsewhere is not the store's business: the engine excludes those with the
+   * links, which are in this database.
+   */
+  findByFields?(organizationId: string, object: string, lookups: MatchLookup[]): Promise<FieldMatch[]>;
+}
+
+/** A live record whose `field`, normalised, equals `key` (a MatchCandidateRow without the links). */
+export interface FieldMatch {
+  field: string;
+  key: string;
+  id: string;
 }
 
 export interface SameDatabaseWrites {

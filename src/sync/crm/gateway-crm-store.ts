@@ -1,7 +1,8 @@
 import { BadUserInputError, UnexpectedResponseError } from '../../errors';
 import { CrmGatewayClient, CrmGatewayOptions } from './crm-gateway-client';
 import { checkCursor, checkLimit, checkObject, checkOrganization, writableData } from './crm-store.checks';
-import type { CrmChangeCursor, CrmChangePage, CrmRecord, CrmStore, CrmUpsertRow } from './crm-store.port';
+import type { CrmChangeCursor, CrmChangePage, CrmRecord, CrmStore, CrmUpsertRow, FieldMatch } from './crm-store.port';
+import type { MatchLookup } from '../sql/crm-match-candidates';
 import type { CrmOperations } from './operations/crm-operations';
 import { CRM_OPERATIONS } from './operations';
 
@@ -19,8 +20,8 @@ interface CloudRecord {
  * ./operations. Field names are translated there and back, so the sync only sees the CRM's
  * snake_case names, as with the built-in store.
  *
- * No matching before create yet (no `sameDatabase.matchCandidates`): the operation documents have
- * no lookup by field, so inbound syncs through the gateway create as before (docs/sync.md).
+ * Matching before create asks the cloud with `findByFields` (the `matching` documents); the
+ * engine then drops candidates linked elsewhere using the links in this database.
  */
 export class GatewayCrmStore implements CrmStore {
   private readonly client: CrmGatewayClient;
@@ -102,6 +103,28 @@ export class GatewayCrmStore implements CrmStore {
     if (!wanted.length) return 0;
     const { count } = await this.client.request<{ count: number }>(organizationId, ops.delete, { ids: wanted });
     return count;
+  }
+
+  /** One `matching` request for all the lookups; the cloud compares its stored values in the lookups' normal forms. */
+  async findByFields(organizationId: string, object: string, lookups: MatchLookup[]): Promise<FieldMatch[]> {
+    const ops = this.operationsFor(organizationId, object);
+    const used = lookups.filter((l) => l.keys.length);
+    if (!used.length) return [];
+    const crmField = new Map<string, string>();
+    const input = used.map(({ field, kind, keys }) => {
+      const cloudField = ops.fields[field];
+      if (!cloudField) throw new BadUserInputError(`The CRM gateway operations have no field for ${field}`, field);
+      crmField.set(cloudField, field);
+      return { field: cloudField, kind: kind.toUpperCase(), values: keys };
+    });
+    const { matches } = await this.client.request<{ matches: { field: string; value: string; id: string }[] }>(organizationId, ops.matching, {
+      lookups: input,
+    });
+    return matches.map((m) => {
+      const field = crmField.get(m.field);
+      if (!field) throw new UnexpectedResponseError('crm-gateway', `matched ${object} on ${m.field}, which was not asked for`);
+      return { field, key: String(m.value), id: String(m.id) };
+    });
   }
 
   private operationsFor(organizationId: string, object: string): CrmOperations {

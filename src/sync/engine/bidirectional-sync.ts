@@ -166,6 +166,7 @@ async function externalPage(
     config,
     { links: ctx.scope, externalObject: object.name, claimed },
     fresh.map((p) => ({ externalId: p.externalId, data: p.source })),
+    ctx.db,
   );
   if (ambiguous.length) {
     counts.failed += ambiguous.length;

@@ -58,7 +58,9 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   // link lookups. A record listed twice during the run is then written twice, idempotently.
   const initialLoad = !plan && !(await hasLinks(db, scope, object.name, config.targetObject));
   // Matching looks for records HotCRM had before: into an object the built-in store holds none of
-  // yet, every record of the run is new (the first sync into an empty CRM skips the lookups).
+  // yet, every record of the run is new (the first sync into an empty CRM skips the lookups). Any
+  // other store (the gateway one) is asked on every page: asking it whether it is empty would be a
+  // request of its own, and its clouds have records this database never saw.
   const matchable = !plan && (!inline || (await crmRecordsExist(db, config.organizationId, config.targetObject)));
   const cursor = run.pageCursor;
   // CRM records matched so far in this run, by the external record that took them.
@@ -151,6 +153,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
           config,
           { links: scope, externalObject: object.name, claimed },
           changed.filter((p) => !known.has(p.externalId)),
+          db,
         );
     if (ambiguous.length) {
       failed += ambiguous.length;

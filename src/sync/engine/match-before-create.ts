@@ -1,6 +1,8 @@
+import type { Queryable } from '../../db/sql/queryable';
 import type { CrmStore } from '../crm/crm-store.port';
 import { effectiveMatchOn, matchKindOf, normaliseMatchValue } from '../crm/match-on';
-import type { MatchLookup } from '../sql/crm-match-candidates';
+import type { MatchCandidateRow, MatchLinkScope, MatchLookup } from '../sql/crm-match-candidates';
+import { matchCandidateLinks } from '../sql/match-candidate-links';
 import type { LinkScope } from '../link-scope';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import type { SyncRunEntity } from '../sync-run.entity';
@@ -36,25 +38,25 @@ const NOTHING: MatchOutcome = { matched: new Map(), ambiguous: [] };
  * provider account (src/sync/link-scope.ts) is no candidate, nor one an earlier record of the
  * run matched (`claimed`: CRM id → external id, kept by the caller across the run's pages).
  *
- * Only a store in this database offers the lookup. The gateway store does not match yet: its
- * clouds' operation documents (src/sync/crm/operations) have no lookup by field, and the
- * exclusion of linked records needs the links, which are here; its syncs create as before.
+ * The built-in store answers candidates and their links in one statement; a store elsewhere (the
+ * gateway one) finds the candidates by field in one request (CrmStore.findByFields), and their
+ * links are read from `db` in one more statement. A store with neither does not match.
  */
 export async function matchBeforeCreate(
   store: CrmStore,
   config: SyncConfigEntity,
   scope: { links: LinkScope; externalObject: string; claimed: Map<string, string> },
   records: Unlinked[],
+  db: Queryable,
 ): Promise<MatchOutcome> {
   const fields = effectiveMatchOn(config.targetObject, config.matchOn);
-  const lookup = store.sameDatabase?.matchCandidates;
-  if (!fields.length || !records.length || !lookup) return NOTHING;
+  if (!fields.length || !records.length || !(store.sameDatabase || store.findByFields)) return NOTHING;
   const kinds = fields.map((field) => matchKindOf(config.targetObject, field));
   const keysOf = records.map((r) => fields.map((field, i) => normaliseMatchValue(kinds[i], r.data[field])));
   const lookups: MatchLookup[] = fields.map((field, i) => ({ field, kind: kinds[i], keys: [...new Set(keysOf.flatMap((keys) => keys[i] ?? []))] }));
   if (!lookups.some((l) => l.keys.length)) return NOTHING;
   const { links, externalObject, claimed } = scope;
-  const rows = await lookup(config.organizationId, config.targetObject, lookups, { accountKey: links.accountKey, provider: links.provider, externalObject });
+  const rows = await candidates(store, db, config, lookups, { accountKey: links.accountKey, provider: links.provider, externalObject });
   const hits = new Map<string, Map<string, string[]>>();
   for (const row of rows) {
     const at = `${row.field}\u0000${row.key}`;
@@ -82,6 +84,27 @@ export async function matchBeforeCreate(
     }
   });
   return outcome;
+}
+
+/** The CRM records holding the page's values, each with the external ids linked to it in `scope`. */
+async function candidates(
+  store: CrmStore,
+  db: Queryable,
+  config: SyncConfigEntity,
+  lookups: MatchLookup[],
+  scope: MatchLinkScope,
+): Promise<MatchCandidateRow[]> {
+  const { organizationId, targetObject } = config;
+  if (store.sameDatabase) return store.sameDatabase.matchCandidates(organizationId, targetObject, lookups, scope);
+  const found = await store.findByFields!(organizationId, targetObject, lookups);
+  const linked = await matchCandidateLinks(
+    db,
+    organizationId,
+    targetObject,
+    found.map((f) => f.id),
+    scope,
+  );
+  return found.map((f) => ({ ...f, linked: linked.get(f.id) ?? null }));
 }
 
 /** The values a match writes: an empty external value never clears a filled CRM field (the store merges). */

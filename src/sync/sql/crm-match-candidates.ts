@@ -39,9 +39,10 @@ function storedForm(kind: MatchKind, field: string): string {
 /**
  * The external records of the same object linked to the CRM record on the same provider account
  * (through any connection): linked to another one than the record being matched, it is no
- * candidate (the caller compares, it knows which record asked).
+ * candidate (the caller compares, it knows which record asked). Parameters $1-$5 and the alias r
+ * (r.id: the CRM id) are shared with match-candidate-links.ts.
  */
-const LINKED = `(
+export const LINKED = `(
          SELECT array_agg(l.external_id) FROM external_link l
           WHERE l.organization_id = $1 AND l.internal_object = $2 AND l.internal_id = r.id::text
             AND l.provider = $4 AND l.account_key = $3 AND l.external_object = $5)`;

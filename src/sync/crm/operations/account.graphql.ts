@@ -35,5 +35,8 @@ export const accountOperations: CrmOperations = {
   }`,
   create: `mutation CrmCreateAccounts($input: [AccountCreateInput!]!) { records: createAccounts(input: $input) { id } }`,
   update: `mutation CrmUpdateAccounts($input: [AccountUpdateInput!]!) { records: updateAccounts(input: $input) { id } }`,
+  matching: `query CrmAccountsMatching($lookups: [CrmMatchLookupInput!]!) {
+    matches: accountsMatching(lookups: $lookups) { field value id }
+  }`,
   delete: `mutation CrmDeleteAccounts($ids: [ID!]!) { count: deleteAccounts(ids: $ids) }`,
 };

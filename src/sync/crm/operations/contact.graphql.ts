@@ -28,5 +28,8 @@ export const contactOperations: CrmOperations = {
   }`,
   create: `mutation CrmCreateContacts($input: [ContactCreateInput!]!) { records: createContacts(input: $input) { id } }`,
   update: `mutation CrmUpdateContacts($input: [ContactUpdateInput!]!) { records: updateContacts(input: $input) { id } }`,
+  matching: `query CrmContactsMatching($lookups: [CrmMatchLookupInput!]!) {
+    matches: contactsMatching(lookups: $lookups) { field value id }
+  }`,
   delete: `mutation CrmDeleteContacts($ids: [ID!]!) { count: deleteContacts(ids: $ids) }`,
 };

@@ -12,6 +12,16 @@
  * - update: variables `{ input: [{ id, ...fields }] }`, fields not sent left as they are;
  *   `records` in input order, null where no record has that id.
  * - delete: variables `{ ids }`; `count` is how many records were deleted.
+ * - matching (match before create, SyncConfig.matchOn): variables `{ lookups: [{ field, kind,
+ *   values }] }`, `field` in the cloud's name, `kind` one of TEXT, EMAIL, WEBSITE, PHONE (enum
+ *   CrmMatchKind), `values` already in that kind's normal form; `matches` lists `{ field, value,
+ *   id }` for every live record whose stored `field`, in the same normal form, equals one of the
+ *   values: all of them, not the first (several are an ambiguous match the sync reports); the
+ *   schema: docs/sync.md, "Matching before create". Normal
+ *   forms (normaliseMatchValue in src/sync/crm/match-on.ts): trimmed and lowercased; WEBSITE then
+ *   the host only, without scheme, leading `www.`, port or path; PHONE as E.164, else (no country
+ *   code) its digits and `+`; an empty value matches nothing. One request per inbound page and
+ *   object for all its lookups, so the cloud should serve it from indexes on the normal forms.
  *
  * Every record selection includes id, createdDate and lastModifiedDate; `lastModifiedDate` is
  * used verbatim as the change position, so it should carry the cloud's full precision.
@@ -24,6 +34,7 @@ export interface CrmOperations {
   create: string;
   update: string;
   delete: string;
+  matching: string;
 }
 
 /** ObjectQL's snake_case names map to camelCase in the clouds' GraphQL schemas. */

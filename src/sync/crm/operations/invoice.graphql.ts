@@ -23,5 +23,8 @@ export const invoiceOperations: CrmOperations = {
   }`,
   create: `mutation CrmCreateInvoices($input: [InvoiceCreateInput!]!) { records: createInvoices(input: $input) { id } }`,
   update: `mutation CrmUpdateInvoices($input: [InvoiceUpdateInput!]!) { records: updateInvoices(input: $input) { id } }`,
+  matching: `query CrmInvoicesMatching($lookups: [CrmMatchLookupInput!]!) {
+    matches: invoicesMatching(lookups: $lookups) { field value id }
+  }`,
   delete: `mutation CrmDeleteInvoices($ids: [ID!]!) { count: deleteInvoices(ids: $ids) }`,
 };

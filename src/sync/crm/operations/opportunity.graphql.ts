@@ -12,5 +12,8 @@ export const opportunityOperations: CrmOperations = {
   }`,
   create: `mutation CrmCreateOpportunities($input: [OpportunityCreateInput!]!) { records: createOpportunities(input: $input) { id } }`,
   update: `mutation CrmUpdateOpportunities($input: [OpportunityUpdateInput!]!) { records: updateOpportunities(input: $input) { id } }`,
+  matching: `query CrmOpportunitiesMatching($lookups: [CrmMatchLookupInput!]!) {
+    matches: opportunitiesMatching(lookups: $lookups) { field value id }
+  }`,
   delete: `mutation CrmDeleteOpportunities($ids: [ID!]!) { count: deleteOpportunities(ids: $ids) }`,
 };
