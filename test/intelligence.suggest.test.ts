@@ -219,7 +219,8 @@ describe('suggestFieldMappingsForConnection', () => {
     expect(by.total_amount).toMatchObject({ sourceField: 'total', transform: { type: 'CENTS_TO_DECIMAL' } });
     expect(by.due_date).toMatchObject({ sourceField: 'due_date', transform: { type: 'DATE_FORMAT', params: { from: 'unix', to: 'date' } } });
     expect(by.invoice_number?.sourceField).toBe('number');
-    expect(by.account_id?.sourceField).toBe('customer');
+    // customer holds Stripe customer ids: REFERENCE, so account_id gets the linked HotCRM account's id.
+    expect(by.account_id).toMatchObject({ sourceField: 'customer', transform: { type: 'REFERENCE', params: { object: 'customers' } } });
   });
 
   it('refuses unknown objects and answers NOT_FOUND for another organization’s connection exactly as for none', async () => {

@@ -3,7 +3,8 @@ import type { ConnectorHandler } from './connector.handler';
 
 export interface ObjectDefinition {
   name: string;
-  fields: { name: string; type: FieldType; required: boolean }[];
+  /** `references`: the object of the same connector whose ids the field holds (a REFERENCE's params.object). */
+  fields: { name: string; type: FieldType; required: boolean; references?: string }[];
   supportsIncremental: boolean;
   supportsWrite: boolean;
 }
@@ -57,6 +58,6 @@ export interface ConnectorDefinition {
 }
 
 /** A field of an object's schema (what Connector.objects shows). */
-export function field(name: string, type: FieldType, required = false) {
-  return { name, type, required };
+export function field(name: string, type: FieldType, required = false, references?: string) {
+  return references ? { name, type, required, references } : { name, type, required };
 }

@@ -16,8 +16,18 @@ export enum TransformType {
   SPLIT = 'SPLIT',
   PHONE_E164 = 'PHONE_E164',
   DEFAULT = 'DEFAULT',
+  REFERENCE = 'REFERENCE',
 }
-registerEnumType(TransformType, { name: 'TransformType' });
+registerEnumType(TransformType, {
+  name: 'TransformType',
+  valuesConfig: {
+    REFERENCE: {
+      description:
+        "{object}: the value is the id of an external record of that object on the same provider account (a Stripe invoice's customer); " +
+        'inbound it becomes the id of the HotCRM record linked to it, outbound the reverse.',
+    },
+  },
+});
 
 export enum SyncDirection {
   INBOUND = 'INBOUND',

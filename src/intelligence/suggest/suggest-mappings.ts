@@ -1,5 +1,6 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { FieldType } from '../../connectors/connector.enums';
+import { referencedCrmObject } from '../../sync/mapping/reference-target';
 import { TransformType } from '../../sync/sync.enums';
 import { CandidateIndex } from './candidate-index';
 import { objectWord, profileField, type FieldProfile } from './field-profile';
@@ -10,6 +11,8 @@ export interface SchemaFieldLike {
   name: string;
   type?: FieldType | null;
   sampleValues?: readonly unknown[] | null;
+  /** The connector object this field's ids point at (a Stripe invoice's `customer` → customers). */
+  references?: string | null;
 }
 
 export interface ObjectSchemaLike {
@@ -126,15 +129,19 @@ export function suggestMappings(
   }
   chosen.push(...fullNameSplit(sources, targets, usedSources, usedTargets, minConfidence));
 
+  const pointsAt = new Map(source.fields.flatMap((f) => (f.references ? [[f.name, f.references] as const] : [])));
   return chosen
-    .map((c) => ({
-      sourceField: c.source.name,
-      targetField: c.target.name,
-      confidence: Math.round(c.confidence * 1000) / 1000,
-      // Learned transforms were checked by validate-rules.ts when saved, so their type is a TransformType.
-      transform: c.transform ? { type: c.transform.type as TransformType, params: c.transform.params ?? null } : null,
-      reasons: c.reasons ?? explainPair(c.source, c.target, c.score!),
-    }))
+    .map((c) => {
+      const suggestion: Suggestion = {
+        sourceField: c.source.name,
+        targetField: c.target.name,
+        confidence: Math.round(c.confidence * 1000) / 1000,
+        // Learned transforms were checked by validate-rules.ts when saved, so their type is a TransformType.
+        transform: c.transform ? { type: c.transform.type as TransformType, params: c.transform.params ?? null } : null,
+        reasons: c.reasons ?? explainPair(c.source, c.target, c.score!),
+      };
+      return c.learned ? suggestion : asReference(suggestion, pointsAt.get(c.source.name));
+    })
     .sort((a, b) => b.confidence - a.confidence || a.targetField.localeCompare(b.targetField));
 }
 
@@ -244,4 +251,18 @@ function fullNameSplit(
     reasons: [reason, `SPLIT on spaces: the ${part} word`],
   });
   return [split(first, 0, 'first'), split(last, -1, 'last')];
+}
+
+/**
+ * An id of another object of the same connector into a HotCRM reference field (account_id): a
+ * REFERENCE, so HotCRM stores its own id of the linked record, never the provider's.
+ */
+function asReference(suggestion: Suggestion, object: string | undefined): Suggestion {
+  const crmObject = object ? referencedCrmObject(suggestion.targetField, null) : null;
+  if (!object || !crmObject) return suggestion;
+  return {
+    ...suggestion,
+    transform: { type: TransformType.REFERENCE, params: { object } },
+    reasons: [...suggestion.reasons, `${suggestion.sourceField} holds ${object} ids: REFERENCE stores the id of the HotCRM ${crmObject} linked to it`],
+  };
 }

@@ -68,6 +68,7 @@ export class SuggestService {
         name: f.name,
         type: conventionalType(definition.key, f.type),
         sampleValues: conventionalSamples(definition.key, f.type),
+        references: f.references ?? null,
       })),
     };
     return this.suggest(organizationId, source, target);

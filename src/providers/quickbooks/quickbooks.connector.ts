@@ -61,7 +61,7 @@ const OBJECTS: ObjectDefinition[] = [
     fields: [
       ...meta,
       f('DocNumber', FieldType.STRING),
-      f('CustomerRef.value', FieldType.STRING, true),
+      f('CustomerRef.value', FieldType.STRING, true, 'Customer'),
       f('Line', FieldType.ARRAY, true),
       f('TxnDate', FieldType.DATE),
       f('DueDate', FieldType.DATE),
@@ -79,7 +79,7 @@ const OBJECTS: ObjectDefinition[] = [
     supportsWrite: false,
     fields: [
       ...meta,
-      f('CustomerRef.value', FieldType.STRING, true),
+      f('CustomerRef.value', FieldType.STRING, true, 'Customer'),
       f('TotalAmt', FieldType.CURRENCY, true),
       f('UnappliedAmt', FieldType.CURRENCY),
       f('TxnDate', FieldType.DATE),

@@ -6,10 +6,11 @@ import { PAGE_SIZE } from './inbound-sync';
 import { linksByExternalIds } from '../sql/links-by-external-ids';
 import { linksByInternalIds } from '../sql/links-by-internal-ids';
 import { saveLinks } from '../sql/save-links';
-import { asPosition, crmChangePages, PageCounts, pushRecord } from './outbound-sync';
+import { asPosition, crmChangePages, PageCounts, pushRecord, reportUnresolvedOut } from './outbound-sync';
 import { ReconcileContext, reconcileRecord } from './reconcile-record';
 import { detectsDeletions, recordSeen } from './deletion-sweep';
 import { matchBeforeCreate, matchWrite, reportAmbiguous } from './match-before-create';
+import { rememberUnresolved, reportUnresolved, resolveInbound } from './references';
 import { contentHash, externalIdReader, internalIdFor } from './record-identity';
 import { isRecordError, syncPlan, writableObject } from './sync-plan';
 import type { SyncRunRecorder } from './sync-run.recorder';
@@ -60,6 +61,7 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
     object,
     store,
     plan: syncPlan(rules, object, config.targetObject),
+    onUnresolved: reportUnresolvedOut(recorder, run, config, binding.definition.key),
     strategy: config.conflictResolution as ConflictResolution,
     observedAt: run.startedAt ?? new Date(),
   };
@@ -139,12 +141,19 @@ async function externalPage(
       continue;
     }
     try {
-      const source = plan.fromExternal(raw);
-      prepared.push({ externalId, raw, source, hash: contentHash(source) });
+      prepared.push({ externalId, raw, source: plan.fromExternal(raw), hash: '' });
     } catch (error) {
       await failed(recorder, run, counts, error, 'Record could not be mapped', externalId);
     }
   }
+  // References in HotCRM's ids before anything compares: the snapshot and the CRM hold those.
+  const unresolved = await resolveInbound(
+    ctx.db,
+    ctx.scope,
+    plan.references,
+    prepared.map((p) => ({ externalId: p.externalId, data: p.source })),
+  );
+  for (const p of prepared) p.hash = contentHash(p.source);
   const links = await linksByExternalIds(
     ctx.db,
     ctx.scope,
@@ -198,6 +207,19 @@ async function externalPage(
     copies.forEach((c) => merged.add(c.internalId));
   }
 
+  if (plan.references.length) {
+    const written = [
+      ...copies,
+      ...changed.flatMap((p) =>
+        links.has(p.externalId) && crm.has(links.get(p.externalId)!.internalId) ? [{ ...p, internalId: links.get(p.externalId)!.internalId }] : [],
+      ),
+    ];
+    const ids = new Set(written.map((w) => w.externalId));
+    const left = unresolved.filter((u) => ids.has(u.externalId));
+    await rememberUnresolved(ctx.db, ctx.scope, config, plan.references, written, left);
+    await reportUnresolved(recorder, run, config, left);
+  }
+
   for (const p of changed) {
     const link = links.get(p.externalId);
     const record = link && crm.get(link.internalId);
@@ -212,6 +234,12 @@ async function externalPage(
     }
   }
   return counts;
+}
+
+/** An external record's mapped values with references as HotCRM ids (an unlinked one left out, as on phase 1). */
+async function crmSide(ctx: ReconcileContext, externalId: string, source: Record<string, unknown>): Promise<Record<string, unknown>> {
+  await resolveInbound(ctx.db, ctx.scope, ctx.plan.references, [{ externalId, data: source }]);
+  return source;
 }
 
 /** Phase 2, one page of HotCRM's changes. */
@@ -238,7 +266,7 @@ async function crmPage(ctx: ReconcileContext, recorder: SyncRunRecorder, run: Sy
       if (link.contentHash === contentHash(plan.crmView(record.data))) continue; // unchanged, or our own write
       // Without a way to read one record, the external side is taken as unchanged since the last sync.
       const external = binding.handler.get ? await binding.handler.get(binding.call, object.name, link.externalId) : null;
-      const source = external ? plan.fromExternal(external) : (link.lastSyncedData ?? {});
+      const source = external ? await crmSide(ctx, link.externalId, plan.fromExternal(external)) : (link.lastSyncedData ?? {});
       const outcome = await reconcileRecord(ctx, link, source, external ? externalModifiedAt(external) : null, record);
       if (outcome.written) counts.updated++;
       counts.conflicts += outcome.conflicts;

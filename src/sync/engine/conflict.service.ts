@@ -14,6 +14,7 @@ import { lockSyncConflict } from '../sql/lock-sync-conflict';
 import { markConflictResolved } from '../sql/mark-conflict-resolved';
 import { settleConflictLink } from '../sql/settle-conflict-link';
 import { contentHash } from './record-identity';
+import { resolveOutbound } from './references';
 import { syncPlan, writableObject } from './sync-plan';
 
 /**
@@ -65,7 +66,10 @@ export class SyncConflictService {
       const mapping = config.fieldMappingId ? await manager.findOne(FieldMappingEntity, { where: { id: config.fieldMappingId } }) : null;
       const binding = await this.runtime.bind(connection);
       const object = writableObject(binding, config);
-      const payload = syncPlan(mapping?.rules ?? null, object, config.targetObject).toExternal({ [conflict.field]: chosen });
+      const plan = syncPlan(mapping?.rules ?? null, object, config.targetObject);
+      // A REFERENCE field's chosen HotCRM id goes out as the provider's id (left out when not linked there).
+      const outward = await resolveOutbound(manager, linkScopeOf(connection), plan.references, { [conflict.field]: chosen });
+      const payload = plan.toExternal(outward.values);
       if (Object.keys(payload).length) await binding.handler.update!(binding.call, object.name, conflict.externalId, payload);
       await this.store.upsert(organizationId, config.targetObject, [{ id: internalId, data: { [conflict.field]: chosen } }]);
 

@@ -10,6 +10,8 @@ import { detectsDeletions } from './deletion-sweep';
 import { linkPlanFor } from './link-plan';
 import { matchBeforeCreate, matchWrite, reportAmbiguous } from './match-before-create';
 import { attachToInvoices, Candidate, own, reportUnlinked } from './payment-parents';
+import { fillPendingReferences, referenceFields, rememberUnresolved, reportUnresolved, resolveInbound } from './references';
+import { hasPendingReferences } from '../sql/resolvable-pending-references';
 import { externalIdReader, sourceHasher } from './record-identity';
 import { sourceObjectOf } from './sync-plan';
 import type { RunContext, RunResult } from './run-context';
@@ -62,6 +64,10 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   // other store (the gateway one) is asked on every page: asking it whether it is empty would be a
   // request of its own, and its clouds have records this database never saw.
   const matchable = !plan && (!inline || (await crmRecordsExist(db, config.organizationId, config.targetObject)));
+  // REFERENCE fields become HotCRM ids page by page; references waiting for their target are
+  // filled in after each page while any wait (and by the executor at the end of every run).
+  const refs = plan ? [] : referenceFields(rules);
+  let waiting = await hasPendingReferences(db, scope);
   const cursor = run.pageCursor;
   // CRM records matched so far in this run, by the external record that took them.
   const claimed = new Map<string, string>();
@@ -124,6 +130,14 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
         await recorder.log(run, 'warn', `Record could not be mapped: ${(error as Error).message}`, { code: 'MAPPING_FAILED', externalId });
       }
     }
+    const unresolved = refs.length
+      ? await resolveInbound(
+          db,
+          scope,
+          refs,
+          candidates.map((c) => ({ externalId: c.app.externalId, data: c.data })),
+        )
+      : [];
     const { prepared, unlinked } =
       plan?.kind === 'payment'
         ? await attachToInvoices(db, scope, plan, candidates)
@@ -162,6 +176,14 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       changed = changed.filter((p) => !skipped.has(p.externalId));
     }
     if (matched.size) changed = changed.map((p) => (matched.has(p.externalId) ? { ...p, internalId: matched.get(p.externalId)! } : p));
+    if (refs.length && changed.length) {
+      // Saved before the page writes its records: a crash in between leaves a wait the fill-in skips until the record exists.
+      const written = new Set(changed.map((p) => p.externalId));
+      const left = unresolved.filter((u) => written.has(u.externalId));
+      await rememberUnresolved(db, scope, config, refs, changed, left);
+      await reportUnresolved(recorder, run, config, left);
+      waiting ||= left.length > 0;
+    }
     // What the CRM store is given: a matched record's empty values never clear its filled fields.
     const writes = changed.map((p) => ({ id: p.internalId, data: matched.has(p.externalId) ? matchWrite(p.data) : p.data }));
     let created = 0;
@@ -211,6 +233,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       },
       { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint },
     );
+    const filled = waiting ? await fillPendingReferences(db, store, scope) : 0;
+    if (filled) await recorder.log(run, 'info', `${filled} references waiting for their target filled in`, { code: 'REFERENCES_FILLED' });
     // Deletions an incremental read reports (Stripe *.deleted events, QuickBooks CDC, Graph @removed).
     const gone = current.page.deleted ?? [];
     if (gone.length) {

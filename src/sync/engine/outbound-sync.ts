@@ -11,6 +11,7 @@ import type { LinkRow } from '../sql/link-row';
 import { linksByInternalIds } from '../sql/links-by-internal-ids';
 import { saveLinks } from '../sql/save-links';
 import { contentHash } from './record-identity';
+import { resolveOutbound } from './references';
 import { isRecordError, SyncPlan, syncPlan, writableObject } from './sync-plan';
 import type { SyncRunRecorder } from './sync-run.recorder';
 import type { RunContext, RunResult } from './run-context';
@@ -71,6 +72,25 @@ export interface OutboundContext {
   scope: LinkScope;
   object: ObjectDefinition;
   plan: SyncPlan;
+  /** Told about REFERENCE fields a write left out: their HotCRM record has no link on the provider account. */
+  onUnresolved?(recordId: string, unresolved: { field: string; internalId: string }[]): Promise<void>;
+}
+
+/** CRM values in the provider's terms: references translated to its ids (those without a link left out, and reported). */
+export async function externalPayload(ctx: OutboundContext, recordId: string, values: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const resolved = await resolveOutbound(ctx.db, ctx.scope, ctx.plan.references, values);
+  if (resolved.unresolved.length) await ctx.onUnresolved?.(recordId, resolved.unresolved);
+  return ctx.plan.toExternal(resolved.values);
+}
+
+/** An OutboundContext's onUnresolved: one UNRESOLVED_REFERENCE warning per record. */
+export function reportUnresolvedOut(recorder: SyncRunRecorder, run: SyncRunEntity, config: SyncConfigEntity, externalObject: string) {
+  return async (recordId: string, unresolved: { field: string; internalId: string }[]): Promise<void> => {
+    const fields = unresolved.map((u) => `${u.field} (${u.internalId})`).join(', ');
+    await recorder.log(run, 'warn', `${config.targetObject} ${recordId}: ${fields} not linked on this ${externalObject} account yet; left out of the write`, {
+      code: 'UNRESOLVED_REFERENCE',
+    });
+  };
 }
 
 /**
@@ -85,7 +105,7 @@ export async function pushRecord(ctx: OutboundContext, record: CrmRecord, link: 
   const view = ctx.plan.crmView(record.data);
   const hash = contentHash(view);
   if (link && link.contentHash === hash) return 'skipped';
-  const payload = ctx.plan.toExternal(view);
+  const payload = await externalPayload(ctx, record.id, view);
   let externalId: string;
   if (link) {
     await handler.update!(call, ctx.object.name, link.externalId, payload);
@@ -110,7 +130,15 @@ export async function pushRecord(ctx: OutboundContext, record: CrmRecord, link: 
 export async function runOutbound(context: RunContext): Promise<RunResult> {
   const { db, store, recorder, binding, config, scope, run, rules, jobId } = context;
   const object = writableObject(binding, config);
-  const ctx: OutboundContext = { db, binding, config, scope, object, plan: syncPlan(rules, object, config.targetObject) };
+  const ctx: OutboundContext = {
+    db,
+    binding,
+    config,
+    scope,
+    object,
+    plan: syncPlan(rules, object, config.targetObject),
+    onUnresolved: reportUnresolvedOut(recorder, run, config, binding.definition.key),
+  };
   const since = run.mode === 'INCREMENTAL' ? asPosition(run.sinceCheckpoint) : null;
   const start = asPosition(run.nextCheckpoint) ?? since;
   const result = await crmChangePages({

@@ -3,7 +3,7 @@ import type { ConflictResolution } from '../sync.enums';
 import { holdConflicts } from '../sql/hold-conflicts';
 import type { LinkRow } from '../sql/link-row';
 import { saveLinks } from '../sql/save-links';
-import type { OutboundContext } from './outbound-sync';
+import { externalPayload, type OutboundContext } from './outbound-sync';
 import { contentHash } from './record-identity';
 import { threeWayMerge } from './three-way-merge';
 
@@ -54,7 +54,7 @@ export async function reconcileRecord(
   if (toSource) {
     const held = new Set(merge.held.map((c) => c.field));
     const agreed = Object.fromEntries(Object.entries(merge.snapshot).filter(([field]) => !held.has(field)));
-    await handler.update!(call, ctx.object.name, link.externalId, ctx.plan.toExternal(agreed));
+    await handler.update!(call, ctx.object.name, link.externalId, await externalPayload(ctx, crm.id, agreed));
   }
   if (toTarget) await ctx.store.upsert(ctx.config.organizationId, ctx.config.targetObject, [{ id: crm.id, data: merge.toTarget }]);
   await ctx.db.transaction(async (manager) => {

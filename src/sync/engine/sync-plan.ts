@@ -9,6 +9,7 @@ import { applyMapping, invertRules } from '../mapping/apply-mapping';
 import { readPath } from '../mapping/dot-path';
 import { TransformValueError } from '../mapping/mapping.errors';
 import type { SyncConfigEntity } from '../sync-config.entity';
+import { type ReferenceField, referenceFields } from './references';
 
 const SYSTEM_FIELDS = new Set(['id', 'created', 'created_date', 'last_modified_date', 'object', 'livemode']);
 
@@ -24,6 +25,8 @@ export interface SyncPlan {
   fromExternal(record: ConnectorRecord): Record<string, unknown>;
   crmView(data: Record<string, unknown>): Record<string, unknown>;
   toExternal(values: Record<string, unknown>): Record<string, unknown>;
+  /** REFERENCE fields: HotCRM ids in the CRM values, provider ids outside (references.ts translates). */
+  references: ReferenceField[];
 }
 
 /**
@@ -39,12 +42,19 @@ export function syncPlan(rules: StoredMappingRule[] | null, object: ObjectDefini
       fromExternal: (record) => applyMapping(rules, record),
       crmView: (data) => pick(data, fields),
       toExternal: (values) => applyMapping(inverted, values),
+      references: referenceFields(rules),
     };
   }
   // Without a mapping, fields named alike on both sides are copied (as inbound does).
   const external = new Set(object.fields.map((f) => f.name.split('.')[0]));
   const fields = crmFieldNames(crmObject).filter((name) => external.has(name) && !SYSTEM_FIELDS.has(name));
-  return { fields, fromExternal: (record) => pick(record, fields), crmView: (data) => pick(data, fields), toExternal: (values) => pick(values, fields) };
+  return {
+    fields,
+    fromExternal: (record) => pick(record, fields),
+    crmView: (data) => pick(data, fields),
+    toExternal: (values) => pick(values, fields),
+    references: [],
+  };
 }
 
 function pick(data: Record<string, unknown>, fields: string[]): Record<string, unknown> {

@@ -4,7 +4,9 @@ import type { ConnectorRuntime } from '../../connections/connector-runtime';
 import { ConnectionEntity } from '../../connections/connection.entity';
 import type { CrmStore } from '../crm/crm-store.port';
 import { FieldMappingEntity } from '../field-mapping.entity';
-import { linkScopeOf } from '../link-scope';
+import { type LinkScope, linkScopeOf } from '../link-scope';
+import { hasPendingReferences } from '../sql/resolvable-pending-references';
+import { fillPendingReferences } from './references';
 import { adoptLearnedAccountLinks } from '../sql/adopt-account-links';
 import { SyncConfigEntity } from '../sync-config.entity';
 import { SyncRunEntity } from '../sync-run.entity';
@@ -85,6 +87,7 @@ export class SyncRunExecutor {
       });
       // Cancelled or reassigned (also between the last page and here): leave the row alone.
       if (result.cancelled || !(await this.recorder.stillOwned(runId, jobId))) return;
+      await this.fillReferences(current, scope);
       await this.finish(current, config, SyncRunStatus.COMPLETED, startedAt, null, result.nextCheckpoint);
     } catch (error) {
       if (error instanceof RunNotOwnedError) return; // cancelled or reassigned mid-page: stop quietly
@@ -94,6 +97,17 @@ export class SyncRunExecutor {
       await this.recorder.log(current, 'error', message, { code: (error as { code?: string }).code });
       await this.finish(current, config, SyncRunStatus.FAILED, startedAt, message, undefined);
     }
+  }
+
+  /**
+   * Any run may have linked what references of the provider account wait for (a customers sync
+   * linking the customer of an invoice synced before it, an outbound create): they are filled in
+   * now, and a fill-in a crash interrupted is made here by the next run.
+   */
+  private async fillReferences(run: SyncRunEntity, scope: LinkScope): Promise<void> {
+    if (!(await hasPendingReferences(this.db, scope))) return;
+    const filled = await fillPendingReferences(this.db, this.store, scope);
+    if (filled) await this.recorder.log(run, 'info', `${filled} references waiting for their target filled in`, { code: 'REFERENCES_FILLED' });
   }
 
   /**

@@ -17,7 +17,8 @@ export type CheckedTransform =
   | { type: TransformType.CONCAT; fields: string[]; separator: string }
   | { type: TransformType.SPLIT; separator: string; index: number }
   | { type: TransformType.PHONE_E164; defaultCountry: CountryCode | null }
-  | { type: TransformType.DEFAULT; value: unknown };
+  | { type: TransformType.DEFAULT; value: unknown }
+  | { type: TransformType.REFERENCE; object: string; crmObject: string | null };
 
 /** The params each type accepts; any other key is refused so a typo never passes silently. */
 const ALLOWED: Record<TransformType, string[]> = {
@@ -36,6 +37,8 @@ const ALLOWED: Record<TransformType, string[]> = {
   SPLIT: ['separator', 'index'],
   PHONE_E164: ['defaultCountry'],
   DEFAULT: ['value'],
+  // crmObject: which HotCRM object the id names, when the target field's name does not say (account_id does).
+  REFERENCE: ['object', 'crmObject'],
 };
 
 const MAX_ENUM_ENTRIES = 1000;
@@ -44,6 +47,7 @@ const MAX_SEPARATOR_LENGTH = 20;
 const MAX_SPLIT_INDEX = 100;
 /** Currencies have 0 (JPY), 2 (USD) or 3 (KWD) minor digits; 6 leaves room and stays exact in doubles. */
 const MAX_DECIMALS = 6;
+const MAX_OBJECT_NAME_LENGTH = 100;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isEnumValue = (value: unknown): value is EnumValue =>
@@ -128,6 +132,10 @@ export function checkTransform(transform: unknown, prefix: string): CheckedTrans
       if (raw.value === undefined || raw.value === null)
         throw new BadUserInputError('DEFAULT needs value: the value used when the source has none', at('value'));
       return { type: TransformType.DEFAULT, value: raw.value };
+    case TransformType.REFERENCE: {
+      const crmObject = raw.crmObject === undefined || raw.crmObject === null ? null : text('crmObject', null, MAX_OBJECT_NAME_LENGTH);
+      return { type: TransformType.REFERENCE, object: text('object', null, MAX_OBJECT_NAME_LENGTH), crmObject };
+    }
     default:
       return { type: type as TransformType.NONE };
   }

@@ -76,6 +76,10 @@ export function applyTransform(transform: TransformSpec, value: unknown, sourceR
     }
     case TransformType.PHONE_E164:
       return toE164(value, t.defaultCountry ?? undefined);
+    case TransformType.REFERENCE:
+      // The id only (Stripe expands `customer` into the object with expand[]); the engine translates
+      // it through the links, a page at a time (src/sync/engine/references.ts).
+      return referenceId(value);
   }
 }
 
@@ -102,9 +106,19 @@ export function invertTransform(transform: TransformSpec): TransformSpec | null 
     case TransformType.CONCAT:
     case TransformType.SPLIT:
       return null;
+    case TransformType.REFERENCE:
+      // Symmetric: the engine translates HotCRM's id back to the provider's before the inverse applies.
+      return { type: TransformType.REFERENCE, params: { object: t.object, crmObject: t.crmObject } };
     default:
       return { type: TransformType.NONE };
   }
+}
+
+function referenceId(value: unknown): string | null {
+  const id = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { id?: unknown }).id : value;
+  if (id === null || id === undefined) return null;
+  const text = toText(id).trim();
+  return text === '' ? null : text;
 }
 
 function toText(value: unknown): string {

@@ -1,8 +1,11 @@
 import { BadUserInputError } from '../../errors';
-import { crmFieldNames, crmObject } from '../crm/crm-objects';
+import { CRM_OBJECTS, crmFieldNames, crmObject } from '../crm/crm-objects';
+import { TransformType } from '../sync.enums';
 import type { StoredMappingRule } from '../field-mapping.entity';
 import { isValidDotPath } from './dot-path';
+import { referencedCrmObject } from './reference-target';
 import { validateTransform } from './transforms';
+import type { CheckedTransform } from './transform-params';
 
 export const MAX_RULES = 500;
 
@@ -55,7 +58,8 @@ export function validateRules(rules: unknown, targetObject: string): StoredMappi
     }
     let transform: StoredMappingRule['transform'] = null;
     if (rule.transform !== undefined && rule.transform !== null) {
-      validateTransform(rule.transform, at('transform'));
+      const checked = validateTransform(rule.transform, at('transform'));
+      checkReference(checked, targetField, at('transform.params'));
       transform = { type: String(rule.transform.type), params: rule.transform.params ?? null };
     }
     const entry: StoredMappingRule = { sourceField, targetField, transform };
@@ -63,4 +67,18 @@ export function validateRules(rules: unknown, targetObject: string): StoredMappi
     stored.push(entry);
   });
   return stored;
+}
+
+/** A REFERENCE must say which HotCRM object its ids name: by the target field's name or params.crmObject. */
+function checkReference(transform: CheckedTransform, targetField: string, at: string): void {
+  if (transform.type !== TransformType.REFERENCE) return;
+  if (transform.crmObject !== null && !crmObject(transform.crmObject)) {
+    throw new BadUserInputError(`crmObject must be a HotCRM object: ${Object.keys(CRM_OBJECTS).join(', ')}`, `${at}.crmObject`);
+  }
+  if (!referencedCrmObject(targetField, transform.crmObject)) {
+    throw new BadUserInputError(
+      `REFERENCE into ${targetField} needs crmObject: the HotCRM object its ids name (the field's name does not say)`,
+      `${at}.crmObject`,
+    );
+  }
 }
