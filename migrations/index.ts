@@ -11,6 +11,7 @@ import { ExternalLinkConfigIndex1764892800000 } from './1764892800000-external-l
 import { ConnectionProviderAccount1764979200000 } from './1764979200000-connection-provider-account';
 import { SyncMatchOn1765090000000 } from './1765090000000-sync-match-on';
 import { ExternalLinkAccountKey1765180000000 } from './1765180000000-external-link-account-key';
+import { ExternalLinkSourceVersion1765270000000 } from './1765270000000-external-link-source-version';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   ConnectionProviderAccount1764979200000,
   SyncMatchOn1765090000000,
   ExternalLinkAccountKey1765180000000,
+  ExternalLinkSourceVersion1765270000000,
 ];
