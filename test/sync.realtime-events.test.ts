@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import { OAuthServer } from './providers/oauth.server';
+import { OutlookServer } from './providers/outlook.server';
 import { QuickBooksServer } from './providers/quickbooks.server';
 import { StripeServer } from './providers/stripe.server';
 import { startTestService, TestService } from './support/service';
@@ -53,20 +54,20 @@ describe('realtime events in and out of order', () => {
       const found = (await runs(configId)).filter((r) => r.trigger === 'WEBHOOK');
       return found.length >= count && found.every((r) => ['COMPLETED', 'FAILED'].includes(r.status)) && found;
     }, `${count} webhook runs`);
-  const setup = async (connection: Record<string, unknown>, object: string, rules: Record<string, unknown>[]) => {
+  const setup = async (connection: Record<string, unknown>, object: string, rules: Record<string, unknown>[] | null, targetObject = 'account') => {
     const conn = await gql(CONNECT, { input: connection });
     expect(conn.errors).toBeUndefined();
     const connectionId = conn.data.createConnection.id;
-    const mapping = await gql(MAPPING, { input: { name: `${object} → account`, sourceObject: object, targetObject: 'account', rules } });
+    const mapping = rules && (await gql(MAPPING, { input: { name: `${object} → ${targetObject}`, sourceObject: object, targetObject, rules } }));
     const config = await gql(CONFIG, {
       input: {
         name: `${object} realtime`,
         connectionId,
         sourceObject: object,
-        targetObject: 'account',
+        targetObject,
         direction: 'INBOUND',
         frequency: 'realtime',
-        fieldMappingId: mapping.data.createFieldMapping.id,
+        fieldMappingId: mapping ? mapping.data.createFieldMapping.id : null,
       },
     });
     expect(config.errors).toBeUndefined();
@@ -222,6 +223,9 @@ describe('realtime events in and out of order', () => {
       expect(asked).toEqual([`/v3/company/${qbo.realmId}/customer/${row.Id}`]);
       const [run] = await webhookRuns(configId, 1);
       expect(run).toMatchObject({ status: 'COMPLETED', recordsProcessed: 1, recordsUpdated: 1 });
+      // The next incremental run (CDC) reads the same change, versioned alike: nothing to write.
+      const res = await gql(TRIGGER, { id: configId, mode: 'INCREMENTAL' });
+      expect(await waitForRunEnd(gql, res.data.triggerSync.id, 30_000, RUN)).toMatchObject({ status: 'COMPLETED', recordsProcessed: 1, recordsUpdated: 0 });
     });
 
     it('a Delete notification marks the link DELETED without reading anything', async () => {
@@ -232,6 +236,68 @@ describe('realtime events in and out of order', () => {
       ]);
       await eventually(async () => (await links(configId)).get(row.Id)?.status === 'DELETED', 'the deletion');
       expect(qbo.requests.slice(before)).toEqual([]);
+    });
+  });
+
+  describe('Outlook: the Graph change notification names the message', () => {
+    let oauth: OAuthServer;
+    let graph: OutlookServer;
+    let connectionId: string;
+    let configId: string;
+    const CLIENT_STATE = 'graph-client-state-realtime';
+
+    /** A change notification collection as Graph posts it (https://learn.microsoft.com/graph/api/resources/changenotification). */
+    const notify = async (changeType: string, id: string) => {
+      const body = JSON.stringify({
+        value: [
+          {
+            id: `n-${changeType}-${id}-${Date.now()}`,
+            subscriptionId: 'f3d5e1a0-0000-4000-8000-000000000001',
+            subscriptionExpirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+            clientState: CLIENT_STATE,
+            changeType,
+            resource: `Users/${graph.userId}/Messages/${id}`,
+            tenantId: '00000000-0000-4000-8000-00000000000a',
+            resourceData: { '@odata.type': '#Microsoft.Graph.Message', '@odata.id': `Users/${graph.userId}/Messages/${id}`, id },
+          },
+        ],
+      });
+      expect((await post(connectionId, body, {})).status).toBe(202);
+    };
+
+    beforeAll(async () => {
+      oauth = await new OAuthServer().start();
+      graph = await new OutlookServer((token) => oauth.isValid(token)).start();
+      graph.addMessage({ subject: 'Before', from: 'first@contoso.example' });
+      const tokens = oauth.issueTokens();
+      ({ connectionId, configId } = await setup(
+        {
+          connectorKey: 'outlook',
+          name: 'Outlook realtime',
+          credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, webhookSecret: CLIENT_STATE },
+          config: { baseUrl: `${graph.url}/v1.0` },
+        },
+        'messages',
+        null,
+        'contact',
+      ));
+    });
+    afterAll(async () => {
+      await graph?.stop();
+      await oauth?.stop();
+    });
+
+    it('reads just that message (GET /me/messages/{id}), no delta round; deleted marks the link DELETED', async () => {
+      const message = graph.addMessage({ subject: 'Hello', from: 'sender@contoso.example' });
+      const before = graph.requests.length;
+      await notify('created', String(message.id));
+      const link = await eventually(async () => (await links(configId)).get(String(message.id)), 'the message read');
+      expect(link.lastSyncedData).toMatchObject({ email: 'sender@contoso.example' });
+      expect(graph.requests.slice(before).map((r) => r.path)).toEqual([`/v1.0/me/messages/${message.id}`]);
+      graph.remove('messages', String(message.id));
+      await notify('deleted', String(message.id));
+      await eventually(async () => (await links(configId)).get(String(message.id))?.status === 'DELETED', 'the deletion');
+      expect(graph.requests.slice(before)).toHaveLength(1);
     });
   });
 });

@@ -41,3 +41,16 @@ export function epochMs(value: unknown): number | null {
   const at = value instanceof Date ? value.getTime() : Date.parse(value);
   return Number.isFinite(at) ? at : null;
 }
+
+/**
+ * ListPage.versions of a read whose records carry their provider time (QuickBooks
+ * MetaData.LastUpdatedTime, Graph lastModifiedDateTime): undefined when none does.
+ */
+export function recordVersions(records: ConnectorRecord[], idOf: (r: ConnectorRecord) => unknown, timeOf: (r: ConnectorRecord) => unknown) {
+  const pairs = records.flatMap((r): [string, number][] => {
+    const at = epochMs(timeOf(r));
+    const id = idOf(r);
+    return at === null || (typeof id !== 'string' && typeof id !== 'number') ? [] : [[String(id), at]];
+  });
+  return pairs.length ? { versions: Object.fromEntries(pairs) } : {};
+}

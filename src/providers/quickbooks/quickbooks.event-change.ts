@@ -1,5 +1,6 @@
 import type { ConnectorRecord } from '../../connectors/connector.handler';
 import { epochMs, EventChangeReader } from '../../connectors/event-change';
+import { lastUpdatedTime } from './quickbooks.incremental';
 
 /** The entities the connector lists (quickbooks.connector.ts): events of others name nothing a sync reads. */
 const LISTED = new Set(['Customer', 'Invoice', 'Payment']);
@@ -20,6 +21,6 @@ export const quickbooksEventChange: EventChangeReader = {
     return { externalObject: entity, externalId: event.recordId, version, deleted: operation === 'Delete' };
   },
   versionOf(record: ConnectorRecord) {
-    return epochMs((record.MetaData as { LastUpdatedTime?: unknown } | undefined)?.LastUpdatedTime);
+    return epochMs(lastUpdatedTime(record));
   },
 };

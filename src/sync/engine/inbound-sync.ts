@@ -12,7 +12,7 @@ import { matchBeforeCreate, matchWrite, reportAmbiguous } from './match-before-c
 import { attachToInvoices, Candidate, own, reportUnlinked } from './payment-parents';
 import { externalIdReader, sourceHasher } from './record-identity';
 import { sourceObjectOf } from './sync-plan';
-import { isStale, reportStale } from './source-version';
+import { dropStale, isStale, reportStale } from './source-version';
 import type { RunContext, RunResult } from './run-context';
 
 export const PAGE_SIZE = 100;
@@ -141,7 +141,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
         ? await attachToInvoices(db, scope, plan, candidates)
         : { prepared: candidates.map((c) => own(scope, object.name, c)), unlinked: [] };
     const unlinked = attached.unlinked;
-    const prepared = attached.prepared.map((p) => ({ ...p, version: versions[p.externalId] ?? null }));
+    let prepared = attached.prepared.map((p) => ({ ...p, version: versions[p.externalId] ?? null }));
     if (unlinked.length) {
       failed += unlinked.length;
       await reportUnlinked(recorder, run, plan!, unlinked);
@@ -154,6 +154,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
           prepared.map((p) => p.externalId),
         )
       : knownRaw;
+    // Link plans know their links only now: their stale records are dropped here.
+    if (plan) prepared = await dropStale(recorder, run, object.name, prepared, known);
     // A link marked DELETED whose record is back is rewritten, and so SYNCED again. A record
     // whose raw form changed but maps to the same values only has its link's source hash updated.
     let changed = prepared.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');

@@ -25,3 +25,22 @@ export async function reportStale(recorder: SyncRunRecorder, run: SyncRunEntity,
     });
   }
 }
+
+/** `records` without those older than their link (`known`), which are reported. */
+export async function dropStale<T extends { externalId: string; version: number | null }>(
+  recorder: SyncRunRecorder,
+  run: SyncRunEntity,
+  externalObject: string,
+  records: T[],
+  known: Map<string, { version: number | null }>,
+): Promise<T[]> {
+  const stale = new Set(records.filter((r) => isStale(r.version ?? undefined, known.get(r.externalId)?.version)));
+  if (stale.size)
+    await reportStale(
+      recorder,
+      run,
+      externalObject,
+      [...stale].map((r) => r.externalId),
+    );
+  return stale.size ? records.filter((r) => !stale.has(r)) : records;
+}
