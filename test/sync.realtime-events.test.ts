@@ -166,15 +166,28 @@ describe('realtime events in and out of order', () => {
       expect(after.get(customer(2).id)?.lastSyncedData.name).toBe('Edited in Stripe');
     });
 
+    it('a burst of events for one customer, sent at once in shuffled order, leaves the newest state', async () => {
+      const target = customer(1);
+      const before = (await runs(configId)).filter((r) => r.trigger === 'WEBHOOK').length;
+      const shuffled = [7, 2, 14, 0, 9, 4, 11, 1, 13, 6, 3, 12, 5, 10, 8];
+      await Promise.all(shuffled.map((i) => send('customer.updated', { ...target, name: `Burst ${i}` }, stripe.now() + 1000 + i)));
+      const ended = await webhookRuns(configId, before + 15);
+      expect(ended.filter((r) => r.status !== 'COMPLETED')).toEqual([]);
+      expect((await links(configId)).get(target.id)?.lastSyncedData.name).toBe('Burst 14');
+    });
+
     it('customer.deleted marks the link DELETED and counts it; an older update after it does not bring it back', async () => {
       const target = customer(3);
+      const before = (await runs(configId)).filter((r) => r.trigger === 'WEBHOOK').length;
       await send('customer.deleted', target, stripe.now() + 300);
-      await eventually(async () => (await links(configId)).get(target.id)?.status === 'DELETED', 'the deletion');
-      const deleting = (await webhookRuns(configId, 4)).find((r) => r.recordsDeleted === 1);
-      expect(deleting).toMatchObject({ status: 'COMPLETED', recordsDeleted: 1 });
+      const [deleting] = await webhookRuns(configId, before + 1); // newest first
+      expect(deleting).toMatchObject({ status: 'COMPLETED', recordsProcessed: 0, recordsDeleted: 1 });
+      expect((await links(configId)).get(target.id)?.status).toBe('DELETED');
       await send('customer.updated', { ...target, name: 'Late update' }, stripe.now() + 250);
-      await webhookRuns(configId, 5);
-      expect((await links(configId)).get(target.id)).toMatchObject({ status: 'DELETED' });
+      const [late] = await webhookRuns(configId, before + 2);
+      expect(late).toMatchObject({ status: 'COMPLETED', recordsUpdated: 0, recordsCreated: 0 });
+      expect(late.logs).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'STALE_CHANGE', externalId: target.id })]));
+      expect((await links(configId)).get(target.id)).toMatchObject({ status: 'DELETED', lastSyncedData: expect.objectContaining({ name: 'Customer 3' }) });
     });
   });
 

@@ -13,6 +13,10 @@ import { SyncDirection, SyncMode, SyncRunStatus, SyncTrigger } from '../sync.enu
 import type { EventPage } from './event-page';
 import type { SyncRunExecutor } from './sync-run.executor';
 import { SyncRunRecorder } from './sync-run.recorder';
+import { KeyedQueue } from './keyed-queue';
+
+/** Event applications at once in this process (the pool has 10 connections; each takes one or two). */
+const EVENTS_AT_ONCE = 3;
 
 export type AppliedEvent = Pick<IntegrationEventEntity, 'id' | 'type' | 'data' | 'objectType' | 'recordId' | 'occurredAt' | 'connectionId'>;
 
@@ -32,6 +36,12 @@ export type AppliedEvent = Pick<IntegrationEventEntity, 'id' | 'type' | 'data' |
  */
 export class EventApplier {
   private readonly recorder: SyncRunRecorder;
+  /**
+   * Each application holds a pooled connection for its lock while the run takes others: in this
+   * process, one at a time per config and a few at once, so a burst of events cannot take the
+   * whole pool waiting on one config's lock.
+   */
+  private readonly queue = new KeyedQueue(EVENTS_AT_ONCE);
 
   constructor(
     private readonly db: DataSource,
@@ -71,10 +81,12 @@ export class EventApplier {
           mode: SyncMode.INCREMENTAL,
         }),
       );
-      await this.db.transaction(async (manager) => {
-        await lockConfigEvents(manager, organizationId, config.id);
-        await this.executor.execute(run.id, `event:${event.id}`, page);
-      });
+      await this.queue.run(config.id, () =>
+        this.db.transaction(async (manager) => {
+          await lockConfigEvents(manager, organizationId, config.id);
+          await this.executor.execute(run.id, `event:${event.id}`, page);
+        }),
+      );
       applied.add(config.id);
     }
     return applied;
