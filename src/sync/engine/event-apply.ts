@@ -9,14 +9,15 @@ import { eventChangeReader } from '../../providers/registry';
 import type { IntegrationEventEntity } from '../../webhooks/integration-event.entity';
 import { lockConfigEvents } from '../sql/lock-config-events';
 import type { RealtimeConfigRow } from '../sql/realtime-configs';
+import type { SyncRunEntity } from '../sync-run.entity';
 import { SyncDirection, SyncMode, SyncRunStatus, SyncTrigger } from '../sync.enums';
 import type { EventPage } from './event-page';
 import type { SyncRunExecutor } from './sync-run.executor';
 import { SyncRunRecorder } from './sync-run.recorder';
 import { KeyedQueue } from './keyed-queue';
 
-/** Event applications at once in this process (the pool has 10 connections; each takes one or two). */
-const EVENTS_AT_ONCE = 3;
+/** Event applications at once in this process (the pool has 10 connections; each takes up to three: its lock, its run's). */
+const EVENTS_AT_ONCE = 2;
 
 export type AppliedEvent = Pick<IntegrationEventEntity, 'id' | 'type' | 'data' | 'objectType' | 'recordId' | 'occurredAt' | 'connectionId'>;
 
@@ -72,24 +73,35 @@ export class EventApplier {
     const page = await this.pageOf(connection, reader, change);
     if (!page) return applied;
     for (const config of targets) {
-      const run = await this.db.transaction((manager) =>
-        this.recorder.create(manager, {
-          organizationId,
-          syncConfigId: config.id,
-          status: SyncRunStatus.QUEUED,
-          trigger: SyncTrigger.WEBHOOK,
-          mode: SyncMode.INCREMENTAL,
-        }),
-      );
       await this.queue.run(config.id, () =>
         this.db.transaction(async (manager) => {
           await lockConfigEvents(manager, organizationId, config.id);
+          const run = await this.start(organizationId, config.id);
           await this.executor.execute(run.id, `event:${event.id}`, page);
         }),
       );
       applied.add(config.id);
     }
     return applied;
+  }
+
+  /**
+   * The event's run, committed RUNNING with a heartbeat once its turn has come (never QUEUED
+   * without a job, nor aging while it waits): should this process die before it ends, orphan
+   * recovery hands it to a job, which reads the change feed instead.
+   */
+  private start(organizationId: string, syncConfigId: string): Promise<SyncRunEntity> {
+    return this.db.transaction(async (manager) => {
+      const run = await this.recorder.create(manager, {
+        organizationId,
+        syncConfigId,
+        status: SyncRunStatus.QUEUED,
+        trigger: SyncTrigger.WEBHOOK,
+        mode: SyncMode.INCREMENTAL,
+      });
+      await this.recorder.status(run, { status: SyncRunStatus.RUNNING, heartbeatAt: new Date() } as Partial<SyncRunEntity>, manager);
+      return run;
+    });
   }
 
   /**
