@@ -1,5 +1,6 @@
 import type { ConnectorRecord } from '../../connectors/connector.handler';
 import type { Queryable } from '../../db/sql/queryable';
+import { dropStale, isStale, reportStale, versioned } from './source-version';
 import { crmFieldNames } from '../crm/crm-objects';
 import { applyMapping } from '../mapping/apply-mapping';
 import { crmRecordsExist } from '../sql/crm-records-exist';
@@ -12,7 +13,6 @@ import { matchBeforeCreate, matchWrite, reportAmbiguous } from './match-before-c
 import { attachToInvoices, Candidate, own, reportUnlinked } from './payment-parents';
 import { externalIdReader, sourceHasher } from './record-identity';
 import { sourceObjectOf } from './sync-plan';
-import { dropStale, isStale, reportStale } from './source-version';
 import type { RunContext, RunResult } from './run-context';
 
 export const PAGE_SIZE = 100;
@@ -135,13 +135,10 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
         await recorder.log(run, 'warn', `Record could not be mapped: ${(error as Error).message}`, { code: 'MAPPING_FAILED', externalId });
       }
     }
-    if (stale.length) await reportStale(recorder, run, object.name, stale);
-    const attached =
+    const { prepared, unlinked } =
       plan?.kind === 'payment'
         ? await attachToInvoices(db, scope, plan, candidates)
         : { prepared: candidates.map((c) => own(scope, object.name, c)), unlinked: [] };
-    const unlinked = attached.unlinked;
-    let prepared = attached.prepared.map((p) => ({ ...p, version: versions[p.externalId] ?? null }));
     if (unlinked.length) {
       failed += unlinked.length;
       await reportUnlinked(recorder, run, plan!, unlinked);
@@ -154,13 +151,14 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
           prepared.map((p) => p.externalId),
         )
       : knownRaw;
-    // Link plans know their links only now: their stale records are dropped here.
-    if (plan) prepared = await dropStale(recorder, run, object.name, prepared, known);
+    // Records older than their link's version change nothing (link plans know their links only now).
+    if (stale.length) await reportStale(recorder, run, object.name, stale);
+    const fresh = plan ? await dropStale(recorder, run, object.name, versioned(prepared, versions), known) : versioned(prepared, versions);
     // A link marked DELETED whose record is back is rewritten, and so SYNCED again. A record
     // whose raw form changed but maps to the same values only has its link's source hash updated.
-    let changed = prepared.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
+    let changed = fresh.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
     const isChanged = new Set(changed);
-    const refreshed = prepared.filter(
+    const refreshed = fresh.filter(
       (p) =>
         !isChanged.has(p) &&
         ((p.source !== null && known.get(p.externalId)?.source !== p.source) || (p.version !== null && known.get(p.externalId)?.version !== p.version)),

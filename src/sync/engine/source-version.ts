@@ -44,3 +44,8 @@ export async function dropStale<T extends { externalId: string; version: number 
     );
   return stale.size ? records.filter((r) => !stale.has(r)) : records;
 }
+
+/** Prepared records with the version the page gave each (null: none), as their links will be stamped. */
+export function versioned<T extends { externalId: string }>(records: T[], versions: Record<string, number>): (T & { version: number | null })[] {
+  return records.map((r) => ({ ...r, version: versions[r.externalId] ?? null }));
+}

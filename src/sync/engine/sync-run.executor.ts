@@ -90,10 +90,11 @@ export class SyncRunExecutor {
         jobId,
         single: !!event,
       });
+      // An event's run leaves the config's checkpoint alone: the config's runs read the provider's change feed.
+      if (event) result.nextCheckpoint = KEEP_CHECKPOINT;
       // Cancelled or reassigned (also between the last page and here): leave the row alone.
       if (result.cancelled || !(await this.recorder.stillOwned(runId, jobId))) return;
-      // An event's run leaves the config's checkpoint alone: its runs read the provider's change feed.
-      await this.finish(current, config, SyncRunStatus.COMPLETED, startedAt, null, event ? KEEP_CHECKPOINT : result.nextCheckpoint);
+      await this.finish(current, config, SyncRunStatus.COMPLETED, startedAt, null, result.nextCheckpoint);
     } catch (error) {
       if (error instanceof RunNotOwnedError) return; // cancelled or reassigned mid-page: stop quietly
       const message = (error as Error).message;
