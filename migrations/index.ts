@@ -12,6 +12,7 @@ import { ConnectionProviderAccount1764979200000 } from './1764979200000-connecti
 import { SyncMatchOn1765090000000 } from './1765090000000-sync-match-on';
 import { ExternalLinkAccountKey1765180000000 } from './1765180000000-external-link-account-key';
 import { PendingReference1765260000000 } from './1765260000000-pending-reference';
+import { ExternalLinkSourceVersion1765270000000 } from './1765270000000-external-link-source-version';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   SyncMatchOn1765090000000,
   ExternalLinkAccountKey1765180000000,
   PendingReference1765260000000,
+  ExternalLinkSourceVersion1765270000000,
 ];

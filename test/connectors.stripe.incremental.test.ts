@@ -58,6 +58,9 @@ describe('Stripe connector: incremental reads through events', () => {
     expect(page.records.find((r) => r.id === twice.id)).toMatchObject({ email: 'second@example.com' });
     expect(page.deleted).toEqual([gone.id, shortLived.id]);
     expect(page).toMatchObject({ nextCursor: null, checkpoint: stripe.now() - 1 });
+    // Each change is versioned by its newest event's `created` (ms), for per-record ordering against webhook events.
+    const newest = (id: string) => [...stripe.events.events].reverse().find((e) => e.data.object.id === id)!.created * 1000;
+    expect(page.versions).toEqual(Object.fromEntries([edited, twice, created, gone, shortLived].map((c) => [c.id, newest(String(c.id))])));
     const request = events().pop()!;
     expect(request.query.getAll('types[]')).toEqual(['customer.created', 'customer.updated', 'customer.deleted']);
     expect(Object.fromEntries([...request.query].filter(([key]) => key !== 'types[]'))).toEqual({ 'created[gt]': String(since), limit: '100' });
@@ -66,6 +69,7 @@ describe('Stripe connector: incremental reads through events', () => {
     expect(await handler.list(call, 'customers', { since: page.checkpoint })).toEqual({
       records: [],
       deleted: [],
+      versions: {},
       nextCursor: null,
       checkpoint: page.checkpoint,
     });

@@ -24,6 +24,7 @@ import { SyncConfigService } from '../sync/sync-config.service';
 import { SyncRunService } from '../sync/sync-run.service';
 import { RealtimeSyncTrigger } from '../sync/schedule/realtime-trigger';
 import { SyncRunExecutor } from '../sync/engine/sync-run.executor';
+import { EventApplier } from '../sync/engine/event-apply';
 import { SyncRunMetrics } from '../sync/engine/sync-run.metrics';
 import { syncModule } from '../sync/sync.module';
 import { SyncConflictService } from '../sync/engine/conflict.service';
@@ -68,7 +69,6 @@ export async function createServices(
   const connections = new ConnectionService(catalog, vault, runtime, config, log, connectionRows);
   const crmStore = createCrmStore(db, config);
   const syncRuns = new SyncRunService(db, boss);
-  new RealtimeSyncTrigger(db, syncRuns, log).attach(events);
   const webhookSender = new WebhookSender();
   const deliveryWorker = new WebhookDeliveryWorker(
     db,
@@ -85,6 +85,8 @@ export async function createServices(
     new SyncRunMetrics(db, metrics, log),
     new SyncRunMonitor(db, events, log.child({ component: 'sync-monitor' })),
   ]);
+  const applier = new EventApplier(db, runtime, executor, log.child({ component: 'realtime-events' }));
+  new RealtimeSyncTrigger(db, syncRuns, log, applier).attach(events);
   const services = {
     vault,
     catalog,

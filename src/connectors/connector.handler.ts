@@ -85,6 +85,13 @@ export interface ListPage {
    */
   deleted?: string[];
   /**
+   * The provider's version of each listed or deleted record's state, by external id, in epoch
+   * milliseconds (Stripe event `created`, QuickBooks MetaData.LastUpdatedTime, Graph
+   * lastModifiedDateTime), where the read knows it. A record whose link holds a version at least
+   * as new is skipped, so an older state never overwrites a newer one.
+   */
+  versions?: Record<string, number>;
+  /**
    * Set when `options.since` is too old for the provider's change feed (Stripe keeps 30 days of
    * events, QuickBooks CDC looks back 30 days): why, in words for the run's log. The page then
    * has no records, no deletions, no next cursor and no checkpoint, and the object must be read

@@ -2,6 +2,7 @@ import type { ConnectorDefinition } from '../connectors/connector.definition';
 import type { FieldType } from '../connectors/connector.enums';
 import type { ProviderKnowledge } from '../intelligence/knowledge/knowledge.types';
 import type { InboundVerifier } from '../webhooks/inbound/inbound-verifier';
+import type { EventChangeReader } from '../connectors/event-change';
 
 /**
  * What a connector's declared field types do not say about its values, so the mapping suggester
@@ -29,4 +30,6 @@ export interface ProviderModule {
   /** Its documented errors; may be shared (microsoft-graph serves teams and outlook). */
   knowledge: ProviderKnowledge;
   conventions?: ProviderConventions;
+  /** Which record its verified events change, so realtime syncs apply them one by one (event-apply.ts). */
+  eventChange?: EventChangeReader;
 }

@@ -1,3 +1,4 @@
+import type { EventChangeReader } from '../connectors/event-change';
 import type { ConnectorDefinition } from '../connectors/connector.definition';
 import type { ProviderKnowledge } from '../intelligence/knowledge/knowledge.types';
 import type { InboundVerifier } from '../webhooks/inbound/inbound-verifier';
@@ -49,6 +50,11 @@ export function builtInConnector(key: string): ConnectorDefinition | undefined {
 /** The webhook scheme of a built-in connector, if it has one (custom connectors never do). */
 export function inboundVerifier(key: string): InboundVerifier | undefined {
   return BY_KEY.get(key)?.verifier;
+}
+
+/** How a built-in connector's events name the record they change, if they do. */
+export function eventChangeReader(key: string): EventChangeReader | undefined {
+  return BY_KEY.get(key)?.eventChange;
 }
 
 /** Each knowledge base once, though teams and outlook share microsoft-graph's. */

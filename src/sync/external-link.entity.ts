@@ -23,6 +23,8 @@ export class ExternalLinkEntity {
   @Column({ name: 'content_hash', type: 'text', nullable: true }) contentHash!: string | null;
   /** Inbound only: the raw record and mapping last read (record-identity.ts sourceHasher); null after any other write. */
   @Column({ name: 'source_hash', type: 'text', nullable: true }) sourceHash!: string | null;
+  /** The provider's time (epoch ms) of the state last written (event created, LastUpdatedTime); null when unknown. */
+  @Column({ name: 'source_version', type: 'bigint', nullable: true }) sourceVersion!: string | null;
   @Column({ name: 'last_synced_at', type: 'timestamptz', nullable: true }) lastSyncedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../../errors';
+import { recordVersions } from '../../connectors/event-change';
 import type { CallRequest, ConnectorCall, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
 
 /**
@@ -108,6 +109,12 @@ export async function listDelta(
   return {
     records: items.filter((item) => !removed(item)),
     deleted: items.filter(removed).map((item) => String(item.id)),
+    // @removed entries carry no time: a deletion applies whatever the link's version.
+    ...recordVersions(
+      items.filter((item) => !removed(item)),
+      (item) => item.id,
+      (item) => item.lastModifiedDateTime,
+    ),
     nextCursor: body['@odata.nextLink'] ?? null,
     checkpoint: body['@odata.deltaLink'],
   };

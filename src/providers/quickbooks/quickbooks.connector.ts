@@ -3,7 +3,8 @@ import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/c
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { identifyQuickBooksRealm } from './quickbooks.identity';
-import { readChanges } from './quickbooks.incremental';
+import { lastUpdatedTime, readChanges } from './quickbooks.incremental';
+import { recordVersions } from '../../connectors/event-change';
 import { CREATE_INVOICE, invoiceBody } from './quickbooks.invoice';
 
 /**
@@ -203,14 +204,15 @@ const handler: ConnectorHandler = {
     // A full read's checkpoint is Intuit's `time` when it began: CDC after it shows what the read
     // may have missed. Without one, the newest LastUpdatedTime read, which mid-read stops at the
     // time before `last` (records still unread at exactly `last` must not fall behind it).
-    if (isTimestamp(time)) return { records, nextCursor, checkpoint: position ? undefined : time };
+    const versions = recordVersions(records, (r) => r.Id, lastUpdatedTime);
+    if (isTimestamp(time)) return { records, ...versions, nextCursor, checkpoint: position ? undefined : time };
     const settled = nextCursor
       ? records
           .map(lastUpdated)
           .filter((at) => at && at !== last)
           .pop()
       : last;
-    return { records, nextCursor, checkpoint: settled ?? undefined };
+    return { records, ...versions, nextCursor, checkpoint: settled ?? undefined };
   },
 
   async get(call, object, id) {

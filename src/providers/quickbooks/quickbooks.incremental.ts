@@ -1,4 +1,5 @@
 import type { ConnectorCall, ConnectorRecord, ListPage } from '../../connectors/connector.handler';
+import { recordVersions } from '../../connectors/event-change';
 
 /**
  * QuickBooks' incremental read, through Change Data Capture
@@ -28,6 +29,9 @@ function pastLookBack(error: unknown): string | null {
   if (failure?.name !== 'ProviderError' || failure.status !== 400 || typeof failure.providerMessage !== 'string') return null;
   return /changedSince/i.test(failure.providerMessage) && /older than/i.test(failure.providerMessage) ? failure.providerMessage : null;
 }
+
+/** Each entity's MetaData.LastUpdatedTime: what versions its state (ListPage.versions). */
+export const lastUpdatedTime = (record: ConnectorRecord) => (record.MetaData as { LastUpdatedTime?: unknown } | undefined)?.LastUpdatedTime;
 
 export interface ChangesRequest {
   /** The company's cdc path, /v3/company/{realmId}/cdc. */
@@ -72,6 +76,8 @@ export async function readChanges(call: ConnectorCall, { path, entity, changedSi
   return {
     records: changed.filter((r) => !isDeleted(r)),
     deleted: changed.filter(isDeleted).map((r) => String(r.Id)),
+    // Deleted stubs carry a LastUpdatedTime too: the time of the deletion.
+    ...recordVersions(changed, (r) => r.Id, lastUpdatedTime),
     nextCursor: null,
     checkpoint: isTimestamp(time) && Date.parse(time) > Date.parse(changedSince) ? time : changedSince,
   };

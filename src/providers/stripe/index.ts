@@ -3,6 +3,7 @@ import { stripe } from './stripe.connector';
 import { stripeConventions } from './stripe.conventions';
 import { STRIPE_KNOWLEDGE } from './stripe.knowledge';
 import { stripeVerifier } from './stripe.verifier';
+import { stripeEventChange } from './stripe.event-change';
 
 export const stripeProvider: ProviderModule = {
   key: 'stripe',
@@ -10,4 +11,5 @@ export const stripeProvider: ProviderModule = {
   verifier: stripeVerifier,
   knowledge: STRIPE_KNOWLEDGE,
   conventions: stripeConventions,
+  eventChange: stripeEventChange,
 };

@@ -133,7 +133,7 @@ export async function readEvents(call: ConnectorCall, object: string, since: num
   const feed = OBJECT_EVENTS[object];
   // Arrays go as repeated `types[]` (https://docs.stripe.com/api/events/list).
   const path = `/v1/events?${new URLSearchParams(feed.types.map((type): [string, string] => ['types[]', type]))}`;
-  const latest = new Map<string, { record: ConnectorRecord; deleted: boolean }>();
+  const latest = new Map<string, { record: ConnectorRecord; deleted: boolean; version: number }>();
   let now: number | null = null;
   let after: string | undefined;
   for (let page = 0; page < MAX_EVENT_PAGES; page++) {
@@ -152,13 +152,15 @@ export async function readEvents(call: ConnectorCall, object: string, since: num
       const record = event.data?.object;
       // Newest first: the first event seen for an object is its latest state.
       if (record?.object !== feed.object || typeof record.id !== 'string' || latest.has(record.id)) continue;
-      latest.set(record.id, { record, deleted: event.type === feed.deletes });
+      latest.set(record.id, { record, deleted: event.type === feed.deletes, version: event.created * 1000 });
     }
     if (!response.body?.has_more || !events.length) {
       const changes = [...latest.values()].reverse(); // oldest change first
       return {
         records: changes.filter((c) => !c.deleted).map((c) => c.record),
         deleted: changes.filter((c) => c.deleted).map((c) => String(c.record.id)),
+        // The event's `created` versions the state it carries, as for a webhook event (event-apply.ts).
+        versions: Object.fromEntries(changes.map((c) => [String(c.record.id), c.version])),
         nextCursor: null,
         checkpoint: Math.max(since, checkpointAt(now)),
       };

@@ -1,5 +1,6 @@
 import type { ConnectorRecord } from '../../connectors/connector.handler';
 import type { Queryable } from '../../db/sql/queryable';
+import { dropStale, isStale, reportStale, versioned } from './source-version';
 import { crmFieldNames } from '../crm/crm-objects';
 import { applyMapping } from '../mapping/apply-mapping';
 import { crmRecordsExist } from '../sql/crm-records-exist';
@@ -53,7 +54,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const sourceHash = plan ? null : sourceHasher({ engine: MAPPING_ENGINE_VERSION, rules: rules ?? `same names as ${config.targetObject}` });
   // Both change when the provider says the checkpoint is too old for its change feed (fetch).
   let since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? (run.sinceCheckpoint ?? undefined) : undefined;
-  let complete = detectsDeletions(definition.key, object.name, since);
+  // A run applying one event (event-apply.ts) reads one record, never the whole object.
+  let complete = !context.single && detectsDeletions(definition.key, object.name, since);
   // The built-in store's records are written by the page's commit statement itself.
   const inline = plan ? undefined : store.sameDatabase;
   // An initial load (no link to this object yet) has no record to compare with: its pages skip the
@@ -116,15 +118,24 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
             objects,
             read.map((r) => r.externalId),
           );
+    const versions = { ...page.versions };
+    const stale: string[] = [];
     for (const { record, externalId, source } of read) {
       const apps = plan ? plan.applications(record, externalId) : [{ externalId, parentExternalId: null }];
       for (const app of apps) seen.push(app.externalId);
       const link = knownRaw.get(externalId);
-      if (!apps.length || (link && source !== null && link.source === source && link.status !== 'DELETED')) continue;
+      // A state older than the one last written (an event arriving late) changes nothing.
+      if (isStale(versions[externalId], link?.version)) {
+        stale.push(externalId);
+        continue;
+      }
+      const newer = versions[externalId] !== undefined && link?.version !== versions[externalId];
+      if (!apps.length || (link && source !== null && link.source === source && link.status !== 'DELETED' && !newer)) continue;
       try {
         const data = map(record);
         if (plan?.kind === 'profile' && !data.email) continue; // nothing to match a contact by
         for (const app of apps) candidates.push({ app, data: app.overrides ? { ...data, ...app.overrides } : data, source });
+        if (versions[externalId] !== undefined) for (const app of apps) versions[app.externalId] = versions[externalId];
       } catch (error) {
         failed++;
         await recorder.log(run, 'warn', `Record could not be mapped: ${(error as Error).message}`, { code: 'MAPPING_FAILED', externalId });
@@ -154,11 +165,18 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
           prepared.map((p) => p.externalId),
         )
       : knownRaw;
+    // Records older than their link's version change nothing (link plans know their links only now).
+    if (stale.length) await reportStale(recorder, run, object.name, stale);
+    const fresh = plan ? await dropStale(recorder, run, object.name, versioned(prepared, versions), known) : versioned(prepared, versions);
     // A link marked DELETED whose record is back is rewritten, and so SYNCED again. A record
     // whose raw form changed but maps to the same values only has its link's source hash updated.
-    let changed = prepared.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
+    let changed = fresh.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
     const isChanged = new Set(changed);
-    const refreshed = prepared.filter((p) => !isChanged.has(p) && p.source !== null && known.get(p.externalId)?.source !== p.source);
+    const refreshed = fresh.filter(
+      (p) =>
+        !isChanged.has(p) &&
+        ((p.source !== null && known.get(p.externalId)?.source !== p.source) || (p.version !== null && known.get(p.externalId)?.version !== p.version)),
+    );
     // Match before create: a record without a link yet is first looked for among the CRM's records.
     const { matched, ambiguous } = !matchable
       ? { matched: new Map<string, string>(), ambiguous: [] }
@@ -238,7 +256,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     // Deletions an incremental read reports (Stripe *.deleted events, QuickBooks CDC, Graph @removed).
     const gone = current.page.deleted ?? [];
     if (gone.length) {
-      const deleted = await recorder.markDeleted(run, config, scope, object.name, gone);
+      const deleted = await recorder.markDeleted(run, config, scope, object.name, gone, current.page.versions);
       if (deleted) await recorder.log(run, 'info', `${deleted} ${object.name} deleted in ${definition.key}: links marked DELETED`, { code: 'DELETED' });
     }
   }
@@ -256,6 +274,8 @@ interface KnownLink {
   hash: string | null;
   source: string | null;
   status: string;
+  /** The provider's version (epoch ms) of the state last written, or null. */
+  version: number | null;
 }
 
 async function knownLinks(
@@ -266,5 +286,10 @@ async function knownLinks(
 ): Promise<Map<string, KnownLink>> {
   if (!externalIds.length) return new Map();
   const rows = await knownLinkRows(db, scope, object.external, object.internal, externalIds);
-  return new Map(rows.map((row) => [row.external_id, { hash: row.content_hash, source: row.source_hash, status: row.status }]));
+  return new Map(
+    rows.map((row) => [
+      row.external_id,
+      { hash: row.content_hash, source: row.source_hash, status: row.status, version: row.source_version === null ? null : Number(row.source_version) },
+    ]),
+  );
 }

@@ -21,6 +21,8 @@ export interface RunContext {
   rules: StoredMappingRule[] | null;
   /** The pg-boss job running this run; a run reassigned to another job stops. */
   jobId: string;
+  /** The run applies one provider event (event-apply.ts): its one page is the change, so no deletion sweep and no checkpoint. */
+  single?: boolean;
 }
 
 export interface RunResult {

@@ -15,12 +15,16 @@ import { runBidirectional } from './bidirectional-sync';
 import { runInbound } from './inbound-sync';
 import { runOutbound } from './outbound-sync';
 import type { RunDirection } from './run-context';
+import { onePageBinding, type EventPage } from './event-page';
 import type PgBoss from 'pg-boss';
 import { RunNotOwnedError, SyncRunRecorder } from './sync-run.recorder';
 import { enqueueSyncRun, retriesLater, retryDelaySeconds, SYNC_RUN_RETRY } from './sync-run.job';
 import type { EventRecorder } from '../../events/event-recorder';
 import { runCounts } from '../sql/run-counts';
 import { saveConfigCheckpoint } from '../sql/save-config-checkpoint';
+
+/** A completed run that leaves its config's checkpoint as it is (an event's run). */
+const KEEP_CHECKPOINT = Symbol('keep checkpoint');
 
 /** Something that looks at a run after its end committed (it reads the row itself; it must not throw). */
 export interface RunEndObserver {
@@ -50,7 +54,8 @@ export class SyncRunExecutor {
     this.recorder = new SyncRunRecorder(db);
   }
 
-  async execute(runId: string, jobId: string): Promise<void> {
+  /** `event`: the run applies one provider event (event-apply.ts), reading that page instead of the provider. */
+  async execute(runId: string, jobId: string, event?: EventPage): Promise<void> {
     const run = await this.db.getRepository(SyncRunEntity).findOne({ where: { id: runId } });
     if (!run || ![SyncRunStatus.QUEUED, SyncRunStatus.RUNNING].includes(run.status as SyncRunStatus)) return;
     if (run.jobId && run.jobId !== jobId) return; // recovery gave the run to another job
@@ -70,7 +75,8 @@ export class SyncRunExecutor {
         config.direction === SyncDirection.OUTBOUND ? runOutbound : config.direction === SyncDirection.BIDIRECTIONAL ? runBidirectional : runInbound;
       const connection = await this.db.getRepository(ConnectionEntity).findOneOrFail({ where: { id: config.connectionId } });
       const mapping = config.fieldMappingId ? await this.db.getRepository(FieldMappingEntity).findOne({ where: { id: config.fieldMappingId } }) : null;
-      const binding = await this.runtime.bind(connection);
+      const bound = await this.runtime.bind(connection);
+      const binding = event ? onePageBinding(bound, event) : bound;
       const scope = linkScopeOf(connection);
       // Connections to the account that learned it after writing links hand them to the account.
       if (connection.providerAccountId) await adoptLearnedAccountLinks(this.db, scope);
@@ -84,7 +90,10 @@ export class SyncRunExecutor {
         run: current,
         rules: mapping?.rules ?? null,
         jobId,
+        single: !!event,
       });
+      // An event's run leaves the config's checkpoint alone: the config's runs read the provider's change feed.
+      if (event) result.nextCheckpoint = KEEP_CHECKPOINT;
       // Cancelled or reassigned (also between the last page and here): leave the row alone.
       if (result.cancelled || !(await this.recorder.stillOwned(runId, jobId))) return;
       await this.fillReferences(current, scope);
@@ -138,7 +147,7 @@ export class SyncRunExecutor {
         { status, completedAt, durationMs: completedAt.getTime() - startedAt.getTime(), errorDetails, heartbeatAt: null } as Partial<SyncRunEntity>,
         manager,
       );
-      if (status === SyncRunStatus.COMPLETED) {
+      if (status === SyncRunStatus.COMPLETED && checkpoint !== KEEP_CHECKPOINT) {
         await saveConfigCheckpoint(manager, config.id, checkpoint, completedAt);
       }
       const counts = await runCounts(manager, run.id);

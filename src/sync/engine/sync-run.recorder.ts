@@ -117,7 +117,14 @@ export class SyncRunRecorder {
    * never sweeps. Returns how many links were marked.
    */
   /** An incremental read's deletions: their links become DELETED and count in records_deleted. */
-  async markDeleted(run: SyncRunEntity, config: SyncConfigEntity, links: LinkScope, externalObject: string, externalIds: string[]): Promise<number> {
+  async markDeleted(
+    run: SyncRunEntity,
+    config: SyncConfigEntity,
+    links: LinkScope,
+    externalObject: string,
+    externalIds: string[],
+    versions?: Record<string, number>,
+  ): Promise<number> {
     const scope = {
       links,
       runId: run.id,
@@ -125,7 +132,7 @@ export class SyncRunRecorder {
       externalObject,
       internalObject: config.targetObject,
     };
-    const marked = await markLinksDeleted(this.db, scope, externalIds);
+    const marked = await markLinksDeleted(this.db, scope, externalIds, versions ? externalIds.map((id) => versions[id] ?? null) : []);
     if (!marked.owned) throw new RunNotOwnedError(run.id);
     return marked.deleted;
   }

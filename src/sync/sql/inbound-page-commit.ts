@@ -12,6 +12,8 @@ export interface PageLink {
   data: Record<string, unknown>;
   hash: string;
   source: string | null;
+  /** The provider's version (epoch ms) of the record's state, when the read gave one. */
+  version?: number | null;
 }
 
 /** Everything one inbound page commits. */
@@ -79,7 +81,16 @@ export async function commitInboundPage(db: DataSource, page: InboundPage): Prom
     accountKey: page.scope.accountKey,
     internalObject: page.internalObject,
     externalObject: page.externalObject,
-    links: JSON.stringify(page.links.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, data: r.data, hash: r.hash, source: r.source }))),
+    links: JSON.stringify(
+      page.links.map((r) => ({
+        internal_id: r.internalId,
+        external_id: r.externalId,
+        data: r.data,
+        hash: r.hash,
+        source: r.source,
+        version: r.version ?? null,
+      })),
+    ),
     runId: page.runId,
     processed: page.counts.processed,
     created: page.counts.created,

@@ -56,7 +56,7 @@ export const noCrmRecords: SqlFragment<PageBind> = {
 /**
  * `links`: the link of every changed record, keyed by (organization, provider, account, external
  * object, external id) as DESIGN.md says, and CRM object, written through this run's connection, SYNCED, with the mapped values, content hash and source hash the next run
- * compares with.
+ * compares with; source_version only moves forward (GREATEST skips NULL: a read without versions keeps the last one).
  */
 export const linksUpsert: SqlFragment<PageBind> = {
   name: 'links',
@@ -64,15 +64,16 @@ export const linksUpsert: SqlFragment<PageBind> = {
     const linkScope = [p.organizationId, p.connectionId, p.syncConfigId, p.provider, p.accountKey, p.internalObject].join(', ');
     return `
        INSERT INTO external_link (organization_id, connection_id, sync_config_id, provider, account_key, internal_object, internal_id,
-                                  external_object, external_id, status, last_synced_data, content_hash, source_hash, last_synced_at)
-       SELECT ${linkScope}, r.internal_id, ${p.externalObject}, r.external_id, 'SYNCED', r.data, r.hash, r.source, now()
-         FROM jsonb_to_recordset(${p.links}::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text, source text)
+                                  external_object, external_id, status, last_synced_data, content_hash, source_hash, source_version, last_synced_at)
+       SELECT ${linkScope}, r.internal_id, ${p.externalObject}, r.external_id, 'SYNCED', r.data, r.hash, r.source, r.version, now()
+         FROM jsonb_to_recordset(${p.links}::jsonb) AS r(internal_id text, external_id text, data jsonb, hash text, source text, version bigint)
         WHERE ${owned}
        ON CONFLICT (organization_id, provider, account_key, external_object, external_id, internal_object) DO UPDATE
           SET internal_id = EXCLUDED.internal_id, connection_id = EXCLUDED.connection_id, sync_config_id = EXCLUDED.sync_config_id,
               status = 'SYNCED',
               last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
-              source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now()`;
+              source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now(),
+              source_version = GREATEST(external_link.source_version, EXCLUDED.source_version)`;
   },
 };
 

@@ -7,9 +7,11 @@ export interface KnownLinkRow {
   content_hash: string | null;
   source_hash: string | null;
   status: string;
+  /** bigint, as pg returns it: a string, or null when unknown. */
+  source_version: string | null;
 }
 
-/** What an inbound page compares its records with: the hashes and status of their links, if any. */
+/** What an inbound page compares its records with: the hashes, status and provider version of their links, if any. */
 export async function knownLinks(
   db: Queryable,
   scope: LinkScope,
@@ -17,10 +19,8 @@ export async function knownLinks(
   internalObject: string,
   externalIds: string[],
 ): Promise<KnownLinkRow[]> {
-  return db.query(`SELECT l.external_id, l.content_hash, l.source_hash, l.status FROM unnest($6::text[]) AS page(external_id) ${LINK_BY_ID}`, [
-    ...scopeParams(scope),
-    externalObject,
-    internalObject,
-    externalIds,
-  ]);
+  return db.query(
+    `SELECT l.external_id, l.content_hash, l.source_hash, l.status, l.source_version FROM unnest($6::text[]) AS page(external_id) ${LINK_BY_ID}`,
+    [...scopeParams(scope), externalObject, internalObject, externalIds],
+  );
 }
