@@ -54,7 +54,13 @@ describe('realtime events in and out of order', () => {
       const found = (await runs(configId)).filter((r) => r.trigger === 'WEBHOOK');
       return found.length >= count && found.every((r) => ['COMPLETED', 'FAILED'].includes(r.status)) && found;
     }, `${count} webhook runs`);
-  const setup = async (connection: Record<string, unknown>, object: string, rules: Record<string, unknown>[] | null, targetObject = 'account') => {
+  const setup = async (
+    connection: Record<string, unknown>,
+    object: string,
+    rules: Record<string, unknown>[] | null,
+    targetObject = 'account',
+    direction = 'INBOUND',
+  ) => {
     const conn = await gql(CONNECT, { input: connection });
     expect(conn.errors).toBeUndefined();
     const connectionId = conn.data.createConnection.id;
@@ -65,7 +71,7 @@ describe('realtime events in and out of order', () => {
         connectionId,
         sourceObject: object,
         targetObject,
-        direction: 'INBOUND',
+        direction,
         frequency: 'realtime',
         fieldMappingId: mapping ? mapping.data.createFieldMapping.id : null,
       },
@@ -188,6 +194,63 @@ describe('realtime events in and out of order', () => {
       expect(late).toMatchObject({ status: 'COMPLETED', recordsUpdated: 0, recordsCreated: 0 });
       expect(late.logs).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'STALE_CHANGE', externalId: target.id })]));
       expect((await links(configId)).get(target.id)).toMatchObject({ status: 'DELETED', lastSyncedData: expect.objectContaining({ name: 'Customer 3' }) });
+    });
+  });
+
+  describe('Stripe, bidirectional: the event updates HotCRM without a whole run', () => {
+    let stripe: StripeServer;
+    let connectionId: string;
+    let configId: string;
+    let sent = 0;
+
+    const send = async (type: string, object: Record<string, unknown>, created: number) => {
+      const body = JSON.stringify({ id: `evt_both${++sent}`, object: 'event', type, created, api_version: '2024-06-20', livemode: false, data: { object } });
+      const res = await post(connectionId, body, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET }) });
+      expect(res.status).toBe(200);
+    };
+    const customer = (i: number) => (stripe.store.get('customers') as any[])[i];
+
+    beforeAll(async () => {
+      stripe = await new StripeServer().start();
+      stripe.seedCustomers(3);
+      ({ connectionId, configId } = await setup(
+        {
+          connectorKey: 'stripe',
+          name: 'Stripe both ways',
+          credentials: { apiKey: stripe.apiKey, webhookSecret: STRIPE_SECRET },
+          config: { baseUrl: stripe.url },
+        },
+        'customers',
+        [
+          { sourceField: 'name', targetField: 'name', transform: { type: 'TRIM' } },
+          { sourceField: 'email', targetField: 'email', transform: { type: 'LOWERCASE' } },
+        ],
+        'account',
+        'BIDIRECTIONAL',
+      ));
+    });
+    afterAll(() => stripe?.stop());
+
+    it('applies customer.updated to its one record (no list, no write back to Stripe), ignores an older one, and marks customer.deleted', async () => {
+      const before = stripe.requests.length;
+      const target = customer(0);
+      await send('customer.updated', { ...target, name: 'Both ways by event' }, stripe.now() + 100);
+      await eventually(async () => (await links(configId)).get(target.id)?.lastSyncedData?.name === 'Both ways by event', 'the event applied');
+      const [run] = await webhookRuns(configId, 1);
+      expect(run).toMatchObject({ status: 'COMPLETED', recordsProcessed: 1, recordsUpdated: 1, recordsFailed: 0 });
+      const calls = stripe.requests.slice(before).filter((r) => r.path.startsWith('/v1/customers') || r.path === '/v1/events');
+      expect(calls).toEqual([]);
+
+      await send('customer.updated', { ...target, name: 'Older state' }, stripe.now() + 50);
+      const stale = (await webhookRuns(configId, 2)).find((r) => r.logs.some((l: any) => l.code === 'STALE_CHANGE'));
+      expect(stale).toMatchObject({ status: 'COMPLETED', recordsUpdated: 0 });
+      expect((await links(configId)).get(target.id)?.lastSyncedData.name).toBe('Both ways by event');
+
+      await send('customer.deleted', customer(1), stripe.now() + 300);
+      const [deleting] = await webhookRuns(configId, 3);
+      expect(deleting).toMatchObject({ status: 'COMPLETED', recordsDeleted: 1 });
+      expect((await links(configId)).get(customer(1).id)?.status).toBe('DELETED');
+      expect((await links(configId)).get(customer(2).id)?.status).toBe('SYNCED');
     });
   });
 

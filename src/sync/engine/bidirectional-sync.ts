@@ -11,6 +11,7 @@ import { ReconcileContext, reconcileRecord } from './reconcile-record';
 import { detectsDeletions, recordSeen } from './deletion-sweep';
 import { matchBeforeCreate, matchWrite, reportAmbiguous } from './match-before-create';
 import { rememberUnresolved, reportUnresolved, resolveInbound } from './references';
+import { isStale, reportStale } from './source-version';
 import { contentHash, externalIdReader, internalIdFor } from './record-identity';
 import { isRecordError, syncPlan, writableObject } from './sync-plan';
 import type { SyncRunRecorder } from './sync-run.recorder';
@@ -74,7 +75,8 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
   // CRM records matched so far in this run, by the external record that took them.
   const claimed = new Map<string, string>();
   // A read of every external record (as inbound): what it did not see is marked DELETED.
-  const complete = detectsDeletions(binding.definition.key, object.name, inboundSince);
+  // A run applying one event (event-apply.ts) reads that record only: no sweep, and no phase 2.
+  const complete = !context.single && detectsDeletions(binding.definition.key, object.name, inboundSince);
   const idOf = externalIdReader(object);
 
   const commit = async (processed: number, counts: PageCounts, pageCursor: string | null, seen: string[]) =>
@@ -89,7 +91,7 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
   while (progress.phase === 'inbound') {
     if (!(await recorder.stillOwned(run.id, jobId))) return { cancelled: true, nextCheckpoint: null };
     const page = await binding.handler.list(binding.call, object.name, { cursor, pageSize: PAGE_SIZE, since: inboundSince, checkpoint: progress.inbound });
-    const counts = await externalPage(ctx, recorder, run, page.records, merged, claimed);
+    const counts = await externalPage(ctx, recorder, run, page.records, merged, claimed, page.versions ?? {});
     if (page.checkpoint !== undefined) progress.inbound = page.checkpoint;
     if (!page.nextCursor) progress.phase = 'outbound';
     await commit(
@@ -98,8 +100,15 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
       page.nextCursor,
       page.records.flatMap((r) => idOf(r) ?? []),
     );
+    // Deletions an incremental read (or an event) reports: their links are marked DELETED, as inbound.
+    const gone = page.deleted ?? [];
+    if (gone.length) {
+      const deleted = await recorder.markDeleted(run, config, scope, object.name, gone, page.versions);
+      if (deleted) await recorder.log(run, 'info', `${deleted} ${object.name} deleted in ${binding.definition.key}: links marked DELETED`, { code: 'DELETED' });
+    }
     cursor = page.nextCursor;
   }
+  if (context.single) return { cancelled: false, nextCheckpoint: null };
 
   const result = await crmChangePages({
     db,
@@ -129,6 +138,7 @@ async function externalPage(
   records: ConnectorRecord[],
   merged: Set<string>,
   claimed: Map<string, string>,
+  versions: Record<string, number>,
 ): Promise<PageCounts> {
   const { config, object, plan, store } = ctx;
   const counts = zero();
@@ -161,9 +171,20 @@ async function externalPage(
     config.targetObject,
     prepared.map((p) => p.externalId),
   );
+  // A state older than the one last written (an event arriving late) changes nothing.
+  const stale = prepared.filter((p) => isStale(versions[p.externalId], links.get(p.externalId)?.sourceVersion));
+  if (stale.length) {
+    await reportStale(
+      recorder,
+      run,
+      object.name,
+      stale.map((p) => p.externalId),
+    );
+  }
+  const current = stale.length ? prepared.filter((p) => !stale.includes(p)) : prepared;
   // Unchanged since the last sync on the external side: any CRM-side change is phase 2's. A
   // record listed again after its link was marked DELETED is merged again (and relinked).
-  const changed = prepared.filter((p) => links.get(p.externalId)?.contentHash !== p.hash || links.get(p.externalId)?.status === 'DELETED');
+  const changed = current.filter((p) => links.get(p.externalId)?.contentHash !== p.hash || links.get(p.externalId)?.status === 'DELETED');
   const linkedIds = changed.flatMap((p) => (links.has(p.externalId) ? [links.get(p.externalId)!.internalId] : []));
   const crm = await store.get(config.organizationId, config.targetObject, linkedIds);
 
@@ -198,7 +219,7 @@ async function externalPage(
       ctx.scope,
       config,
       object.name,
-      copies.map((c) => ({ internalId: c.internalId, externalId: c.externalId, data: c.source, hash: c.hash })),
+      copies.map((c) => ({ internalId: c.internalId, externalId: c.externalId, data: c.source, hash: c.hash, version: versions[c.externalId] ?? null })),
     );
     written.forEach((w, i) => {
       if (matched.has(copies[i].externalId)) counts.matched = (counts.matched ?? 0) + 1;
@@ -225,7 +246,7 @@ async function externalPage(
     const record = link && crm.get(link.internalId);
     if (!link || !record) continue;
     try {
-      const outcome = await reconcileRecord(ctx, link, p.source, externalModifiedAt(p.raw), record);
+      const outcome = await reconcileRecord(ctx, link, p.source, externalModifiedAt(p.raw), record, versions[p.externalId] ?? null);
       if (outcome.written) counts.updated++;
       counts.conflicts += outcome.conflicts;
       merged.add(record.id);

@@ -24,7 +24,7 @@ export type AppliedEvent = Pick<IntegrationEventEntity, 'id' | 'type' | 'data' |
 /**
  * Realtime from the event itself: a verified provider event that carries or names one record
  * (Stripe's `data.object`, a QuickBooks entity, a Graph message) updates that record in the
- * connection's realtime INBOUND configs of its object, as a one-record run (trigger WEBHOOK)
+ * connection's realtime INBOUND and BIDIRECTIONAL configs of its object, as a one-record run (trigger WEBHOOK)
  * through the same page machinery as any inbound run (mapping, matchOn, links, counts), so
  * nothing is re-listed. The run's page carries the provider's version of the record: a state
  * older than its link's source_version changes nothing (inbound-sync.ts), so events arriving out
@@ -32,8 +32,10 @@ export type AppliedEvent = Pick<IntegrationEventEntity, 'id' | 'type' | 'data' |
  *
  * Events of one config apply one at a time (an advisory lock), across replicas. An event lost to
  * a crash before it applied is read by the config's next incremental run (its safety poll).
- * Bidirectional configs, and events naming nothing, keep the realtime trigger (a whole
- * incremental run), which the caller (RealtimeSyncTrigger) falls back to for configs not applied.
+ * A bidirectional config's event run is its phase 1 for that record only (the three-way merge
+ * with the CRM record; HotCRM's own changes wait for its next run). Events naming nothing keep the
+ * realtime trigger (a whole incremental run), which the caller (RealtimeSyncTrigger) falls back
+ * to for configs not applied.
  */
 export class EventApplier {
   private readonly recorder: SyncRunRecorder;
@@ -68,7 +70,11 @@ export class EventApplier {
       recordId: event.recordId ?? null,
       occurredAt: event.occurredAt ?? null,
     });
-    const targets = change ? configs.filter((c) => c.direction === SyncDirection.INBOUND && c.source_object === change.externalObject) : [];
+    const targets = change
+      ? configs.filter(
+          (c) => [SyncDirection.INBOUND, SyncDirection.BIDIRECTIONAL].includes(c.direction as SyncDirection) && c.source_object === change.externalObject,
+        )
+      : [];
     if (!change || !targets.length) return applied;
     const page = await this.pageOf(connection, reader, change);
     if (!page) return applied;

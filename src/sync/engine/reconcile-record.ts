@@ -37,6 +37,8 @@ export async function reconcileRecord(
   source: Record<string, unknown>,
   sourceModifiedAt: Date | null,
   crm: CrmRecord,
+  /** The provider's version of `source` (an event's, a change feed's), stamped on the link. */
+  sourceVersion: number | null = null,
 ): Promise<ReconcileOutcome> {
   const { handler, call } = ctx.binding;
   const merge = threeWayMerge({
@@ -65,6 +67,7 @@ export async function reconcileRecord(
         data: merge.snapshot,
         hash: contentHash(merge.snapshot),
         status: merge.held.length ? 'CONFLICT' : 'SYNCED',
+        version: sourceVersion,
       },
     ]);
     await holdConflicts(manager, ctx.config, { id: link.id, internalId: crm.id, externalId: link.externalId }, merge.held);
