@@ -73,9 +73,23 @@ export const linksUpsert: SqlFragment<PageBind> = {
               status = 'SYNCED',
               last_synced_data = EXCLUDED.last_synced_data, content_hash = EXCLUDED.content_hash,
               source_hash = EXCLUDED.source_hash, last_synced_at = now(), updated_at = now(),
-              source_version = GREATEST(external_link.source_version, EXCLUDED.source_version)`;
+              source_version = GREATEST(external_link.source_version, EXCLUDED.source_version)
+        WHERE EXCLUDED.source_version IS NULL OR external_link.source_version IS NULL OR EXCLUDED.source_version >= external_link.source_version`;
   },
 };
+
+/**
+ * For the `records` fragment of a page that carries versions: true when no link of the row's CRM
+ * record (`x.id`, the record write's row) holds a newer version than the page's state. The page's
+ * records were checked when it was read; this repeats the check as it writes, so an event applied
+ * in between (the same record, newer) is not overwritten by the page's older state. The links
+ * fragment's ON CONFLICT guard does the same for the links.
+ */
+export const noNewerLink = ({ p }: PageBind): string => `NOT EXISTS (
+         SELECT 1 FROM jsonb_to_recordset(${p.links}::jsonb) AS v(internal_id text, version bigint)
+           JOIN external_link l ON l.organization_id = ${p.organizationId} AND l.internal_object = ${p.internalObject} AND l.internal_id = v.internal_id
+                               AND l.provider = ${p.provider} AND l.account_key = ${p.accountKey} AND l.external_object = ${p.externalObject}
+          WHERE v.internal_id = x.id::text AND v.version IS NOT NULL AND l.source_version > v.version)`;
 
 /** `seen`: the ids the page saw, for the deletion sweep after a complete read (null: not one). */
 export const seenIds: SqlFragment<PageBind> = {

@@ -9,7 +9,7 @@ export interface CrmRecordsBind {
   object: string;
   /** Placeholder of the JSON array of {id, data}. */
   rows: string;
-  /** A condition: nothing is written unless it holds (the page commit: the run is still owned). */
+  /** A condition: nothing is written unless it holds (the page commit: the run is still owned); it may name the row as `x` (x.id). */
   when: string;
 }
 
