@@ -251,7 +251,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       },
       { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint },
     );
-    const filled = waiting ? await fillPendingReferences(db, store, scope) : 0;
+    const linked = { externalObject: object.name, externalIds: current.links.map((l) => l.externalId) };
+    const filled = waiting && linked.externalIds.length ? await fillPendingReferences(db, store, scope, linked) : 0;
     if (filled) await recorder.log(run, 'info', `${filled} references waiting for their target filled in`, { code: 'REFERENCES_FILLED' });
     // Deletions an incremental read reports (Stripe *.deleted events, QuickBooks CDC, Graph @removed).
     const gone = current.page.deleted ?? [];

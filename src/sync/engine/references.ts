@@ -6,7 +6,7 @@ import { referencedCrmObject } from '../mapping/reference-target';
 import { TransformType } from '../sync.enums';
 import { linksByExternalIds } from '../sql/links-by-external-ids';
 import { linksByInternalIds } from '../sql/links-by-internal-ids';
-import { deletePendingReferences, resolvablePendingReferences } from '../sql/resolvable-pending-references';
+import { deletePendingReferences, type PendingTargets, resolvablePendingReferences } from '../sql/resolvable-pending-references';
 import { type PendingReference, savePendingReferences } from '../sql/save-pending-references';
 import type { SyncRunEntity } from '../sync-run.entity';
 import type { SyncRunRecorder } from './sync-run.recorder';
@@ -181,16 +181,17 @@ const FILL_BATCH = 500;
 
 /**
  * Writes every waiting reference of the provider account whose target is linked now, and
- * forgets it. Called after each page of a run while references wait, and once at the end of
- * every run, so a fill-in missed by a crash is made by the next run. A reference whose record is
+ * forgets it. Called after each page of a run while references wait, for the targets the page
+ * linked (`targets`, found by the target index), and once at the end of every run for all of
+ * them, so a fill-in missed by a crash is made by the next run. A reference whose record is
  * not in the store (yet: it is saved just before its page writes the record) keeps waiting.
  * Returns how many fields were written.
  */
-export async function fillPendingReferences(db: Queryable, store: CrmStore, scope: LinkScope): Promise<number> {
+export async function fillPendingReferences(db: Queryable, store: CrmStore, scope: LinkScope, targets: PendingTargets = null): Promise<number> {
   let filled = 0;
   let after: string | null = null;
   for (;;) {
-    const ready = await resolvablePendingReferences(db, scope, after, FILL_BATCH);
+    const ready = await resolvablePendingReferences(db, scope, targets, after, FILL_BATCH);
     if (!ready.length) return filled;
     after = ready[ready.length - 1].id;
     const done: string[] = [];

@@ -20,8 +20,20 @@ export async function hasPendingReferences(db: Queryable, scope: LinkScope): Pro
   return waiting;
 }
 
-/** Up to `limit` waiting references of the provider account whose target is linked now, in id order after `after`. */
-export async function resolvablePendingReferences(db: Queryable, scope: LinkScope, after: string | null, limit: number): Promise<ResolvablePendingReference[]> {
+/** Which targets to look at: those a page just linked (by the target index), or every waiting one (null). */
+export type PendingTargets = { externalObject: string; externalIds: string[] } | null;
+
+/**
+ * Up to `limit` waiting references of the provider account whose target is linked now, in id
+ * order after `after`, among `targets`.
+ */
+export async function resolvablePendingReferences(
+  db: Queryable,
+  scope: LinkScope,
+  targets: PendingTargets,
+  after: string | null,
+  limit: number,
+): Promise<ResolvablePendingReference[]> {
   const rows: { id: string; crm_object: string; crm_record_id: string; field: string; internal_id: string }[] = await db.query(
     `SELECT p.id, p.crm_object, p.crm_record_id, p.field, l.internal_id
        FROM pending_reference p
@@ -32,9 +44,10 @@ export async function resolvablePendingReferences(db: Queryable, scope: LinkScop
             AND l.internal_object = p.target_crm_object
           LIMIT 1) l
       WHERE p.organization_id = $1 AND p.provider = $2 AND p.account_key = $3 AND ($4::uuid IS NULL OR p.id > $4::uuid)
+        AND ($6::text IS NULL OR (p.target_external_object = $6 AND p.target_external_id = ANY($7::text[])))
       ORDER BY p.id
       LIMIT $5`,
-    [...scopeParams(scope), after, limit],
+    [...scopeParams(scope), after, limit, targets?.externalObject ?? null, targets?.externalIds ?? null],
   );
   return rows.map((r) => ({ id: r.id, crmObject: r.crm_object, crmRecordId: r.crm_record_id, field: r.field, internalId: r.internal_id }));
 }
