@@ -148,6 +148,15 @@ describe('inbound sync: match before create', () => {
     const again = await waitForRun((await gql(TRIGGER, { id: configId, mode: 'FULL' })).data.triggerSync.id);
     expect(again).toMatchObject({ status: 'COMPLETED', recordsMatched: 0, recordsCreated: 0, recordsFailed: 1 });
     expect(await records('account')).toHaveLength(8);
+
+    // An edit in Stripe after the match updates the matched account, through its link: never a new one.
+    stripe.update('customers', customers.acme, { name: 'Acme Renamed' });
+    const edited = await waitForRun((await gql(TRIGGER, { id: configId, mode: 'INCREMENTAL' })).data.triggerSync.id);
+    expect(edited).toMatchObject({ status: 'COMPLETED', recordsCreated: 0, recordsUpdated: 1 });
+    const afterEdit = await records('account');
+    expect(afterEdit).toHaveLength(8);
+    expect(afterEdit.find((a) => a.id === ids.acme)!.data.name).toBe('Acme Renamed');
+    expect(await linkOf(configId, customers.acme)).toBe(ids.acme);
   });
 
   it('matches contacts by email, with the default matchOn of contact', async () => {

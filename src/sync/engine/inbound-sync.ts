@@ -167,7 +167,10 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       : knownRaw;
     // Records older than their link's version change nothing (link plans know their links only now).
     if (stale.length) await reportStale(recorder, run, object.name, stale);
-    const fresh = plan ? await dropStale(recorder, run, object.name, versioned(prepared, versions), known) : versioned(prepared, versions);
+    // A linked record is written to the CRM record its link names (matched, adopted from another
+    // connection, or migrated): the id derived from the external id is only for records new to HotCRM.
+    const linked = plan ? prepared : prepared.map((p) => ({ ...p, internalId: known.get(p.externalId)?.internalId ?? p.internalId }));
+    const fresh = plan ? await dropStale(recorder, run, object.name, versioned(prepared, versions), known) : versioned(linked, versions);
     // A link marked DELETED whose record is back is rewritten, and so SYNCED again. A record
     // whose raw form changed but maps to the same values only has its link's source hash updated.
     let changed = fresh.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
@@ -251,8 +254,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       },
       { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint },
     );
-    const linked = { externalObject: object.name, externalIds: current.links.map((l) => l.externalId) };
-    const filled = waiting && linked.externalIds.length ? await fillPendingReferences(db, store, scope, linked) : 0;
+    const justLinked = { externalObject: object.name, externalIds: current.links.map((l) => l.externalId) };
+    const filled = waiting && justLinked.externalIds.length ? await fillPendingReferences(db, store, scope, justLinked) : 0;
     if (filled) await recorder.log(run, 'info', `${filled} references waiting for their target filled in`, { code: 'REFERENCES_FILLED' });
     // Deletions an incremental read reports (Stripe *.deleted events, QuickBooks CDC, Graph @removed).
     const gone = current.page.deleted ?? [];
@@ -275,6 +278,7 @@ interface KnownLink {
   hash: string | null;
   source: string | null;
   status: string;
+  internalId: string;
   /** The provider's version (epoch ms) of the state last written, or null. */
   version: number | null;
 }
@@ -290,7 +294,13 @@ async function knownLinks(
   return new Map(
     rows.map((row) => [
       row.external_id,
-      { hash: row.content_hash, source: row.source_hash, status: row.status, version: row.source_version === null ? null : Number(row.source_version) },
+      {
+        hash: row.content_hash,
+        source: row.source_hash,
+        status: row.status,
+        internalId: row.internal_id,
+        version: row.source_version === null ? null : Number(row.source_version),
+      },
     ]),
   );
 }

@@ -4,6 +4,8 @@ import { LINK_BY_ID, scopeParams } from './link-by-id';
 
 export interface KnownLinkRow {
   external_id: string;
+  /** The CRM record the link names: for a matched or adopted record not the id derived from the external id. */
+  internal_id: string;
   content_hash: string | null;
   source_hash: string | null;
   status: string;
@@ -11,7 +13,7 @@ export interface KnownLinkRow {
   source_version: string | null;
 }
 
-/** What an inbound page compares its records with: the hashes, status and provider version of their links, if any. */
+/** What an inbound page compares its records with: the CRM record, hashes, status and provider version of their links, if any. */
 export async function knownLinks(
   db: Queryable,
   scope: LinkScope,
@@ -20,7 +22,7 @@ export async function knownLinks(
   externalIds: string[],
 ): Promise<KnownLinkRow[]> {
   return db.query(
-    `SELECT l.external_id, l.content_hash, l.source_hash, l.status, l.source_version FROM unnest($6::text[]) AS page(external_id) ${LINK_BY_ID}`,
+    `SELECT l.external_id, l.internal_id, l.content_hash, l.source_hash, l.status, l.source_version FROM unnest($6::text[]) AS page(external_id) ${LINK_BY_ID}`,
     [...scopeParams(scope), externalObject, internalObject, externalIds],
   );
 }
