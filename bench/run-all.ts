@@ -19,6 +19,7 @@ const BENCHES = [
   { key: 'entities', file: 'entities.bench.ts', what: '_entities resolution (federation)' },
   { key: 'connectors', file: 'connectors.bench.ts', what: 'connector paging' },
   { key: 'sync', file: 'sync.bench.ts', what: 'inbound sync engine' },
+  { key: 'sync-identity', file: 'sync-identity.bench.ts', what: 'match before create, incremental from Stripe events' },
   { key: 'webhooks', file: 'webhooks.bench.ts', what: 'webhook deliveries' },
   { key: 'subscriptions', file: 'subscriptions.bench.ts', what: 'graphql-ws fan-out' },
   { key: 'apikeys', file: 'apikeys.bench.ts', what: 'API key verification and shared limits' },

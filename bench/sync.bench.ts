@@ -1,20 +1,8 @@
-import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
-import pino from 'pino';
 import { fetch as undiciFetch } from 'undici';
-import { loadConfig } from '../src/config';
-import { stripe } from '../src/providers/stripe/stripe.connector';
-import { createDataSource } from '../src/assembly/data-source';
-import { migrate } from '../src/db/data-source';
-import { startBoss, startQueues, stopBoss } from '../src/jobs/boss';
-import { createServices } from '../src/assembly/services';
-import type { CreateFieldMappingInput } from '../src/sync/field-mapping.inputs';
-import type { CreateSyncConfigInput } from '../src/sync/sync-config.inputs';
-import { SyncDirection, SyncMode, SyncTrigger, TransformType } from '../src/sync/sync.enums';
-import { openBenchDatabase, runBench } from './support';
-import { startStripeLike } from './stripe-like-server';
+import { runBench } from './support';
+import { API_KEY, ORG, startSyncBench } from './sync-engine';
 import { result } from './result';
 
 /**
@@ -33,8 +21,6 @@ import { result } from './result';
 const TOTAL = Number(process.env.BENCH_SYNC_RECORDS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_SYNC_ROUNDS ?? 3);
 const PAGE_SIZE = 100;
-const ORG = 'bench';
-const API_KEY = 'sk_test_benchSyncBench4242';
 
 /**
  * Where the baseline writes a page. The goal's baseline writes into the built-in store itself
@@ -70,70 +56,15 @@ async function baseline(pool: Pool, baseUrl: string, target: keyof typeof BASELI
 }
 
 async function main(): Promise<void> {
-  const database = await openBenchDatabase();
-  const { url: stripeUrl, child } = await startStripeLike(API_KEY, TOTAL);
-  const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    ALLOW_PRIVATE_TARGETS: 'true',
-    INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
-  });
-  const db = createDataSource(database.url, log);
-  await db.initialize();
-  await migrate(db);
-  const boss = await startBoss(database.url, true, log);
-  const services = await createServices(db, database.url, config, log, boss);
-  await startQueues(boss, services.queues, true, log);
-  const pool = new Pool({ connectionString: database.url, max: 2 });
+  const bench = await startSyncBench(TOTAL);
+  const { pool } = bench;
+  const stripeUrl = bench.server.url;
   try {
-    // Stripe's documented 100 requests/s would cap any sync at 10,000 records/s: raised out of the
-    // way (still reserved in Postgres, as in production) so the engine's own cost is measured.
-    stripe.rateLimit.limit = 1_000_000;
-    const connection = await services.connections.create(ORG, {
-      connectorKey: 'stripe',
-      name: 'bench',
-      credentials: { apiKey: API_KEY },
-      config: { baseUrl: stripeUrl },
-    });
-    const mapping = await services.fieldMappings.create(ORG, {
-      name: 'customer → account',
-      sourceObject: 'customers',
-      targetObject: 'account',
-      rules: [
-        { sourceField: 'name', targetField: 'name', transform: { type: TransformType.TRIM } },
-        { sourceField: 'email', targetField: 'email', transform: { type: TransformType.LOWERCASE } },
-        { sourceField: 'phone', targetField: 'phone', transform: { type: TransformType.PHONE_E164 } },
-        { sourceField: 'address.city', targetField: 'billing_city' },
-        { sourceField: 'address.country', targetField: 'billing_country' },
-      ],
-    } as CreateFieldMappingInput);
-    const syncConfig = await services.syncConfigs.create(ORG, {
-      name: 'bench customers',
-      connectionId: connection.id,
-      sourceObject: 'customers',
-      targetObject: 'account',
-      direction: SyncDirection.INBOUND,
-      frequency: 'manual',
-      fieldMappingId: mapping.id,
-    } as CreateSyncConfigInput);
-
-    /** Triggers a FULL run on the queue and waits for its end; the rate is from its duration_ms. */
+    /** A FULL run on the queue, waited for; the rate is from its duration_ms. */
     const sync = async () => {
-      const started = performance.now();
-      const run = await services.syncRuns.trigger(ORG, syncConfig.id, SyncMode.FULL, SyncTrigger.MANUAL);
-      for (;;) {
-        const [row] = await pool
-          .query('SELECT status, duration_ms, records_processed, records_created, records_updated, records_failed, error_details FROM sync_run WHERE id = $1', [
-            run.id,
-          ])
-          .then((r) => r.rows);
-        if (!['QUEUED', 'RUNNING'].includes(row.status)) {
-          if (row.status !== 'COMPLETED' || row.records_processed !== TOTAL) throw new Error(`run ended ${row.status}: ${JSON.stringify(row)}`);
-          return { ...row, wallMs: performance.now() - started };
-        }
-        await sleep(20);
-      }
+      const run = await bench.sync();
+      if (run.records_processed !== TOTAL) throw new Error(`run processed ${run.records_processed}: ${JSON.stringify(run)}`);
+      return run;
     };
 
     const rate = (records: number, ms: number) => records / (ms / 1000);
@@ -227,12 +158,7 @@ async function main(): Promise<void> {
         `unchanged FULL >= 30,000/s: ${secondRate >= 30_000 ? 'met' : 'MISSED'}`,
     );
   } finally {
-    await pool.end();
-    await stopBoss(boss, 2000);
-    await services.close();
-    await db.destroy();
-    child.kill();
-    await database.dispose();
+    await bench.close();
   }
 }
 
