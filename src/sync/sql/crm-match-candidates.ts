@@ -40,16 +40,26 @@ function storedForm(kind: MatchKind, field: string): string {
  * The external records of the same object linked to the CRM record on the same provider account
  * (through any connection): linked to another one than the record being matched, it is no
  * candidate (the caller compares, it knows which record asked). Parameters $1-$5 and the alias r
- * (r.id: the CRM id) are shared with match-candidate-links.ts.
+ * (r.id: the CRM id) are shared with match-candidate-links.ts. The scope is compared with IS NOT
+ * DISTINCT FROM, which no index serves, on purpose: the record's few links are found by
+ * external_link_internal (organization, CRM object, CRM id), whereas plain equalities let the
+ * planner pick the unique index on the scope, without statistics (a first sync outruns
+ * autovacuum), and filter every link of the scope per candidate (at 20,000 links: 9 ms a candidate).
  */
 export const LINKED = `(
          SELECT array_agg(l.external_id) FROM external_link l
           WHERE l.organization_id = $1 AND l.internal_object = $2 AND l.internal_id = r.id::text
-            AND l.provider = $4 AND l.account_key = $3 AND l.external_object = $5)`;
+            AND (l.provider, l.account_key, l.external_object) IS NOT DISTINCT FROM ($4, $3, $5))`;
 
 const texts = new Map<string, string>();
 
-/** One branch per field, UNION ALL; field names are checked CRM field names (snake_case), so they are spelled into the text. */
+/**
+ * One branch per field, UNION ALL; field names are checked CRM field names (snake_case), so they
+ * are spelled into the text. Each value probes the field's expression index on its own: the
+ * LATERAL with OFFSET 0 keeps the planner from hash-joining the page's values with every record
+ * of the object, which a generic plan without statistics did (at 20,000 records: 970 ms → 1 ms
+ * a page of 100).
+ */
 function statement(lookups: MatchLookup[]): string {
   const key = lookups.map((l) => `${l.field}:${l.kind}`).join(',');
   let text = texts.get(key);
@@ -60,8 +70,11 @@ function statement(lookups: MatchLookup[]): string {
         return `
   SELECT '${l.field}' AS field, k.key, r.id::text AS id, ${LINKED} AS linked
     FROM unnest($${i + 6}::text[]) AS k(key)
-    JOIN crm_record r ON r.organization_id = $1 AND r.object = $2 AND r.deleted_at IS NULL AND r.data ? '${l.field}'
-                     AND ${storedForm(l.kind, l.field)} = k.key`;
+    CROSS JOIN LATERAL (
+      SELECT r.id FROM crm_record r
+       WHERE r.organization_id = $1 AND r.object = $2 AND r.deleted_at IS NULL AND r.data ? '${l.field}'
+         AND ${storedForm(l.kind, l.field)} = k.key
+      OFFSET 0) r`;
       })
       .join('\n  UNION ALL');
     texts.set(key, text);
