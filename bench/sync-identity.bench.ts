@@ -92,7 +92,11 @@ async function main(): Promise<void> {
         runMs: incremental.duration_ms,
       };
       rounds.push(figures);
-      row(`round ${round}: first sync, empty store`, `${figures.plain.toFixed(0)} rec/s`, `created ${plain.records_created}, ${(plain.duration_ms / 1000).toFixed(2)} s`);
+      row(
+        `round ${round}: first sync, empty store`,
+        `${figures.plain.toFixed(0)} rec/s`,
+        `created ${plain.records_created}, ${(plain.duration_ms / 1000).toFixed(2)} s`,
+      );
       row(
         `round ${round}: first sync, every record matches`,
         `${figures.matched.toFixed(0)} rec/s`,

@@ -83,6 +83,25 @@ describe('realtime events in and out of order', () => {
     return { connectionId, configId };
   };
 
+  /** A Stripe event as Stripe sends it (https://docs.stripe.com/api/events/object), signed by Stripe's library. */
+  const sendStripeEvent = async (connectionId: string, id: string, type: string, object: Record<string, unknown>, created: number) => {
+    const body = JSON.stringify({ id, object: 'event', type, created, api_version: '2024-06-20', livemode: false, data: { object } });
+    const res = await post(connectionId, body, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET }) });
+    expect(res.status).toBe(200);
+  };
+  /** A realtime customers → account config on a new connection to `stripe`, after its first FULL run. */
+  const stripeSetup = (stripe: StripeServer, name: string, direction = 'INBOUND') =>
+    setup(
+      { connectorKey: 'stripe', name, credentials: { apiKey: stripe.apiKey, webhookSecret: STRIPE_SECRET }, config: { baseUrl: stripe.url } },
+      'customers',
+      [
+        { sourceField: 'name', targetField: 'name', transform: { type: 'TRIM' } },
+        { sourceField: 'email', targetField: 'email', transform: { type: 'LOWERCASE' } },
+      ],
+      'account',
+      direction,
+    );
+
   beforeAll(async () => {
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5' });
     gql = (q, v) => t.gql(q, v);
@@ -95,20 +114,8 @@ describe('realtime events in and out of order', () => {
     let configId: string;
     let sent = 0;
 
-    /** A Stripe event as Stripe sends it (https://docs.stripe.com/api/events/object), signed by Stripe's library. */
-    const send = async (type: string, object: Record<string, unknown>, created: number) => {
-      const body = JSON.stringify({
-        id: `evt_realtime${++sent}`,
-        object: 'event',
-        type,
-        created,
-        api_version: '2024-06-20',
-        livemode: false,
-        data: { object },
-      });
-      const res = await post(connectionId, body, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET }) });
-      expect(res.status).toBe(200);
-    };
+    const send = (type: string, object: Record<string, unknown>, created: number) =>
+      sendStripeEvent(connectionId, `evt_realtime${++sent}`, type, object, created);
     const customer = (i: number) => (stripe.store.get('customers') as any[])[i];
     /** Requests that would re-list customers (the list endpoint or the Events API). */
     const lists = (from: number) => stripe.requests.slice(from).filter((r) => r.method === 'GET' && ['/v1/customers', '/v1/events'].includes(r.path));
@@ -116,19 +123,7 @@ describe('realtime events in and out of order', () => {
     beforeAll(async () => {
       stripe = await new StripeServer().start();
       stripe.seedCustomers(4);
-      ({ connectionId, configId } = await setup(
-        {
-          connectorKey: 'stripe',
-          name: 'Stripe realtime',
-          credentials: { apiKey: stripe.apiKey, webhookSecret: STRIPE_SECRET },
-          config: { baseUrl: stripe.url },
-        },
-        'customers',
-        [
-          { sourceField: 'name', targetField: 'name', transform: { type: 'TRIM' } },
-          { sourceField: 'email', targetField: 'email', transform: { type: 'LOWERCASE' } },
-        ],
-      ));
+      ({ connectionId, configId } = await stripeSetup(stripe, 'Stripe realtime'));
     });
     afterAll(() => stripe?.stop());
 
@@ -203,31 +198,13 @@ describe('realtime events in and out of order', () => {
     let configId: string;
     let sent = 0;
 
-    const send = async (type: string, object: Record<string, unknown>, created: number) => {
-      const body = JSON.stringify({ id: `evt_both${++sent}`, object: 'event', type, created, api_version: '2024-06-20', livemode: false, data: { object } });
-      const res = await post(connectionId, body, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET }) });
-      expect(res.status).toBe(200);
-    };
+    const send = (type: string, object: Record<string, unknown>, created: number) => sendStripeEvent(connectionId, `evt_both${++sent}`, type, object, created);
     const customer = (i: number) => (stripe.store.get('customers') as any[])[i];
 
     beforeAll(async () => {
       stripe = await new StripeServer().start();
       stripe.seedCustomers(3);
-      ({ connectionId, configId } = await setup(
-        {
-          connectorKey: 'stripe',
-          name: 'Stripe both ways',
-          credentials: { apiKey: stripe.apiKey, webhookSecret: STRIPE_SECRET },
-          config: { baseUrl: stripe.url },
-        },
-        'customers',
-        [
-          { sourceField: 'name', targetField: 'name', transform: { type: 'TRIM' } },
-          { sourceField: 'email', targetField: 'email', transform: { type: 'LOWERCASE' } },
-        ],
-        'account',
-        'BIDIRECTIONAL',
-      ));
+      ({ connectionId, configId } = await stripeSetup(stripe, 'Stripe both ways', 'BIDIRECTIONAL'));
     });
     afterAll(() => stripe?.stop());
 
