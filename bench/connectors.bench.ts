@@ -2,12 +2,9 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { fetch as undiciFetch } from 'undici';
-import { loadConfig } from '../src/config';
-import { createDataSource } from '../src/assembly/data-source';
-import { migrate } from '../src/db/data-source';
 import { stripe } from '../src/providers/stripe/stripe.connector';
-import { startBoss, stopBoss } from '../src/jobs/boss';
-import { createServices } from '../src/assembly/services';
+import { stopBoss } from '../src/jobs/boss';
+import { startInProcessServices } from './in-process-services';
 import { openBenchDatabase, runBench } from './support';
 import { startStripeLike } from './stripe-like-server';
 import { result } from './result';
@@ -42,17 +39,7 @@ async function main(): Promise<void> {
   const database = await openBenchDatabase();
   const { url: stripeUrl, child } = await startStripeLike(API_KEY, SERVER_CUSTOMERS);
   const log = pino({ level: 'silent' });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    ALLOW_PRIVATE_TARGETS: 'true',
-    INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
-  });
-  const db = createDataSource(database.url, log);
-  await db.initialize();
-  await migrate(db);
-  const boss = await startBoss(database.url, false, log);
-  const services = await createServices(db, database.url, config, log, boss);
+  const { db, boss, services } = await startInProcessServices(database.url, log, false);
   try {
     const connection = await services.connections.create('bench', {
       connectorKey: 'stripe',

@@ -3,15 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { loadConfig } from '../src/config';
 import { stripe } from '../src/providers/stripe/stripe.connector';
-import { createDataSource } from '../src/assembly/data-source';
-import { migrate } from '../src/db/data-source';
-import { startBoss, startQueues, stopBoss } from '../src/jobs/boss';
-import { createServices } from '../src/assembly/services';
+import { startQueues, stopBoss } from '../src/jobs/boss';
 import type { CreateFieldMappingInput } from '../src/sync/field-mapping.inputs';
 import type { CreateSyncConfigInput } from '../src/sync/sync-config.inputs';
 import { SyncDirection, SyncMode, SyncTrigger, TransformType } from '../src/sync/sync.enums';
+import { startInProcessServices } from './in-process-services';
 import { openBenchDatabase } from './support';
 import { StripeLike, startStripeLike } from './stripe-like-server';
 
@@ -49,17 +46,7 @@ export async function startSyncBench(total: number, options: { matchOn?: string[
   const database = await openBenchDatabase();
   const server = await startStripeLike(API_KEY, total);
   const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    ALLOW_PRIVATE_TARGETS: 'true',
-    INTEGRATION_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
-  });
-  const db = createDataSource(database.url, log);
-  await db.initialize();
-  await migrate(db);
-  const boss = await startBoss(database.url, true, log);
-  const services = await createServices(db, database.url, config, log, boss);
+  const { db, boss, services } = await startInProcessServices(database.url, log, true);
   await startQueues(boss, services.queues, true, log);
   const pool = new Pool({ connectionString: database.url, max: 2 });
   // Stripe's documented 100 requests/s would cap any sync at 10,000 records/s: raised out of the

@@ -169,8 +169,12 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     if (stale.length) await reportStale(recorder, run, object.name, stale);
     // A linked record is written to the CRM record its link names (matched, adopted from another
     // connection, or migrated): the id derived from the external id is only for records new to HotCRM.
-    const linked = plan ? prepared : prepared.map((p) => ({ ...p, internalId: known.get(p.externalId)?.internalId ?? p.internalId }));
-    const fresh = plan ? await dropStale(recorder, run, object.name, versioned(prepared, versions), known) : versioned(linked, versions);
+    const fresh = plan
+      ? await dropStale(recorder, run, object.name, versioned(prepared, versions), known)
+      : versioned(
+          prepared.map((p) => ({ ...p, internalId: known.get(p.externalId)?.internalId ?? p.internalId })),
+          versions,
+        );
     // A link marked DELETED whose record is back is rewritten, and so SYNCED again. A record
     // whose raw form changed but maps to the same values only has its link's source hash updated.
     let changed = fresh.filter((p) => known.get(p.externalId)?.hash !== p.hash || known.get(p.externalId)?.status === 'DELETED');
