@@ -4,7 +4,8 @@ import { FieldType } from '../../../connectors/connector.enums';
  * The shape of a CRM object's declaration (DESIGN.md, "CRM objects"). Everything that knows an
  * object (sync-config and mapping validation, REFERENCE targets, matchOn, both CRM stores, the
  * gateway documents, `crmObjects`, the mapping suggester) reads it from its one declaration in
- * this folder, so adding an object is adding one declaration to its cloud's list.
+ * this folder, so adding an object is adding one declaration to its cloud's list (plus, for an
+ * object a cloud owns, the two-line operations file naming it: docs/objects.md).
  */
 
 /** The cloud that owns an object; `integration` is this subgraph's own store (contract, activity). */
