@@ -15,6 +15,8 @@ export type AttemptResult = AttemptEnd & { alert?: string };
 
 const INTERRUPTED =
   'the worker stopped during the call and the action has no way to check what happened; the provider may have acted, so the run is not sent again (retryAutomationRun sends it anyway)';
+const UNANSWERED_NOW =
+  'the request may have reached the provider and the action has no way to check what happened; the provider may have acted, so the run is not sent again (retryAutomationRun sends it anyway)';
 const UNANSWERED =
   'an earlier attempt reached the provider without an answer and the action has no way to check what happened; the provider may have acted, so the run is not sent again (retryAutomationRun sends it anyway)';
 
@@ -58,9 +60,9 @@ export class RunAttempt {
       return this.failed(run, attempt, { kind: 'fail', error: `the rendered input does not fit the action's inputSchema: ${(error as Error).message}` }, input);
     }
     const signal = AbortSignal.timeout(this.settings.runTimeoutSeconds * 1000);
+    const recovery = definition.handler?.actionRecovery?.[run.action];
     try {
       const { call } = await this.runtime.bind(connection, { signal });
-      const recovery = definition.handler?.actionRecovery?.[run.action];
       const uncertainSince = attempt.interruptedSince ?? run.uncertainSince;
       if (uncertainSince) {
         const settled = await this.settle(call, recovery, input, run, new Date(uncertainSince), attempt);
@@ -69,7 +71,12 @@ export class RunAttempt {
       const result = await handler(call, input, { idempotencyKey: run.id });
       return { status: 'SUCCEEDED', input, result: result ?? null, error: null, nextAttemptAt: null, uncertainSince: null, uncounted: false };
     } catch (error) {
-      return this.failed(run, attempt, classifyFailure(error), input);
+      const failure = classifyFailure(error);
+      // A retry could not tell whether this call acted either: fail now rather than after a wait.
+      if (failure.kind === 'retry' && failure.uncertain && !recovery?.findPrevious && !recovery?.idempotentWithKey) {
+        return this.failed(run, attempt, { kind: 'fail', error: `${failure.error}; ${UNANSWERED_NOW}` }, input);
+      }
+      return this.failed(run, attempt, failure, input);
     }
   }
 
