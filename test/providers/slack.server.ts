@@ -26,7 +26,10 @@ export class SlackServer extends ProviderServer {
   readonly channels: SlackObject[] = [];
   /** chat.postMessage calls that succeeded, as Slack received their arguments. */
   readonly posted: Args[] = [];
+  /** Every channel's messages as conversations.history answers them, oldest first here. */
+  readonly history = new Map<string, Args[]>();
   private readonly ims = new Map<string, SlackObject>();
+  private lastTs = 0;
   private readonly accepted = new Set<string>();
   private clock = 1_700_000_000;
 
@@ -54,6 +57,7 @@ export class SlackServer extends ProviderServer {
     this.on('GET', '/api/conversations.info', (req) => this.authed(req, (args) => this.find(this.channels, args.channel, 'channel', 'channel_not_found')));
     this.on('POST', '/api/chat.postMessage', (req) => this.authed(req, (args) => this.postMessage(args)));
     this.on('POST', '/api/conversations.open', (req) => this.authed(req, (args) => this.open(args)));
+    this.on('GET', '/api/conversations.history', (req) => this.authed(req, (args) => this.conversationHistory(args)));
   }
 
   seedUsers(count: number): SlackObject[] {
@@ -157,20 +161,58 @@ export class SlackServer extends ProviderServer {
     if (channel.is_archived) return fail('is_archived');
     if (!args.text && !args.blocks) return fail('no_text');
     if (args.blocks !== undefined && !Array.isArray(args.blocks)) return fail('invalid_blocks');
+    if (args.metadata !== undefined && !isMetadata(args.metadata)) return fail('invalid_metadata_format');
     this.posted.push(args);
-    const ts = `${++this.clock}.000100`;
-    return ok({
-      channel: channel.id,
+    const ts = this.nextTs();
+    const message = {
+      type: 'message',
+      text: args.text,
+      user: BOT_USER_ID,
+      bot_id: 'B0LOCAL001',
       ts,
-      message: {
-        type: 'message',
-        text: args.text,
-        user: BOT_USER_ID,
-        bot_id: 'B0LOCAL001',
-        ts,
-        team: TEAM_ID,
-        ...(args.blocks ? { blocks: args.blocks } : {}),
-      },
+      team: TEAM_ID,
+      ...(args.blocks ? { blocks: args.blocks } : {}),
+    };
+    const stored = [...(this.history.get(channel.id) ?? []), { ...message, ...(args.metadata ? { metadata: args.metadata } : {}) }];
+    this.history.set(channel.id, stored);
+    return ok({ channel: channel.id, ts, message });
+  }
+
+  /** Slack's ts: epoch seconds and a microsecond part, unique and increasing per workspace. */
+  private nextTs(): string {
+    const micros = Math.max(Date.now() * 1000, this.lastTs + 1);
+    this.lastTs = micros;
+    return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  }
+
+  /**
+   * conversations.history (https://docs.slack.dev/reference/methods/conversations.history): newest
+   * first, `oldest`/`latest` bounds (exclusive unless `inclusive`), `limit` (default 100, at most
+   * 999) with cursor paging, and message metadata only with `include_all_metadata`.
+   */
+  private conversationHistory(args: Args): Reply {
+    const channel = [...this.channels, ...this.ims.values()].find((c) => c.id === args.channel);
+    if (!channel) return fail('channel_not_found');
+    if (channel.is_member === false) return fail('not_in_channel');
+    const inclusive = args.inclusive === 'true' || args.inclusive === '1';
+    const oldest = args.oldest === undefined ? -Infinity : Number(args.oldest);
+    const latest = args.latest === undefined ? Infinity : Number(args.latest);
+    const limit = args.limit === undefined ? 100 : Number(args.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 999) return fail('invalid_limit');
+    const within = (ts: number) => (inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest);
+    const withMetadata = args.include_all_metadata === 'true' || args.include_all_metadata === '1';
+    const messages = [...(this.history.get(channel.id) ?? [])]
+      .reverse()
+      .filter((m) => within(Number(m.ts)))
+      .map(({ metadata, ...m }) => (withMetadata && metadata ? { ...m, metadata } : m));
+    const start = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString().replace('next_ts:', '')) : 0;
+    const slice = messages.slice(start, start + limit);
+    const more = start + slice.length < messages.length;
+    return ok({
+      messages: slice,
+      has_more: more,
+      pin_count: 0,
+      response_metadata: { next_cursor: more ? Buffer.from(`next_ts:${start + limit}`).toString('base64') : '' },
     });
   }
 
@@ -191,6 +233,12 @@ export class SlackServer extends ProviderServer {
     this.ims.set(key, channel);
     return ok({ no_op: !!existing, already_open: !!existing, channel: args.return_im ? channel : { id: channel.id } });
   }
+}
+
+/** Slack's message metadata: {event_type: string, event_payload: object} (https://docs.slack.dev/messaging/message-metadata). */
+function isMetadata(value: unknown): boolean {
+  const m = value as Args | null;
+  return !!m && typeof m === 'object' && typeof m.event_type === 'string' && !!m.event_payload && typeof m.event_payload === 'object';
 }
 
 function ok(fields: Args): Reply {
