@@ -11,6 +11,17 @@ import { CandidateSubscription, RECEIVING_STATUSES } from './subscription-matche
 import { deliveryJobs } from './webhook-delivery.job';
 import { newMessageId, webhookBody } from './webhook-message';
 
+/** A new event of a batch as per-event work sees it: the committed row's fields. */
+export interface BatchEventFacts {
+  id: string;
+  type: string;
+  source: string;
+  objectType: string | null;
+  recordId: string | null;
+  data: unknown;
+  occurredAt: Date;
+}
+
 /** A candidate with its filter compiled once for the whole batch (matchingSubscriptions compiles it per event). */
 function compiled(candidates: CandidateSubscription[]) {
   return candidates.map((c) => ({ id: c.id, eventTypes: c.eventTypes, filter: validateEventFilter(c.filters) }));
@@ -27,10 +38,26 @@ export async function fanOutBatch(
   boss: PgBoss,
   organizationId: string,
   inputs: (NewIntegrationEvent & { idempotencyKey: string })[],
+  /** Work each new event causes beyond webhooks (the outbox's per-event fan-out), in `tx`, once per new event. */
+  each?: (event: BatchEventFacts) => Promise<void>,
 ): Promise<{ recorded: number; deliveryCount: number }> {
   const inserted = await insertEvents(tx, organizationId, inputs, RECEIVING_STATUSES);
-  if (!inserted.events.length || !inserted.candidates.length) return { recorded: inserted.events.length, deliveryCount: 0 };
   const byKey = new Map(inputs.map((input) => [input.idempotencyKey, input]));
+  if (each) {
+    for (const event of inserted.events) {
+      const input = byKey.get(event.idempotencyKey)!;
+      await each({
+        id: event.id,
+        type: input.type,
+        source: input.source,
+        objectType: input.objectType ?? null,
+        recordId: input.recordId ?? null,
+        data: input.data ?? {},
+        occurredAt: new Date(event.occurredAt),
+      });
+    }
+  }
+  if (!inserted.events.length || !inserted.candidates.length) return { recorded: inserted.events.length, deliveryCount: 0 };
   const subscriptions = compiled(inserted.candidates);
   const deliveries: BatchDelivery[] = [];
   for (const event of inserted.events) {

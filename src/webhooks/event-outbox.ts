@@ -57,6 +57,7 @@ export class EventOutbox implements EventRecorder {
     manager: EntityManager,
   ): Promise<{ recorded: number; deliveryCount: number }> {
     if (!inputs.length) return { recorded: 0, deliveryCount: 0 };
+    // Per-event work beyond webhooks (automation runs) goes in fanOutBatch's `each`, as recordIn does it per event.
     return fanOutBatch(manager, this.boss, organizationId, inputs);
   }
 
