@@ -122,6 +122,9 @@ async function inProcess(databaseUrl: string, keys: string[]): Promise<void> {
     record: async () => {
       throw new Error('not used');
     },
+    recordMany: async () => {
+      throw new Error('not used');
+    },
   });
   const verifier = service.verifier;
   try {

@@ -34,7 +34,7 @@ const PREFILL = `
            'email', CASE n % 3 WHEN 0 THEN '  CUSTOMER' || n || '@EXAMPLE.COM ' WHEN 1 THEN 'customer' || n || '@Example.Com' ELSE ' Customer' || n || '@example.com' END)
     FROM generate_series(0, $2::int - 1) AS n`;
 
-const EMPTY = 'TRUNCATE crm_record, external_link, sync_run_seen CASCADE';
+const EMPTY = 'TRUNCATE crm_record, external_link, sync_run_seen, integration_event CASCADE';
 
 async function main(): Promise<void> {
   const bench = await startSyncBench(TOTAL, { matchOn: ['email'] });

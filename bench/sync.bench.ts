@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       // Every round starts from empty tables, as the first did; the store baseline's rows are
       // deleted before the engine's run, so its first sync still writes into an empty object.
-      await pool.query('TRUNCATE bench_baseline, crm_record, external_link, sync_run_seen CASCADE');
+      await pool.query('TRUNCATE bench_baseline, crm_record, external_link, sync_run_seen, integration_event CASCADE');
       const bare = await baseline(pool, stripeUrl, 'bare');
       const base = await baseline(pool, stripeUrl, 'store');
       await pool.query(`DELETE FROM crm_record WHERE organization_id = 'bench-baseline'`);

@@ -39,6 +39,10 @@ describe('bidirectional sync: Stripe customers ↔ accounts', () => {
     );
     return row as { id: string; data: any };
   };
+  const accountEvents = async (): Promise<any[]> => {
+    const res: any = await t.gql('{ integrationEvents(type: "account.*", first: 100) { edges { node { type recordId data } } } }');
+    return res.data.integrationEvents.edges.map((e: any) => e.node);
+  };
   const editAccount = async (email: string, data: Record<string, unknown>) => crm.upsert('default', 'account', [{ id: (await account(email)).id, data }]);
 
   beforeAll(async () => {
@@ -104,9 +108,17 @@ describe('bidirectional sync: Stripe customers ↔ accounts', () => {
     expect(customer('crm1@example.com')).toMatchObject({ name: 'Only In HotCRM 1', phone: '+4940000001', address: { city: 'Hamburg', country: 'DE' } });
     expect((await account('customer3@example.com')).data).toMatchObject({ name: 'Customer 3', billing_city: 'Berlin' });
 
+    // The 8 accounts created from Stripe are account.created events (the 2 created in Stripe changed no CRM record).
+    const created = await accountEvents();
+    expect(created).toHaveLength(8);
+    expect(created.every((e) => e.type === 'account.created' && e.data.sync.syncRunId === run.id)).toBe(true);
+    const third = await account('customer3@example.com');
+    expect(created.find((e) => e.recordId === third.id)!.data).toMatchObject({ id: third.id, name: 'Customer 3', billing_city: 'Berlin' });
+
     // Nothing changed: nothing written, and the outbound creations are not echoed back.
     const again = await trigger('FULL');
     expect(again).toMatchObject({ status: 'COMPLETED', recordsProcessed: 20, recordsCreated: 0, recordsUpdated: 0, conflicts: 0 });
+    expect(await accountEvents()).toHaveLength(8);
   });
 
   it('merges changes to different fields on each side', async () => {
@@ -120,6 +132,13 @@ describe('bidirectional sync: Stripe customers ↔ accounts', () => {
       address: { city: 'Berlin', country: 'DE' },
     });
     expect((await account('customer0@example.com')).data).toMatchObject({ name: 'Customer 0 (Stripe edit)', phone: '+4930123456' });
+    // HotCRM's account took Stripe's name: one account.updated, naming that field.
+    const updated = (await accountEvents()).filter((e) => e.type === 'account.updated');
+    expect(updated).toHaveLength(1);
+    expect(updated[0]).toMatchObject({
+      recordId: (await account('customer0@example.com')).id,
+      data: { name: 'Customer 0 (Stripe edit)', changedFields: ['name'] },
+    });
   });
 
   /** The same field changed on both sides, settled by `strategy`; returns the run. */

@@ -27,6 +27,20 @@ describe('sync through the gateway CRM store (Sales cloud under @apollo/gateway)
   const trigger = async (id: string, mode?: string) => waitForRunEnd(gql, ((await gql(TRIGGER, { id, mode })) as any).data.triggerSync.id, 20_000, RUN);
   const accounts = () => [...crm.records('default', 'account').values()];
   const customers = () => stripe.store.get('customers')! as any[];
+  /** Every event of `type` (a pattern), through integrationEvents page by page. */
+  const events = async (type: string): Promise<any[]> => {
+    const nodes: any[] = [];
+    for (let after: string | null = null; ;) {
+      const res: any = await gql(
+        `query($type: String, $after: String) { integrationEvents(type: $type, first: 100, after: $after) {
+           pageInfo { hasNextPage endCursor } edges { node { type source objectType recordId data } } } }`,
+        { type, after },
+      );
+      nodes.push(...res.data.integrationEvents.edges.map((e: any) => e.node));
+      if (!res.data.integrationEvents.pageInfo.hasNextPage) return nodes;
+      after = res.data.integrationEvents.pageInfo.endCursor;
+    }
+  };
 
   beforeAll(async () => {
     crm = await startCrmGateway(TOKEN);
@@ -71,6 +85,15 @@ describe('sync through the gateway CRM store (Sales cloud under @apollo/gateway)
     // Nothing went to the built-in store.
     const [{ count }] = await t.service.db.query(`SELECT count(*)::int AS count FROM crm_record`);
     expect(count).toBe(0);
+    // Written through the gateway, each account is an account.created event with what the sync wrote.
+    const created = await events('account.*');
+    expect(created).toHaveLength(151);
+    expect(created.find((e) => e.recordId === account.id)).toMatchObject({
+      type: 'account.created',
+      source: 'hotcrm',
+      objectType: 'account',
+      data: { id: account.id, name: customer.name, email: customer.email, billing_city: 'Berlin', sync: { syncConfigId: inboundId, connectionId } },
+    });
   });
 
   it('updates the account of a changed customer and skips the unchanged ones', async () => {
@@ -88,6 +111,10 @@ describe('sync through the gateway CRM store (Sales cloud under @apollo/gateway)
         .filter((a) => a.lastModifiedDate !== before.get(a.id))
         .map((a) => a.id),
     ).toEqual([renamed[0].id]);
+    // And it is the one account.updated event.
+    const updated = await events('account.updated');
+    expect(updated).toHaveLength(1);
+    expect(updated[0]).toMatchObject({ recordId: renamed[0].id, data: { id: renamed[0].id, name: 'Renamed Customer' } });
   });
 
   it('writes accounts changed in the Sales cloud to Stripe, read through the gateway, without echoing the inbound writes', async () => {

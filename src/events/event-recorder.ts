@@ -24,4 +24,11 @@ export interface NewIntegrationEvent {
 export interface EventRecorder {
   /** In `manager`'s transaction when given (the caller's commit is the event's), else in its own. */
   record(organizationId: string, input: NewIntegrationEvent, manager?: EntityManager): Promise<unknown>;
+  /**
+   * Many events at once, in `manager`'s transaction, in a few statements whatever their number
+   * (a sync page's record events): each needs an idempotency key, and one already used records
+   * nothing, so a retried batch fans out only what is new. Nothing is announced to in-process
+   * listeners (realtime sync triggers): the caller's records are read by the syncs themselves.
+   */
+  recordMany(organizationId: string, inputs: (NewIntegrationEvent & { idempotencyKey: string })[], manager: EntityManager): Promise<{ recorded: number }>;
 }

@@ -10,6 +10,7 @@ import { findEventByIdempotencyKey } from './sql/find-event-by-idempotency-key';
 import { insertDeliveries } from './sql/insert-deliveries';
 import { insertEvent } from './sql/insert-event';
 import { matchingSubscriptions, RECEIVING_STATUSES } from './subscription-matcher';
+import { fanOutBatch } from './event-batch';
 import { deliveryJobs } from './webhook-delivery.job';
 import { newMessageId, webhookBody } from './webhook-message';
 
@@ -44,6 +45,22 @@ export class EventOutbox implements EventRecorder {
     // Inside a caller's transaction the commit is theirs: they announce it (see `announce`).
     if (!manager && result.created) this.announce(organizationId, result.event);
     return result;
+  }
+
+  /**
+   * A batch of events in the caller's transaction (EventRecorder.recordMany): the events and
+   * their candidate subscriptions in one statement, then all their deliveries in one and their
+   * jobs in one (event-batch.ts), whatever the batch's size. The per-event semantics are
+   * `record`'s: the same matching, bodies and jobs; a used idempotency key fans out nothing.
+   */
+  async recordMany(
+    organizationId: string,
+    inputs: (NewIntegrationEvent & { idempotencyKey: string })[],
+    manager: EntityManager,
+  ): Promise<{ recorded: number; deliveryCount: number }> {
+    if (!inputs.length) return { recorded: 0, deliveryCount: 0 };
+    // Per-event work beyond webhooks (automation runs) goes in fanOutBatch's `each`, as recordIn does it per event.
+    return fanOutBatch(manager, this.boss, organizationId, inputs);
   }
 
   /** Tells in-process listeners (realtime sync triggers) about an event that has committed. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { PoolClient } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
@@ -11,10 +12,22 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
  * statements metric).
  */
 export async function preparedQuery<T>(db: DataSource, text: string, values: unknown[]): Promise<T[]> {
-  // Named by its text, so one name never stands for two statements on a connection.
-  const name = `p_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
   const pool = (db.driver as PostgresDriver).master as Pool;
   db.logger.logQuery(text);
-  const result = await pool.query({ name, text, values });
+  const result = await pool.query({ name: statementName(text), text, values });
   return result.rows as T[];
+}
+
+/** `preparedQuery` in a transaction the caller holds: on its connection, so it commits or rolls back with it. */
+export async function preparedQueryIn<T>(manager: EntityManager, text: string, values: unknown[]): Promise<T[]> {
+  if (!manager.queryRunner) throw new Error('preparedQueryIn needs a transaction');
+  const client = (await manager.queryRunner.connect()) as PoolClient;
+  manager.connection.logger.logQuery(text);
+  const result = await client.query({ name: statementName(text), text, values });
+  return result.rows as T[];
+}
+
+/** Named by its text, so one name never stands for two statements on a connection. */
+function statementName(text: string): string {
+  return `p_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
 }

@@ -83,7 +83,7 @@ export interface SameDatabaseWrites {
   rows(organizationId: string, object: string, rows: CrmUpsertRow[]): { id: string; data: Record<string, unknown> }[];
   /**
    * `upsert` as the named fragment of a WITH clause (src/sync/sql/upsert-crm-records.ts), over the
-   * JSON array of {id, data} bound as `rows`, writing nothing unless `when` holds; RETURNING id, created.
+   * JSON array of {id, data} bound as `rows`, writing nothing unless `when` holds; RETURNING id, created, data, changed (WrittenCrmRecord: what the page's record events say).
    */
   readonly upsert: SqlFragment<CrmRecordsBind>;
   /**

@@ -65,6 +65,7 @@ export async function runBidirectional(context: RunContext): Promise<RunResult> 
     onUnresolved: reportUnresolvedOut(recorder, run, config, binding.definition.key),
     strategy: config.conflictResolution as ConflictResolution,
     observedAt: run.startedAt ?? new Date(),
+    recordWrites: (manager, written) => recorder.recordWrites(manager, run, config, written),
   };
   const since = run.mode === 'INCREMENTAL' ? splitCheckpoint(run.sinceCheckpoint) : { inbound: null, outbound: null };
   const inboundSince = object.supportsIncremental && since.inbound !== null ? since.inbound : undefined;
@@ -214,13 +215,26 @@ async function externalPage(
       config.targetObject,
       copies.map((c) => ({ id: c.internalId, data: matched.has(c.externalId) ? matchWrite(c.source) : c.source })),
     );
-    await saveLinks(
-      ctx.db,
-      ctx.scope,
-      config,
-      object.name,
-      copies.map((c) => ({ internalId: c.internalId, externalId: c.externalId, data: c.source, hash: c.hash, version: versions[c.externalId] ?? null })),
-    );
+    // The links and the records' events commit together (a crash before: the records are written again, and announced then).
+    await ctx.db.transaction(async (manager) => {
+      await saveLinks(
+        manager,
+        ctx.scope,
+        config,
+        object.name,
+        copies.map((c) => ({ internalId: c.internalId, externalId: c.externalId, data: c.source, hash: c.hash, version: versions[c.externalId] ?? null })),
+      );
+      await ctx.recordWrites?.(
+        manager,
+        copies.map((c, i) => ({
+          id: written[i].id,
+          created: written[i].created || (!links.has(c.externalId) && !matched.has(c.externalId)),
+          data: matched.has(c.externalId) ? matchWrite(c.source) : c.source,
+          changed: null,
+          version: c.hash,
+        })),
+      );
+    });
     written.forEach((w, i) => {
       if (matched.has(copies[i].externalId)) counts.matched = (counts.matched ?? 0) + 1;
       else counts[w.created ? 'created' : 'updated']++;

@@ -16,6 +16,7 @@ import { hasPendingReferences } from '../sql/resolvable-pending-references';
 import { externalIdReader, sourceHasher } from './record-identity';
 import { sourceObjectOf } from './sync-plan';
 import type { RunContext, RunResult } from './run-context';
+import type { SyncWrittenRecord } from './record-events';
 
 export const PAGE_SIZE = 100;
 
@@ -214,22 +215,34 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
     let created = 0;
     let updated = 0;
     let records: CrmRow[] | null = null;
+    // The page's record events: the version of each record the commit writes, or the records a store elsewhere was given.
+    const recordVersions = new Map<string, string>();
+    const written = new Map<string, SyncWrittenRecord>();
     if (plan) {
       created = changed.filter((p) => !known.has(p.externalId)).length;
       updated = changed.length - created;
     } else if (inline) {
       // Counted as created or updated by the commit statement that writes them.
       if (changed.length) records = inline.rows(config.organizationId, config.targetObject, writes);
+      for (const p of changed) recordVersions.set(p.internalId.toLowerCase(), p.hash);
     } else if (changed.length) {
-      const written = await store.upsert(config.organizationId, config.targetObject, writes);
-      created = written.filter((w: { created: boolean }) => w.created).length;
-      updated = written.length - created;
+      const results = await store.upsert(config.organizationId, config.targetObject, writes);
+      created = results.filter((w: { created: boolean }) => w.created).length;
+      updated = results.length - created;
+      // New to HotCRM (no link, no match) is a create even when a resumed page finds the record its first attempt wrote.
+      results.forEach((w, i) => {
+        const p = changed[i];
+        const isNew = w.created || (!known.has(p.externalId) && !matched.has(p.externalId));
+        written.set(w.id, { id: w.id, created: isNew, data: writes[i].data, changed: null, version: p.hash });
+      });
     }
     const links = refreshed.length ? [...changed, ...refreshed] : changed;
     return {
       page,
       links,
       records,
+      recordVersions,
+      written: [...written.values()],
       seen: complete ? seen : null,
       checkpoint: checkpointAfter,
       // Matched records are merges, counted as matched instead of updated by the commit.
@@ -255,6 +268,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
         links: current.links,
         seen: current.seen,
         records: current.records && { fragment: inline!.upsert, rows: current.records },
+        versions: current.recordVersions,
+        written: current.written,
       },
       { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint },
     );

@@ -1,4 +1,6 @@
+import type { EntityManager } from 'typeorm';
 import type { CrmRecord, CrmStore } from '../crm/crm-store.port';
+import type { SyncWrittenRecord } from './record-events';
 import type { ConflictResolution } from '../sync.enums';
 import { holdConflicts } from '../sql/hold-conflicts';
 import type { LinkRow } from '../sql/link-row';
@@ -12,6 +14,8 @@ export interface ReconcileContext extends OutboundContext {
   strategy: ConflictResolution;
   /** The run's start: LAST_WRITE_WINS's stand-in for an external modification time the provider does not give. */
   observedAt: Date;
+  /** Records the events of CRM records written, in the transaction that saves their links (SyncRunRecorder.recordWrites). */
+  recordWrites?: (manager: EntityManager, written: SyncWrittenRecord[]) => Promise<void>;
 }
 
 export interface ReconcileOutcome {
@@ -71,6 +75,13 @@ export async function reconcileRecord(
       },
     ]);
     await holdConflicts(manager, ctx.config, { id: link.id, internalId: crm.id, externalId: link.externalId }, merge.held);
+    // HotCRM's record took the external side's changes: its <object>.updated, with the fields that changed.
+    if (toTarget && ctx.recordWrites) {
+      const changed = Object.keys(merge.toTarget).sort();
+      await ctx.recordWrites(manager, [
+        { id: crm.id, created: false, data: { ...crm.data, ...merge.toTarget }, changed, version: contentHash(merge.snapshot) },
+      ]);
+    }
   });
   return { written: toSource || toTarget, conflicts: merge.conflicts.length };
 }

@@ -51,7 +51,7 @@ export class SyncRunExecutor {
     /** Told about each run once its end has committed (metrics, anomaly alerts); they never throw. */
     private readonly observers: RunEndObserver[] = [],
   ) {
-    this.recorder = new SyncRunRecorder(db);
+    this.recorder = new SyncRunRecorder(db, events);
   }
 
   /** `event`: the run applies one provider event (event-apply.ts), reading that page instead of the provider. */

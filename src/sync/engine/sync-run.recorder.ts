@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { InternalError } from '../../errors';
+import type { EventRecorder } from '../../events/event-recorder';
 import { PgPubSub } from '../../realtime/pg-pubsub';
 import { clearRunHeartbeat } from '../sql/clear-run-heartbeat';
 import { commitInboundPage, InboundPage } from '../sql/inbound-page-commit';
@@ -15,6 +16,7 @@ import type { LinkScope } from '../link-scope';
 import type { SyncConfigEntity } from '../sync-config.entity';
 import { SyncRunEntity } from '../sync-run.entity';
 import { SyncRunStatus } from '../sync.enums';
+import { recordEvents, SyncWrittenRecord } from './record-events';
 
 /**
  * The run was cancelled or handed to another job while this worker was on a page. A signal the
@@ -40,8 +42,16 @@ export interface PageProgress {
   nextCheckpoint: unknown;
 }
 
-/** What an inbound page commits besides its progress (the links, seen ids and CRM records). */
-export type InboundPageWrites = Pick<InboundPage, 'externalObject' | 'links' | 'seen' | 'records'>;
+/** What an inbound page commits besides its progress (the links, seen ids and CRM records), and its record events. */
+export type InboundPageWrites = Pick<InboundPage, 'externalObject' | 'links' | 'seen' | 'records'> & {
+  /**
+   * Records a store elsewhere (the gateway) was given before the commit: their events commit
+   * with the page. Those the page's `records` write are told by the statement itself.
+   */
+  written?: SyncWrittenRecord[];
+  /** The version (content hash) of each record `records` writes, by CRM id: part of its event's idempotency key. */
+  versions?: Map<string, string>;
+};
 
 /**
  * The run's row as the single record of its progress, and sync_run's one writer: every insert,
@@ -50,7 +60,11 @@ export type InboundPageWrites = Pick<InboundPage, 'externalObject' | 'links' | '
  * page from whichever worker runs it.
  */
 export class SyncRunRecorder {
-  constructor(private readonly db: DataSource) {}
+  /** `events`: where the records a sync writes are recorded as events; without it (runs that write no record) none are. */
+  constructor(
+    private readonly db: DataSource,
+    private readonly events?: EventRecorder,
+  ) {}
 
   /** A new QUEUED run, in the caller's transaction (its job is sent in the same one). */
   async create(manager: EntityManager, run: NewSyncRun): Promise<SyncRunEntity> {
@@ -85,11 +99,15 @@ export class SyncRunRecorder {
   /**
    * An inbound page: its records (built-in store), links, seen ids, counters, resume point and
    * NOTIFY in one statement (src/sync/sql/inbound-page-commit.ts), refused (RunNotOwnedError)
-   * once the run was cancelled or reassigned.
+   * once the run was cancelled or reassigned. A page that writes records commits their events
+   * (`<object>.created` / `.updated`, record-events.ts) in the same transaction, through the
+   * outbox: a rolled back or refused page announces nothing, and a committed one loses none.
+   * A page writing no record stays one statement in its own commit.
    */
   async inboundPage(run: SyncRunEntity, config: SyncConfigEntity, scope: LinkScope, writes: InboundPageWrites, progress: PageProgress): Promise<void> {
-    const owned = await commitInboundPage(this.db, {
-      ...writes,
+    const { written: elsewhere = [], versions, ...rest } = writes;
+    const page: InboundPage = {
+      ...rest,
       scope,
       connectionId: config.connectionId,
       syncConfigId: config.id,
@@ -99,8 +117,30 @@ export class SyncRunRecorder {
       counts: { processed: progress.processed, created: progress.created, updated: progress.updated, failed: progress.failed, matched: progress.matched ?? 0 },
       pageCursor: progress.pageCursor,
       nextCheckpoint: progress.nextCheckpoint,
+    };
+    const events = this.events;
+    if (!events || (!page.records?.rows.length && !elsewhere.length)) {
+      if (!(await commitInboundPage(this.db, page)).owned) throw new RunNotOwnedError(run.id);
+      return;
+    }
+    await this.db.transaction(async (manager) => {
+      const committed = await commitInboundPage({ in: manager }, page);
+      if (!committed.owned) throw new RunNotOwnedError(run.id);
+      const here = committed.written.map((w) => ({ ...w, version: versions?.get(w.id) ?? '' }));
+      const origin = { syncConfigId: config.id, syncRunId: run.id, connectionId: config.connectionId };
+      await events.recordMany(run.organizationId, recordEvents(config.targetObject, origin, [...elsewhere, ...here]), manager);
     });
-    if (!owned) throw new RunNotOwnedError(run.id);
+  }
+
+  /**
+   * Events of CRM records the run wrote outside an inbound page's statement (bidirectional runs),
+   * in `manager`'s transaction: the one that saves the records' links, so a crash before it
+   * leaves the records unlinked, written again and announced by the run that resumes.
+   */
+  async recordWrites(manager: EntityManager, run: SyncRunEntity, config: SyncConfigEntity, written: SyncWrittenRecord[]): Promise<void> {
+    if (!this.events || !written.length) return;
+    const origin = { syncConfigId: config.id, syncRunId: run.id, connectionId: config.connectionId };
+    await this.events.recordMany(run.organizationId, recordEvents(config.targetObject, origin, written), manager);
   }
 
   /**

@@ -1,9 +1,9 @@
-import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../../db/sql/prepared-query';
+import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery, preparedQueryIn } from '../../db/sql/prepared-query';
 import { linksUpsert, noCrmRecords, ownedRun, PAGE_PARAMS, PageBind, PageParam, RUN_CHANGE_NOTICE, runCounters, seenIds } from './inbound-page-fragments';
 import type { LinkScope } from '../link-scope';
 import type { SqlFragment } from './sql-fragment';
-import type { CrmRecordsBind } from './upsert-crm-records';
+import type { CrmRecordsBind, WrittenCrmRecord } from './upsert-crm-records';
 
 /** A changed record's link as the page commits it. */
 export interface PageLink {
@@ -69,10 +69,12 @@ function statement(records: SqlFragment<CrmRecordsBind> | null): string {
  * links of every changed record, the ids the page saw (full reads), the run's counters and
  * resume point, and the NOTIFY, written only while the run is still RUNNING under this worker's
  * job. A round trip and a commit per page instead of five, and a page's records and links commit
- * together; prepared, as it runs once per page. False when the run was no longer owned (nothing
- * was written). Only SyncRunRecorder calls this: the statement writes sync_run.
+ * together; prepared, as it runs once per page. `owned` false when the run was no longer owned
+ * (nothing was written); `written`, the records created or changed (for the page's events). In
+ * `db`'s own commit, or in a transaction's (`{ in: manager }`) that records the page's events too.
+ * Only SyncRunRecorder calls this: the statement writes sync_run.
  */
-export async function commitInboundPage(db: DataSource, page: InboundPage): Promise<boolean> {
+export async function commitInboundPage(db: DataSource | { in: EntityManager }, page: InboundPage): Promise<{ owned: boolean; written: WrittenCrmRecord[] }> {
   const values: Record<PageParam, unknown> = {
     organizationId: page.scope.organizationId,
     connectionId: page.connectionId,
@@ -105,10 +107,10 @@ export async function commitInboundPage(db: DataSource, page: InboundPage): Prom
   };
   // `records` is the last parameter: without the fragment that reads it, it is not sent.
   const names = page.records ? PAGE_PARAMS : PAGE_PARAMS.filter((name) => name !== 'records');
-  const rows = await preparedQuery(
-    db,
-    statement(page.records?.fragment ?? null),
-    names.map((name) => values[name]),
-  );
-  return rows.length > 0;
+  const text = statement(page.records?.fragment ?? null);
+  const params = names.map((name) => values[name]);
+  const rows = await ('in' in db ? preparedQueryIn<CommitRow>(db.in, text, params) : preparedQuery<CommitRow>(db, text, params));
+  return { owned: rows.length > 0, written: rows[0]?.written ?? [] };
 }
+
+type CommitRow = { written: WrittenCrmRecord[] | null };

@@ -50,7 +50,7 @@ export const ownedRun: SqlFragment<PageBind> = {
 /** `records` when the page writes no CRM record in the statement (a store elsewhere, or nothing changed). */
 export const noCrmRecords: SqlFragment<PageBind> = {
   name: 'records',
-  text: () => 'SELECT NULL::uuid AS id, false AS created WHERE false',
+  text: () => 'SELECT NULL::uuid AS id, false AS created, NULL::jsonb AS data, NULL::text[] AS changed WHERE false',
 };
 
 /**
@@ -119,9 +119,12 @@ export const runCounters: SqlFragment<PageBind> = {
 
 /**
  * The statement's result: the NOTIFY of the run's change (syncRunUpdated), one row when the page
- * was written and none when the run was no longer owned.
+ * was written and none when the run was no longer owned; `written`, the CRM records the `records`
+ * fragment created or actually changed (null when none), which the page's record events are.
  */
 export const RUN_CHANGE_NOTICE =
   `SELECT pg_notify('${CHANGES_CHANNEL}', ` +
-  `json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text)
+  `json_build_object('topic', 'sync_run', 'organizationId', organization_id, 'id', id, 'parentId', sync_config_id)::text),
+              (SELECT json_agg(json_build_object('id', w.id, 'created', w.created, 'data', w.data, 'changed', w.changed))
+                 FROM records w WHERE w.created OR cardinality(w.changed) > 0) AS written
        FROM run`;

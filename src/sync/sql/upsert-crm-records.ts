@@ -14,6 +14,19 @@ export interface CrmRecordsBind {
 }
 
 /**
+ * What a write returns per record: created (a new row) or merged, the record's fields after the
+ * write, and for a merge the fields whose value it changed (empty: the write changed nothing).
+ * `changed` reads the row as it was before the statement: a subquery in RETURNING sees the
+ * statement's snapshot, not its own writes (a restored deleted record counts every field).
+ */
+export interface WrittenCrmRecord {
+  id: string;
+  created: boolean;
+  data: Record<string, unknown>;
+  changed: string[] | null;
+}
+
+/**
  * One statement for a whole page of rows (the sync writes 100 at a time and must sustain
  * 10,000 records/s): a row whose id exists has its fields merged in (jsonb ||, so fields not
  * named keep their values), any other row is inserted. A deleted record written again comes back
@@ -30,13 +43,19 @@ function upsertText({ organization, object, rows, when }: CrmRecordsBind): strin
      SET data = CASE WHEN r.deleted_at IS NULL THEN r.data || EXCLUDED.data ELSE EXCLUDED.data END,
          deleted_at = NULL,
          last_modified_date = now()
-  RETURNING id, (xmax = 0) AS created`;
+  RETURNING id, (xmax = 0) AS created, r.data,
+            CASE WHEN xmax = 0 THEN NULL ELSE COALESCE((
+              SELECT array_agg(n.key ORDER BY n.key)
+                FROM crm_record o CROSS JOIN LATERAL jsonb_each(r.data) AS n(key, value)
+               WHERE o.organization_id = ${organization} AND o.object = ${object} AND o.id = r.id
+                 AND (o.deleted_at IS NOT NULL OR o.data -> n.key IS DISTINCT FROM n.value)), '{}') END AS changed`;
 }
 
 /**
  * The built-in store's upsert as the `records` fragment of the inbound page commit
  * (inbound-page-commit.ts): the page's CRM records written in the statement that commits its
- * links and progress, RETURNING id, created so the run's counters count creates and merges.
+ * links and progress, RETURNING id, created (the run's counters count creates and merges), data
+ * and changed (the page's record events, WrittenCrmRecord).
  */
 export const crmRecordsUpsert: SqlFragment<CrmRecordsBind> = { name: 'records', text: upsertText };
 
