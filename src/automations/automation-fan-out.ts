@@ -22,11 +22,24 @@ export class AutomationFanOut implements EventFanOut {
   ) {}
 
   async fanOut(tx: EntityManager, organizationId: string, event: RecordedEventFacts): Promise<void> {
-    const candidates = await findAutomationCandidates(tx, organizationId, event.type);
-    if (!candidates.length) return;
-    const ids = matchingSubscriptions(candidates, event);
-    if (!ids.length) return;
-    const runs = await insertAutomationRuns(tx, organizationId, event.id, ids, CHANGES_CHANNEL);
+    await this.fanOutMany(tx, organizationId, [event]);
+  }
+
+  /**
+   * A batch (a sync page's record events): the candidates once per distinct type (a page has one
+   * or two: <object>.created, .updated), so a page no automation wants costs one or two SELECTs;
+   * a run statement per event that some automation wants, and one job insert for them all.
+   */
+  async fanOutMany(tx: EntityManager, organizationId: string, events: RecordedEventFacts[]): Promise<void> {
+    const byType = new Map<string, Awaited<ReturnType<typeof findAutomationCandidates>>>();
+    for (const type of new Set(events.map((e) => e.type))) byType.set(type, await findAutomationCandidates(tx, organizationId, type));
+    const runs: { id: string }[] = [];
+    for (const event of events) {
+      const candidates = byType.get(event.type)!;
+      if (!candidates.length) continue;
+      const ids = matchingSubscriptions(candidates, event);
+      if (ids.length) runs.push(...(await insertAutomationRuns(tx, organizationId, event.id, ids, CHANGES_CHANNEL)));
+    }
     if (!runs.length) return;
     await this.boss.insert(
       automationRunJobs(

@@ -19,4 +19,6 @@ export interface RecordedEventFacts {
  */
 export interface EventFanOut {
   fanOut(tx: EntityManager, organizationId: string, event: RecordedEventFacts): Promise<void>;
+  /** The same for a batch of new events (a sync page's record events), in a few statements whatever its size. */
+  fanOutMany(tx: EntityManager, organizationId: string, events: RecordedEventFacts[]): Promise<void>;
 }

@@ -38,24 +38,26 @@ export async function fanOutBatch(
   boss: PgBoss,
   organizationId: string,
   inputs: (NewIntegrationEvent & { idempotencyKey: string })[],
-  /** Work each new event causes beyond webhooks (the outbox's per-event fan-out), in `tx`, once per new event. */
-  each?: (event: BatchEventFacts) => Promise<void>,
+  /** Work the new events cause beyond webhooks (the outbox's fan-outs), in `tx`, once for the batch's new events. */
+  beyond?: (events: BatchEventFacts[]) => Promise<void>,
 ): Promise<{ recorded: number; deliveryCount: number }> {
   const inserted = await insertEvents(tx, organizationId, inputs, RECEIVING_STATUSES);
   const byKey = new Map(inputs.map((input) => [input.idempotencyKey, input]));
-  if (each) {
-    for (const event of inserted.events) {
-      const input = byKey.get(event.idempotencyKey)!;
-      await each({
-        id: event.id,
-        type: input.type,
-        source: input.source,
-        objectType: input.objectType ?? null,
-        recordId: input.recordId ?? null,
-        data: input.data ?? {},
-        occurredAt: new Date(event.occurredAt),
-      });
-    }
+  if (beyond && inserted.events.length) {
+    await beyond(
+      inserted.events.map((event) => {
+        const input = byKey.get(event.idempotencyKey)!;
+        return {
+          id: event.id,
+          type: input.type,
+          source: input.source,
+          objectType: input.objectType ?? null,
+          recordId: input.recordId ?? null,
+          data: input.data ?? {},
+          occurredAt: new Date(event.occurredAt),
+        };
+      }),
+    );
   }
   if (!inserted.events.length || !inserted.candidates.length) return { recorded: inserted.events.length, deliveryCount: 0 };
   const subscriptions = compiled(inserted.candidates);

@@ -59,8 +59,10 @@ export class EventOutbox implements EventRecorder {
     manager: EntityManager,
   ): Promise<{ recorded: number; deliveryCount: number }> {
     if (!inputs.length) return { recorded: 0, deliveryCount: 0 };
-    // Per-event work beyond webhooks (automation runs) goes in fanOutBatch's `each`, as recordIn does it per event.
-    return fanOutBatch(manager, this.boss, organizationId, inputs);
+    // Work beyond webhooks (automation runs) for the batch's new events, as recordIn does it per event.
+    return fanOutBatch(manager, this.boss, organizationId, inputs, async (events) => {
+      for (const fanOut of this.fanOuts) await fanOut.fanOutMany(manager, organizationId, events);
+    });
   }
 
   /** Tells in-process listeners (realtime sync triggers) about an event that has committed. */
