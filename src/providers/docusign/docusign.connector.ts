@@ -13,6 +13,9 @@ import { identifyDocuSignAccount } from './docusign.identity';
  * run looks back DEFAULT_LOOKBACK_DAYS (or from config.fromDate) and later runs start at the
  * checkpoint. Paging is start_position/count, answered with string counters
  * (resultSetSize, totalSetSize, endPosition) and a nextUri. Errors are {errorCode, message}.
+ * Envelopes:create takes either documents + recipients (sendEnvelope) or a templateId +
+ * templateRoles (sendEnvelopeFromTemplate); status "sent" sends at once, answering an
+ * envelopeSummary {envelopeId, uri, statusDateTime, status}.
  */
 const f = field;
 
@@ -232,6 +235,13 @@ const handler: ConnectorHandler = {
       return (await call.request({ method: 'POST', path: `${accountPath(call)}/envelopes`, json: definition })).body;
     },
 
+    /** An envelope from a server template: the template brings documents and tabs, templateRoles fill its roles by roleName. */
+    async sendEnvelopeFromTemplate(call, input) {
+      const { templateId, templateRoles, emailSubject, emailBlurb } = input;
+      const definition = { templateId, templateRoles, ...(emailSubject ? { emailSubject } : {}), ...(emailBlurb ? { emailBlurb } : {}), status: 'sent' };
+      return (await call.request({ method: 'POST', path: `${accountPath(call)}/envelopes`, json: definition })).body;
+    },
+
     async voidEnvelope(call, input) {
       const path = `${accountPath(call)}/envelopes/${encodeURIComponent(String(input.envelopeId))}`;
       const { body } = await call.request<Record<string, unknown>>({ method: 'PUT', path, json: { status: 'voided', voidedReason: input.voidedReason } });
@@ -295,6 +305,38 @@ const ACTIONS: ActionDefinition[] = [
           },
         },
         carbonCopies: { type: 'array', items: RECIPIENT_INPUT },
+      },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'sendEnvelopeFromTemplate',
+    description:
+      'Creates an envelope from a server template and sends it (POST /v2.1/accounts/{accountId}/envelopes with templateId, templateRoles and status "sent"); each role is matched to the template by roleName.',
+    inputSchema: {
+      type: 'object',
+      required: ['templateId', 'templateRoles'],
+      properties: {
+        templateId: { type: 'string', format: 'uuid', description: 'The template’s ID (Templates › the template › Template ID).' },
+        emailSubject: { type: 'string', minLength: 1, maxLength: 100, description: 'Overrides the template’s subject.' },
+        emailBlurb: { type: 'string', maxLength: 10000 },
+        templateRoles: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['roleName', 'email', 'name'],
+            properties: {
+              roleName: { type: 'string', minLength: 1, description: 'A role the template defines, spelled as the template spells it.' },
+              email: { type: 'string', format: 'email' },
+              name: { type: 'string', minLength: 1, maxLength: 100 },
+              routingOrder: { type: 'string', pattern: '^[1-9][0-9]*$' },
+              clientUserId: { type: 'string', description: 'Makes the recipient an embedded signer of your app.' },
+              tabs: { type: 'object', description: 'Values for the template’s tabs, e.g. {"textTabs": [{"tabLabel": "amount", "value": "50000"}]}' },
+            },
+            additionalProperties: false,
+          },
+        },
       },
       additionalProperties: false,
     },
