@@ -49,6 +49,7 @@ export class SlackServer extends ProviderServer {
   private readonly ims = new Map<string, SlackObject>();
   private readonly accepted = new Set<string>();
   private clock = 1_700_000_000;
+  private lastTs = 0;
   private channelLimit: { perSecond: number; burst: number } | null = null;
   private readonly channelBuckets = new Map<string, { tokens: number; at: number }>();
   private hold: { release: Promise<void>; held: () => void } | null = null;
@@ -226,7 +227,7 @@ export class SlackServer extends ProviderServer {
     if (args.metadata !== undefined && !validMetadata(args.metadata)) return fail('invalid_metadata_format');
     if (!this.channelBudget(channel.id)) return { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } };
     this.posted.push(args);
-    const ts = `${++this.clock}.000100`;
+    const ts = this.nextTs();
     const message: SlackMessage = {
       type: 'message',
       text: args.text,
@@ -241,6 +242,13 @@ export class SlackServer extends ProviderServer {
     this.history.set(channel.id, [...this.messagesIn(channel.id), message]);
     const { metadata: _metadata, ...shown } = message;
     return ok({ channel: channel.id, ts, message: shown });
+  }
+
+  /** Slack's ts: epoch seconds and a microsecond part, unique and increasing per workspace. */
+  private nextTs(): string {
+    const micros = Math.max(Date.now() * 1000, this.lastTs + 1);
+    this.lastTs = micros;
+    return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }
 
   /** Token bucket per channel; true when this post may go through. */
