@@ -13,6 +13,7 @@ import { SyncMatchOn1765090000000 } from './1765090000000-sync-match-on';
 import { ExternalLinkAccountKey1765180000000 } from './1765180000000-external-link-account-key';
 import { PendingReference1765260000000 } from './1765260000000-pending-reference';
 import { ExternalLinkSourceVersion1765270000000 } from './1765270000000-external-link-source-version';
+import { Automations1765400000000 } from './1765400000000-automations';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   ExternalLinkAccountKey1765180000000,
   PendingReference1765260000000,
   ExternalLinkSourceVersion1765270000000,
+  Automations1765400000000,
 ];

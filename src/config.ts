@@ -90,6 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PROVIDER_RETRY_BASE_DELAY_MS: num({ default: 500, desc: 'first backoff step of provider retries (tests shorten it)' }),
       SYNC_RETRY_BASE_SECONDS: num({ default: 30, desc: 'first backoff step before a failed sync run is retried' }),
       WEBHOOK_RETRY_SCALE: num({ default: 1, desc: 'multiplies the webhook retry schedule; tests shrink it (order and ratios hold)' }),
+      AUTOMATION_RUN_TIMEOUT_SECONDS: num({
+        default: 120,
+        desc: "one automation run attempt's deadline (rate budget wait and provider call); a worker that died mid-run is noticed 15 s after it",
+      }),
     },
     {
       // Throw instead of envalid's default process.exit, so callers (tests, main) decide.
@@ -135,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     providerRetryBaseDelayMs: raw.PROVIDER_RETRY_BASE_DELAY_MS,
     syncRetryBaseSeconds: raw.SYNC_RETRY_BASE_SECONDS,
     webhookRetryScale: raw.WEBHOOK_RETRY_SCALE,
+    automationRunTimeoutSeconds: raw.AUTOMATION_RUN_TIMEOUT_SECONDS,
     apiKeyEnvironment: raw.NODE_ENV === 'production' ? 'live' : 'test',
   };
 }

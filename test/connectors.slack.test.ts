@@ -88,7 +88,7 @@ describe('Slack connector', () => {
       input: { connectorKey: 'slack', name: 'x', redirectUri: 'https://crm.example/cb' },
     });
     expect(new URL(start.data.startOAuth.authorizationUrl).searchParams.get('scope')).toBe(
-      'users:read,users:read.email,channels:read,groups:read,chat:write,im:write,mpim:write',
+      'users:read,users:read.email,channels:read,groups:read,chat:write,im:write,mpim:write,channels:history,groups:history',
     );
   });
 

@@ -22,24 +22,7 @@ const CONTRACT_FILE = path.resolve(__dirname, '../../shared/contract/integration
  * objects and automations; 18: activities and stored documents.
  */
 const AWAITING_ISSUE: Record<number, string[]> = {
-  17: [
-    'type AutomationRunStatus is missing',
-    'type Automation is missing',
-    'type AutomationEdge is missing',
-    'type AutomationConnection is missing',
-    'type AutomationRun is missing',
-    'type AutomationRunEdge is missing',
-    'type AutomationRunConnection is missing',
-    'type CrmObject is missing',
-    'Query.automations is missing',
-    'Query.automation is missing',
-    'Query.crmObjects is missing',
-    'Mutation.createAutomation is missing',
-    'Mutation.updateAutomation is missing',
-    'Mutation.deleteAutomation is missing',
-    'Mutation.retryAutomationRun is missing',
-    'Subscription.automationRunUpdated is missing',
-  ],
+  17: ['type CrmObject is missing', 'Query.crmObjects is missing'],
   18: [
     'Contact.activities is missing',
     'type ActivityKind is missing',

@@ -8,7 +8,7 @@ import { notifyChange, notifyUntil, watch, wsClient } from './support/ws-client'
 
 /** The scopes of DESIGN.md ("Auth and tenancy") that operations may demand. */
 const KNOWN_SCOPES = [
-  ...['connections', 'sync', 'mappings', 'webhooks', 'api_keys'].flatMap((resource) => [`read:${resource}`, `write:${resource}`]),
+  ...['connections', 'sync', 'mappings', 'webhooks', 'api_keys', 'automations'].flatMap((resource) => [`read:${resource}`, `write:${resource}`]),
   'publish:events',
 ];
 const ORG = 'scopes';
@@ -38,6 +38,7 @@ const SUBSCRIPTION_TOPICS: Record<string, string> = {
   webhookDeliveryUpdated: 'webhook_delivery',
   connectionStatusChanged: 'connection',
   integrationAlert: 'integration_alert',
+  automationRunUpdated: 'automation_run',
 };
 
 /** An `_entities` call for one type: owned types by id, the CRM types through a field of ours. */

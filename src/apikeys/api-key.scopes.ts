@@ -2,7 +2,7 @@ import { BadUserInputError, ForbiddenError } from '../errors';
 import { scopeAllows } from '../graphql/scopes';
 
 /** The subgraph's own resources (DESIGN.md "Auth and tenancy"). */
-const SERVICE_RESOURCES = ['connections', 'sync', 'mappings', 'webhooks', 'api_keys'] as const;
+const SERVICE_RESOURCES = ['connections', 'sync', 'mappings', 'webhooks', 'api_keys', 'automations'] as const;
 /** HotCRM's objects the built-in record store knows; the gateway checks these for the clouds. */
 const CRM_RESOURCES = ['accounts', 'contacts', 'invoices', 'opportunities'] as const;
 

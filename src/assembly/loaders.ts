@@ -5,6 +5,7 @@ import { connectorsModule } from '../connectors/connectors.module';
 import type { Loaders } from '../graphql/context';
 import { syncModule } from '../sync/sync.module';
 import { webhooksModule } from '../webhooks/webhooks.module';
+import { automationsModule } from '../automations/automations.module';
 
 /**
  * A request's loaders: every capability's, all scoped by the caller's organization. Without a
@@ -18,5 +19,6 @@ export function createLoaders(db: DataSource, organizationId: string | null): Lo
     ...syncModule.loaders(db, org),
     ...webhooksModule.loaders(db, org),
     ...apiKeysModule.loaders(db, org),
+    ...automationsModule.loaders(db, org),
   } satisfies Loaders;
 }

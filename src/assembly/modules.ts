@@ -1,4 +1,4 @@
-// Imported in this order (api keys, connections, connectors, sync, webhooks, intelligence):
+// Imported in this order (api keys, connections, connectors, sync, webhooks, intelligence, automations):
 // type-graphql lists types and fields in the order their classes load.
 import { apiKeysModule } from '../apikeys/apikeys.module';
 import { connectionsModule } from '../connections/connections.module';
@@ -6,6 +6,15 @@ import { connectorsModule } from '../connectors/connectors.module';
 import { syncModule } from '../sync/sync.module';
 import { webhooksModule } from '../webhooks/webhooks.module';
 import { intelligenceModule } from '../intelligence/intelligence.module';
+import { automationsModule } from '../automations/automations.module';
 
 /** Every capability of the service, in the order the schema lists their fields. */
-export const capabilityModules = [connectorsModule, connectionsModule, syncModule, webhooksModule, apiKeysModule, intelligenceModule] as const;
+export const capabilityModules = [
+  connectorsModule,
+  connectionsModule,
+  syncModule,
+  webhooksModule,
+  apiKeysModule,
+  intelligenceModule,
+  automationsModule,
+] as const;

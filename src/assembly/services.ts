@@ -44,6 +44,11 @@ import { SyncRunMonitor } from '../intelligence/insights/sync-run.monitor';
 import { IntegrationHealthService } from '../intelligence/health/integration-health.service';
 import { ErrorExplainerService } from '../intelligence/knowledge/error-explainer.service';
 import { TroubleshootService } from '../intelligence/troubleshoot/troubleshoot.service';
+import { AutomationActionCheck } from '../automations/automation-action';
+import { AutomationFanOut } from '../automations/automation-fan-out';
+import { AutomationRunner } from '../automations/automation-runner';
+import { AutomationService } from '../automations/automation.service';
+import { automationsModule } from '../automations/automations.module';
 
 /**
  * The composition root: every long-lived service, built once per process from the config and
@@ -87,6 +92,15 @@ export async function createServices(
   ]);
   const applier = new EventApplier(db, runtime, executor, log.child({ component: 'realtime-events' }));
   new RealtimeSyncTrigger(db, syncRuns, log, applier).attach(events);
+  const automationRunner = new AutomationRunner(
+    db,
+    boss,
+    connections,
+    runtime,
+    { retryScale: config.webhookRetryScale, runTimeoutSeconds: config.automationRunTimeoutSeconds },
+    log.child({ component: 'automations' }),
+  );
+  events.addFanOut(new AutomationFanOut(boss, automationRunner.leaseSeconds));
   const services = {
     vault,
     catalog,
@@ -114,11 +128,13 @@ export async function createServices(
       syncModule.queues.syncRun(executor),
       syncModule.queues.syncMaintenance(db, boss, syncRuns, log),
       webhooksModule.queues.webhookDelivery(deliveryWorker),
+      automationsModule.queues.automationRun(automationRunner, automationRunner.leaseSeconds),
     ],
     syncInsights: new SyncInsightsService(db, catalog),
     integrationHealth: new IntegrationHealthService(db),
     troubleshooting: new TroubleshootService(db, catalog),
     errorExplainer: new ErrorExplainerService(),
+    automations: new AutomationService(db, boss, new AutomationActionCheck(connections, runtime)),
     close: async () => {
       await http.close();
       await webhookSender.close();

@@ -100,7 +100,32 @@ export interface ListPage {
   fullReadRequired?: string;
 }
 
-export type ActionHandler = (call: ConnectorCall, input: Record<string, unknown>) => Promise<unknown>;
+/** How an action is being run beyond its input. */
+export interface ActionRunOptions {
+  /**
+   * Stable for one logical call however often it is attempted (an automation run's id): an action
+   * with an ActionRecovery sends it where the provider can use it (Stripe's Idempotency-Key,
+   * PayPal-Request-Id, a Slack message's metadata).
+   */
+  idempotencyKey?: string;
+}
+
+export type ActionHandler = (call: ConnectorCall, input: Record<string, unknown>, options?: ActionRunOptions) => Promise<unknown>;
+
+/** What an earlier call with the same idempotency key turned out to have done. */
+export type PreviousCall = { found: true; result: unknown } | { found: false } | { unknown: string };
+
+/**
+ * An action's opt-in answer to "the last attempt may have reached the provider, but its answer
+ * never arrived" (a worker killed mid-call, a reset after sending). Without one, a caller that
+ * must not act twice (an automation run) fails rather than resend.
+ */
+export interface ActionRecovery {
+  /** The provider deduplicates on the idempotency key: resending with it cannot act twice. */
+  idempotentWithKey?: boolean;
+  /** Asks the provider whether a call with this key took effect at or after `since`. */
+  findPrevious?(call: ConnectorCall, input: Record<string, unknown>, idempotencyKey: string, since: Date): Promise<PreviousCall>;
+}
 
 /** The behaviour of one provider; its metadata lives beside it in the ConnectorDefinition. */
 export interface ConnectorHandler {
@@ -126,6 +151,8 @@ export interface ConnectorHandler {
   create?(call: ConnectorCall, object: string, data: ConnectorRecord, options?: { idempotencyKey?: string }): Promise<ConnectorRecord>;
   update?(call: ConnectorCall, object: string, id: string, data: ConnectorRecord): Promise<ConnectorRecord>;
   actions: Record<string, ActionHandler>;
+  /** Per action name, how an interrupted call of it can be settled without acting twice. */
+  actionRecovery?: Record<string, ActionRecovery>;
   /**
    * Inspects every successful HTTP response; throwing a ProviderError here makes it a failure
    * (status 401 included, which refreshes an OAuth2 token and resends once). For providers that

@@ -24,6 +24,7 @@ export const READ_SCOPE = {
   mappings: 'read:mappings',
   webhooks: 'read:webhooks',
   apiKeys: 'read:api_keys',
+  automations: 'read:automations',
 } as const;
 
 /** The scope each capability's mutations need. */
@@ -33,6 +34,7 @@ export const WRITE_SCOPE = {
   mappings: 'write:mappings',
   webhooks: 'write:webhooks',
   apiKeys: 'write:api_keys',
+  automations: 'write:automations',
 } as const;
 
 /** publishEvent: other clouds announce CRM events (opportunity.won) without any other right here. */

@@ -1,5 +1,5 @@
 /** The topics that stream to subscriptions; one LISTEN channel carries them all. */
-export type ChangeTopic = 'sync_run' | 'webhook_delivery' | 'connection' | 'api_key' | 'integration_alert';
+export type ChangeTopic = 'sync_run' | 'webhook_delivery' | 'connection' | 'api_key' | 'integration_alert' | 'automation_run';
 
 /**
  * What a NOTIFY carries: ids only (Postgres caps a payload at 8000 bytes), so the subscription

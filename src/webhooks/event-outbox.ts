@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { EventFanOut } from '../events/event-fan-out';
 import type { EventRecorder, NewIntegrationEvent } from '../events/event-recorder';
 import { bossExecutor } from '../jobs/boss-executor';
 import { CHANGES_CHANNEL } from '../realtime/change-notice';
@@ -30,6 +31,7 @@ type CommittedListener = (organizationId: string, event: IntegrationEventEntity)
  */
 export class EventOutbox implements EventRecorder {
   private readonly listeners = new Set<CommittedListener>();
+  private readonly fanOuts: EventFanOut[] = [];
 
   constructor(
     private readonly db: DataSource,
@@ -55,6 +57,11 @@ export class EventOutbox implements EventRecorder {
     }
   }
 
+  /** Work queued in every new event's transaction beside its deliveries (automation runs). */
+  addFanOut(fanOut: EventFanOut): void {
+    this.fanOuts.push(fanOut);
+  }
+
   onCommitted(listener: CommittedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -71,6 +78,7 @@ export class EventOutbox implements EventRecorder {
     const { candidates, ...event } = inserted[0];
     const subscriptionIds = matchingSubscriptions(candidates, event);
     const deliveryCount = subscriptionIds.length ? await this.insertDeliveries(tx, organizationId, event, subscriptionIds) : 0;
+    for (const fanOut of this.fanOuts) await fanOut.fanOut(tx, organizationId, event);
     return { event, created: true, deliveryCount };
   }
 

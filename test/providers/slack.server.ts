@@ -87,6 +87,7 @@ export class SlackServer extends ProviderServer {
     });
     this.on('GET', '/api/conversations.history', (req) => this.authed(req, (args) => this.conversationHistory(args)));
     this.on('POST', '/api/conversations.open', (req) => this.authed(req, (args) => this.open(args)));
+    this.on('GET', '/api/conversations.history', (req) => this.authed(req, (args) => this.conversationHistory(args)));
   }
 
   seedUsers(count: number): SlackObject[] {

@@ -70,7 +70,14 @@ type Outcome =
 const BLOCKED_TARGET: BlockedTargetError['code'] = 'BLOCKED_TARGET';
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 /** Failures where the request cannot have reached the provider, so a retry is always safe. */
-const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+export const CONNECT_PHASE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 /** Spreads replicas told the same Retry-After so they do not return on the same tick. */
 const RETRY_AFTER_JITTER_MS = 250;
 

@@ -1,6 +1,14 @@
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
+import {
+  CallRequest,
+  ConnectorCall,
+  ConnectorHandler,
+  ConnectorRecord,
+  ListPage,
+  PreviousCall,
+  UnsupportedObjectError,
+} from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { identifySlackTeam } from './slack.identity';
 
@@ -143,6 +151,49 @@ function listArgs(call: ConnectorCall, cursor: string | null | undefined, pageSi
   return args;
 }
 
+/** The metadata event type that marks a message an automation run posted (event_payload.run_id is the run). */
+export const RUN_METADATA_TYPE = 'hotcrm_automation_run';
+/** Pages of conversations.history read while looking for an interrupted run's message. */
+const MAX_HISTORY_PAGES = 5;
+const CONVERSATION_ID = /^[CGD][A-Z0-9]+$/;
+
+function runMetadata(runId: string) {
+  return { event_type: RUN_METADATA_TYPE, event_payload: { run_id: runId } };
+}
+
+/**
+ * Whether chat.postMessage with this key took effect at or after `since`: the bot's messages in
+ * the channel since then (conversations.history with oldest and include_all_metadata, as
+ * https://docs.slack.dev/reference/methods/conversations.history documents), looking for the
+ * metadata postMessage attached (https://docs.slack.dev/messaging/message-metadata). Needs the
+ * channel's id (history takes no #name) and the channels:history / groups:history scope.
+ */
+async function findPostedMessage(call: ConnectorCall, input: Record<string, unknown>, key: string, since: Date): Promise<PreviousCall> {
+  const channel = String(input.channel ?? '');
+  if (!CONVERSATION_ID.test(channel)) return { unknown: `conversations.history needs a channel id, not ${channel.slice(0, 80)}` };
+  // A second of slack for clocks: Slack's ts is its own clock, the attempt's start is ours.
+  const oldest = (Math.floor(since.getTime() / 1000) - 1).toFixed(6);
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const args: Record<string, unknown> = { channel, oldest, inclusive: true, include_all_metadata: true, limit: 100, ...(cursor ? { cursor } : {}) };
+      const body = await slackCall<SlackBody & { messages?: SlackMessage[] }>(call, 'conversations.history', args);
+      const message = (body.messages ?? []).find((m) => m.metadata?.event_type === RUN_METADATA_TYPE && m.metadata.event_payload?.run_id === key);
+      if (message) return { found: true, result: { channel, ts: message.ts, message } };
+      cursor = body.response_metadata?.next_cursor || undefined;
+      if (!cursor) return { found: false };
+    }
+    return { unknown: `more than ${MAX_HISTORY_PAGES * 100} messages since the attempt` };
+  } catch (error) {
+    return { unknown: error instanceof ProviderError ? error.message : String(error) };
+  }
+}
+
+interface SlackMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: { run_id?: string } };
+}
+
 const handler: ConnectorHandler = {
   /**
    * Slack refuses a token with HTTP 200 and {ok: false, error: 'invalid_auth'}: raised here as a
@@ -185,8 +236,10 @@ const handler: ConnectorHandler = {
   },
 
   actions: {
-    async postMessage(call, input) {
-      const { ok: _ok, ...sent } = await slackCall(call, 'chat.postMessage', input, true);
+    async postMessage(call, input, options) {
+      // With a key (an automation run), the message carries it as metadata so recovery can find it.
+      const args = options?.idempotencyKey ? { ...input, metadata: runMetadata(options.idempotencyKey) } : input;
+      const { ok: _ok, ...sent } = await slackCall(call, 'chat.postMessage', args, true);
       return sent;
     },
     async openConversation(call, input) {
@@ -196,6 +249,8 @@ const handler: ConnectorHandler = {
       return opened;
     },
   },
+
+  actionRecovery: { postMessage: { findPrevious: findPostedMessage } },
 
   parseError(body) {
     // HTTP-level failures (429, 5xx) still carry {ok:false, error} when Slack sent JSON.
@@ -221,7 +276,19 @@ export const slack: ConnectorDefinition = {
     tokenUrl: 'https://slack.com/api/oauth.v2.access',
     // Bot scopes for every call here: users.list (+ email), conversations.list for public and
     // private channels, chat.postMessage, conversations.open for DMs and group DMs.
-    defaultScopes: ['users:read', 'users:read.email', 'channels:read', 'groups:read', 'chat:write', 'im:write', 'mpim:write'],
+    // channels:history and groups:history let an automation run whose worker died mid-post check
+    // whether the message went out (conversations.history) instead of posting twice.
+    defaultScopes: [
+      'users:read',
+      'users:read.email',
+      'channels:read',
+      'groups:read',
+      'chat:write',
+      'im:write',
+      'mpim:write',
+      'channels:history',
+      'groups:history',
+    ],
     // Slack's OAuth v2 takes a comma-separated scope list.
     scopeSeparator: ',',
   },
@@ -255,7 +322,8 @@ export const slack: ConnectorDefinition = {
           unfurl_media: { type: 'boolean' },
           metadata: {
             type: 'object',
-            description: 'Message metadata other apps can read (docs.slack.dev/messaging/message-metadata).',
+            description:
+              'Message metadata other apps can read (docs.slack.dev/messaging/message-metadata). An automation run sends its own instead (event_type hotcrm_automation_run, its run id), which is how an interrupted run finds out whether it posted.',
             required: ['event_type', 'event_payload'],
             properties: {
               event_type: { type: 'string', pattern: '^[A-Za-z0-9_]+$', maxLength: 255 },
