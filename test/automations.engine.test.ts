@@ -269,6 +269,49 @@ describe('automations: event → connector action', () => {
       expect((await gql(RETRY, { id: '00000000-0000-4000-8000-000000000000' })).errors[0].extensions.code).toBe('NOT_FOUND');
     });
 
+    it('an answer lost after Slack posted: the next attempt finds the message by its metadata instead of posting again', async () => {
+      slack.loseNextAnswer('/api/chat.postMessage');
+      const event = await publish(caseData({ subject: 'answer lost' }));
+      const run = await waitForRun(automationId, (r) => r.event.id === event.id && r.status === 'SUCCEEDED');
+      expect(run.attemptCount).toBe(2);
+      expect(slack.posted.filter((p) => String(p.text).includes('answer lost'))).toHaveLength(1);
+      const lookup = slack.requests.filter((r) => r.path === '/api/conversations.history').pop()!;
+      expect(lookup.query.get('channel')).toBe(channel);
+      expect(lookup.query.get('include_all_metadata')).toBe('true');
+      expect(Number(lookup.query.get('oldest'))).toBeLessThanOrEqual(Date.now() / 1000);
+      expect(run.result).toMatchObject({ channel, ts: slack.history.get(channel)!.find((m) => String(m.text).includes('answer lost'))!.ts });
+    });
+
+    it('an answer lost for an action with no way to check: FAILED, saying the provider may have acted, not sent twice', async () => {
+      const [user] = slack.seedUsers(1);
+      const dm = await create({ eventTypes: ['case.assigned'], action: 'openConversation', inputTemplate: { users: ['{{event.data.owner}}'] } });
+      slack.loseNextAnswer('/api/conversations.open');
+      const event = (await ok(PUBLISH, { input: { type: 'case.assigned', data: { owner: user.id } } })).publishEvent;
+      const run = await waitForRun(dm.id, (r) => r.event.id === event.id && r.status === 'FAILED');
+      expect(run.error).toMatch(/the provider may have acted/);
+      expect(run.attemptCount).toBe(2);
+      expect(slack.requests.filter((r) => r.path === '/api/conversations.open' && r.body.users === user.id)).toHaveLength(1);
+    });
+
+    it('a run waiting for its next attempt when the automation is paused ends SKIPPED; retrying a paused one is a CONFLICT', async () => {
+      const paused = await create({ eventTypes: ['case.paused'], retryPolicy: 'FIXED' });
+      const held = slack.holdNext('/api/chat.postMessage');
+      const event = (await ok(PUBLISH, { input: { type: 'case.paused', data: caseData() } })).publishEvent;
+      await held.reached;
+      expect((await waitForRun(paused.id, (r) => r.event.id === event.id)).status).toBe('RUNNING');
+      await ok(UPDATE, { id: paused.id, input: { isActive: false } });
+      slack.failNext({ status: 503, body: { ok: false, error: 'service_unavailable' } });
+      held.release();
+      const run = await waitForRun(paused.id, (r) => r.event.id === event.id && r.status === 'SKIPPED');
+      expect(run).toMatchObject({ attemptCount: 1, error: expect.stringMatching(/paused/) });
+
+      const failing = await create({ eventTypes: ['case.paused2'], maxRetries: 0 });
+      const e2 = (await ok(PUBLISH, { input: { type: 'case.paused2', data: caseData({ channel: 'C0NOSUCH3' }) } })).publishEvent;
+      const failed = await waitForRun(failing.id, (r) => r.event.id === e2.id && r.status === 'FAILED');
+      await ok(UPDATE, { id: failing.id, input: { isActive: false } });
+      expect((await gql(RETRY, { id: failed.id })).errors[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/paused/) });
+    });
+
     it('streams every change of a run on automationRunUpdated over graphql-ws', async () => {
       const client = wsClient(t.url, BOOTSTRAP_KEY);
       clients.push(client);

@@ -15,6 +15,7 @@ import { bossExecutor } from '../jobs/boss-executor';
 import { renderInputTemplate, TemplateView } from './input-template';
 import { AttemptEnd, finishRunAttempt } from './sql/finish-run-attempt';
 import { loadRunToExecute, RunToExecute } from './sql/load-run-to-execute';
+import { skipRun } from './sql/skip-run';
 import { startRunAttempt, StartedAttempt } from './sql/start-run-attempt';
 
 export interface RunnerSettings {
@@ -61,6 +62,10 @@ export class AutomationRunner {
     if (run.status === 'RUNNING' && run.leaseUntil && new Date(run.leaseUntil) > new Date(run.now)) {
       // Another job holds it (pg-boss ran a duplicate): look again when that attempt's lease ends.
       await this.schedule(run.id, new Date(run.leaseUntil));
+      return;
+    }
+    if (run.status === 'PENDING' && !run.isActive) {
+      await skipRun(this.db, run.id, 'the automation was paused (isActive: false) before this run started');
       return;
     }
     const attempt = await startRunAttempt(this.db, run.id, this.leaseSeconds);

@@ -104,6 +104,8 @@ export class AutomationService {
         : null;
       if (!run) throw new NotFoundError('AutomationRun', id);
       if (run.status !== AutomationRunStatus.FAILED) throw new ConflictError(`AutomationRun ${id} is ${run.status}: only a FAILED run can be retried`);
+      const automation = await tx.getRepository(AutomationEntity).findOne({ where: { organizationId, id: run.automationId } });
+      if (!automation?.isActive) throw new ConflictError(`Automation ${run.automationId} is paused: set isActive to true first`);
       await requeueFailedRun(tx, organizationId, run.id, run.automationId);
       await this.boss.insert(automationRunJobs([{ runId: run.id }]), { db: bossExecutor(tx) });
       return tx.getRepository(AutomationRunEntity).findOneOrFail({ where: { organizationId, id } });

@@ -28,6 +28,9 @@ export class ProviderServer {
   readonly requests: ProviderRequest[] = [];
   private readonly routes: { method: string; pattern: RegExp; route: Route }[] = [];
   private readonly failures: (Reply | 'reset')[] = [];
+  /** Paths whose next answer is lost: the route acts, then the connection drops before the reply. */
+  private readonly lostAnswers: string[] = [];
+  private readonly holds: { path: string; arrived: () => void; released: Promise<void> }[] = [];
   private server?: Server;
   url = '';
 
@@ -41,6 +44,30 @@ export class ProviderServer {
   failNext(...failures: (Reply | 'reset')[]): this {
     this.failures.push(...failures);
     return this;
+  }
+
+  /**
+   * The next request to each of these paths is handled (the provider acts: a message is posted)
+   * but its answer never arrives: the socket is destroyed instead, as when a worker dies mid-call
+   * or a connection resets after the request was sent.
+   */
+  loseNextAnswer(...paths: string[]): this {
+    this.lostAnswers.push(...paths);
+    return this;
+  }
+
+  /**
+   * Holds the next request to `path` before it is answered: `reached` settles when it arrives,
+   * `release()` lets it go on (to a queued failNext, or its route). For states that exist only
+   * while a call is in flight (a run RUNNING, a worker to kill mid-call).
+   */
+  holdNext(path: string): { reached: Promise<void>; release(): void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ path, arrived, released });
+    return { reached, release };
   }
 
   async start(): Promise<this> {
@@ -70,6 +97,12 @@ export class ProviderServer {
           : raw;
     const request: ProviderRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, raw };
     this.requests.push(request);
+    const hold = this.holds.findIndex((h) => h.path === request.path);
+    if (hold >= 0) {
+      const [{ arrived, released }] = this.holds.splice(hold, 1);
+      arrived();
+      await released;
+    }
     const failure = this.failures.shift();
     if (failure === 'reset') {
       req.socket.destroy();
@@ -84,6 +117,12 @@ export class ProviderServer {
           break;
         }
       }
+    }
+    const lost = this.lostAnswers.indexOf(request.path);
+    if (!failure && lost >= 0) {
+      this.lostAnswers.splice(lost, 1);
+      req.socket.destroy();
+      return;
     }
     const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
     res.writeHead(reply.status ?? 200, { 'content-type': typeof reply.body === 'string' ? 'text/plain' : 'application/json', ...reply.headers });

@@ -12,6 +12,7 @@ export interface RunToExecute {
   uncertainSince: Date | null;
   now: Date;
   automationName: string;
+  isActive: boolean;
   connectionId: string;
   action: string;
   inputTemplate: unknown;
@@ -25,7 +26,7 @@ export async function loadRunToExecute(db: Queryable, runId: string): Promise<Ru
   const [row] = await db.query(
     `SELECT r.id, r.organization_id AS "organizationId", r.automation_id AS "automationId", r.status, r.attempt_count AS "attemptCount",
             r.attempt_started_at AS "attemptStartedAt", r.lease_until AS "leaseUntil", r.uncertain_since AS "uncertainSince", now() AS now,
-            a.name AS "automationName", a.connection_id AS "connectionId", a.action, a.input_template AS "inputTemplate",
+            a.name AS "automationName", a.is_active AS "isActive", a.connection_id AS "connectionId", a.action, a.input_template AS "inputTemplate",
             a.retry_policy AS "retryPolicy", a.max_retries AS "maxRetries",
             json_build_object('id', e.id, 'type', e.type, 'source', e.source, 'objectType', e.object_type, 'recordId', e.record_id,
                               'data', e.data, 'occurredAt', e.occurred_at) AS event
