@@ -226,6 +226,21 @@ describe('seed automation flows', () => {
     }
   });
 
+  it('a Teams card whose answer was lost: the next attempt finds it by its attachment id in the channel’s delta instead of posting again', async () => {
+    const path = `/v1.0/teams/${team}/channels/${encodeURIComponent(teamsChannel)}/messages`;
+    graph.loseNextAnswer(path);
+    const before = graph.cardsIn(teamsChannel).length;
+    const event = await publish(caseCreated({ subject: 'Card answer lost' }));
+    const run = await ended(automations.teams, event.id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', attemptCount: 2 });
+    expect(graph.cardsIn(teamsChannel).length - before).toBe(1);
+    expect(graph.requests.filter((r) => r.method === 'POST' && r.path === path && JSON.stringify(r.body).includes('Card answer lost'))).toHaveLength(1);
+    const lookup = graph.requests.filter((r) => r.path === `${path}/delta`).pop()!;
+    expect(lookup.query.get('$filter')).toMatch(/^lastModifiedDateTime gt \S+Z$/);
+    const posted = graph.messages.get(teamsChannel)!.find((m) => JSON.stringify(m.attachments).includes('Card answer lost'))!;
+    expect(run.result).toMatchObject({ id: posted.id });
+  });
+
   describe('when Slack refuses', () => {
     let notInChannelError: string;
 

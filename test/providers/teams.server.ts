@@ -118,8 +118,10 @@ export class TeamsServer extends ProviderServer {
     return Array.from({ length: count }, (_, i) => this.addMessage(teamId, channelId, { body: { contentType: 'text', content: `Message ${i}` } }));
   }
 
-  private addMessage(teamId: string, channelId: string, fields: Record<string, unknown>): GraphObject {
-    const at = new Date((this.clock += 60_000)).toISOString();
+  /** `now`: a message posted through the API is stamped with the real time, as Graph does; seeded ones follow the test clock. */
+  private addMessage(teamId: string, channelId: string, fields: Record<string, unknown>, now = false): GraphObject {
+    this.clock = now ? Math.max(Date.now(), this.clock + 1) : this.clock + 60_000;
+    const at = new Date(this.clock).toISOString();
     const message = {
       id: String(this.clock),
       replyToId: null,
@@ -235,7 +237,7 @@ export class TeamsServer extends ProviderServer {
     for (const [, id] of content.matchAll(/<attachment id="([^"]*)"><\/attachment>/g)) {
       if (!ids.has(id)) return graphError(400, 'BadRequest', `The body references attachment ${id}, which the message does not have.`);
     }
-    return { status: 201, body: this.addMessage(team, channel, { subject: message.subject ?? null, body: message.body, attachments }) };
+    return { status: 201, body: this.addMessage(team, channel, { subject: message.subject ?? null, body: message.body, attachments }, true) };
   }
 
   /** The Adaptive Cards posted to a channel, parsed: what a person in the channel would see. */
