@@ -178,6 +178,8 @@ describe('seed automation flows', () => {
       templateId,
       emailSubject: 'Order form for ACME renewal 2027',
       status: 'sent',
+      // The run's id as a hidden envelope custom field: how an interrupted run finds its envelope.
+      customFields: { textCustomFields: [{ name: 'hotcrm_automation_run', value: run.id, show: 'false', required: 'false' }] },
       templateRoles: [
         {
           roleName: 'Customer',
@@ -239,6 +241,20 @@ describe('seed automation flows', () => {
     expect(lookup.query.get('$filter')).toMatch(/^lastModifiedDateTime gt \S+Z$/);
     const posted = graph.messages.get(teamsChannel)!.find((m) => JSON.stringify(m.attachments).includes('Card answer lost'))!;
     expect(run.result).toMatchObject({ id: posted.id });
+  });
+
+  it('a DocuSign envelope whose answer was lost: the next attempt finds it by its custom field instead of sending a second one', async () => {
+    docusign.loseNextAnswer(`/restapi/v2.1/accounts/${docusign.accountId}/envelopes`);
+    const before = docusign.envelopes.length;
+    const event = await publish(opportunityWon({ name: 'Envelope answer lost' }));
+    const run = await ended(automations.docusign, event.id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', attemptCount: 2 });
+    expect(docusign.envelopes.length - before).toBe(1);
+    const envelope = docusign.envelopes[docusign.envelopes.length - 1];
+    expect(envelope.emailSubject).toBe('Order form for Envelope answer lost');
+    expect(run.result).toMatchObject({ envelopeId: envelope.envelopeId, status: 'sent' });
+    const lookup = docusign.requests.filter((r) => r.method === 'GET' && r.query.has('custom_field')).pop()!;
+    expect(lookup.query.get('custom_field')).toBe(`hotcrm_automation_run=${run.id}`);
   });
 
   describe('when Slack refuses', () => {

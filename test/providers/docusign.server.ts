@@ -14,7 +14,8 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * per-envelope recipients grouped by type; errors as {errorCode, message}; 429 with the
  * X-RateLimit-* headers DocuSign documents (it sends no Retry-After). Envelopes:create takes
  * documents + recipients, or a templateId + templateRoles matched to a seeded template's roles by
- * roleName (TEMPLATE_ID_INVALID for an unknown template).
+ * roleName (TEMPLATE_ID_INVALID for an unknown template); envelopes keep their customFields, and
+ * the list takes custom_field=<name>=<value>.
  */
 export class DocuSignServer extends ProviderServer {
   readonly envelopes: Envelope[] = [];
@@ -84,8 +85,10 @@ export class DocuSignServer extends ProviderServer {
     return templateId;
   }
 
-  private add(fields: Record<string, unknown>): Envelope {
-    const at = new Date((this.clock += 60_000)).toISOString().replace('Z', '0000Z'); // DocuSign's 7-digit fractions
+  /** `now`: an envelope sent through the API is stamped with the real time, as DocuSign does; seeded ones follow the test clock. */
+  private add(fields: Record<string, unknown>, now = false): Envelope {
+    this.clock = now ? Math.max(Date.now(), this.clock + 1) : this.clock + 60_000;
+    const at = new Date(this.clock).toISOString().replace('Z', '0000Z'); // DocuSign's 7-digit fractions
     const envelopeId = randomUUID();
     const envelope = {
       envelopeId,
@@ -123,8 +126,16 @@ export class DocuSignServer extends ProviderServer {
     const count = Number(q.get('count') ?? 1000);
     const field = q.get('order_by') === 'last_modified' ? 'lastModifiedDateTime' : 'statusChangedDateTime';
     const sign = q.get('order') === 'asc' ? 1 : -1;
+    // custom_field=<name>=<value>: only envelopes whose text custom field of that name holds that value.
+    const customField = q.get('custom_field');
+    const [fieldName, ...fieldValue] = customField?.split('=') ?? [];
+    const hasField = (e: Envelope) =>
+      !customField ||
+      ((e.customFields as { textCustomFields?: { name: string; value: string }[] } | undefined)?.textCustomFields ?? []).some(
+        (f) => f.name === fieldName && f.value === fieldValue.join('='),
+      );
     const matching = this.envelopes
-      .filter((e) => Date.parse(e.statusChangedDateTime) >= Date.parse(from!))
+      .filter((e) => Date.parse(e.statusChangedDateTime) >= Date.parse(from!) && hasField(e))
       .sort((a, b) => sign * (Date.parse(String(a[field])) - Date.parse(String(b[field]))));
     const page = matching.slice(start, start + count);
     const end = start + page.length - 1;
@@ -199,12 +210,16 @@ export class DocuSignServer extends ProviderServer {
   }
 
   private created201(body: any, emailSubject: string, recipients: Record<string, Recipient[]>): Reply {
-    const envelope = this.add({
-      status: body.status === 'sent' ? 'sent' : 'created',
-      emailSubject,
-      emailBlurb: body.emailBlurb,
-      ...(body.templateId ? { templateId: body.templateId } : {}),
-    });
+    const envelope = this.add(
+      {
+        status: body.status === 'sent' ? 'sent' : 'created',
+        emailSubject,
+        emailBlurb: body.emailBlurb,
+        ...(body.templateId ? { templateId: body.templateId } : {}),
+        ...(body.customFields ? { customFields: body.customFields } : {}),
+      },
+      true,
+    );
     this.recipients.set(envelope.envelopeId, recipients);
     return {
       status: 201,
