@@ -21,6 +21,7 @@ const BENCHES = [
   { key: 'sync', file: 'sync.bench.ts', what: 'inbound sync engine' },
   { key: 'sync-identity', file: 'sync-identity.bench.ts', what: 'match before create, incremental from Stripe events' },
   { key: 'webhooks', file: 'webhooks.bench.ts', what: 'webhook deliveries' },
+  { key: 'automations', file: 'automations.bench.ts', what: 'automation runs (event to Slack message)' },
   { key: 'subscriptions', file: 'subscriptions.bench.ts', what: 'graphql-ws fan-out' },
   { key: 'apikeys', file: 'apikeys.bench.ts', what: 'API key verification and shared limits' },
   { key: 'mapping', file: 'mapping.eval.ts', what: 'field-mapping suggestions (offline eval)' },

@@ -39,6 +39,7 @@ const BY_ID: Row[] = [
   row('webhookSubscription', 'query($id: ID!) { webhookSubscription(id: $id) { id } }', (a) => a.subscription),
   row('webhookDelivery', 'query($id: ID!) { webhookDelivery(id: $id) { id } }', (a) => a.delivery),
   row('apiKey', 'query($id: ID!) { apiKey(id: $id) { id } }', (a) => a.apiKey),
+  row('automation', 'query($id: ID!) { automation(id: $id) { id } }', (a) => a.automation),
   row('syncInsights', 'query($id: ID!) { syncInsights(syncConfigId: $id) { __typename } }', (a) => a.config),
   row('troubleshoot', 'query($id: ID!) { troubleshoot(connectionId: $id) { __typename } }', (a) => a.connection),
   row('troubleshoot', 'query($id: ID!) { troubleshoot(syncConfigId: $id) { __typename } }', (a) => a.config),
@@ -67,6 +68,8 @@ const LISTS: { field: string; args?: string; variables?: (a: Ids) => Record<stri
   { field: 'integrationEvents' },
   { field: 'integrationEvents', args: '(type: "opportunity.*")' },
   { field: 'apiKeys' },
+  { field: 'automations' },
+  { field: 'automations', args: '(connectionId: $id)', variables: (a) => ({ id: a.connection }) },
 ];
 
 /** Changes aimed at A's rows (or keys, or OAuth state): answered as if they named nothing. */
@@ -126,6 +129,14 @@ const MUTATIONS: Row[] = [
   row('sendTestWebhook', 'mutation($id: ID!) { sendTestWebhook(id: $id) { id } }', (a) => a.subscription),
   row('rotateApiKey', 'mutation($id: ID!) { rotateApiKey(id: $id) { key } }', (a) => a.apiKey),
   row('revokeApiKey', 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', (a) => a.apiKey),
+  row(
+    'createAutomation',
+    'mutation($id: ID!) { createAutomation(input: { name: "x", eventTypes: ["a.b"], connectionId: $id, action: "postMessage", inputTemplate: { channel: "C1", text: "t" } }) { id } }',
+    (a) => a.connection,
+  ),
+  row('updateAutomation', 'mutation($id: ID!) { updateAutomation(id: $id, input: { name: "taken" }) { id } }', (a) => a.automation),
+  row('deleteAutomation', 'mutation($id: ID!) { deleteAutomation(id: $id) }', (a) => a.automation),
+  row('retryAutomationRun', 'mutation($id: ID!) { retryAutomationRun(id: $id) { id } }', (a) => a.automationRun),
 ];
 
 function CREATE_CONFIG(connection: string, mapping: string | null): string {
@@ -147,6 +158,8 @@ const ENTITY_IDS: Record<string, string> = {
   WebhookDelivery: 'delivery',
   IntegrationEvent: 'event',
   ApiKey: 'apiKey',
+  Automation: 'automation',
+  AutomationRun: 'automationRun',
 };
 
 /** Subscriptions B opens, unfiltered and filtered by A's parent rows; topic and the notice's ids. */
@@ -164,6 +177,13 @@ const SUBSCRIPTIONS: { field: string; topic: string; query: string; parent?: (a:
     query: 'subscription($p: ID) { webhookDeliveryUpdated(subscriptionId: $p) { id } }',
     parent: (a) => a.subscription,
     notice: (x) => ({ id: x.delivery, parentId: x.subscription }),
+  },
+  {
+    field: 'automationRunUpdated',
+    topic: 'automation_run',
+    query: 'subscription($p: ID) { automationRunUpdated(automationId: $p) { id } }',
+    parent: (a) => a.automation,
+    notice: (x) => ({ id: x.automationRun, parentId: x.automation }),
   },
   {
     field: 'connectionStatusChanged',
@@ -212,6 +232,8 @@ describe('tenant isolation matrix', () => {
       ids.subscription = await seed.webhookSubscription(db, org);
       ids.event = await seed.event(db, org);
       ids.delivery = await seed.delivery(db, org, ids.subscription, ids.event);
+      ids.automation = await seed.automation(db, org, ids.connection);
+      ids.automationRun = await seed.automationRun(db, org, ids.automation, ids.event);
     }
     a.conflict = await seed.conflict(db, 'acme', a.config);
     a.apiKey = await seed.apiKey(db, 'acme');

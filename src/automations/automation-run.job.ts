@@ -10,7 +10,7 @@ export interface AutomationRunJobData {
 
 /** What the queue needs of the runner (AutomationRunner), named here so the two do not import each other. */
 export interface RunsAutomations {
-  run(runId: string): Promise<void>;
+  runBatch(runIds: string[]): Promise<void>;
 }
 
 /**
@@ -39,9 +39,7 @@ export function automationRunQueue(runner: RunsAutomations, expireSeconds: numbe
     // Runs of a batch go concurrently: most of a run's time is the provider's answer or the budget's wait.
     batchSize: 50,
     workers: 2,
-    work: (job) => runner.run(job.data.runId),
-    workBatch: async (jobs) => {
-      await Promise.all(jobs.map((job) => runner.run(job.data.runId)));
-    },
+    work: (job) => runner.runBatch([job.data.runId]),
+    workBatch: (jobs) => runner.runBatch(jobs.map((job) => job.data.runId)),
   };
 }

@@ -84,6 +84,20 @@ export const seed = {
       secret_hint: 'whsec_…abcd',
       ...row,
     }),
+  automation: (db: DataSource, org: string, connectionId: string, row: Record<string, unknown> = {}) =>
+    insert(db, 'automation', {
+      organization_id: org,
+      name: 'Won deals to Slack',
+      event_types: ['opportunity.won'],
+      connection_id: connectionId,
+      action: 'postMessage',
+      input_template: { channel: 'C1', text: 'Won: {{event.data.amount}}' },
+      retry_policy: 'EXPONENTIAL',
+      max_retries: 5,
+      ...row,
+    }),
+  automationRun: (db: DataSource, org: string, automationId: string, eventId: string, row: Record<string, unknown> = {}) =>
+    insert(db, 'automation_run', { organization_id: org, automation_id: automationId, event_id: eventId, status: 'FAILED', attempt_count: 1, ...row }),
   event: (db: DataSource, org: string, row: Record<string, unknown> = {}) =>
     insert(db, 'integration_event', { organization_id: org, type: 'opportunity.won', source: 'hotcrm', data: { amount: 5000 }, ...row }),
   delivery: (db: DataSource, org: string, subscriptionId: string, eventId: string, row: Record<string, unknown> = {}) =>

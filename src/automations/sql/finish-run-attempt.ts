@@ -14,33 +14,45 @@ export interface AttemptEnd {
   uncounted: boolean;
 }
 
+export interface FinishedAttempt {
+  runId: string;
+  /** The attempt that ended (the run's attempt_count when it was claimed). */
+  attemptCount: number;
+  end: AttemptEnd;
+}
+
 /**
- * Records how the attempt `attemptCount` ended, with the NOTIFY. Only while this attempt still
- * holds the run (RUNNING with this count): a stale worker whose lease ran out changes nothing.
- * Returns false then.
+ * Records how each attempt of a batch ended, with the NOTIFYs, in one statement. Only while the
+ * attempt still holds its run (RUNNING with that count): a stale worker whose lease ran out
+ * changes nothing. Returns the ids of the runs it changed.
  */
-export async function finishRunAttempt(db: Queryable, runId: string, attemptCount: number, end: AttemptEnd): Promise<boolean> {
-  const rows: unknown[] = await db.query(
-    `WITH r AS (
-         UPDATE automation_run SET status = $3, input = COALESCE($4::jsonb, input), result = $5::jsonb, error = $6,
-                next_attempt_at = $7, uncertain_since = $8, attempt_count = attempt_count - CASE WHEN $9 THEN 1 ELSE 0 END,
-                lease_until = NULL, completed_at = CASE WHEN $3 IN ('SUCCEEDED', 'FAILED') THEN now() END, updated_at = now()
-          WHERE id = $1 AND status = 'RUNNING' AND attempt_count = $2
-         RETURNING id, organization_id, automation_id)
-     SELECT pg_notify($10, json_build_object('topic', 'automation_run', 'organizationId', r.organization_id, 'id', r.id, 'parentId', r.automation_id)::text)
+export async function finishRunAttempts(db: Queryable, attempts: FinishedAttempt[]): Promise<string[]> {
+  if (!attempts.length) return [];
+  const rows = attempts.map(({ runId, attemptCount, end }) => ({
+    id: runId,
+    attempt: attemptCount,
+    status: end.status,
+    input: end.input === undefined ? null : end.input,
+    result: end.result === undefined ? null : end.result,
+    error: end.error,
+    next_at: end.nextAttemptAt?.toISOString() ?? null,
+    uncertain_since: end.uncertainSince ? new Date(end.uncertainSince).toISOString() : null,
+    uncounted: end.uncounted,
+  }));
+  const changed: { id: string }[] = await db.query(
+    `WITH v AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, attempt int, status text, input jsonb, result jsonb, error text,
+                                                         next_at timestamptz, uncertain_since timestamptz, uncounted boolean)),
+       r AS (
+         UPDATE automation_run r SET status = v.status, input = COALESCE(v.input, r.input), result = v.result, error = v.error,
+                next_attempt_at = v.next_at, uncertain_since = v.uncertain_since,
+                attempt_count = r.attempt_count - CASE WHEN v.uncounted THEN 1 ELSE 0 END, lease_until = NULL,
+                completed_at = CASE WHEN v.status IN ('SUCCEEDED', 'FAILED') THEN now() END, updated_at = now()
+           FROM v WHERE r.id = v.id AND r.status = 'RUNNING' AND r.attempt_count = v.attempt
+         RETURNING r.id, r.organization_id, r.automation_id)
+     SELECT r.id, pg_notify($2, json_build_object('topic', 'automation_run', 'organizationId', r.organization_id, 'id', r.id, 'parentId', r.automation_id)::text)
        FROM r`,
-    [
-      runId,
-      attemptCount,
-      end.status,
-      end.input === undefined ? null : JSON.stringify(end.input),
-      end.result === undefined || end.result === null ? null : JSON.stringify(end.result),
-      end.error,
-      end.nextAttemptAt,
-      end.uncertainSince,
-      end.uncounted,
-      CHANGES_CHANNEL,
-    ],
+    [JSON.stringify(rows), CHANGES_CHANNEL],
   );
-  return rows.length > 0;
+  return changed.map((r) => r.id);
 }

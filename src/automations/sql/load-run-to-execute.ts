@@ -22,8 +22,8 @@ export interface RunToExecute {
 }
 
 /** By id alone: job ids come from the outbox and retryRun, which wrote them for their organization. */
-export async function loadRunToExecute(db: Queryable, runId: string): Promise<RunToExecute | null> {
-  const [row] = await db.query(
+export function loadRunsToExecute(db: Queryable, runIds: string[]): Promise<RunToExecute[]> {
+  return db.query(
     `SELECT r.id, r.organization_id AS "organizationId", r.automation_id AS "automationId", r.status, r.attempt_count AS "attemptCount",
             r.attempt_started_at AS "attemptStartedAt", r.lease_until AS "leaseUntil", r.uncertain_since AS "uncertainSince", now() AS now,
             a.name AS "automationName", a.is_active AS "isActive", a.connection_id AS "connectionId", a.action, a.input_template AS "inputTemplate",
@@ -33,8 +33,7 @@ export async function loadRunToExecute(db: Queryable, runId: string): Promise<Ru
        FROM automation_run r
        JOIN automation a ON a.id = r.automation_id AND a.organization_id = r.organization_id
        JOIN integration_event e ON e.id = r.event_id AND e.organization_id = r.organization_id
-      WHERE r.id = $1`,
-    [runId],
+      WHERE r.id = ANY($1::uuid[])`,
+    [runIds],
   );
-  return (row as RunToExecute | undefined) ?? null;
 }
