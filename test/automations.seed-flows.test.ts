@@ -5,7 +5,7 @@ import { teams as teamsDefinition } from '../src/providers/teams/teams.connector
 import { DocuSignServer } from './providers/docusign.server';
 import { OAuthServer } from './providers/oauth.server';
 import { SlackServer } from './providers/slack.server';
-import { TeamsServer } from './providers/teams.server';
+import { graphThrottled, TeamsServer } from './providers/teams.server';
 import { SEED_FLOWS, caseCreated, opportunityWon } from './support/seed-flows';
 import { BOOTSTRAP_KEY, startTestService, TestService } from './support/service';
 import { watch, wsClient } from './support/ws-client';
@@ -226,6 +226,18 @@ describe('seed automation flows', () => {
     } finally {
       slack.limitChannelPosts(1000, 1000);
     }
+  });
+
+  it('Graph throttling the card (429 + Retry-After): waited out, the run SUCCEEDS with one card', async () => {
+    const before = graph.cardsIn(teamsChannel).length;
+    const posts = () => graph.requests.filter((r) => r.method === 'POST').length;
+    const postsBefore = posts();
+    graph.failNext(graphThrottled(1));
+    const event = await publish(caseCreated({ subject: 'Throttled card' }));
+    const run = await ended(automations.teams, event.id);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(graph.cardsIn(teamsChannel).length - before).toBe(1);
+    expect(posts() - postsBefore).toBe(2); // the throttled one and the one Graph took
   });
 
   it('a Teams card whose answer was lost: the next attempt finds it by its attachment id in the channel’s delta instead of posting again', async () => {
