@@ -70,7 +70,7 @@ describe('DocuSign connector', () => {
   it('declares envelopes and recipients, both actions and DocuSign’s budget', async () => {
     const res: any = await t.gql('{ connector(key: "docusign") { objects { name supportsIncremental } actions { name } rateLimit { limit windowSeconds } } }');
     expect(res.data.connector.objects.map((o: any) => o.name)).toEqual(['envelopes', 'recipients']);
-    expect(res.data.connector.actions.map((a: any) => a.name)).toEqual(['sendEnvelope', 'voidEnvelope']);
+    expect(res.data.connector.actions.map((a: any) => a.name)).toEqual(['sendEnvelope', 'sendEnvelopeFromTemplate', 'voidEnvelope']);
     expect(res.data.connector.rateLimit).toEqual({ limit: 50, windowSeconds: 1 });
   });
 
@@ -145,6 +145,37 @@ describe('DocuSign connector', () => {
         carbonCopies: [{ recipientId: '2', email: 'legal@example.com', name: 'Legal' }],
       },
     });
+  });
+
+  it('sends an envelope from a server template, its roles filled by roleName, and surfaces TEMPLATE_ID_INVALID', async () => {
+    const templateId = docusign.seedTemplate('Order form', ['Customer']);
+    const input = {
+      templateId,
+      emailSubject: 'Order form for ACME',
+      templateRoles: [
+        { roleName: 'Customer', email: 'grace@acme.example', name: 'Grace Hopper', tabs: { textTabs: [{ tabLabel: 'amount', value: '50000' }] } },
+      ],
+    };
+    const res: any = await t.gql(ACTION, { id: connectionId, action: 'sendEnvelopeFromTemplate', input });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.executeConnectorAction).toMatchObject({ status: 'sent', envelopeId: expect.any(String) });
+    expect(docusign.created.pop()).toEqual({ ...input, status: 'sent' });
+    const envelope = docusign.envelopes.find((e) => e.envelopeId === res.data.executeConnectorAction.envelopeId)!;
+    expect(envelope).toMatchObject({ status: 'sent', emailSubject: 'Order form for ACME', templateId });
+    expect(docusign.recipients.get(envelope.envelopeId)!.signers).toEqual([expect.objectContaining({ roleName: 'Customer', email: 'grace@acme.example' })]);
+
+    const unknown = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'sendEnvelopeFromTemplate',
+      input: { ...input, templateId: '9d2f3c4b-1a2b-4c3d-8e9f-0a1b2c3d4e5f' },
+    });
+    expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: { name: 'docusign', status: 400, code: 'TEMPLATE_ID_INVALID' } });
+    const noRole = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'sendEnvelopeFromTemplate',
+      input: { templateId, templateRoles: [{ roleName: 'Signer', email: 'a@b.example', name: 'A' }] },
+    });
+    expect(noRole.errors?.[0].extensions).toMatchObject({ provider: { code: 'ENVELOPE_IS_INCOMPLETE' } });
   });
 
   it('voids an envelope, and surfaces DocuSign’s errorCode when it cannot', async () => {

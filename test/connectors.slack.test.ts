@@ -183,6 +183,57 @@ describe('Slack connector', () => {
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: { name: 'slack', status: 404, code: 'channel_not_found' } });
   });
 
+  it('posts only where the bot is a member: not_in_channel for a public channel it was not invited to, channel_not_found for a private one', async () => {
+    const [outside] = slack.seedChannels(1, { is_member: false });
+    const [hidden] = slack.seedChannels(1, { is_member: false, is_private: true, is_group: true });
+    const [archived] = slack.seedChannels(1, { is_archived: true });
+    const post = (channel: string) => t.gql(ACTION, { id: connectionId, action: 'postMessage', input: { channel, text: 'hello' } });
+    expect((await post(outside.id)).errors?.[0].extensions).toMatchObject({ provider: { status: 403, code: 'not_in_channel' } });
+    expect((await post(hidden.id)).errors?.[0].extensions).toMatchObject({ provider: { status: 404, code: 'channel_not_found' } });
+    expect((await post(archived.id)).errors?.[0].extensions).toMatchObject({ provider: { status: 403, code: 'is_archived' } });
+    expect(slack.messagesIn(outside.id)).toEqual([]);
+    slack.publicWriteScope = true; // chat:write.public
+    try {
+      expect((await post(outside.id)).errors).toBeUndefined();
+      expect((await post(hidden.id)).errors?.[0].extensions).toMatchObject({ provider: { code: 'channel_not_found' } });
+    } finally {
+      slack.publicWriteScope = false;
+    }
+    expect(slack.messagesIn(outside.id)).toHaveLength(1);
+  });
+
+  it('posts message metadata, kept with the message in the channel, and refuses a malformed one before calling Slack', async () => {
+    const [channel] = slack.seedChannels(1);
+    const metadata = { event_type: 'hotcrm_case_created', event_payload: { case_id: 'case-1' } };
+    const res: any = await t.gql(ACTION, { id: connectionId, action: 'postMessage', input: { channel: channel.id, text: 'Case', metadata } });
+    expect(res.errors).toBeUndefined();
+    expect(slack.requests.filter((r) => r.path === '/api/chat.postMessage').pop()!.body.metadata).toEqual(metadata);
+    const [message] = slack.messagesIn(channel.id);
+    expect(message).toMatchObject({ ts: res.data.executeConnectorAction.ts, metadata });
+    const bad = await t.gql(ACTION, {
+      id: connectionId,
+      action: 'postMessage',
+      input: { channel: channel.id, text: 'x', metadata: { event_type: 'has space', event_payload: {} } },
+    });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.metadata.event_type' });
+  });
+
+  it('answers a post past Slack’s 1 message per second per channel with 429 + Retry-After, which the client waits out', async () => {
+    const [channel] = slack.seedChannels(1);
+    slack.limitChannelPosts(1, 1);
+    const post = () => t.gql<any>(ACTION, { id: connectionId, action: 'postMessage', input: { channel: channel.id, text: 'paced' } });
+    try {
+      expect((await post()).errors).toBeUndefined();
+      // The second post within the second finds the channel's budget spent: 429, then a retry after Retry-After.
+      expect((await post()).errors).toBeUndefined();
+    } finally {
+      slack.limitChannelPosts(1000, 1000);
+    }
+    const answers = slack.requests.filter((r) => r.path === '/api/chat.postMessage' && r.body.channel === channel.id);
+    expect(answers).toHaveLength(3);
+    expect(slack.messagesIn(channel.id)).toHaveLength(2);
+  });
+
   it('refreshes the access token when Slack answers token_expired, and retries', async () => {
     oauth.expireAccessTokens();
     const refreshes = oauth.refreshCount;

@@ -5,16 +5,25 @@ import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-serve
 type Envelope = Record<string, unknown> & { envelopeId: string; status: string; statusChangedDateTime: string; lastModifiedDateTime: string };
 type Recipient = Record<string, unknown> & { recipientId: string };
 
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
 /**
  * DocuSign eSignature REST v2.1 as documented: every path under /restapi/v2.1/accounts/{accountId},
  * Bearer tokens from the (local) OAuth server, Envelopes: listStatusChanges requiring from_date and
  * paging with start_position/count, counters as strings and a nextUri while more remain;
  * per-envelope recipients grouped by type; errors as {errorCode, message}; 429 with the
- * X-RateLimit-* headers DocuSign documents (it sends no Retry-After).
+ * X-RateLimit-* headers DocuSign documents (it sends no Retry-After). Envelopes:create takes
+ * documents + recipients, or a templateId + templateRoles matched to a seeded template's roles by
+ * roleName (TEMPLATE_ID_INVALID for an unknown template); envelopes keep their customFields, and
+ * the list takes custom_field=<name>=<value>.
  */
 export class DocuSignServer extends ProviderServer {
   readonly envelopes: Envelope[] = [];
   readonly recipients = new Map<string, Record<string, Recipient[]>>();
+  /** Server templates by templateId: their roles (by roleName) and the documents they bring. */
+  readonly templates = new Map<string, { name: string; roles: string[]; documents: { documentId: string; name: string }[] }>();
+  /** Envelopes:create bodies as received, for assertions on what was sent. */
+  readonly created: Record<string, unknown>[] = [];
   /** Status changes start a month ago, a minute apart: inside a default look-back. */
   private clock = Date.now() - 30 * 86_400_000;
 
@@ -69,8 +78,17 @@ export class DocuSignServer extends ProviderServer {
     });
   }
 
-  private add(fields: Record<string, unknown>): Envelope {
-    const at = new Date((this.clock += 60_000)).toISOString().replace('Z', '0000Z'); // DocuSign's 7-digit fractions
+  /** A template with these role names (DocuSign matches templateRoles to them by roleName). */
+  seedTemplate(name: string, roles: string[]): string {
+    const templateId = randomUUID();
+    this.templates.set(templateId, { name, roles, documents: [{ documentId: '1', name: `${name}.pdf` }] });
+    return templateId;
+  }
+
+  /** `now`: an envelope sent through the API is stamped with the real time, as DocuSign does; seeded ones follow the test clock. */
+  private add(fields: Record<string, unknown>, now = false): Envelope {
+    this.clock = now ? Math.max(Date.now(), this.clock + 1) : this.clock + 60_000;
+    const at = new Date(this.clock).toISOString().replace('Z', '0000Z'); // DocuSign's 7-digit fractions
     const envelopeId = randomUUID();
     const envelope = {
       envelopeId,
@@ -108,8 +126,16 @@ export class DocuSignServer extends ProviderServer {
     const count = Number(q.get('count') ?? 1000);
     const field = q.get('order_by') === 'last_modified' ? 'lastModifiedDateTime' : 'statusChangedDateTime';
     const sign = q.get('order') === 'asc' ? 1 : -1;
+    // custom_field=<name>=<value>: only envelopes whose text custom field of that name holds that value.
+    const customField = q.get('custom_field');
+    const [fieldName, ...fieldValue] = customField?.split('=') ?? [];
+    const hasField = (e: Envelope) =>
+      !customField ||
+      ((e.customFields as { textCustomFields?: { name: string; value: string }[] } | undefined)?.textCustomFields ?? []).some(
+        (f) => f.name === fieldName && f.value === fieldValue.join('='),
+      );
     const matching = this.envelopes
-      .filter((e) => Date.parse(e.statusChangedDateTime) >= Date.parse(from!))
+      .filter((e) => Date.parse(e.statusChangedDateTime) >= Date.parse(from!) && hasField(e))
       .sort((a, b) => sign * (Date.parse(String(a[field])) - Date.parse(String(b[field]))));
     const page = matching.slice(start, start + count);
     const end = start + page.length - 1;
@@ -130,6 +156,8 @@ export class DocuSignServer extends ProviderServer {
   }
 
   private create(body: any): Reply {
+    this.created.push(body);
+    if (body?.templateId !== undefined) return this.createFromTemplate(body);
     const signers = body?.recipients?.signers;
     if (!Array.isArray(body?.documents) || !body.documents.length)
       return error(
@@ -139,10 +167,60 @@ export class DocuSignServer extends ProviderServer {
       );
     if (!Array.isArray(signers) || !signers.every((s: Recipient) => s.recipientId && s.email && s.name))
       return error(400, 'INVALID_RECIPIENT_ID', 'A recipient ID is missing or invalid.');
+    if (!signers.every((s: Recipient) => EMAIL.test(String(s.email))))
+      return error(400, 'INVALID_EMAIL_ADDRESS_FOR_RECIPIENT', 'The email address for the recipient is invalid. The recipient Id follows.');
     if (!body.documents.every((d: Record<string, string>) => d.documentId && /^[A-Za-z0-9+/]+={0,2}$/.test(d.documentBase64 ?? '')))
       return error(400, 'INVALID_REQUEST_BODY', 'The request body is missing or improperly formatted. Document base64 is invalid.');
-    const envelope = this.add({ status: body.status === 'sent' ? 'sent' : 'created', emailSubject: body.emailSubject, emailBlurb: body.emailBlurb });
-    this.recipients.set(envelope.envelopeId, body.recipients);
+    return this.created201(body, body.emailSubject, body.recipients);
+  }
+
+  /**
+   * From a server template: an unknown templateId is TEMPLATE_ID_INVALID; templateRoles fill the
+   * template's roles by roleName (a role name the template lacks matches nothing); an envelope
+   * whose roles all stay empty has no recipient and is incomplete.
+   */
+  private createFromTemplate(body: any): Reply {
+    const template = this.templates.get(String(body.templateId));
+    if (!template) return error(400, 'TEMPLATE_ID_INVALID', 'Invalid template ID.');
+    const roles: Recipient[] = Array.isArray(body.templateRoles) ? body.templateRoles : [];
+    const signers = template.roles.flatMap((roleName, i): Recipient[] => {
+      const role = roles.find((r) => r.roleName === roleName);
+      return role
+        ? [
+            {
+              ...role,
+              recipientId: String(i + 1),
+              recipientIdGuid: randomUUID(),
+              recipientType: 'signer',
+              status: body.status,
+              routingOrder: role.routingOrder ?? '1',
+            },
+          ]
+        : [];
+    });
+    if (!signers.length)
+      return error(
+        400,
+        'ENVELOPE_IS_INCOMPLETE',
+        'The Envelope is not Complete. A Complete Envelope Requires Documents, Recipients, Tabs, and a Subject Line.',
+      );
+    if (!signers.every((s) => EMAIL.test(String(s.email))))
+      return error(400, 'INVALID_EMAIL_ADDRESS_FOR_RECIPIENT', 'The email address for the recipient is invalid. The recipient Id follows.');
+    return this.created201(body, body.emailSubject ?? `Please DocuSign: ${template.name}`, { signers });
+  }
+
+  private created201(body: any, emailSubject: string, recipients: Record<string, Recipient[]>): Reply {
+    const envelope = this.add(
+      {
+        status: body.status === 'sent' ? 'sent' : 'created',
+        emailSubject,
+        emailBlurb: body.emailBlurb,
+        ...(body.templateId ? { templateId: body.templateId } : {}),
+        ...(body.customFields ? { customFields: body.customFields } : {}),
+      },
+      true,
+    );
+    this.recipients.set(envelope.envelopeId, recipients);
     return {
       status: 201,
       body: { envelopeId: envelope.envelopeId, uri: envelope.envelopeUri, statusDateTime: envelope.statusChangedDateTime, status: envelope.status },

@@ -3,6 +3,11 @@ import type { OAuthServer } from './oauth.server';
 
 type SlackObject = Record<string, unknown> & { id: string };
 type Args = Record<string, unknown>;
+type SlackMessage = Record<string, unknown> & { ts: string };
+
+/** chat.postMessage's documented limits (docs.slack.dev/reference/methods/chat.postMessage, Block Kit). */
+const MAX_TEXT_LENGTH = 40_000;
+const MAX_BLOCKS = 50;
 
 const TEAM_ID = 'T0LOCAL001';
 const BOT_USER_ID = 'U0LOCALBOT';
@@ -20,18 +25,34 @@ const TYPE_FILTERS: Record<string, (c: SlackObject) => boolean> = {
  * token_expired for a token that worked before and expired, channel_not_found, ...); cursor
  * pagination with limit, cursor and response_metadata.next_cursor ('' on the last page); JSON
  * write bodies without `charset=utf-8` earn the `missing_charset` warning.
+ *
+ * chat.postMessage follows the method's Errors table: channel_not_found for an unknown channel
+ * and for a private one the bot is not in (Slack hides those), is_archived, not_in_channel for a
+ * public channel the bot was not invited to (unless the app has chat:write.public:
+ * `publicWriteScope`), no_text, msg_too_long past 40,000 characters, invalid_blocks,
+ * invalid_metadata_format. The special tier's "1 message per second per channel" answers 429 +
+ * Retry-After and {ok:false, error:'ratelimited'} once `limitChannelPosts` turns it on
+ * (docs.slack.dev/apis/web-api/rate-limits). Posted messages land in the channel's history, which
+ * conversations.history returns newest first, with `metadata` only for include_all_metadata.
+ * `holdPosts` keeps the HTTP answer of the next posts back (the message is already in the
+ * channel) until released, for tests that kill the caller mid-request.
  */
 export class SlackServer extends ProviderServer {
   readonly users: SlackObject[] = [];
   readonly channels: SlackObject[] = [];
   /** chat.postMessage calls that succeeded, as Slack received their arguments. */
   readonly posted: Args[] = [];
-  /** Every channel's messages as conversations.history answers them, oldest first here. */
-  readonly history = new Map<string, Args[]>();
+  /** Each conversation's messages, oldest first. */
+  readonly history = new Map<string, SlackMessage[]>();
+  /** Whether the app has chat:write.public, which lets a bot post in public channels it is not in. */
+  publicWriteScope = false;
   private readonly ims = new Map<string, SlackObject>();
-  private lastTs = 0;
   private readonly accepted = new Set<string>();
   private clock = 1_700_000_000;
+  private lastTs = 0;
+  private channelLimit: { perSecond: number; burst: number } | null = null;
+  private readonly channelBuckets = new Map<string, { tokens: number; at: number }>();
+  private hold: { release: Promise<void>; held: () => void } | null = null;
 
   constructor(
     private readonly oauth: OAuthServer,
@@ -55,7 +76,16 @@ export class SlackServer extends ProviderServer {
     this.on('GET', '/api/conversations.list', (req) => this.authed(req, (args) => this.conversations(args)));
     this.on('GET', '/api/users.info', (req) => this.authed(req, (args) => this.find(this.users, args.user, 'user', 'user_not_found')));
     this.on('GET', '/api/conversations.info', (req) => this.authed(req, (args) => this.find(this.channels, args.channel, 'channel', 'channel_not_found')));
-    this.on('POST', '/api/chat.postMessage', (req) => this.authed(req, (args) => this.postMessage(args)));
+    this.on('POST', '/api/chat.postMessage', async (req) => {
+      const reply = this.authed(req, (args) => this.postMessage(args));
+      const hold = this.hold;
+      if (hold && (reply.body as Args).ok === true) {
+        hold.held();
+        await hold.release;
+      }
+      return reply;
+    });
+    this.on('GET', '/api/conversations.history', (req) => this.authed(req, (args) => this.conversationHistory(args)));
     this.on('POST', '/api/conversations.open', (req) => this.authed(req, (args) => this.open(args)));
     this.on('GET', '/api/conversations.history', (req) => this.authed(req, (args) => this.conversationHistory(args)));
   }
@@ -88,6 +118,35 @@ export class SlackServer extends ProviderServer {
     });
   }
 
+  /**
+   * Keeps the answers of successful posts back until `release()`: the messages are in their
+   * channels already, the caller just hears nothing. `held` resolves when the first one arrives.
+   */
+  holdPosts(): { held: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let held!: () => void;
+    const heldPromise = new Promise<void>((resolve) => (held = resolve));
+    this.hold = { release: new Promise<void>((resolve) => (release = resolve)), held };
+    return {
+      held: heldPromise,
+      release: () => {
+        this.hold = null;
+        release();
+      },
+    };
+  }
+
+  /** Slack's per-channel posting limit: `perSecond` sustained, bursts of `burst`. */
+  limitChannelPosts(perSecond = 1, burst = 1): this {
+    this.channelLimit = { perSecond, burst };
+    return this;
+  }
+
+  /** Messages posted in a channel (seeded or by chat.postMessage), oldest first. */
+  messagesIn(channel: string): SlackMessage[] {
+    return this.history.get(channel) ?? [];
+  }
+
   seedChannels(count: number, fields: Args = {}): SlackObject[] {
     return Array.from({ length: count }, () => {
       const n = this.channels.length;
@@ -104,6 +163,8 @@ export class SlackServer extends ProviderServer {
         created: ++this.clock,
         creator: 'U000000000',
         num_members: 3,
+        // The bot is in seeded channels unless a test says otherwise.
+        is_member: true,
         topic: { value: `Topic ${n}`, creator: 'U000000000', last_set: this.clock },
         purpose: { value: '', creator: '', last_set: 0 },
         ...fields,
@@ -157,25 +218,31 @@ export class SlackServer extends ProviderServer {
 
   private postMessage(args: Args): Reply {
     const channel = [...this.channels, ...this.ims.values()].find((c) => c.id === args.channel || `#${c.name}` === args.channel);
-    if (!channel) return fail('channel_not_found');
+    // A private channel the bot is not in is invisible to it: Slack answers channel_not_found.
+    if (!channel || (channel.is_private === true && channel.is_member === false)) return fail('channel_not_found');
     if (channel.is_archived) return fail('is_archived');
-    if (!args.text && !args.blocks) return fail('no_text');
-    if (args.blocks !== undefined && !Array.isArray(args.blocks)) return fail('invalid_blocks');
-    if (args.metadata !== undefined && !isMetadata(args.metadata)) return fail('invalid_metadata_format');
+    if (channel.is_channel === true && channel.is_member === false && !this.publicWriteScope) return fail('not_in_channel');
+    if (!args.text && !args.blocks && !args.attachments) return fail('no_text');
+    if (typeof args.text === 'string' && args.text.length > MAX_TEXT_LENGTH) return fail('msg_too_long');
+    if (args.blocks !== undefined && !validBlocks(args.blocks)) return fail('invalid_blocks');
+    if (args.metadata !== undefined && !validMetadata(args.metadata)) return fail('invalid_metadata_format');
+    if (!this.channelBudget(channel.id)) return { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } };
     this.posted.push(args);
     const ts = this.nextTs();
-    const message = {
+    const message: SlackMessage = {
       type: 'message',
       text: args.text,
       user: BOT_USER_ID,
       bot_id: 'B0LOCAL001',
+      app_id: 'A0LOCAL001',
       ts,
       team: TEAM_ID,
       ...(args.blocks ? { blocks: args.blocks } : {}),
+      ...(args.metadata ? { metadata: args.metadata } : {}),
     };
-    const stored = [...(this.history.get(channel.id) ?? []), { ...message, ...(args.metadata ? { metadata: args.metadata } : {}) }];
-    this.history.set(channel.id, stored);
-    return ok({ channel: channel.id, ts, message });
+    this.history.set(channel.id, [...this.messagesIn(channel.id), message]);
+    const { metadata: _metadata, ...shown } = message;
+    return ok({ channel: channel.id, ts, message: shown });
   }
 
   /** Slack's ts: epoch seconds and a microsecond part, unique and increasing per workspace. */
@@ -185,34 +252,42 @@ export class SlackServer extends ProviderServer {
     return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }
 
-  /**
-   * conversations.history (https://docs.slack.dev/reference/methods/conversations.history): newest
-   * first, `oldest`/`latest` bounds (exclusive unless `inclusive`), `limit` (default 100, at most
-   * 999) with cursor paging, and message metadata only with `include_all_metadata`.
-   */
+  /** Token bucket per channel; true when this post may go through. */
+  private channelBudget(channel: string): boolean {
+    if (!this.channelLimit) return true;
+    const { perSecond, burst } = this.channelLimit;
+    const now = Date.now();
+    const bucket = this.channelBuckets.get(channel) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    this.channelBuckets.set(channel, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** conversations.history: newest first, oldest/latest exclusive unless inclusive, limit (default 100, at most 999), cursor paging. */
   private conversationHistory(args: Args): Reply {
     const channel = [...this.channels, ...this.ims.values()].find((c) => c.id === args.channel);
-    if (!channel) return fail('channel_not_found');
-    if (channel.is_member === false) return fail('not_in_channel');
-    const inclusive = args.inclusive === 'true' || args.inclusive === '1';
-    const oldest = args.oldest === undefined ? -Infinity : Number(args.oldest);
-    const latest = args.latest === undefined ? Infinity : Number(args.latest);
+    if (!channel || (channel.is_private === true && channel.is_member === false)) return fail('channel_not_found');
+    if (channel.is_channel === true && channel.is_member === false) return fail('not_in_channel');
     const limit = args.limit === undefined ? 100 : Number(args.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 999) return fail('invalid_limit');
+    const inclusive = args.inclusive === true || args.inclusive === 'true';
+    const oldest = args.oldest === undefined ? -Infinity : Number(args.oldest);
+    const latest = args.latest === undefined ? Infinity : Number(args.latest);
     const within = (ts: number) => (inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest);
-    const withMetadata = args.include_all_metadata === 'true' || args.include_all_metadata === '1';
-    const messages = [...(this.history.get(channel.id) ?? [])]
-      .reverse()
-      .filter((m) => within(Number(m.ts)))
-      .map(({ metadata, ...m }) => (withMetadata && metadata ? { ...m, metadata } : m));
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const rows = [...this.messagesIn(channel.id)].reverse().filter((m) => within(Number(m.ts)));
     const start = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString().replace('next_ts:', '')) : 0;
-    const slice = messages.slice(start, start + limit);
-    const more = start + slice.length < messages.length;
+    if (!Number.isInteger(start) || start < 0) return fail('invalid_cursor');
+    const page = rows.slice(start, start + limit).map(({ metadata, ...m }) => (withMetadata && metadata ? { ...m, metadata } : m));
+    const more = start + page.length < rows.length;
     return ok({
-      messages: slice,
+      messages: page,
       has_more: more,
       pin_count: 0,
-      response_metadata: { next_cursor: more ? Buffer.from(`next_ts:${start + limit}`).toString('base64') : '' },
+      response_metadata: { next_cursor: more ? Buffer.from(`next_ts:${start + page.length}`).toString('base64') : '' },
     });
   }
 
@@ -235,10 +310,23 @@ export class SlackServer extends ProviderServer {
   }
 }
 
-/** Slack's message metadata: {event_type: string, event_payload: object} (https://docs.slack.dev/messaging/message-metadata). */
-function isMetadata(value: unknown): boolean {
-  const m = value as Args | null;
-  return !!m && typeof m === 'object' && typeof m.event_type === 'string' && !!m.event_payload && typeof m.event_payload === 'object';
+function validBlocks(blocks: unknown): boolean {
+  return (
+    Array.isArray(blocks) && blocks.length <= MAX_BLOCKS && blocks.every((b) => typeof b === 'object' && b !== null && typeof (b as Args).type === 'string')
+  );
+}
+
+/** Message metadata is {event_type: string, event_payload: object} (docs.slack.dev/messaging/message-metadata). */
+function validMetadata(metadata: unknown): boolean {
+  const m = metadata as Args | null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.event_type === 'string' &&
+    typeof m.event_payload === 'object' &&
+    m.event_payload !== null &&
+    !Array.isArray(m.event_payload)
+  );
 }
 
 function ok(fields: Args): Reply {

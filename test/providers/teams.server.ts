@@ -118,8 +118,10 @@ export class TeamsServer extends ProviderServer {
     return Array.from({ length: count }, (_, i) => this.addMessage(teamId, channelId, { body: { contentType: 'text', content: `Message ${i}` } }));
   }
 
-  private addMessage(teamId: string, channelId: string, fields: Record<string, unknown>): GraphObject {
-    const at = new Date((this.clock += 60_000)).toISOString();
+  /** `now`: a message posted through the API is stamped with the real time, as Graph does; seeded ones follow the test clock. */
+  private addMessage(teamId: string, channelId: string, fields: Record<string, unknown>, now = false): GraphObject {
+    this.clock = now ? Math.max(Date.now(), this.clock + 1) : this.clock + 60_000;
+    const at = new Date(this.clock).toISOString();
     const message = {
       id: String(this.clock),
       replyToId: null,
@@ -211,20 +213,64 @@ export class TeamsServer extends ProviderServer {
     return { body };
   }
 
+  /**
+   * Graph's checks on a new channel message: a body is mandatory; with attachments the body is
+   * html and references each attachment as <attachment id="…"></attachment> by an id unique in
+   * the message; an Adaptive Card travels as a JSON string of an object whose type is
+   * AdaptiveCard.
+   */
   private post(team: string, channel: string, message: Record<string, any>): Reply {
     const content = message?.body?.content;
     if (typeof content !== 'string' || !content) return graphError(400, 'BadRequest', 'Message body cannot be empty.');
     const attachments: Record<string, unknown>[] = Array.isArray(message.attachments) ? message.attachments : [];
+    const ids = new Set<unknown>();
     for (const attachment of attachments) {
+      if (ids.has(attachment.id)) return graphError(400, 'BadRequest', `Duplicate attachment id ${attachment.id}.`);
+      ids.add(attachment.id);
       if (!content.includes(`<attachment id="${attachment.id}"></attachment>`))
         return graphError(400, 'BadRequest', `Attachment ${attachment.id} is not referenced in the message body.`);
       if (message.body.contentType !== 'html') return graphError(400, 'BadRequest', 'Messages with attachments must have an html body.');
-      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive' && (typeof attachment.content !== 'string' || !isJson(attachment.content))) {
-        return graphError(400, 'BadRequest', 'Card attachment content must be a JSON string.');
+      if (attachment.contentType === ADAPTIVE_CARD && !isAdaptiveCard(attachment.content)) {
+        return graphError(400, 'BadRequest', 'Card attachment content must be a JSON string of an AdaptiveCard.');
       }
     }
-    return { status: 201, body: this.addMessage(team, channel, { subject: message.subject ?? null, body: message.body, attachments }) };
+    for (const [, id] of content.matchAll(/<attachment id="([^"]*)"><\/attachment>/g)) {
+      if (!ids.has(id)) return graphError(400, 'BadRequest', `The body references attachment ${id}, which the message does not have.`);
+    }
+    return { status: 201, body: this.addMessage(team, channel, { subject: message.subject ?? null, body: message.body, attachments }, true) };
   }
+
+  /** The Adaptive Cards posted to a channel, parsed: what a person in the channel would see. */
+  cardsIn(channelId: string): Record<string, any>[] {
+    return (this.messages.get(channelId) ?? []).flatMap((m) =>
+      ((m.attachments as Record<string, unknown>[] | undefined) ?? [])
+        .filter((a) => a.contentType === ADAPTIVE_CARD)
+        .map((a) => JSON.parse(String(a.content)) as Record<string, any>),
+    );
+  }
+}
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+function isAdaptiveCard(content: unknown): boolean {
+  if (typeof content !== 'string' || !isJson(content)) return false;
+  const card = JSON.parse(content) as Record<string, unknown> | null;
+  return typeof card === 'object' && card !== null && card.type === 'AdaptiveCard';
+}
+
+/** Graph's throttling answer: 429 with Retry-After (learn.microsoft.com/graph/throttling). */
+export function graphThrottled(retryAfterSeconds = 1): Reply {
+  return {
+    status: 429,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    body: {
+      error: {
+        code: 'TooManyRequests',
+        message: 'Too many requests.',
+        innerError: { code: '429', date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() },
+      },
+    },
+  };
 }
 
 function isJson(text: string): boolean {

@@ -4,10 +4,13 @@ import { ConnectionEntity } from '../../connections/connection.entity';
 import { FieldMappingEntity } from '../../sync/field-mapping.entity';
 import { SyncConfigEntity } from '../../sync/sync-config.entity';
 import { loadProblemLogLines } from '../sql/problem-log-lines';
+import { loadRecentAutomationFailures } from '../sql/recent-automation-failures';
 import { loadRecentRuns } from '../sql/recent-runs';
 
 /** How far back troubleshooting looks: enough runs to see a pattern, few enough to stay current. */
 export const RECENT_RUNS = 20;
+/** Automation runs of a connection looked at: its automations' newest, of which the failed ones count. */
+export const RECENT_AUTOMATION_RUNS = 50;
 /** Warn and error lines read from those runs; a run that fails per record can log thousands. */
 export const MAX_LOG_LINES = 2000;
 
@@ -16,6 +19,13 @@ export interface RunRow {
   syncConfigId: string;
   status: string;
   errorDetails: string | null;
+  at: Date;
+}
+
+export interface AutomationFailure {
+  runId: string;
+  automationName: string;
+  error: string;
   at: Date;
 }
 
@@ -68,5 +78,11 @@ export class TroubleshootQueries {
     if (!runIds.length) return [];
     const rows = await loadProblemLogLines(this.db, organizationId, runIds, MAX_LOG_LINES);
     return rows.map((r) => ({ syncRunId: r.sync_run_id, level: r.level, message: r.message, code: r.code, at: new Date(r.at) }));
+  }
+
+  /** FAILED runs among the newest runs of the connection's automations, newest first. */
+  async automationFailures(organizationId: string, connectionId: string): Promise<AutomationFailure[]> {
+    const rows = await loadRecentAutomationFailures(this.db, organizationId, connectionId, RECENT_AUTOMATION_RUNS);
+    return rows.map((r) => ({ runId: r.id, automationName: r.automation_name, error: r.error, at: new Date(r.at) }));
   }
 }

@@ -19,7 +19,8 @@ export interface TroubleshootTarget {
 /**
  * troubleshoot(connectionId | syncConfigId): reads the scope's recent runs and their warn/error
  * log lines, groups the errors into findings, adds what the configuration itself shows, and
- * orders the findings most urgent first. Webhook deliveries are not read: a subscription belongs
+ * orders the findings most urgent first. For a connection, its automations' recently FAILED runs
+ * count as errors too (a Slack not_in_channel is explained like a sync's). Webhook deliveries are not read: a subscription belongs
  * to the organization, not to a connection or sync config, so none of its failures is this
  * scope's (webhookDelivery and its attempts report those).
  */
@@ -44,7 +45,10 @@ export class TroubleshootService {
         configs.map((c) => c.id),
       ),
     ]);
-    const events = await this.events(organizationId, runs, connection);
+    const events = [
+      ...(await this.events(organizationId, runs, connection)),
+      ...(target.syncConfigId ? [] : await this.automationEvents(organizationId, connection)),
+    ];
     const fromErrors = findingsFromErrors(events, runs);
     const fromConfig = configurationFindings({ connection, definition, configs, mappings, connectionScope: !target.syncConfigId, now });
     const findings = merge(fromErrors, fromConfig).sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.occurrences - a.occurrences);
@@ -91,6 +95,20 @@ export class TroubleshootService {
         events.push({ ...base, message: run.errorDetails, code: null, level: 'error', at: run.at, runId: run.id });
     }
     return events;
+  }
+
+  /** Each recently FAILED automation run of the connection is one error, named by its automation. */
+  private async automationEvents(organizationId: string, connection: ConnectionEntity): Promise<ErrorEvent[]> {
+    const failures = await this.queries.automationFailures(organizationId, connection.id);
+    return failures.map((f) => ({
+      connectorKey: connection.connectorKey,
+      authType: connection.authType,
+      message: `Automation "${f.automationName}": ${f.error}`,
+      code: null,
+      level: 'error' as const,
+      at: f.at,
+      runId: f.runId,
+    }));
   }
 }
 

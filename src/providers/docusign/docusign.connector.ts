@@ -3,7 +3,9 @@ import { ActionDefinition, ConnectorDefinition, ObjectDefinition, field } from '
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
+import { accountPath } from './docusign.account';
 import { identifyDocuSignAccount } from './docusign.identity';
+import { findSentEnvelope, withRunMarker } from './docusign.envelope-recovery';
 
 /**
  * DocuSign eSignature REST v2.1 (https://developers.docusign.com/docs/esign-rest-api/reference/).
@@ -13,6 +15,9 @@ import { identifyDocuSignAccount } from './docusign.identity';
  * run looks back DEFAULT_LOOKBACK_DAYS (or from config.fromDate) and later runs start at the
  * checkpoint. Paging is start_position/count, answered with string counters
  * (resultSetSize, totalSetSize, endPosition) and a nextUri. Errors are {errorCode, message}.
+ * Envelopes:create takes either documents + recipients (sendEnvelope) or a templateId +
+ * templateRoles (sendEnvelopeFromTemplate); status "sent" sends at once, answering an
+ * envelopeSummary {envelopeId, uri, statusDateTime, status}.
  */
 const f = field;
 
@@ -86,9 +91,6 @@ const RECIPIENT_GROUPS = [
   'notaries',
   'seals',
 ];
-/** The API Account ID is a GUID; older accounts also answer to their numeric account id. */
-const ACCOUNT_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,20})$/i;
-
 interface EnvelopesInformation {
   envelopes?: ConnectorRecord[];
   resultSetSize?: string;
@@ -96,17 +98,6 @@ interface EnvelopesInformation {
   startPosition?: string;
   endPosition?: string;
   nextUri?: string;
-}
-
-function accountPath(call: ConnectorCall): string {
-  const accountId = call.config.accountId;
-  if (typeof accountId !== 'string' || !ACCOUNT_ID.test(accountId)) {
-    throw new BadUserInputError(
-      'DocuSign needs config.accountId: the API Account ID (a GUID, under Apps and Keys, or accounts[].account_id from /oauth/userinfo)',
-      'config.accountId',
-    );
-  }
-  return `/v2.1/accounts/${accountId}`;
 }
 
 function validDate(value: unknown): string | null {
@@ -219,7 +210,7 @@ const handler: ConnectorHandler = {
   },
 
   actions: {
-    async sendEnvelope(call, input) {
+    async sendEnvelope(call, input, options) {
       const signers = numbered(input.signers as ConnectorRecord[], 'recipientId');
       const carbonCopies = numbered((input.carbonCopies as ConnectorRecord[] | undefined) ?? [], 'recipientId', signers.length + 1);
       const documents = numbered(input.documents as ConnectorRecord[], 'documentId').map((d) => ({
@@ -229,7 +220,14 @@ const handler: ConnectorHandler = {
       }));
       const recipients = { signers, ...(carbonCopies.length ? { carbonCopies } : {}) };
       const definition = { emailSubject: input.emailSubject, emailBlurb: input.emailBlurb, documents, recipients, status: 'sent' };
-      return (await call.request({ method: 'POST', path: `${accountPath(call)}/envelopes`, json: definition })).body;
+      return (await call.request({ method: 'POST', path: `${accountPath(call)}/envelopes`, json: withRunMarker(definition, options?.idempotencyKey) })).body;
+    },
+
+    /** An envelope from a server template: the template brings documents and tabs, templateRoles fill its roles by roleName. */
+    async sendEnvelopeFromTemplate(call, input, options) {
+      const { templateId, templateRoles, emailSubject, emailBlurb } = input;
+      const definition = { templateId, templateRoles, ...(emailSubject ? { emailSubject } : {}), ...(emailBlurb ? { emailBlurb } : {}), status: 'sent' };
+      return (await call.request({ method: 'POST', path: `${accountPath(call)}/envelopes`, json: withRunMarker(definition, options?.idempotencyKey) })).body;
     },
 
     async voidEnvelope(call, input) {
@@ -238,6 +236,9 @@ const handler: ConnectorHandler = {
       return { envelopeId: input.envelopeId, status: 'voided', ...body };
     },
   },
+
+  // An interrupted run's envelope is found by the envelope custom field its run id gives (docusign.envelope-recovery.ts).
+  actionRecovery: { sendEnvelope: { findPrevious: findSentEnvelope }, sendEnvelopeFromTemplate: { findPrevious: findSentEnvelope } },
 
   parseError(body) {
     const error = body as { errorCode?: unknown; message?: unknown } | null;
@@ -295,6 +296,38 @@ const ACTIONS: ActionDefinition[] = [
           },
         },
         carbonCopies: { type: 'array', items: RECIPIENT_INPUT },
+      },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: 'sendEnvelopeFromTemplate',
+    description:
+      'Creates an envelope from a server template and sends it (POST /v2.1/accounts/{accountId}/envelopes with templateId, templateRoles and status "sent"); each role is matched to the template by roleName.',
+    inputSchema: {
+      type: 'object',
+      required: ['templateId', 'templateRoles'],
+      properties: {
+        templateId: { type: 'string', format: 'uuid', description: 'The template’s ID (Templates › the template › Template ID).' },
+        emailSubject: { type: 'string', minLength: 1, maxLength: 100, description: 'Overrides the template’s subject.' },
+        emailBlurb: { type: 'string', maxLength: 10000 },
+        templateRoles: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['roleName', 'email', 'name'],
+            properties: {
+              roleName: { type: 'string', minLength: 1, description: 'A role the template defines, spelled as the template spells it.' },
+              email: { type: 'string', format: 'email' },
+              name: { type: 'string', minLength: 1, maxLength: 100 },
+              routingOrder: { type: 'string', pattern: '^[1-9][0-9]*$' },
+              clientUserId: { type: 'string', description: 'Makes the recipient an embedded signer of your app.' },
+              tabs: { type: 'object', description: 'Values for the template’s tabs, e.g. {"textTabs": [{"tabLabel": "amount", "value": "50000"}]}' },
+            },
+            additionalProperties: false,
+          },
+        },
       },
       additionalProperties: false,
     },

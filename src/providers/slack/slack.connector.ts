@@ -299,16 +299,38 @@ export const slack: ConnectorDefinition = {
   actions: [
     {
       name: 'postMessage',
-      description: 'Posts a message to a channel, DM or thread (chat.postMessage).',
+      description:
+        'Posts a message to a channel, DM or thread (chat.postMessage). The bot must be in the channel (/invite @app) unless the app has chat:write.public; Slack takes about 1 message per second per channel.',
       inputSchema: {
         type: 'object',
         required: ['channel', 'text'],
         properties: {
           channel: { type: 'string', minLength: 1, description: 'Conversation ID (C…, G…, D…) or #name.' },
+          // Slack needs text, blocks or attachments; text is required here because it is what
+          // notifications and screen readers show when blocks are given.
           text: { type: 'string', minLength: 1, maxLength: 40000, description: 'The message, or the notification fallback when blocks are given.' },
-          blocks: { type: 'array', maxItems: 50, items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } } },
+          blocks: {
+            type: 'array',
+            maxItems: 50,
+            description: 'Block Kit layout blocks (at most 50).',
+            items: { type: 'object', required: ['type'], properties: { type: { type: 'string', minLength: 1 } } },
+          },
           thread_ts: { type: 'string', pattern: '^\\d+\\.\\d+$', description: 'Reply in the thread of this message.' },
+          reply_broadcast: { type: 'boolean', description: 'With thread_ts: show the reply in the channel too.' },
+          mrkdwn: { type: 'boolean', description: 'false turns off Slack markup in text.' },
           unfurl_links: { type: 'boolean' },
+          unfurl_media: { type: 'boolean' },
+          metadata: {
+            type: 'object',
+            description:
+              'Message metadata other apps can read (docs.slack.dev/messaging/message-metadata). An automation run sends its own instead (event_type hotcrm_automation_run, its run id), which is how an interrupted run finds out whether it posted.',
+            required: ['event_type', 'event_payload'],
+            properties: {
+              event_type: { type: 'string', pattern: '^[A-Za-z0-9_]+$', maxLength: 255 },
+              event_payload: { type: 'object' },
+            },
+            additionalProperties: false,
+          },
         },
         additionalProperties: false,
       },

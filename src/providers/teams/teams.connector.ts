@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { BadUserInputError } from '../../errors';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
@@ -6,6 +5,7 @@ import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, Unsupported
 import { ProviderError } from '../../connectors/http/provider-error';
 import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from '../microsoft-graph/microsoft-identity';
 import { identifyGraphUser } from '../microsoft-graph/microsoft-graph.identity';
+import { cardAttachmentId, cardTarget, findPostedCard } from './teams.card-recovery';
 
 /**
  * Microsoft Teams through Microsoft Graph v1.0 (https://learn.microsoft.com/graph/api/resources/teams-api-overview):
@@ -235,14 +235,11 @@ const handler: ConnectorHandler = {
   },
 
   actions: {
-    async sendAdaptiveCard(call, input) {
+    async sendAdaptiveCard(call, input, options) {
       const { card, summary, subject } = input as { card: Record<string, unknown>; summary?: string; subject?: string };
-      const team = (input.teamId as string | undefined) ?? (call.config.teamId as string | undefined);
-      const channel = (input.channelId as string | undefined) ?? (call.config.channelId as string | undefined);
-      if (!team) throw new BadUserInputError('teamId is required (or config.teamId on the connection)', 'input.teamId');
-      if (!channel) throw new BadUserInputError('channelId is required (or config.channelId on the connection)', 'input.channelId');
+      const { team, channel } = cardTarget(call, input);
       // Graph places an attachment where the HTML body references it by id; the card travels as a JSON string.
-      const id = randomUUID().replace(/-/g, '');
+      const id = cardAttachmentId(options?.idempotencyKey);
       const message = {
         ...(subject ? { subject } : {}),
         body: { contentType: 'html', content: `${summary ? `<p>${escapeHtml(summary)}</p>` : ''}<attachment id="${id}"></attachment>` },
@@ -251,6 +248,9 @@ const handler: ConnectorHandler = {
       return (await call.request({ method: 'POST', path: `/teams/${enc(team)}/channels/${enc(channel)}/messages`, json: message })).body;
     },
   },
+
+  // An interrupted run's card is recognised by the attachment id its run id gives (teams.card-recovery.ts).
+  actionRecovery: { sendAdaptiveCard: { findPrevious: findPostedCard } },
 
   parseError(body) {
     const error = (body as GraphErrorBody | null)?.error;
