@@ -174,12 +174,27 @@ describe('BambooHR through a custom connector: employees into employee', () => {
     });
     const res: any = await t.gql(TEST, { id: wrong.data.createConnection.id });
     expect(res.data.testConnection).toMatchObject({ ok: false, status: 'ERROR' });
-    expect(res.data.testConnection.message).toContain('401');
-    expect(res.data.testConnection.message).toContain('Invalid API key');
+    expect(res.data.testConnection.message).toContain('bamboohr responded 401: Invalid API key');
     const records: any = await t.gql('query($id: ID!) { connectionRecords(connectionId: $id, object: "employees") { records } }', {
       id: wrong.data.createConnection.id,
     });
     expect(records.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: { name: 'bamboohr', status: 401, message: 'Invalid API key' } });
+
+    const config: any = await t.gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
+      input: {
+        name: 'Employees (wrong key)',
+        connectionId: wrong.data.createConnection.id,
+        sourceObject: 'employees',
+        targetObject: 'employee',
+        direction: 'INBOUND',
+        frequency: 'manual',
+      },
+    });
+    expect(config.errors).toBeUndefined();
+    const triggered: any = await t.gql(TRIGGER, { id: config.data.createSyncConfig.id });
+    const run = await waitForRunEnd((q, v) => t.gql(q, v), triggered.data.triggerSync.id, 20_000, RUN);
+    expect(run.status).toBe('FAILED');
+    expect(JSON.stringify(run.errorDetails)).toContain('bamboohr responded 401: Invalid API key');
   });
 
   it('rides out a 503 with Retry-After, and names an unknown company', async () => {
