@@ -268,6 +268,23 @@ describe('Custom connectors (REST engine)', () => {
         'definition.actions.0.path',
       ],
       ['credentials in static headers', { definition: { ...ACME, headers: { Authorization: 'Bearer abc' } } }, 'definition.headers.Authorization'],
+      ['a header API key without its name', { definition: { ...ACME, auth: { apiKey: { in: 'header' } } } }, 'definition.auth.apiKey.name'],
+      ['a Basic API key with a header name', { definition: { ...ACME, auth: { apiKey: { in: 'basic', name: 'X-Api-Key' } } } }, 'definition.auth.apiKey.name'],
+      [
+        'a password for a header API key',
+        { definition: { ...ACME, auth: { apiKey: { ...ACME.auth.apiKey, password: 'x' } } } },
+        'definition.auth.apiKey.password',
+      ],
+      [
+        'a {config.…} placeholder connectionConfig does not declare',
+        { definition: withObject({ list: { path: '/v1/{config.tenant}/companies' } }) },
+        'definition.objects.0.list.path',
+      ],
+      [
+        'a repeated connectionConfig setting',
+        { definition: { ...ACME, connectionConfig: [{ name: 'tenant' }, { name: 'tenant' }] } },
+        'definition.connectionConfig.1.name',
+      ],
       ['a definition that is not an object', { definition: [1, 2] }, 'definition'],
       ['OAUTH2 without its endpoints', { authTypes: ['OAUTH2'] }, 'definition.oauth'],
       ['no auth types', { authTypes: [] }, 'authTypes'],

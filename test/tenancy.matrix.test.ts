@@ -74,6 +74,8 @@ const LISTS: { field: string; args?: string; variables?: (a: Ids) => Record<stri
 
 /** Changes aimed at A's rows (or keys, or OAuth state): answered as if they named nothing. */
 const MUTATIONS: Row[] = [
+  row('updateConnector', 'mutation($id: ID!) { updateConnector(id: $id, input: { name: "taken" }) { id } }', (a) => a.connector),
+  row('deleteConnector', 'mutation($id: ID!) { deleteConnector(id: $id) }', (a) => a.connector),
   row('updateConnection', 'mutation($id: ID!) { updateConnection(id: $id, input: { name: "taken" }) { id } }', (a) => a.connection),
   row('testConnection', 'mutation($id: ID!) { testConnection(id: $id) { ok } }', (a) => a.connection),
   row('disconnect', 'mutation($id: ID!) { disconnect(id: $id) { id } }', (a) => a.connection),

@@ -61,7 +61,7 @@ export class ConnectionService {
     if (!input.name?.trim()) throw new BadUserInputError('name must not be empty', 'name');
     const { connector, definition } = await resolveConnector(this.catalog, organizationId, input.connectorKey);
     const authType = chooseAuthType(connector.authTypes, input.authType);
-    const config = await checkConfig(input.config, this.config);
+    const config = await checkConfig(input.config, this.config, definition);
     let credentials = checkCredentials(definition, authType, input.credentials);
     let status = ConnectionStatus.CONNECTED;
     let expiresAt: Date | null = null;
@@ -108,7 +108,10 @@ export class ConnectionService {
       if (!input.name.trim()) throw new BadUserInputError('name must not be empty', 'name');
       changes.name = input.name.trim();
     }
-    if (input.config !== undefined) changes.config = await checkConfig(input.config, this.config);
+    if (input.config !== undefined) {
+      const { definition } = await resolveConnector(this.catalog, organizationId, current.connectorKey);
+      changes.config = await checkConfig(input.config, this.config, definition);
+    }
     const stored = () => (current.credentialsEncrypted ? this.vault.open<Record<string, unknown>>(current.credentialsEncrypted) : {});
     // Another config (realmId, accountId, baseUrl) or other credentials may reach another account.
     let reachesAnew = changes.config !== undefined && (!!current.credentialsEncrypted || current.authType === AuthType.NONE);

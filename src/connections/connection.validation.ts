@@ -50,10 +50,17 @@ export function checkCredentials(definition: ConnectorDefinition | null, authTyp
   return given;
 }
 
-/** Non-secret settings; a baseUrl override must be a public http(s) URL (ALLOW_PRIVATE_TARGETS aside). */
-export async function checkConfig(config: unknown, settings: Config): Promise<Record<string, unknown> | null> {
+/**
+ * Non-secret settings; a baseUrl override must be a public http(s) URL (ALLOW_PRIVATE_TARGETS aside),
+ * and the settings the connector's paths use (its configFields) must be there.
+ */
+export async function checkConfig(config: unknown, settings: Config, definition?: ConnectorDefinition | null): Promise<Record<string, unknown> | null> {
+  if (config !== undefined && config !== null && !isPlainObject(config)) throw new BadUserInputError('config must be an object', 'config');
+  for (const name of definition?.configFields ?? []) {
+    const value = (config as Record<string, unknown> | null | undefined)?.[name];
+    if (typeof value !== 'string' || !value.trim()) throw new BadUserInputError(`config.${name} is required by this connector`, `config.${name}`);
+  }
   if (config === undefined || config === null) return null;
-  if (!isPlainObject(config)) throw new BadUserInputError('config must be an object', 'config');
   if (config.baseUrl !== undefined) {
     if (typeof config.baseUrl !== 'string') throw new BadUserInputError('config.baseUrl must be a URL', 'config.baseUrl');
     await assertPublicTarget(config.baseUrl, settings.allowPrivateTargets, 'config.baseUrl');

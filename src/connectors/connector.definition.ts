@@ -51,8 +51,13 @@ export interface ConnectorDefinition {
   actions: ActionDefinition[];
   /** Credential fields createConnection requires per auth type (OAUTH2 tokens come from the flow). */
   credentialFields?: Partial<Record<AuthType, string[]>>;
-  /** Keys this connector's HTTP client and rate budget when `provider` is not unique (custom connectors). */
+  /**
+   * Keys this connector's HTTP client and rate budget when `provider` is not unique (custom
+   * connectors); an `@<revision>` suffix keys a new client per revision but the same budget.
+   */
   poolKey?: string;
+  /** Connection config settings createConnection requires (a custom connector's connectionConfig). */
+  configFields?: string[];
   /** The behaviour; absent only while a connector is metadata alone. */
   handler?: ConnectorHandler;
 }

@@ -160,7 +160,7 @@ export interface ConnectorHandler {
    */
   checkResponse?(response: CallResponse): void;
   /** The provider's error body to {code, message}, when its shape is not a common one. */
-  parseError?(body: unknown, status: number): { code?: string; message?: string };
+  parseError?(body: unknown, status: number, headers?: Headers): { code?: string; message?: string };
 }
 
 /** Bearer for tokens, API keys and OAuth access tokens; Basic for username and password. */

@@ -7,7 +7,8 @@ export interface ProviderErrorDetail {
 }
 
 /** Reads a provider's error body; one per provider when the common shapes do not fit. */
-export type ProviderErrorParser = (body: unknown, status: number) => ProviderErrorDetail;
+/** `headers`: for providers that put the reason in a response header rather than the body. */
+export type ProviderErrorParser = (body: unknown, status: number, headers?: Headers) => ProviderErrorDetail;
 
 /** The contract's codes a provider failure can surface as (contract/integration.graphql). */
 export type ProviderErrorCode = 'RATE_LIMITED' | 'BAD_USER_INPUT' | 'INTERNAL_SERVER_ERROR';

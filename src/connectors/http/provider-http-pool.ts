@@ -43,7 +43,9 @@ export class ProviderHttpPool {
     if (!client) {
       client = new ProviderHttp({
         provider,
-        budgetKey: `provider:${poolKey.replace(/:oauth$/, '')}`,
+        // A revision (`@<n>`, a custom connector's last update) gets its own client, so a changed
+        // error parser or budget policy applies at once, but not its own budget.
+        budgetKey: `provider:${poolKey.replace(/:oauth$/, '').replace(/@[^@:]*$/, '')}`,
         rateLimit: rateLimit ?? DEFAULT_RATE_LIMIT,
         budget: this.budget,
         dispatcher: this.dispatcher,

@@ -207,7 +207,7 @@ export class ProviderHttp {
     const parse = this.options.parseError ?? ((b: unknown) => ProviderError.parseCommonBody(b));
     let detail: ReturnType<ProviderErrorParser> = {};
     try {
-      detail = parse(outcome.body, outcome.status);
+      detail = parse(outcome.body, outcome.status, outcome.headers);
     } catch {
       // A parser that cannot read an unexpected body must not hide the HTTP failure itself.
     }

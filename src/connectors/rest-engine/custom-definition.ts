@@ -20,7 +20,8 @@ export function customDefinition(row: ConnectorEntity): ConnectorDefinition {
     provider: row.key,
     // Two organizations may each declare a connector with this key: their HTTP clients (error
     // parser, rate budget) must not be shared.
-    poolKey: `custom:${row.organizationId}:${row.key}`,
+    // `@revision`: updateConnector changes the handler (error parser, budget), so a new client.
+    poolKey: `custom:${row.organizationId}:${row.key}@${row.updatedAt?.getTime() ?? 0}`,
     category: row.category as ConnectorCategory,
     connectorType: row.connectorType as ConnectorType,
     authTypes: row.authTypes as AuthType[],
@@ -30,6 +31,7 @@ export function customDefinition(row: ConnectorEntity): ConnectorDefinition {
     rateLimit: declared.rateLimit ?? DEFAULT_REST_RATE_LIMIT,
     objects: objects.map((o) => ({ name: o.name, fields: o.fields, supportsIncremental: o.supportsIncremental, supportsWrite: o.supportsWrite })),
     actions: actions.map((a) => ({ name: a.name, description: a.description, inputSchema: a.inputSchema })),
+    configFields: (declared.connectionConfig ?? []).map((c) => c.name),
   };
   if (declared.oauth) definition.oauth = { ...declared.oauth, defaultScopes: declared.oauth.defaultScopes ?? [] };
   // A row without objects predates the engine (or was written by hand): metadata only, no calls.

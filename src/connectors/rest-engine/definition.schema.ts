@@ -122,7 +122,16 @@ export const DEFINITION_SCHEMA = closed(
       ['limit', 'windowSeconds'],
     ),
     auth: closed({
-      apiKey: closed({ in: { enum: ['header', 'query'] }, name: HEADER_NAME, prefix: { type: 'string', maxLength: 50 } }, ['in', 'name']),
+      // `basic`: the key is the HTTP Basic username with a fixed password (BambooHR: any string, "x").
+      apiKey: closed(
+        {
+          in: { enum: ['header', 'query', 'basic'] },
+          name: HEADER_NAME,
+          prefix: { type: 'string', maxLength: 50 },
+          password: { type: 'string', maxLength: 100 },
+        },
+        ['in'],
+      ),
       token: closed({ header: HEADER_NAME, prefix: { type: 'string', maxLength: 50 } }),
     }),
     oauth: closed(
@@ -138,7 +147,18 @@ export const DEFINITION_SCHEMA = closed(
     ),
     headers: { type: 'object', propertyNames: HEADER_NAME, additionalProperties: { type: 'string', maxLength: 2000 }, maxProperties: 50 },
     test: closed({ path: PATH, method: { enum: ['GET', 'POST'] } }, ['path']),
-    errors: closed({ codePath: DOT_PATH, messagePath: DOT_PATH }),
+    errors: closed({
+      codePath: DOT_PATH,
+      messagePath: DOT_PATH,
+      // APIs that answer errors with an empty body and the reason in a header (BambooHR).
+      messageHeaders: { type: 'array', minItems: 1, maxItems: 5, items: HEADER_NAME },
+    }),
+    // Non-secret connection settings the paths use as `{config.<name>}` (BambooHR's company subdomain).
+    connectionConfig: {
+      type: 'array',
+      maxItems: 20,
+      items: closed({ name: NAME, description: { type: 'string', maxLength: 500 } }, ['name']),
+    },
     objects: { type: 'array', minItems: 1, maxItems: 100, items: OBJECT },
     actions: { type: 'array', maxItems: 100, items: ACTION },
   },

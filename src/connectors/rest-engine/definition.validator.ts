@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { BadUserInputError } from '../../errors';
 import { AuthType, FieldType } from '../connector.enums';
 import { DEFINITION_SCHEMA } from './definition.schema';
-import { placeholders } from './request-parts';
+import { configPlaceholders, placeholders } from './request-parts';
 import { DEFAULT_REST_RATE_LIMIT, Pagination, RestAction, RestDeclaration, RestObject, RestWrite } from './rest-declaration';
 
 /**
@@ -48,6 +48,12 @@ export function validateDefinition(definition: unknown, authTypes: readonly Auth
     if (SECRET_HEADERS.has(name.toLowerCase())) refuse(`headers.${name}`, 'must not carry credentials: they belong in the connection');
   }
   if (authTypes.includes(AuthType.OAUTH2) && !declared.oauth) refuse('oauth', 'is required when authTypes includes OAUTH2 (authorizationUrl, tokenUrl)');
+  checkApiKey(declared);
+  checkUnique(
+    (declared.connectionConfig ?? []).map((c) => c.name),
+    'connectionConfig',
+  );
+  checkConfigPlaceholders(declared);
   const objects = declared.objects.map((object, i) => normalizeObject(object, `objects.${i}`));
   const actions = (declared.actions ?? []).map((action, i) => normalizeAction(action, `actions.${i}`));
   return {
@@ -64,6 +70,33 @@ function checkUnique(names: string[], list: string): void {
     if (seen.has(name)) refuse(`${list}.${i}.name`, `repeats "${name}"`);
     seen.add(name);
   });
+}
+
+/** A header or query key needs its name; a Basic one has only a password. */
+function checkApiKey(declared: RestDeclaration): void {
+  const apiKey = declared.auth?.apiKey;
+  if (!apiKey) return;
+  if (apiKey.in === 'basic') {
+    if (apiKey.name !== undefined) refuse('auth.apiKey.name', 'is not used with in: basic (the key is the username)');
+    if (apiKey.prefix !== undefined) refuse('auth.apiKey.prefix', 'is not used with in: basic');
+  } else {
+    if (apiKey.name === undefined) refuse('auth.apiKey.name', `is required with in: ${apiKey.in}`);
+    if (apiKey.password !== undefined) refuse('auth.apiKey.password', 'is only used with in: basic');
+  }
+}
+
+/** Every `{config.<name>}` a path uses must be a declared connectionConfig setting. */
+function checkConfigPlaceholders(declared: RestDeclaration): void {
+  const known = new Set((declared.connectionConfig ?? []).map((c) => c.name));
+  const paths: [string, string | undefined][] = [['test.path', declared.test?.path]];
+  declared.objects.forEach((o, i) => {
+    for (const part of ['list', 'get', 'create', 'update'] as const) paths.push([`objects.${i}.${part}.path`, o[part]?.path]);
+  });
+  (declared.actions ?? []).forEach((a, i) => paths.push([`actions.${i}.path`, a.path]));
+  for (const [field, path] of paths) {
+    const unknown = path ? configPlaceholders(path).find((name) => !known.has(name)) : undefined;
+    if (unknown) refuse(field, `uses {config.${unknown}}, which connectionConfig must declare`);
+  }
 }
 
 /** Object paths may use `{id}` where a record is addressed, and nothing else. */

@@ -12,6 +12,22 @@ export function fillPath(path: string, values: Record<string, unknown>): string 
   return path.replace(PLACEHOLDER, (_, name: string) => encodeURIComponent(String(values[name])));
 }
 
+const CONFIG_PLACEHOLDER = /\{config\.([A-Za-z][A-Za-z0-9_]*)\}/g;
+
+/** The `{config.<name>}` placeholders of a path: settings taken from the connection's config. */
+export function configPlaceholders(path: string): string[] {
+  return [...path.matchAll(CONFIG_PLACEHOLDER)].map((m) => m[1]);
+}
+
+/** Fills `{config.<name>}` from a connection's config, URL-encoded like fillPath; missing is refused. */
+export function fillConfig(path: string, config: Record<string, unknown> | null | undefined, missing: (name: string) => never): string {
+  return path.replace(CONFIG_PLACEHOLDER, (_, name: string) => {
+    const value = config?.[name];
+    if ((typeof value !== 'string' || !value.trim()) && typeof value !== 'number') missing(name);
+    return encodeURIComponent(String(value).trim());
+  });
+}
+
 /** `data.items` → body.data.items; an absent path is the value itself; array indexes work too. */
 export function readPath(value: unknown, path: string | undefined): unknown {
   if (!path) return value;

@@ -4,7 +4,8 @@ import type { FieldType } from '../connector.enums';
  * A custom connector's `definition` as createConnector stores it (after validation and
  * normalisation): what the generic REST engine needs to run the connector. Paths are relative to
  * the connector's base URL (or a connection's config.baseUrl override) and may use `{id}` (objects)
- * or `{<input field>}` (actions) placeholders.
+ * or `{<input field>}` (actions) placeholders, and anywhere `{config.<name>}` for a declared
+ * connectionConfig setting of the connection (BambooHR's `/api/gateway.php/{config.company}/v1/...`).
  */
 /** The budget of a connector that declares none (DESIGN.md: default 30 requests/s). */
 export const DEFAULT_REST_RATE_LIMIT = { strategy: 'token_bucket', limit: 30, windowSeconds: 1 };
@@ -20,15 +21,24 @@ export interface RestDeclaration {
   headers?: Record<string, string>;
   /** testConnection's cheap authenticated call; without it, one record of the first object is read. */
   test?: { path: string; method?: 'GET' | 'POST' };
-  /** Where the provider's error body keeps its code and message; the common shapes otherwise. */
-  errors?: { codePath?: string; messagePath?: string };
+  /**
+   * Where the provider's error body keeps its code and message; the common shapes otherwise.
+   * messageHeaders: response headers that carry the message instead (BambooHR's empty-bodied
+   * errors, X-BambooHR-Error-Message), the first present one wins over the body.
+   */
+  errors?: { codePath?: string; messagePath?: string; messageHeaders?: string[] };
+  /** Settings each connection must give in its config, filled into `{config.<name>}` placeholders. */
+  connectionConfig?: { name: string; description?: string }[];
   objects: RestObject[];
   actions: RestAction[];
 }
 
 export interface RestAuth {
-  /** API_KEY: a header (default `Authorization: Bearer <key>`) or a query parameter. */
-  apiKey?: { in: 'header' | 'query'; name: string; prefix?: string };
+  /**
+   * API_KEY: a header (default `Authorization: Bearer <key>`), a query parameter, or HTTP Basic
+   * with the key as the username and `password` (default empty) as the password (BambooHR).
+   */
+  apiKey?: { in: 'header' | 'query' | 'basic'; name?: string; prefix?: string; password?: string };
   /** TOKEN: the header and prefix (default `Authorization: Bearer <token>`). */
   token?: { header?: string; prefix?: string };
 }

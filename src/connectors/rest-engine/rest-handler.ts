@@ -3,7 +3,7 @@ import { AuthType } from '../connector.enums';
 import { CallRequest, ConnectorCall, ConnectorHandler, ConnectorRecord, defaultAuthorize, ListPage } from '../connector.handler';
 import { ProviderError } from '../http/provider-error';
 import { nextCursor, pageRequest } from './pagination';
-import { fillPath, formEncode, laterOf, placeholders, queryEncode, readPath } from './request-parts';
+import { fillConfig, fillPath, formEncode, laterOf, placeholders, queryEncode, readPath } from './request-parts';
 import type { RestAction, RestDeclaration, RestObject, RestWrite } from './rest-declaration';
 
 /**
@@ -22,11 +22,19 @@ export function createRestHandler(provider: string, d: RestDeclaration): Connect
     return object;
   }
 
-  /** Every request of the engine: static headers, and a query-parameter API key where declared. */
+  /** A declared path with the connection's `{config.<name>}` settings filled in (absolute next links are the provider's). */
+  function pathFor(call: ConnectorCall, path: string): string {
+    if (/^https?:\/\//i.test(path)) return path;
+    return fillConfig(path, call.config, (name) => {
+      throw new BadUserInputError(`This connector needs config.${name} on the connection (see its connectionConfig)`, `config.${name}`);
+    });
+  }
+
+  /** Every request of the engine: config placeholders, static headers, and a query-parameter API key where declared. */
   function send<T = unknown>(call: ConnectorCall, req: CallRequest) {
     const query = { ...req.query };
     if (apiKeyParam && call.authType === AuthType.API_KEY) query[apiKeyParam] = String(call.credentials.apiKey);
-    return call.request<T>({ ...req, query, headers: { ...d.headers, ...req.headers } });
+    return call.request<T>({ ...req, path: pathFor(call, req.path), query, headers: { ...d.headers, ...req.headers } });
   }
 
   function records(body: unknown, object: RestObject): ConnectorRecord[] {
@@ -51,7 +59,7 @@ export function createRestHandler(provider: string, d: RestDeclaration): Connect
     const query: Record<string, string | number | boolean> = request.url ? {} : { ...object.list.query, ...request.query };
     const incremental = object.supportsIncremental && options.since !== undefined && options.since !== null;
     if (incremental && !request.url && sinceParam) query[sinceParam] = String(options.since);
-    const path = request.url ?? object.list.path;
+    const path = request.url ?? pathFor(call, object.list.path);
     const response = await send(call, { method: object.list.method ?? 'GET', path, query });
     const page = records(response.body, object);
     const cursor = nextCursor(
@@ -88,7 +96,8 @@ export function createRestHandler(provider: string, d: RestDeclaration): Connect
       if (authType === AuthType.API_KEY) {
         const declared = d.auth?.apiKey;
         if (!declared) return defaultAuthorize(authType, credentials);
-        return declared.in === 'query' ? {} : { [declared.name]: `${declared.prefix ?? ''}${credentials.apiKey}` };
+        if (declared.in === 'basic') return defaultAuthorize(AuthType.BASIC, { username: credentials.apiKey, password: declared.password ?? '' });
+        return declared.in === 'query' ? {} : { [declared.name!]: `${declared.prefix ?? ''}${credentials.apiKey}` };
       }
       if (authType === AuthType.TOKEN && d.auth?.token) {
         return { [d.auth.token.header ?? 'authorization']: `${d.auth.token.prefix ?? 'Bearer '}${credentials.token}` };
@@ -118,11 +127,15 @@ export function createRestHandler(provider: string, d: RestDeclaration): Connect
       d.actions.map((action) => [action.name, (call: ConnectorCall, input: Record<string, unknown>) => runAction(call, action, input)]),
     ),
 
-    parseError(body) {
+    parseError(body, _status, headers) {
       if (!d.errors) return ProviderError.parseCommonBody(body);
-      const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+      const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() || undefined : undefined);
       const common = ProviderError.parseCommonBody(body);
-      return { code: text(readPath(body, d.errors.codePath)) ?? common.code, message: text(readPath(body, d.errors.messagePath)) ?? common.message };
+      const fromHeader = (d.errors.messageHeaders ?? []).map((name) => text(headers?.get(name))).find(Boolean);
+      return {
+        code: text(readPath(body, d.errors.codePath)) ?? common.code,
+        message: fromHeader ?? text(readPath(body, d.errors.messagePath)) ?? common.message,
+      };
     },
   };
 
