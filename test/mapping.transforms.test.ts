@@ -320,7 +320,20 @@ describe('applyMapping', () => {
 
 describe('CRM objects', () => {
   it('lists the built-in objects with their system fields and expanded addresses', () => {
-    expect(Object.keys(CRM_OBJECTS).sort()).toEqual(['account', 'contact', 'invoice', 'opportunity']);
+    expect(Object.keys(CRM_OBJECTS).sort()).toEqual([
+      'account',
+      'activity',
+      'campaign',
+      'campaign_member',
+      'case',
+      'contact',
+      'contract',
+      'employee',
+      'invoice',
+      'lead',
+      'opportunity',
+      'subscription',
+    ]);
     for (const name of Object.keys(CRM_OBJECTS)) {
       expect(crmFieldNames(name)).toEqual(expect.arrayContaining(['id', 'created_date', 'last_modified_date']));
     }
@@ -328,6 +341,9 @@ describe('CRM objects', () => {
     expect(crmFieldNames('contact')).toEqual(expect.arrayContaining(['mailing_city', 'birthdate', 'lead_source']));
     expect(crmObject('invoice')?.fields.find((f) => f.name === 'total_amount')?.type).toBe('CURRENCY');
     expect(crmObject('toString')).toBeNull();
-    expect(crmFieldNames('lead')).toEqual([]);
+    expect(crmFieldNames('lead')).toEqual(expect.arrayContaining(['company', 'rating', 'converted_contact_id']));
+    expect(crmObject('campaign_member')?.fields.find((f) => f.name === 'contact_id')?.references).toBe('contact');
+    expect(crmObject('contract')?.gateway).toBeUndefined();
+    expect(crmFieldNames('task')).toEqual([]);
   });
 });

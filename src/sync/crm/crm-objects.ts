@@ -1,82 +1,29 @@
-import { FieldType } from '../../connectors/connector.enums';
+import type { CrmField, CrmObject } from './objects/declare';
+import { HR_OBJECTS } from './objects/hr.objects';
+import { INTEGRATION_OBJECTS } from './objects/integration.objects';
+import { MARKETING_OBJECTS } from './objects/marketing.objects';
+import { REVENUE_OBJECTS } from './objects/revenue.objects';
+import { SALES_OBJECTS } from './objects/sales.objects';
+import { SERVICE_OBJECTS } from './objects/service.objects';
 
-export interface CrmField {
-  name: string;
-  type: FieldType;
-  required: boolean;
-}
-
-export interface CrmObject {
-  fields: CrmField[];
-}
-
-const f = (name: string, type: FieldType, required = false): CrmField => ({ name, type, required });
-
-/** An address spelled out as ObjectQL does: `<prefix>_street`, `_city`, `_state`, `_postal_code`, `_country`. */
-const address = (prefix: string): CrmField[] => ['street', 'city', 'state', 'postal_code', 'country'].map((part) => f(`${prefix}_${part}`, FieldType.STRING));
-
-/** Every record carries its id and the two timestamps HotCRM maintains itself. */
-const system = (fields: CrmField[]): CrmObject => ({
-  fields: [f('id', FieldType.STRING, true), ...fields, f('created_date', FieldType.DATETIME), f('last_modified_date', FieldType.DATETIME)],
-});
+export type { CloudNames, CrmCloud, CrmField, CrmObject } from './objects/declare';
 
 /**
- * HotCRM's built-in objects with their snake_case field names (DESIGN.md section 4). Mappings
- * whose target is one of these are checked against this list, and the built-in record store
- * knows exactly these fields.
+ * HotCRM's objects with their snake_case field names (DESIGN.md, "CRM objects"), one declaration
+ * each in ./objects/<cloud>.objects.ts. Mappings whose target is one of these are checked against
+ * this list, both CRM stores keep exactly these fields, `crmObjects` lists it, and the mapping
+ * suggester's targets come from it.
  */
-export const CRM_OBJECTS: Record<string, CrmObject> = {
-  account: system([
-    f('name', FieldType.STRING, true),
-    f('account_number', FieldType.STRING),
-    f('type', FieldType.ENUM),
-    f('industry', FieldType.ENUM),
-    f('annual_revenue', FieldType.CURRENCY),
-    f('number_of_employees', FieldType.INTEGER),
-    f('phone', FieldType.PHONE),
-    f('fax', FieldType.PHONE),
-    f('website', FieldType.URL),
-    f('email', FieldType.EMAIL),
-    f('description', FieldType.STRING),
-    ...address('billing'),
-    ...address('shipping'),
-    f('currency_code', FieldType.STRING),
-  ]),
-  contact: system([
-    f('first_name', FieldType.STRING),
-    f('last_name', FieldType.STRING, true),
-    f('email', FieldType.EMAIL),
-    f('phone', FieldType.PHONE),
-    f('mobile_phone', FieldType.PHONE),
-    f('title', FieldType.STRING),
-    f('department', FieldType.STRING),
-    f('account_id', FieldType.STRING),
-    ...address('mailing'),
-    f('birthdate', FieldType.DATE),
-    f('lead_source', FieldType.ENUM),
-  ]),
-  invoice: system([
-    f('invoice_number', FieldType.STRING, true),
-    f('account_id', FieldType.STRING),
-    f('total_amount', FieldType.CURRENCY),
-    f('amount_paid', FieldType.CURRENCY),
-    f('balance_due', FieldType.CURRENCY),
-    f('currency_code', FieldType.STRING),
-    f('status', FieldType.ENUM),
-    f('invoice_date', FieldType.DATE),
-    f('due_date', FieldType.DATE),
-    f('paid_date', FieldType.DATE),
-  ]),
-  opportunity: system([
-    f('name', FieldType.STRING, true),
-    f('amount', FieldType.CURRENCY),
-    f('currency_code', FieldType.STRING),
-    f('stage', FieldType.ENUM),
-    f('probability', FieldType.NUMBER),
-    f('close_date', FieldType.DATE),
-    f('account_id', FieldType.STRING),
-  ]),
-};
+export const CRM_OBJECT_LIST: readonly CrmObject[] = [
+  ...SALES_OBJECTS,
+  ...REVENUE_OBJECTS,
+  ...SERVICE_OBJECTS,
+  ...MARKETING_OBJECTS,
+  ...HR_OBJECTS,
+  ...INTEGRATION_OBJECTS,
+];
+
+export const CRM_OBJECTS: Readonly<Record<string, CrmObject>> = Object.fromEntries(CRM_OBJECT_LIST.map((object) => [object.name, object]));
 
 /** The built-in object called `name`, or null when HotCRM has no such object. */
 export function crmObject(name: string): CrmObject | null {
@@ -86,4 +33,14 @@ export function crmObject(name: string): CrmObject | null {
 /** The object's field names in declaration order; empty for an unknown object. */
 export function crmFieldNames(name: string): string[] {
   return crmObject(name)?.fields.map((field) => field.name) ?? [];
+}
+
+/** The field `field` of `object`, or null. */
+export function crmField(object: string, field: string): CrmField | null {
+  return crmObject(object)?.fields.find((f) => f.name === field) ?? null;
+}
+
+/** True when the owning cloud keeps the object (through the gateway in gateway mode); false for the integration cloud's own. */
+export function keptByItsCloud(object: CrmObject): object is CrmObject & { gateway: NonNullable<CrmObject['gateway']> } {
+  return object.gateway !== undefined;
 }

@@ -1,3 +1,5 @@
+import { crmObject } from '../crm-objects';
+
 /**
  * The GraphQL documents GatewayCrmStore sends for one CRM object, in the owning cloud's own
  * terms. Each object has a small file beside this one; changing how a cloud names things means
@@ -36,6 +38,37 @@ export interface CrmOperations {
   delete: string;
   matching: string;
 }
+
+/**
+ * The documents for a cloud that follows the clouds' shared conventions (Sales' Account is the
+ * model): `<plural>ByIds`, `<plural>ChangedSince`, `<plural>Matching`, `create<Plural>`,
+ * `update<Plural>`, `delete<Plural>` with `<Type>CreateInput`/`<Type>UpdateInput`, every field
+ * in camelCase. An object whose cloud names things otherwise writes its documents out in its
+ * own file instead.
+ */
+export function conventionalOperations(name: string): CrmOperations {
+  const object = crmObject(name);
+  if (!object?.gateway) throw new Error(`${name} is not a CRM object a cloud owns`);
+  const { type, plural } = object.gateway;
+  const lower = plural[0].toLowerCase() + plural.slice(1);
+  const fields = camelFields(object.fields.map((field) => field.name).filter((name) => !SYSTEM_FIELDS.has(name)));
+  const record = recordSelection(fields);
+  return {
+    fields,
+    byIds: `query Crm${plural}ByIds($ids: [ID!]!) { records: ${lower}ByIds(ids: $ids) { ${record} } }`,
+    changedSince: `query Crm${plural}ChangedSince($after: ChangeCursorInput, $first: Int!) {
+    records: ${lower}ChangedSince(after: $after, first: $first) { ${record} }
+  }`,
+    create: `mutation CrmCreate${plural}($input: [${type}CreateInput!]!) { records: create${plural}(input: $input) { id } }`,
+    update: `mutation CrmUpdate${plural}($input: [${type}UpdateInput!]!) { records: update${plural}(input: $input) { id } }`,
+    matching: `query Crm${plural}Matching($lookups: [CrmMatchLookupInput!]!) {
+    matches: ${lower}Matching(lookups: $lookups) { field value id }
+  }`,
+    delete: `mutation CrmDelete${plural}($ids: [ID!]!) { count: delete${plural}(ids: $ids) }`,
+  };
+}
+
+const SYSTEM_FIELDS = new Set(['id', 'created_date', 'last_modified_date']);
 
 /** ObjectQL's snake_case names map to camelCase in the clouds' GraphQL schemas. */
 export function camelFields(names: string[]): Record<string, string> {

@@ -1,0 +1,45 @@
+import { FieldType } from '../../../connectors/connector.enums';
+import { declare, f, ref, required } from './declare';
+
+/**
+ * Objects no other cloud owns yet: the integration cloud keeps them in its own store (the
+ * crm_record table), in gateway mode too, until their clouds own them (then they get `gateway`
+ * names and move to that cloud's list). Hence no `gateway` here.
+ */
+export const INTEGRATION_OBJECTS = [
+  declare({
+    name: 'contract',
+    label: 'Contract',
+    cloud: 'integration',
+    fields: [
+      ref('account_id', 'account'),
+      f('contract_number', FieldType.STRING),
+      f('status', FieldType.ENUM),
+      f('start_date', FieldType.DATE),
+      f('end_date', FieldType.DATE),
+      f('signed_date', FieldType.DATE),
+      /** The e-signature connector that carried it (docusign, adobe_sign). */
+      f('provider', FieldType.STRING),
+      f('envelope_id', FieldType.STRING),
+    ],
+  }),
+  declare({
+    name: 'activity',
+    label: 'Activity',
+    cloud: 'integration',
+    fields: [
+      /** email, call, meeting, message... */
+      required('kind', FieldType.ENUM),
+      /** inbound or outbound. */
+      f('direction', FieldType.ENUM),
+      f('subject', FieldType.STRING),
+      f('snippet', FieldType.STRING),
+      f('from', FieldType.STRING),
+      f('to', FieldType.ARRAY),
+      f('occurred_at', FieldType.DATETIME),
+      f('contact_ids', FieldType.ARRAY),
+      f('account_ids', FieldType.ARRAY),
+      f('opened_at', FieldType.DATETIME),
+    ],
+  }),
+];
