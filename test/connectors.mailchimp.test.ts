@@ -206,6 +206,22 @@ describe('Mailchimp connector', () => {
       expect(await run(configId)).toMatchObject({ status: 'COMPLETED', recordsFailed: 0 });
       expect(mc.members.get(audience.id)!.get(md5('gone@example.com'))!.status).toBe('unsubscribed');
     });
+    it('sends leads to the same audience, a lead and a contact of one email being one member', async () => {
+      const members = () => mc.members.get(audience.id)!;
+      const before = members().size;
+      await crm.upsert('default', 'lead', [
+        { data: { first_name: 'Lena', last_name: 'Lead', company: 'Leads Ltd', email: 'lena.lead@example.com', status: 'Open' } },
+        { data: { first_name: 'First3', last_name: 'Last3', company: 'Both Co', email: 'CONTACT3@example.com', status: 'Open' } },
+      ]);
+      const configId = await syncConfig('Leads → audience', 'members', 'lead', 'OUTBOUND', [
+        { sourceField: 'email_address', targetField: 'email' },
+        { sourceField: 'merge_fields.FNAME', targetField: 'first_name' },
+        { sourceField: 'merge_fields.LNAME', targetField: 'last_name' },
+      ]);
+      expect(await run(configId)).toMatchObject({ status: 'COMPLETED', recordsCreated: 2, recordsFailed: 0 });
+      expect(members().size).toBe(before + 1);
+      expect(members().get(md5('lena.lead@example.com'))).toMatchObject({ email_address: 'lena.lead@example.com', merge_fields: { FNAME: 'Lena' } });
+    });
   });
 
   describe('inbound webhooks', () => {
