@@ -86,6 +86,15 @@ describe('Mailchimp connector', () => {
       expect(await t.service.db.query(`SELECT count(*)::int AS n FROM connection`)).toEqual(before);
     });
 
+    it('refuses pointing a connection at another audience: its links belong to the first', async () => {
+      const other = mc.addList('Other audience');
+      const res: any = await t.gql('mutation($id: ID!, $input: UpdateConnectionInput!) { updateConnection(id: $id, input: $input) { id } }', {
+        id: connectionId,
+        input: { config: { baseUrl: baseUrl(), listId: other.id } },
+      });
+      expect(res.errors[0].extensions).toMatchObject({ code: 'CONFLICT', foundProviderAccountId: `${mc.accountId}:${other.id}` });
+    });
+
     it("reports a key sent to another data center with Mailchimp's own problem detail", async () => {
       const wrongDc = mc.apiKey.replace(/-us21$/, '-us6');
       const res = await connect({ credentials: { apiKey: wrongDc }, config: { baseUrl: baseUrl(), listId: audience.id } });
@@ -206,6 +215,30 @@ describe('Mailchimp connector', () => {
       expect(await run(configId)).toMatchObject({ status: 'COMPLETED', recordsFailed: 0 });
       expect(mc.members.get(audience.id)!.get(md5('gone@example.com'))!.status).toBe('unsubscribed');
     });
+    it('counts a contact Mailchimp refuses, and one without an email, as failed, says why, and goes on', async () => {
+      mc.forgotten.add('forgotten@example.com');
+      await crm.upsert('default', 'contact', [
+        { data: { first_name: 'For', last_name: 'Gotten', email: 'forgotten@example.com' } },
+        { data: { first_name: 'No', last_name: 'Email' } },
+        { data: { first_name: 'Fine', last_name: 'Member', email: 'fine@example.com' } },
+      ]);
+      const configId = await syncConfig('Contacts, some refused', 'members', 'contact', 'OUTBOUND', [
+        { sourceField: 'email_address', targetField: 'email' },
+        { sourceField: 'merge_fields.FNAME', targetField: 'first_name' },
+      ]);
+      const result = await run(configId);
+      expect(result).toMatchObject({ status: 'COMPLETED', recordsFailed: 2 });
+      expect(mc.members.get(audience.id)!.has(md5('fine@example.com'))).toBe(true);
+      expect(mc.members.get(audience.id)!.has(md5('forgotten@example.com'))).toBe(false);
+      const messages = result.logs.map((l: any) => l.message).join('\n');
+      expect(messages).toContain('permanently deleted and cannot be re-imported');
+      expect(messages).toContain('email_address');
+      const explained: any = await t.gql('query($m: String) { explainError(provider: "mailchimp", status: 400, message: $m) { code retryable } }', {
+        m: 'forgotten@example.com was permanently deleted and cannot be re-imported.',
+      });
+      expect(explained.data.explainError).toEqual({ code: 'Forgotten Email Not Subscribed', retryable: false });
+    });
+
     it('sends leads to the same audience, a lead and a contact of one email being one member', async () => {
       const members = () => mc.members.get(audience.id)!;
       const before = members().size;

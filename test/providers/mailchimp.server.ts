@@ -41,6 +41,8 @@ export class MailchimpServer extends ProviderServer {
   readonly campaigns: Row[] = [];
   /** Email activity report rows by campaign id. */
   readonly activity = new Map<string, Row[]>();
+  /** Addresses permanently deleted (GDPR "forget"): the API may not add them back. */
+  readonly forgotten = new Set<string>();
 
   constructor(readonly dc = 'us21') {
     super();
@@ -163,6 +165,13 @@ export class MailchimpServer extends ProviderServer {
     if (md5(email) !== hash)
       return problem(400, 'Invalid Resource', 'The subscriber hash does not match the email address: it must be the MD5 of the lowercase email.');
     const existing = members.get(hash);
+    if (!existing && this.forgotten.has(email.trim().toLowerCase())) {
+      return problem(
+        400,
+        'Forgotten Email Not Subscribed',
+        `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
+      );
+    }
     if (!existing && !STATUSES.has(body.status ?? body.status_if_new)) {
       return problem(400, 'Invalid Resource', 'The resource submitted could not be validated.', [
         { field: 'status_if_new', message: 'Data presented is not one of the accepted values.' },

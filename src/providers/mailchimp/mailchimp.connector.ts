@@ -1,7 +1,7 @@
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
-import { BadUserInputError } from '../../errors';
+import { ProviderError } from '../../connectors/http/provider-error';
 import {
   countOf,
   DEFAULT_BASE_URL,
@@ -125,7 +125,16 @@ function memberPath(listId: string, hash: string): string {
  */
 async function upsertMember(call: ConnectorCall, listId: string, data: ConnectorRecord): Promise<ConnectorRecord> {
   const email = typeof data.email_address === 'string' ? data.email_address.trim() : '';
-  if (!email) throw new BadUserInputError('A Mailchimp member needs email_address (map the email field to it)', 'email_address');
+  if (!email) {
+    // Mailchimp answers a blank email_address with 400 Invalid Resource; without an email there is
+    // not even a hash to call with, so the same refusal is raised here: this record fails, the run goes on.
+    throw new ProviderError({
+      provider: 'mailchimp',
+      status: 400,
+      providerCode: 'Invalid Resource',
+      providerMessage: 'email_address: the record has no email address, which a Mailchimp member needs; nothing was sent',
+    });
+  }
   const { tags, ...rest } = data;
   const statusIfNew = rest.status_if_new ?? call.config.statusIfNew ?? DEFAULT_STATUS_IF_NEW;
   const hash = subscriberHash(email);
@@ -220,7 +229,10 @@ const handler: ConnectorHandler = {
       const { tags: _tags, status_if_new: _new, ...changes } = data;
       return (await call.request<ConnectorRecord>({ method: 'PATCH', path: memberPath(listId, encodeURIComponent(id)), json: changes })).body;
     }
-    return upsertMember(call, listId, email ? data : { ...data, email_address: (await this.get!(call, 'members', id)).email_address });
+    if (email) return upsertMember(call, listId, data);
+    // A mapping without the email: the member's own address keeps the PUT at its hash.
+    const { body: current } = await call.request<ConnectorRecord>({ method: 'GET', path: memberPath(listId, encodeURIComponent(id)) });
+    return upsertMember(call, listId, { ...data, email_address: current.email_address });
   },
 
   actions: {
