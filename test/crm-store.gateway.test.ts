@@ -4,6 +4,7 @@ import { ProviderError } from '../src/connectors/http/provider-error';
 import { BuiltInCrmStore } from '../src/sync/crm/built-in-crm-store';
 import { crmFieldNames, CRM_OBJECT_LIST, keptByItsCloud } from '../src/sync/crm/crm-objects';
 import { createCrmStore } from '../src/sync/crm/crm-store.factory';
+import { ByOwnerCrmStore } from '../src/sync/crm/by-owner-crm-store';
 import { GatewayCrmStore } from '../src/sync/crm/gateway-crm-store';
 import { CRM_OPERATIONS } from '../src/sync/crm/operations';
 import { RunningCrmGateway, startCrmGateway } from './support/crm-gateway-subgraphs';
@@ -189,12 +190,27 @@ describe('GatewayCrmStore operations for every CRM object', () => {
     ['contact', { last_name: 'Lovelace', first_name: 'Ada', mailing_city: 'London' }, { title: 'Countess' }],
     ['opportunity', { name: 'Big deal', amount: 5000, probability: 0.4 }, { stage: 'Negotiation' }],
     ['invoice', { invoice_number: 'INV-9', total_amount: 120.5, status: 'OPEN' }, { amount_paid: 120.5, status: 'PAID' }],
-  ])('writes, merges, pages and deletes %s through the gateway', async (object, data, change) => {
+    ['lead', { last_name: 'Hopper', company: 'Navy', rating: 'Hot' }, { status: 'Qualified' }],
+    ['subscription', { plan_name: 'Pro', quantity: 3, amount: 29.5, interval: 'month' }, { status: 'canceled', canceled_at: '2026-12-01T00:00:00.000Z' }],
+    ['case', { subject: 'Printer on fire', priority: 'High', origin: 'Email' }, { status: 'Closed' }],
+    ['campaign', { name: 'Winter launch', type: 'Email', start_date: '2026-12-01' }, { status: 'Completed' }],
+    ['campaign_member', { email: 'ada@example.com', status: 'Sent', responded: false }, { responded: true, first_responded_date: '2026-12-02' }],
+    ['employee', { first_name: 'Grace', last_name: 'Hopper', employment_type: 'Full-Time' }, { department: 'Engineering' }],
+  ])('writes, merges, pages and deletes %s through the gateway', async (object: string, data: Record<string, unknown>, change: Record<string, unknown>) => {
     const [row] = await store.upsert('org-all', object, [{ data }]);
     expect(await store.upsert('org-all', object, [{ id: row.id, data: change }])).toEqual([{ id: row.id, created: false }]);
     expect((await store.get('org-all', object, [row.id])).get(row.id)!.data).toMatchObject({ ...data, ...change });
     expect((await store.changedSince('org-all', object, null, 10)).records.map((r) => r.id)).toEqual([row.id]);
+    expect(crm.records('org-all', object).has(row.id)).toBe(true);
     expect(await store.delete('org-all', object, [row.id])).toBe(1);
+    expect(crm.records('org-all', object).has(row.id)).toBe(false);
+  });
+
+  it.each(['contract', 'activity'])('has no gateway documents for %s, which the integration cloud keeps itself', async (object) => {
+    await expect(store.upsert('org-all', object, [{ data: { status: 'Draft' } }])).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining(`no operations for ${object}`),
+    });
   });
 });
 
@@ -202,7 +218,7 @@ describe('createCrmStore', () => {
   it('uses the built-in store unless CRM_GATEWAY_URL is set', () => {
     const db = {} as DataSource;
     expect(createCrmStore(db, { crmGatewayUrl: undefined, crmGatewayToken: undefined })).toBeInstanceOf(BuiltInCrmStore);
-    expect(createCrmStore(db, { crmGatewayUrl: crm.url, crmGatewayToken: TOKEN })).toBeInstanceOf(GatewayCrmStore);
+    expect(createCrmStore(db, { crmGatewayUrl: crm.url, crmGatewayToken: TOKEN })).toBeInstanceOf(ByOwnerCrmStore);
   });
 });
 

@@ -226,7 +226,7 @@ describe('suggestFieldMappingsForConnection', () => {
   it('refuses unknown objects and answers NOT_FOUND for another organization’s connection exactly as for none', async () => {
     const badObject = await t.gql(FOR_CONNECTION, { id: connectionId, object: 'nope', target: 'invoice' });
     expect(badObject.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'object' });
-    const badTarget = await t.gql(FOR_CONNECTION, { id: connectionId, object: 'invoices', target: 'lead' });
+    const badTarget = await t.gql(FOR_CONNECTION, { id: connectionId, object: 'invoices', target: 'task' });
     expect(badTarget.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'targetObject' });
     const other = await gatewayToken('other-org', ['*']);
     const theirs = await t.gql(FOR_CONNECTION, { id: connectionId, object: 'invoices', target: 'invoice' }, other);

@@ -11,6 +11,7 @@ import { SyncConflictResolver } from './sync-conflict.resolver';
 import { SyncConflictMutationsResolver } from './sync-conflict.mutations.resolver';
 import { SyncRunResolver, SyncRunSubscriptionResolver } from './sync-run.resolver';
 import { SyncRunMutationsResolver } from './sync-run.mutations.resolver';
+import { CrmObjectsResolver } from './crm-objects.resolver';
 import type { CapabilityModule } from '../graphql/capability-module';
 import { mapped, ownedReference } from '../graphql/owned-reference';
 import type { EntityReference } from '../graphql/owned-reference';
@@ -50,6 +51,7 @@ export const syncModule = {
     AccountFieldsResolver,
     ContactFieldsResolver,
     InvoiceFieldsResolver,
+    CrmObjectsResolver,
   ],
   // The other clouds' entities this subgraph extends: reached only through `_entities`.
   orphanedTypes: [Account, Contact, Invoice],

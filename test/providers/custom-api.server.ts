@@ -6,14 +6,20 @@ type Row = Record<string, unknown> & { id: string; updated_at: string };
  * "Acme", a made-up REST API a customer declares as a custom connector. Each collection pages in
  * one of the styles the REST engine knows, the way real APIs do it:
  * - contacts: cursor ({data, meta: {next_cursor}}, `cursor` + `limit`, `updated_since` filter)
- * - companies: offset ({items}, `offset` + `limit`; a short page is the last)
+ * - companies, people (its staff directory): offset ({items}, `offset` + `limit`; a short page is the last)
  * - deals: numbered pages ({results, total_pages}, `page` from 1 + `per_page`)
  * - tickets: a bare array with an RFC 8288 `Link: <…>; rel="next"` header (`page` + `per_page`)
  * The key goes in `X-Api-Key`, or in `api_key` when `keyInQuery` (an older API style, which also
  * echoes the key in its next links). Errors are {error: {code, message}}.
  */
 export class CustomApiServer extends ProviderServer {
-  readonly store: Record<'contacts' | 'companies' | 'deals' | 'tickets', Row[]> = { contacts: [], companies: [], deals: [], tickets: [] };
+  readonly store: Record<'contacts' | 'companies' | 'deals' | 'tickets' | 'people', Row[]> = {
+    contacts: [],
+    companies: [],
+    deals: [],
+    tickets: [],
+    people: [],
+  };
   private clock = Date.parse('2025-01-01T00:00:00Z');
   private sequence = 0;
 
@@ -28,7 +34,8 @@ export class CustomApiServer extends ProviderServer {
     this.on('POST', '/v1/contacts', (req) => this.authed(req, () => this.createContact(req.body)));
     this.on('PATCH', '/v1/contacts/:id', (req, [id]) => this.authed(req, () => this.patch('contacts', id, req.body?.contact ?? {})));
     this.on('POST', '/v1/contacts/:id/notes', (req, [id]) => this.authed(req, () => this.addNote(id, req.body)));
-    this.on('GET', '/v1/companies', (req) => this.authed(req, () => this.offsetPage(req)));
+    this.on('GET', '/v1/companies', (req) => this.authed(req, () => this.offsetPage(req, 'companies')));
+    this.on('GET', '/v1/people', (req) => this.authed(req, () => this.offsetPage(req, 'people')));
     this.on('POST', '/v1/companies', (req) =>
       this.authed(req, () => ({ status: 201, body: this.add('companies', { ...req.body, employees: Number(req.body.employees) }) })),
     );
@@ -72,11 +79,11 @@ export class CustomApiServer extends ProviderServer {
     return { body: { data, meta: { next_cursor: more ? Buffer.from(String(start + limit)).toString('base64url') : null } } };
   }
 
-  private offsetPage(req: ProviderRequest): Reply {
+  private offsetPage(req: ProviderRequest, collection: 'companies' | 'people'): Reply {
     const limit = this.size(req, 'limit', 20);
     if (typeof limit !== 'number') return limit;
     const offset = Number(req.query.get('offset') ?? 0);
-    return { body: { items: this.store.companies.slice(offset, offset + limit) } };
+    return { body: { items: this.store[collection].slice(offset, offset + limit) } };
   }
 
   private numberedPage(req: ProviderRequest): Reply {

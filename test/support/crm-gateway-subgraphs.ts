@@ -7,15 +7,17 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { FieldType } from '../../src/connectors/connector.enums';
-import { crmObject } from '../../src/sync/crm/crm-objects';
+import { CRM_OBJECT_LIST, crmObject, keptByItsCloud } from '../../src/sync/crm/crm-objects';
 import { ORGANIZATION_HEADER } from '../../src/sync/crm/crm-gateway-client';
 import { MatchKind, normaliseMatchValue } from '../../src/sync/crm/match-on';
 import { CRM_OPERATIONS } from '../../src/sync/crm/operations';
 
 /**
  * Writable stand-ins for the clouds that own HotCRM's records, behind a real @apollo/gateway:
- * Sales (Account, Contact, Opportunity) and Revenue (Invoice), each serving exactly the queries
- * and mutations src/sync/crm/operations/*.graphql.ts send. Fields come from those files, so a
+ * one subgraph per owning cloud, with the objects the catalogue declares for it (Sales: Account,
+ * Contact, Lead, Opportunity; Revenue: Invoice, Subscription; Service: Case; Marketing:
+ * Campaign, CampaignMember; HR: Employee), each serving exactly the queries and mutations
+ * src/sync/crm/operations/*.graphql.ts send. Fields come from those files, so a
  * document that asks for something else fails validation at the gateway. Records live in memory
  * per organization (the x-hotcrm-organization header); requests need the expected bearer token.
  * The `*Matching` queries compare stored values in the normal form match-on.ts defines, as the
@@ -28,12 +30,14 @@ interface CloudObject {
   plural: string;
 }
 
-const SALES: CloudObject[] = [
-  { object: 'account', type: 'Account', plural: 'Accounts' },
-  { object: 'contact', type: 'Contact', plural: 'Contacts' },
-  { object: 'opportunity', type: 'Opportunity', plural: 'Opportunities' },
-];
-const REVENUE: CloudObject[] = [{ object: 'invoice', type: 'Invoice', plural: 'Invoices' }];
+/** The objects each cloud owns, by the catalogue (contract and activity are no cloud's: not here). */
+function cloudsOfTheCatalogue(): Map<string, CloudObject[]> {
+  const clouds = new Map<string, CloudObject[]>();
+  for (const object of CRM_OBJECT_LIST.filter(keptByItsCloud)) {
+    clouds.set(object.cloud, [...(clouds.get(object.cloud) ?? []), { object: object.name, ...object.gateway }]);
+  }
+  return clouds;
+}
 
 type CloudRecord = Record<string, unknown> & { id: string; createdDate: string; lastModifiedDate: string };
 /** organization → object → id → record */
@@ -49,6 +53,7 @@ function graphqlType(object: string, field: string): string {
   const type = crmObject(object)!.fields.find((f) => f.name === field)?.type;
   if (type === FieldType.INTEGER) return 'Int';
   if (type === FieldType.CURRENCY || type === FieldType.NUMBER) return 'Float';
+  if (type === FieldType.BOOLEAN) return 'Boolean';
   return 'String';
 }
 
@@ -187,17 +192,14 @@ export interface RunningCrmGateway {
   stop(): Promise<void>;
 }
 
-/** Sales and Revenue under @apollo/gateway, which forwards the token and organization headers. */
+/** Every owning cloud (sales, revenue, service, marketing, hr) under @apollo/gateway, which forwards the token and organization headers. */
 export async function startCrmGateway(token: string): Promise<RunningCrmGateway> {
   const tables: Tables = new Map();
   const now = clock();
   const lookups = new Map<string, number>();
-  const sales = await serveSubgraph(SALES, tables, now, token, lookups);
-  const revenue = await serveSubgraph(REVENUE, tables, now, token, lookups);
-  const composition = composeServices([
-    { name: 'sales', url: sales.url, typeDefs: parse(sales.typeDefs) },
-    { name: 'revenue', url: revenue.url, typeDefs: parse(revenue.typeDefs) },
-  ]);
+  const subgraphs: { name: string; url: string; server: ApolloServer<Context>; typeDefs: string }[] = [];
+  for (const [name, objects] of cloudsOfTheCatalogue()) subgraphs.push({ name, ...(await serveSubgraph(objects, tables, now, token, lookups)) });
+  const composition = composeServices(subgraphs.map(({ name, url, typeDefs }) => ({ name, url, typeDefs: parse(typeDefs) })));
   if (composition.errors) throw new Error(composition.errors.map((e) => e.message).join('\n'));
   const gateway = new ApolloGateway({
     supergraphSdl: composition.supergraphSdl,
@@ -225,7 +227,7 @@ export async function startCrmGateway(token: string): Promise<RunningCrmGateway>
     lookups: (object) => lookups.get(object) ?? 0,
     stop: async () => {
       await server.stop();
-      await Promise.all([sales.server.stop(), revenue.server.stop()]);
+      await Promise.all(subgraphs.map((subgraph) => subgraph.server.stop()));
     },
   };
 }

@@ -140,7 +140,7 @@ export function suggestMappings(
         transform: c.transform ? { type: c.transform.type as TransformType, params: c.transform.params ?? null } : null,
         reasons: c.reasons ?? explainPair(c.source, c.target, c.score!),
       };
-      return c.learned ? suggestion : asReference(suggestion, pointsAt.get(c.source.name));
+      return c.learned ? suggestion : asReference(suggestion, pointsAt.get(c.source.name), target.object);
     })
     .sort((a, b) => b.confidence - a.confidence || a.targetField.localeCompare(b.targetField));
 }
@@ -257,8 +257,8 @@ function fullNameSplit(
  * An id of another object of the same connector into a HotCRM reference field (account_id): a
  * REFERENCE, so HotCRM stores its own id of the linked record, never the provider's.
  */
-function asReference(suggestion: Suggestion, object: string | undefined): Suggestion {
-  const crmObject = object ? referencedCrmObject(suggestion.targetField, null) : null;
+function asReference(suggestion: Suggestion, object: string | undefined, targetObject: string): Suggestion {
+  const crmObject = object ? referencedCrmObject(suggestion.targetField, null, targetObject) : null;
   if (!object || !crmObject) return suggestion;
   return {
     ...suggestion,

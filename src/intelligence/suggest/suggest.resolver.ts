@@ -18,7 +18,7 @@ export class SuggestResolver {
 
   @Authorized(READ_SCOPE.mappings)
   @Query(() => [FieldMappingSuggestion], {
-    description: "Suggestions from one object of a connection's connector (its declared fields) into a HotCRM object (account, contact, invoice, opportunity).",
+    description: "Suggestions from one object of a connection's connector (its declared fields) into a HotCRM object (one of crmObjects).",
   })
   suggestFieldMappingsForConnection(
     @Ctx() ctx: GraphQLContext,

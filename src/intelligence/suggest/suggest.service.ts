@@ -3,7 +3,7 @@ import type { ConnectionService } from '../../connections/connection.service';
 import type { ConnectorCatalog } from '../../connectors/connector.catalog';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import { isValidDotPath } from '../../sync/mapping/dot-path';
-import { crmObject } from '../../sync/crm/crm-objects';
+import { CRM_OBJECTS, crmObject } from '../../sync/crm/crm-objects';
 import { crmTargetSchema, STORE_KEPT_FIELDS } from './crm-target-schema';
 import { learnedPairs } from './learned-pairs';
 import { conventionalSamples, conventionalType } from './provider-conventions';
@@ -61,7 +61,7 @@ export class SuggestService {
     if (!found)
       throw new BadUserInputError(`${definition.key} has no object ${object}; its objects are ${definition.objects.map((o) => o.name).join(', ')}`, 'object');
     const target = crmTargetSchema(targetObject);
-    if (!target) throw new BadUserInputError(`targetObject must be a HotCRM object: account, contact, invoice or opportunity`, 'targetObject');
+    if (!target) throw new BadUserInputError(`targetObject must be a HotCRM object: ${Object.keys(CRM_OBJECTS).join(', ')}`, 'targetObject');
     const source: ObjectSchemaLike = {
       object,
       fields: found.fields.map((f) => ({

@@ -54,7 +54,12 @@ export class BuiltInCrmStore implements CrmStore {
     return batch.ids.map((id) => ({ id, created: created.get(id) ?? false }));
   }
 
-  readonly sameDatabase: SameDatabaseWrites = {
+  /** Every object's records are in this database. */
+  sameDatabaseFor(): SameDatabaseWrites {
+    return this.writes;
+  }
+
+  private readonly writes: SameDatabaseWrites = {
     rows: (organizationId, object, rows) => writableRows(organizationId, object, rows).rows,
     upsert: crmRecordsUpsert,
     matchCandidates: (organizationId, object, lookups, scope) => {

@@ -5,7 +5,8 @@ import type { CrmRecordsBind } from '../sql/upsert-crm-records';
 /**
  * The CRM side of a sync (DESIGN.md section 4): where external records land in HotCRM and where
  * outbound syncs read HotCRM's changes from. Two adapters: BuiltInCrmStore (the default, a table
- * in this database) and GatewayCrmStore (the owning clouds through the GraphQL gateway).
+ * in this database) and GatewayCrmStore (the owning clouds through the GraphQL gateway); in
+ * gateway mode ByOwnerCrmStore sends each object to the one that keeps it.
  *
  * Field names in `data` are the CRM object's snake_case names (src/sync/crm/crm-objects.ts); the
  * system fields id, created_date and last_modified_date are kept by the store, never by `data`.
@@ -52,11 +53,13 @@ export interface CrmStore {
   /** Deletes the live records among `ids`; returns how many there were. */
   delete(organizationId: string, object: string, ids: string[]): Promise<number>;
   /**
-   * Offered only by a store in the integration database itself (the built-in one): an inbound
+   * Offered for the objects a store keeps in the integration database itself (the built-in
+   * store's, and in gateway mode the integration cloud's own contract and activity): an inbound
    * sync then writes a page's records in the same statement that commits the page's links and
    * resume point, one round trip and one commit per page, and records and links commit together.
+   * Undefined for an object kept elsewhere.
    */
-  readonly sameDatabase?: SameDatabaseWrites;
+  sameDatabaseFor?(object: string): SameDatabaseWrites | undefined;
   /**
    * Matching before create for a store outside this database (the gateway one): the live records
    * of `object` whose matchOn fields hold one of the given values, compared in the normal form of

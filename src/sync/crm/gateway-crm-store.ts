@@ -15,9 +15,11 @@ interface CloudRecord {
 }
 
 /**
- * The CRM store backed by the owning clouds (Sales: account, contact, opportunity; Revenue:
- * invoice) through the GraphQL gateway at CRM_GATEWAY_URL, using the documents in
- * ./operations. Field names are translated there and back, so the sync only sees the CRM's
+ * The CRM store backed by the owning clouds (each object's `cloud` in its declaration, e.g.
+ * Sales: account, contact, lead, opportunity; Revenue: invoice, subscription) through the
+ * GraphQL gateway at CRM_GATEWAY_URL, using the documents in ./operations. It has none for the
+ * integration cloud's own objects (contract, activity): ByOwnerCrmStore keeps those in the
+ * built-in store. Field names are translated there and back, so the sync only sees the CRM's
  * snake_case names, as with the built-in store.
  *
  * Matching before create asks the cloud with `findByFields` (the `matching` documents); the

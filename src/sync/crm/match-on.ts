@@ -10,22 +10,14 @@ import { crmFieldNames, crmObject } from './crm-objects';
  * src/sync/sql/crm-match-candidates.ts), so both sides meet.
  */
 
-/** matchOn when the config stores none (sync_config.match_on NULL), by target object. */
-const DEFAULT_MATCH_ON: Record<string, readonly string[]> = {
-  contact: ['email'],
-  lead: ['email'],
-  account: ['email', 'website'],
-  invoice: ['invoice_number'],
-};
-
 const SYSTEM_FIELDS = new Set(['id', 'created_date', 'last_modified_date']);
 
 /** How a field's values are compared. */
 export type MatchKind = 'email' | 'website' | 'phone' | 'text';
 
-/** The effective matchOn of a config: what it stores, else its target object's default. */
+/** The effective matchOn of a config: what it stores (sync_config.match_on), else its target object's declared default. */
 export function effectiveMatchOn(targetObject: string, stored: readonly string[] | null | undefined): string[] {
-  return [...(stored ?? DEFAULT_MATCH_ON[targetObject] ?? [])];
+  return [...(stored ?? crmObject(targetObject)?.defaultMatchOn ?? [])];
 }
 
 /** A matchOn input checked against the target object's fields (BAD_USER_INPUT on 'matchOn'); duplicates are dropped. */

@@ -57,7 +57,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   // A run applying one event (event-apply.ts) reads one record, never the whole object.
   let complete = !context.single && detectsDeletions(definition.key, object.name, since);
   // The built-in store's records are written by the page's commit statement itself.
-  const inline = plan ? undefined : store.sameDatabase;
+  const inline = plan ? undefined : store.sameDatabaseFor?.(config.targetObject);
   // An initial load (no link to this object yet) has no record to compare with: its pages skip the
   // link lookups. A record listed twice during the run is then written twice, idempotently.
   const initialLoad = !plan && !(await hasLinks(db, scope, object.name, config.targetObject));
@@ -68,7 +68,7 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const matchable = !plan && (!inline || (await crmRecordsExist(db, config.organizationId, config.targetObject)));
   // REFERENCE fields become HotCRM ids page by page; references waiting for their target are
   // filled in after each page while any wait (and by the executor at the end of every run).
-  const refs = plan ? [] : referenceFields(rules);
+  const refs = plan ? [] : referenceFields(rules, config.targetObject);
   let waiting = await hasPendingReferences(db, scope);
   const cursor = run.pageCursor;
   // CRM records matched so far in this run, by the external record that took them.

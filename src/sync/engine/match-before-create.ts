@@ -50,7 +50,7 @@ export async function matchBeforeCreate(
   db: Queryable,
 ): Promise<MatchOutcome> {
   const fields = effectiveMatchOn(config.targetObject, config.matchOn);
-  if (!fields.length || !records.length || !(store.sameDatabase || store.findByFields)) return NOTHING;
+  if (!fields.length || !records.length || !(store.sameDatabaseFor?.(config.targetObject) || store.findByFields)) return NOTHING;
   const kinds = fields.map((field) => matchKindOf(config.targetObject, field));
   const keysOf = records.map((r) => fields.map((field, i) => normaliseMatchValue(kinds[i], r.data[field])));
   const lookups: MatchLookup[] = fields.map((field, i) => ({ field, kind: kinds[i], keys: [...new Set(keysOf.flatMap((keys) => keys[i] ?? []))] }));
@@ -95,7 +95,8 @@ async function candidates(
   scope: MatchLinkScope,
 ): Promise<MatchCandidateRow[]> {
   const { organizationId, targetObject } = config;
-  if (store.sameDatabase) return store.sameDatabase.matchCandidates(organizationId, targetObject, lookups, scope);
+  const sameDatabase = store.sameDatabaseFor?.(targetObject);
+  if (sameDatabase) return sameDatabase.matchCandidates(organizationId, targetObject, lookups, scope);
   const found = await store.findByFields!(organizationId, targetObject, lookups);
   const linked = await matchCandidateLinks(
     db,

@@ -42,11 +42,11 @@ export interface UnresolvedReference {
 const params = (rule: StoredMappingRule) => (rule.transform?.params ?? {}) as { object?: string; crmObject?: string | null };
 
 /** The config's REFERENCE rules (validate-rules.ts made sure each names its HotCRM object). */
-export function referenceFields(rules: StoredMappingRule[] | null): ReferenceField[] {
+export function referenceFields(rules: StoredMappingRule[] | null, targetObject: string): ReferenceField[] {
   return (rules ?? []).flatMap((rule) => {
     if (rule.transform?.type !== TransformType.REFERENCE) return [];
     const { object, crmObject } = params(rule);
-    const target = referencedCrmObject(rule.targetField, crmObject ?? null);
+    const target = referencedCrmObject(rule.targetField, crmObject ?? null, targetObject);
     return object && target ? [{ field: rule.targetField, externalObject: object, crmObject: target }] : [];
   });
 }

@@ -42,7 +42,7 @@ export function syncPlan(rules: StoredMappingRule[] | null, object: ObjectDefini
       fromExternal: (record) => applyMapping(rules, record),
       crmView: (data) => pick(data, fields),
       toExternal: (values) => applyMapping(inverted, values),
-      references: referenceFields(rules),
+      references: referenceFields(rules, crmObject),
     };
   }
   // Without a mapping, fields named alike on both sides are copied (as inbound does).

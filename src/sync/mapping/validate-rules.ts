@@ -59,7 +59,7 @@ export function validateRules(rules: unknown, targetObject: string): StoredMappi
     let transform: StoredMappingRule['transform'] = null;
     if (rule.transform !== undefined && rule.transform !== null) {
       const checked = validateTransform(rule.transform, at('transform'));
-      checkReference(checked, targetField, at('transform.params'));
+      checkReference(checked, targetObject, targetField, at('transform.params'));
       transform = { type: String(rule.transform.type), params: rule.transform.params ?? null };
     }
     const entry: StoredMappingRule = { sourceField, targetField, transform };
@@ -70,12 +70,12 @@ export function validateRules(rules: unknown, targetObject: string): StoredMappi
 }
 
 /** A REFERENCE must say which HotCRM object its ids name: by the target field's name or params.crmObject. */
-function checkReference(transform: CheckedTransform, targetField: string, at: string): void {
+function checkReference(transform: CheckedTransform, targetObject: string, targetField: string, at: string): void {
   if (transform.type !== TransformType.REFERENCE) return;
   if (transform.crmObject !== null && !crmObject(transform.crmObject)) {
     throw new BadUserInputError(`crmObject must be a HotCRM object: ${Object.keys(CRM_OBJECTS).join(', ')}`, `${at}.crmObject`);
   }
-  if (!referencedCrmObject(targetField, transform.crmObject)) {
+  if (!referencedCrmObject(targetField, transform.crmObject, targetObject)) {
     throw new BadUserInputError(
       `REFERENCE into ${targetField} needs crmObject: the HotCRM object its ids name (the field's name does not say)`,
       `${at}.crmObject`,

@@ -85,7 +85,7 @@ function statement(lookups: MatchLookup[]): string {
 /**
  * The live records of `object` whose matchOn fields hold one of the page's values, per field and
  * value, with the external ids already linked to each in `scope`: the one lookup statement of an inbound
- * page's matching (BuiltInCrmStore.sameDatabase.matchCandidates).
+ * page's matching (BuiltInCrmStore.sameDatabaseFor(object).matchCandidates).
  */
 export async function crmMatchCandidates(
   db: Queryable,

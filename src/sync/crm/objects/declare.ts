@@ -38,6 +38,11 @@ export interface CrmObject {
    * object is kept by the integration cloud's own store (the crm_record table) in gateway mode too.
    */
   gateway?: CloudNames;
+  /**
+   * The fields an inbound sync finds an existing record by before creating one when its config
+   * sets no matchOn (SyncConfig.matchOn; src/sync/crm/match-on.ts). Absent: no matching by default.
+   */
+  defaultMatchOn?: string[];
 }
 
 interface FieldOptions {

@@ -8,6 +8,8 @@ export const HR_OBJECTS = [
     label: 'Employee',
     cloud: 'hr',
     gateway: { type: 'Employee', plural: 'Employees' },
+    // An HRIS and HotCRM both know a person by their work email.
+    defaultMatchOn: ['email'],
     fields: [
       f('first_name', FieldType.STRING),
       required('last_name', FieldType.STRING),

@@ -31,7 +31,7 @@ export const INTEGRATION_OBJECTS = [
       /** email, call, meeting, message... */
       required('kind', FieldType.ENUM),
       /** inbound or outbound. */
-      f('direction', FieldType.ENUM),
+      required('direction', FieldType.ENUM),
       f('subject', FieldType.STRING),
       f('snippet', FieldType.STRING),
       f('from', FieldType.STRING),

@@ -8,6 +8,7 @@ export const REVENUE_OBJECTS = [
     label: 'Invoice',
     cloud: 'revenue',
     gateway: { type: 'Invoice', plural: 'Invoices' },
+    defaultMatchOn: ['invoice_number'],
     fields: [
       required('invoice_number', FieldType.STRING),
       ref('account_id', 'account'),

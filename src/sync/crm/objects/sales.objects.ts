@@ -8,6 +8,7 @@ export const SALES_OBJECTS = [
     label: 'Account',
     cloud: 'sales',
     gateway: { type: 'Account', plural: 'Accounts' },
+    defaultMatchOn: ['email', 'website'],
     fields: [
       required('name', FieldType.STRING),
       f('account_number', FieldType.STRING),
@@ -30,6 +31,7 @@ export const SALES_OBJECTS = [
     label: 'Contact',
     cloud: 'sales',
     gateway: { type: 'Contact', plural: 'Contacts' },
+    defaultMatchOn: ['email'],
     fields: [
       f('first_name', FieldType.STRING),
       required('last_name', FieldType.STRING),
@@ -49,6 +51,7 @@ export const SALES_OBJECTS = [
     label: 'Lead',
     cloud: 'sales',
     gateway: { type: 'Lead', plural: 'Leads' },
+    defaultMatchOn: ['email'],
     fields: [
       f('first_name', FieldType.STRING),
       required('last_name', FieldType.STRING),
