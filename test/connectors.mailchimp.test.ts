@@ -324,6 +324,59 @@ describe('Mailchimp connector', () => {
       expect(JSON.stringify(all)).not.toContain(WEBHOOK_SECRET);
     });
 
+    it('updates the member a profile event names in a realtime members sync, reading that one member', async () => {
+      const live = mc.addList('Live');
+      const member = mc.addMember(live.id, 'live@example.com', { FNAME: 'Before', LNAME: 'Event' });
+      const conn = (await connect({ credentials: { apiKey: mc.apiKey, webhookSecret: WEBHOOK_SECRET }, config: { baseUrl: baseUrl(), listId: live.id } })).data
+        .createConnection.id;
+      const mapping = await gqlOk('mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }', {
+        input: {
+          name: 'Live members',
+          sourceObject: 'members',
+          targetObject: 'contact',
+          rules: [
+            { sourceField: 'email_address', targetField: 'email' },
+            { sourceField: 'merge_fields.FNAME', targetField: 'first_name' },
+          ],
+        },
+      });
+      const configId = (
+        await gqlOk('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
+          input: {
+            name: 'Live members',
+            connectionId: conn,
+            sourceObject: 'members',
+            targetObject: 'contact',
+            direction: 'INBOUND',
+            frequency: 'realtime',
+            fieldMappingId: mapping.createFieldMapping.id,
+          },
+        })
+      ).createSyncConfig.id;
+      expect(await run(configId, 'FULL')).toMatchObject({ status: 'COMPLETED', recordsCreated: 1 });
+      const firstName = async () =>
+        (await t.service.db.query(`SELECT data->>'first_name' AS v FROM crm_record WHERE object = 'contact' AND data->>'email' = 'live@example.com'`))[0]?.v;
+      expect(await firstName()).toBe('Before');
+
+      const before = mc.requests.length;
+      member.merge_fields.FNAME = 'After';
+      member.last_changed = new Date().toISOString();
+      const body = form({
+        type: 'profile',
+        fired_at: new Date().toISOString().slice(0, 19).replace('T', ' '),
+        'data[id]': member.id,
+        'data[email]': 'live@example.com',
+        'data[list_id]': live.id,
+        'data[merges][FNAME]': 'After',
+      });
+      expect((await post(body, `${t.url}/webhooks/inbound/${conn}?secret=${WEBHOOK_SECRET}`)).status).toBe(200);
+      for (let i = 0; i < 200 && (await firstName()) !== 'After'; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await firstName()).toBe('After');
+      const calls = mc.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+      expect(calls).toContain(`GET /us21/3.0/lists/${live.id}/members/${member.id}`);
+      expect(calls).not.toContain(`GET /us21/3.0/lists/${live.id}/members`);
+    });
+
     it('answers 400 to a verified body that is not a Mailchimp form', async () => {
       const res = await fetch(hookUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"subscribe"}' });
       expect(res.status).toBe(400);

@@ -1,6 +1,7 @@
 import type { ProviderModule } from '../provider.module';
 import { mailchimp } from './mailchimp.connector';
 import { mailchimpConventions } from './mailchimp.conventions';
+import { mailchimpEventChange } from './mailchimp.event-change';
 import { MAILCHIMP_KNOWLEDGE } from './mailchimp.knowledge';
 import { mailchimpVerifier } from './mailchimp.verifier';
 
@@ -10,4 +11,5 @@ export const mailchimpProvider: ProviderModule = {
   verifier: mailchimpVerifier,
   knowledge: MAILCHIMP_KNOWLEDGE,
   conventions: mailchimpConventions,
+  eventChange: mailchimpEventChange,
 };
