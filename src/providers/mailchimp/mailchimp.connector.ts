@@ -1,7 +1,6 @@
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
-import { ProviderError } from '../../connectors/http/provider-error';
 import {
   countOf,
   DEFAULT_BASE_URL,
@@ -15,6 +14,7 @@ import {
 } from './mailchimp.api';
 import { readCampaignResponses } from './mailchimp.email-activity';
 import { identifyMailchimpAccount } from './mailchimp.identity';
+import { MemberTag, memberPath, setTags, updateMember, upsertMember } from './mailchimp.members';
 
 /**
  * Mailchimp Marketing API 3.0 (https://mailchimp.com/developer/marketing/api/): an API key whose
@@ -108,56 +108,6 @@ const OBJECTS: ObjectDefinition[] = [
   },
 ];
 
-/** A new member's status when neither the mapping nor config.statusIfNew says: only opted-in contacts should be sent. */
-const DEFAULT_STATUS_IF_NEW = 'subscribed';
-
-type Tag = { name: string; status: 'active' | 'inactive' };
-
-function memberPath(listId: string, hash: string): string {
-  return `/lists/${encodeURIComponent(listId)}/members/${hash}`;
-}
-
-/**
- * The upsert: PUT at the hash of the email (https://mailchimp.com/developer/marketing/api/list-members/add-or-update-list-member/).
- * status_if_new applies only to a new member; an existing member keeps its status unless
- * `status` is given, so an unsubscribed person is never subscribed again by a sync. PUT does
- * not take tags: they go through the member's tags endpoint.
- */
-async function upsertMember(call: ConnectorCall, listId: string, data: ConnectorRecord): Promise<ConnectorRecord> {
-  const email = typeof data.email_address === 'string' ? data.email_address.trim() : '';
-  if (!email) {
-    // Mailchimp answers a blank email_address with 400 Invalid Resource; without an email there is
-    // not even a hash to call with, so the same refusal is raised here: this record fails, the run goes on.
-    throw new ProviderError({
-      provider: 'mailchimp',
-      status: 400,
-      providerCode: 'Invalid Resource',
-      providerMessage: 'email_address: the record has no email address, which a Mailchimp member needs; nothing was sent',
-    });
-  }
-  const { tags, ...rest } = data;
-  const statusIfNew = rest.status_if_new ?? call.config.statusIfNew ?? DEFAULT_STATUS_IF_NEW;
-  const hash = subscriberHash(email);
-  const { body } = await call.request<ConnectorRecord>({
-    method: 'PUT',
-    path: memberPath(listId, hash),
-    json: { ...rest, email_address: email, status_if_new: statusIfNew },
-  });
-  if (Array.isArray(tags) && tags.length)
-    await setTags(
-      call,
-      listId,
-      hash,
-      tags.map((t) => (typeof t === 'string' ? { name: t, status: 'active' } : (t as Tag))),
-    );
-  return body;
-}
-
-/** POST /lists/{list_id}/members/{subscriber_hash}/tags: adds (active) or removes (inactive) tags; 204 on success. */
-async function setTags(call: ConnectorCall, listId: string, hash: string, tags: Tag[]): Promise<void> {
-  await call.request({ method: 'POST', path: `${memberPath(listId, hash)}/tags`, json: { tags } });
-}
-
 async function page(
   call: ConnectorCall,
   path: string,
@@ -222,17 +172,7 @@ const handler: ConnectorHandler = {
 
   async update(call, object, id, data) {
     if (object !== 'members') throw new UnsupportedObjectError('Mailchimp', `${object} are read-only here`);
-    const listId = listIdOf(call);
-    const email = typeof data.email_address === 'string' ? data.email_address : null;
-    // A changed email has a new hash: PATCH the member at its old one, which moves the address.
-    if (email && subscriberHash(email) !== id) {
-      const { tags: _tags, status_if_new: _new, ...changes } = data;
-      return (await call.request<ConnectorRecord>({ method: 'PATCH', path: memberPath(listId, encodeURIComponent(id)), json: changes })).body;
-    }
-    if (email) return upsertMember(call, listId, data);
-    // A mapping without the email: the member's own address keeps the PUT at its hash.
-    const { body: current } = await call.request<ConnectorRecord>({ method: 'GET', path: memberPath(listId, encodeURIComponent(id)) });
-    return upsertMember(call, listId, { ...data, email_address: current.email_address });
+    return updateMember(call, listIdOf(call), id, data);
   },
 
   actions: {
@@ -243,7 +183,7 @@ const handler: ConnectorHandler = {
       return upsertMember(call, listIdOf(call, listId), data);
     },
     async updateMemberTags(call, input) {
-      const { listId, email, tags } = input as { listId?: string; email: string; tags: Tag[] };
+      const { listId, email, tags } = input as { listId?: string; email: string; tags: MemberTag[] };
       const hash = subscriberHash(email);
       await setTags(call, listIdOf(call, listId), hash, tags);
       return { id: hash, tags };
