@@ -93,6 +93,26 @@ describe('CRM objects with the built-in store', () => {
     expect(syncReader.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
   });
 
+  it('suggests mappings into the new objects from their own vocabulary (hire date → start_date, a ticket body → description)', async () => {
+    const suggest = `query($id: ID!, $object: String!, $target: String!) {
+      suggestFieldMappingsForConnection(connectionId: $id, object: $object, targetObject: $target) { sourceField targetField } }`;
+    const pairs = async (object: string, target: string) => {
+      const res = await gql(suggest, { id: desk, object, target });
+      expect(res.errors).toBeUndefined();
+      return Object.fromEntries(res.data.suggestFieldMappingsForConnection.map((s: any) => [s.targetField, s.sourceField]));
+    };
+    expect(await pairs('people', 'employee')).toMatchObject({
+      first_name: 'first_name',
+      last_name: 'last_name',
+      email: 'work_email',
+      title: 'job_title',
+      department: 'department',
+      start_date: 'hire_date',
+      employment_type: 'employee_type',
+    });
+    expect(await pairs('tickets', 'case')).toMatchObject({ case_number: 'number', subject: 'subject', description: 'body', priority: 'priority' });
+  });
+
   it('syncs tickets into case, their company a REFERENCE the case declaration resolves to the linked account', async () => {
     const globex = acme.add('companies', { name: 'Globex', website: 'https://globex.example' });
     const initech = acme.add('companies', { name: 'Initech', website: 'initech.example' });

@@ -61,6 +61,10 @@ const ABBREVIATIONS = new Map<string, string[]>(
     iso: [],
     hs: [],
     sfdc: [],
+    mgr: ['manager'],
+    cancelled: ['canceled'],
+    hired: ['hire'],
+    seats: ['seat'],
   }),
 );
 

@@ -15,10 +15,19 @@ export interface Phrase {
 }
 
 const p = (text: string, extra: Omit<Phrase, 'words'> = {}): Phrase => ({ words: text.split(' '), ...extra });
-const PEOPLE = ['contact', 'lead', 'person', 'people', 'user'];
+const PEOPLE = ['contact', 'lead', 'person', 'people', 'user', 'employee'];
 const DEALS = ['opportunity', 'deal'];
 const INVOICES = ['invoice', 'bill'];
 const ORGS = ['account', 'company', 'organization'];
+// The objects beyond the first four, by the word objectWord gives their names (campaign_member → member).
+const LEADS = ['lead'];
+const SUBSCRIPTIONS = ['subscription'];
+const CASES = ['case', 'ticket'];
+const CAMPAIGNS = ['campaign'];
+const MEMBERS = ['member'];
+const EMPLOYEES = ['employee'];
+const CONTRACTS = ['contract', 'agreement', 'envelope'];
+const ACTIVITIES = ['activity', 'message', 'email'];
 
 export const CONCEPTS: Record<string, Phrase[]> = {
   first_name: [p('first name'), p('given name'), p('firstname')],
@@ -33,8 +42,10 @@ export const CONCEPTS: Record<string, Phrase[]> = {
     p('account name', { objects: ORGS }),
     p('deal name', { objects: DEALS }),
     p('opportunity name', { objects: DEALS }),
-    p('title', { objects: DEALS }),
+    p('title', { objects: [...DEALS, ...CAMPAIGNS] }),
     p('subject', { objects: DEALS }),
+    p('name', { objects: CAMPAIGNS }),
+    p('campaign name', { objects: CAMPAIGNS }),
   ],
   email: [p('email'), p('email address'), p('from', { objects: PEOPLE, whole: true }), p('sender', { objects: PEOPLE, whole: true })],
   phone: [p('phone'), p('phone number'), p('business phone'), p('work phone'), p('primary phone')],
@@ -48,10 +59,11 @@ export const CONCEPTS: Record<string, Phrase[]> = {
     p('company id'),
     p('organization id'),
     p('account name id'),
-    p('customer', { objects: [...INVOICES, ...DEALS] }),
-    p('customer id', { objects: [...INVOICES, ...DEALS] }),
+    p('customer', { objects: [...INVOICES, ...DEALS, ...SUBSCRIPTIONS, ...CONTRACTS] }),
+    p('customer id', { objects: [...INVOICES, ...DEALS, ...SUBSCRIPTIONS, ...CONTRACTS] }),
     p('contact id', { objects: INVOICES }),
-    p('organization', { objects: DEALS }),
+    p('organization', { objects: [...DEALS, ...CASES] }),
+    p('organization id', { objects: CASES }),
   ],
   street: [p('street'), p('address line 1'), p('line 1'), p('address 1'), p('street address'), p('address')],
   city: [p('city'), p('town'), p('locality'), p('address locality')],
@@ -59,7 +71,7 @@ export const CONCEPTS: Record<string, Phrase[]> = {
   postal_code: [p('postal code'), p('code', { needsRole: true })],
   country: [p('country'), p('country code'), p('country or region'), p('address country')],
   currency_code: [p('currency'), p('currency code'), p('default currency')],
-  description: [p('description'), p('note'), p('notes')],
+  description: [p('description'), p('note'), p('notes'), p('body', { objects: CASES }), p('comment', { objects: CASES, whole: true })],
   website: [p('website'), p('url'), p('website address url'), p('website address')],
   industry: [p('industry')],
   type: [p('type', { objects: ORGS }), p('account type', { objects: ORGS }), p('company type', { objects: ORGS })],
@@ -82,10 +94,66 @@ export const CONCEPTS: Record<string, Phrase[]> = {
   ],
   due_date: [p('due date'), p('due date string'), p('payment due date')],
   paid_date: [p('paid date'), p('paid at'), p('date paid'), p('paid on'), p('paid on date'), p('payment date')],
-  amount: [p('amount', { objects: DEALS }), p('value', { objects: DEALS }), p('deal value'), p('deal amount'), p('opportunity amount')],
+  amount: [
+    p('amount', { objects: [...DEALS, ...SUBSCRIPTIONS] }),
+    p('unit amount', { objects: SUBSCRIPTIONS }),
+    p('value', { objects: DEALS }),
+    p('deal value'),
+    p('deal amount'),
+    p('opportunity amount'),
+  ],
   stage: [p('stage'), p('stage name'), p('deal stage'), p('stage id'), p('pipeline stage')],
   probability: [p('probability'), p('win probability')],
-  close_date: [p('close date'), p('expected close date'), p('closing date'), p('closed date')],
+  close_date: [p('close date'), p('expected close date'), p('closing date'), p('closed date', { objects: DEALS })],
+
+  // lead
+  company: [p('company', { objects: LEADS }), p('company name', { objects: LEADS }), p('organization', { objects: LEADS })],
+  rating: [p('rating'), p('lead rating')],
+  converted_contact_id: [p('converted contact id'), p('converted contact')],
+  // subscription
+  plan_name: [p('plan name'), p('plan'), p('price nickname'), p('plan nickname'), p('product name', { objects: SUBSCRIPTIONS })],
+  quantity: [p('quantity'), p('seat'), p('seat count')],
+  interval: [p('interval'), p('recurring interval'), p('billing period'), p('billing cycle'), p('billing frequency')],
+  current_period_start: [p('current period start'), p('period start')],
+  current_period_end: [p('current period end'), p('period end')],
+  canceled_at: [p('canceled at'), p('canceled date'), p('cancellation date'), p('ended at', { objects: SUBSCRIPTIONS })],
+  // case
+  case_number: [p('case number'), p('ticket number'), p('number', { objects: CASES, whole: true })],
+  subject: [p('subject', { objects: [...CASES, ...ACTIVITIES] }), p('title', { objects: CASES }), p('summary', { objects: CASES }), p('subject line')],
+  priority: [p('priority'), p('urgency'), p('severity', { objects: CASES })],
+  origin: [p('origin'), p('channel', { objects: CASES }), p('via channel'), p('source', { objects: CASES, whole: true })],
+  contact_id: [p('contact id', { objects: [...CASES, ...MEMBERS] }), p('requester id'), p('requester', { objects: CASES })],
+  closed_date: [p('closed date', { objects: CASES }), p('closed at'), p('solved at'), p('resolved at'), p('date closed')],
+  // campaign and campaign_member
+  start_date: [
+    p('start date'),
+    p('hire date'),
+    p('date hired'),
+    p('hired on'),
+    p('send time', { objects: CAMPAIGNS }),
+    p('start', { objects: CAMPAIGNS, whole: true }),
+  ],
+  end_date: [p('end date'), p('end', { objects: CAMPAIGNS, whole: true })],
+  campaign_id: [p('campaign id'), p('campaign', { objects: MEMBERS })],
+  lead_id: [p('lead id')],
+  responded: [p('responded'), p('has responded')],
+  first_responded_date: [p('first responded date'), p('first response date'), p('first responded')],
+  // employee
+  employment_type: [p('employment type'), p('employee type'), p('worker type'), p('employment history status'), p('employment status')],
+  termination_date: [p('termination date'), p('terminated on'), p('terminated at'), p('separation date'), p('end date', { objects: EMPLOYEES })],
+  manager_email: [p('manager email'), p('supervisor email'), p('report to email'), p('manager')],
+  work_location: [p('work location'), p('location', { objects: EMPLOYEES }), p('office', { objects: EMPLOYEES })],
+  // contract and activity
+  contract_number: [p('contract number'), p('agreement number')],
+  signed_date: [p('signed date'), p('signed at'), p('signed on'), p('date signed')],
+  envelope_id: [p('envelope id'), p('agreement id')],
+  kind: [p('kind')],
+  direction: [p('direction')],
+  snippet: [p('snippet'), p('preview'), p('body preview')],
+  from: [p('from', { objects: ACTIVITIES }), p('sender', { objects: ACTIVITIES }), p('from address')],
+  to: [p('to', { objects: ACTIVITIES, whole: true }), p('to recipient'), p('recipient', { objects: ACTIVITIES })],
+  occurred_at: [p('occurred at'), p('sent at'), p('received at'), p('internal date'), p('sent date time'), p('received date time')],
+  opened_at: [p('opened at'), p('first opened at'), p('opened date')],
 };
 
 /** Address roles: which of an object's addresses a field belongs to. */
