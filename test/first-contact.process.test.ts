@@ -111,7 +111,7 @@ describe.each(users)('a clone in a 0700 folder, as %s', (_label, user) => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify({ query: '{ connectors { key } }' }),
       });
-      expect(((await res.json()) as any).data.connectors).toHaveLength(10);
+      expect(((await res.json()) as any).data.connectors).toHaveLength(11);
 
       const pgDir = path.join(clone, '.data', 'pg');
       const where = realpathSync(pgDir);

@@ -49,7 +49,7 @@ describe('the service process on embedded PostgreSQL', () => {
     expect(databaseUrl(a)).not.toContain(':5432/');
     expect(databaseUrl(a)).not.toBe(databaseUrl(b));
     const res = await query(a, '{ connectors { key } connections { totalCount } }');
-    expect(res.data.connectors).toHaveLength(10);
+    expect(res.data.connectors).toHaveLength(11);
     expect(res.data.connections.totalCount).toBe(0);
   });
 

@@ -47,6 +47,7 @@ export function checkCredentials(definition: ConnectorDefinition | null, authTyp
       throw new BadUserInputError(`credentials.${name} must be a string`, `credentials.${name}`);
     }
   }
+  definition?.handler?.checkCredentials?.(authType, given);
   return given;
 }
 

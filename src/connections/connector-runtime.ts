@@ -97,7 +97,7 @@ export class ConnectorRuntime {
   ): ConnectorBinding {
     const authType = connection.authType as AuthType;
     let credentials = initial;
-    const baseUrl = String(connection.config?.baseUrl ?? definition.baseUrl).replace(/\/+$/, '');
+    const baseUrl = String(handler.baseUrl?.(initial, connection.config ?? {}) ?? connection.config?.baseUrl ?? definition.baseUrl).replace(/\/+$/, '');
     const http = this.pool.for(definition.provider, definition.rateLimit, handler, definition.poolKey);
     const authorize = (creds: Credentials) => (handler.authorize ?? defaultAuthorize)(authType, creds);
 

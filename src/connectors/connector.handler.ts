@@ -131,6 +131,17 @@ export interface ActionRecovery {
 export interface ConnectorHandler {
   /** Headers that authenticate a request with these credentials (default: Bearer token). */
   authorize?(authType: AuthType, credentials: Record<string, unknown>): Record<string, string>;
+  /**
+   * Credentials' shape beyond the required fields, checked when they are saved: throws
+   * BadUserInputError (Mailchimp's API key must end in its data center, `-us21`).
+   */
+  checkCredentials?(authType: AuthType, credentials: Record<string, unknown>): void;
+  /**
+   * The API's base URL where it depends on the credentials (Mailchimp: the key's data center
+   * picks `https://<dc>.api.mailchimp.com/3.0`), config.baseUrl's override included. Without it
+   * the base URL is config.baseUrl, else the definition's.
+   */
+  baseUrl?(credentials: Record<string, unknown>, config: Record<string, unknown>): string;
   /** A cheap authenticated call that proves the credentials work. */
   test(call: ConnectorCall): Promise<void>;
   /**

@@ -6,6 +6,7 @@ import { adobeSignProvider } from './adobe_sign';
 import { docusignProvider } from './docusign';
 import { gmailProvider } from './gmail';
 import { linkedinProvider } from './linkedin';
+import { mailchimpProvider } from './mailchimp';
 import { outlookProvider } from './outlook';
 import { paypalProvider } from './paypal';
 import type { ProviderModule } from './provider.module';
@@ -29,6 +30,7 @@ export const PROVIDERS: readonly ProviderModule[] = [
   gmailProvider,
   outlookProvider,
   linkedinProvider,
+  mailchimpProvider,
 ];
 
 const BY_KEY: ReadonlyMap<string, ProviderModule> = new Map(PROVIDERS.map((p) => [p.key, p]));
