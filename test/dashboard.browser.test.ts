@@ -2,6 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { BuiltInCrmStore } from '../src/sync/crm/built-in-crm-store';
+import { OAuthServer } from './providers/oauth.server';
+import { SlackServer } from './providers/slack.server';
 import { StripeServer } from './providers/stripe.server';
 import { BOOTSTRAP_KEY, startTestService, TestService } from './support/service';
 import { Gql, setupInboundSync, SlowStripeServer, TRIGGER, waitForRunEnd } from './support/sync-fixtures';
@@ -35,6 +37,8 @@ describe('GET /dashboard in headless Chromium', () => {
   let slow: SlowStripeServer;
   let small: StripeServer;
   let receiver: WebhookReceiver;
+  let slackOAuth: OAuthServer;
+  let slack: SlackServer;
   let browser: Browser;
   let page: Page;
   let receiverFails = true;
@@ -107,6 +111,36 @@ describe('GET /dashboard in headless Chromium', () => {
     }
   }
 
+  /** An automation posting to a Slack channel the bot was not invited to: its run FAILS (not_in_channel). */
+  async function setupFailedAutomation(): Promise<void> {
+    const [channel] = slack.seedChannels(1, { name: 'support-escalations', is_member: false });
+    ids.slackChannel = channel.id;
+    const conn = await gql(CREATE('CreateConnection'), {
+      input: { connectorKey: 'slack', authType: 'TOKEN', name: 'Slack (support)', credentials: { token: slack.botToken }, config: { baseUrl: `${slack.url}/api` } },
+    });
+    const automation = await gql(CREATE('CreateAutomation'), {
+      input: {
+        name: 'High-priority cases to Slack',
+        eventTypes: ['case.created'],
+        filters: [['priority', '=', 'High']],
+        connectionId: conn.data.createConnection.id,
+        action: 'postMessage',
+        inputTemplate: { channel: channel.id, text: 'Case {{event.data.subject}}' },
+        retryPolicy: 'NONE',
+      },
+    });
+    ids.automation = automation.data.createAutomation.id;
+    await gql('mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }', {
+      input: { type: 'case.created', data: { subject: 'Printer on fire', priority: 'High' } },
+    });
+    for (const until = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      const res = await gql('query($id: ID!) { automation(id: $id) { runs(status: FAILED) { edges { node { id error } } } } }', { id: ids.automation });
+      ids.automationRun = res.data.automation.runs.edges[0]?.node.id;
+      if (ids.automationRun) break;
+      if (Date.now() > until) throw new Error('the automation run never failed');
+    }
+  }
+
   beforeAll(async () => {
     // Without Chromium this test fails loudly: .ci/run installs Debian's package when it is missing.
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (npm test's pretest does this)`);
@@ -116,11 +150,13 @@ describe('GET /dashboard in headless Chromium', () => {
     small = await new StripeServer().start();
     small.seedCustomers(3);
     receiver = await new WebhookReceiver().start();
+    slackOAuth = await new OAuthServer().start();
+    slack = await new SlackServer(slackOAuth).start();
     receiver.answer(() => (receiverFails ? { status: 500, body: 'ERP is down' } : { status: 200, body: 'ok' }));
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '1', SYNC_RETRY_BASE_SECONDS: '0' });
     gql = (query, variables) => t.gql(query, variables);
     ids.liveConfig = (await setupInboundSync(gql, slow)).configId;
-    await Promise.all([setupConflict(), setupFailure(), setupFailedDelivery()]);
+    await Promise.all([setupConflict(), setupFailure(), setupFailedDelivery(), setupFailedAutomation()]);
     // Playwright gives every launch a new, empty profile directory.
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -130,12 +166,12 @@ describe('GET /dashboard in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.stop();
-    await Promise.all([slow?.stop(), small?.stop(), receiver?.stop()]);
+    await Promise.all([slow?.stop(), small?.stop(), receiver?.stop(), slack?.stop(), slackOAuth?.stop()]);
   });
 
   const card = (attr: string, id: string) => page.locator(`[${attr}="${id}"]`);
 
-  it('asks for the key once, then shows health, connections, failures with findings, webhooks and conflicts', async () => {
+  it('asks for the key once, then shows health, connections, failures with findings, webhooks, automations and conflicts', async () => {
     const served = await fetch(`${t.url}/dashboard/`);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -147,10 +183,13 @@ describe('GET /dashboard in headless Chromium', () => {
     await page.locator('#live[data-state="live"]').waitFor();
     expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('hotcrm.dashboard.apiKey'))).toBe(BOOTSTRAP_KEY);
 
-    await expect(page.locator('[data-health="connections"] strong').textContent()).resolves.toBe('3');
+    await expect(page.locator('[data-health="connections"] strong').textContent()).resolves.toBe('4');
     await expect(page.locator('[data-health="openConflicts"] strong').textContent()).resolves.toBe('1');
     await card('data-failure-config', ids.failedConfig).locator('[data-finding="INVALID_CREDENTIALS"]').waitFor();
-    await expect(page.locator('[data-connection-id]').count()).resolves.toBe(3);
+    await expect(page.locator('[data-connection-id]').count()).resolves.toBe(4);
+    const failedRun = card('data-automation-run-id', ids.automationRun);
+    await expect(failedRun.locator('[data-status]').getAttribute('data-status')).resolves.toBe('FAILED');
+    await expect(failedRun.locator('.error').textContent()).resolves.toContain('not_in_channel');
     await expect(card('data-subscription-id', ids.subscription).locator('.rate').textContent()).resolves.toBe('0% delivered (0/1)');
     await card('data-conflict-id', ids.conflict).waitFor();
     await expect(card('data-conflict-id', ids.conflict).locator('.source').textContent()).resolves.toBe('Ada (edited in Stripe)');
@@ -197,7 +236,7 @@ describe('GET /dashboard in headless Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   });
 
-  it('retries a failed delivery (now SUCCESS) and resolves a conflict from the page', async () => {
+  it('retries a failed delivery (now SUCCESS) and a failed automation run (now SUCCEEDED), and resolves a conflict from the page', async () => {
     receiverFails = false;
     const sub = card('data-subscription-id', ids.subscription);
     await sub.locator(`[data-delivery-id="${ids.delivery}"] button.retry`).click();
@@ -208,6 +247,12 @@ describe('GET /dashboard in headless Chromium', () => {
     );
     const delivery = await gql('query($id: ID!) { webhookDelivery(id: $id) { status attempts { responseStatus } } }', { id: ids.delivery });
     expect(delivery.data.webhookDelivery).toEqual({ status: 'SUCCESS', attempts: [{ responseStatus: 500 }, { responseStatus: 200 }] });
+
+    // The bot is invited to the channel, then the failed automation run is retried from the page.
+    slack.channels.find((c) => c.id === ids.slackChannel)!.is_member = true;
+    await card('data-automation-run-id', ids.automationRun).locator('button.retry-run').click();
+    await card('data-automation-run-id', ids.automationRun).locator('[data-status="SUCCEEDED"]').waitFor({ timeout: 15_000 });
+    expect(slack.messagesIn(ids.slackChannel).map((m) => m.text)).toEqual(['Case Printer on fire']);
 
     await card('data-conflict-id', ids.conflict).locator('button.keep-source').click();
     await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-health="openConflicts"] strong')?.textContent === '0', undefined, {

@@ -43,14 +43,16 @@ function fill(id, nodes, emptyText) {
 }
 
 async function load() {
-  const [health, connections, configs, webhooks, conflicts] = await Promise.all([
+  const [health, connections, configs, webhooks, conflicts, automations] = await Promise.all([
     api.request(Q.HEALTH), api.request(Q.CONNECTIONS), api.request(Q.SYNC_CONFIGS), api.request(Q.WEBHOOKS), api.request(Q.CONFLICTS),
+    api.request(Q.AUTOMATIONS),
   ]);
   $('health').replaceChildren(...R.health(health.integrationHealth));
   const configNodes = configs.syncConfigs.edges.map((e) => e.node);
   fill('syncs', configNodes.map((c) => R.syncConfig(c, (event) => trigger(c.id, event.currentTarget))), 'No sync configs yet.');
   fill('connections', connections.connections.edges.map((e) => R.connection(e.node)), 'No connections yet.');
   fill('webhooks', webhooks.webhookSubscriptions.edges.map((e) => R.webhook(e.node, retry)), 'No webhook subscriptions yet.');
+  fill('automations', automations.automations.edges.map((e) => R.automation(e.node, retryRun)), 'No automations yet.');
   fill('conflicts', conflicts.syncConflicts.edges.map((e) => R.conflict(e.node, resolve)), 'No open conflicts.');
   // Each failed config with what troubleshoot makes of it; a report that fails to load leaves the error alone.
   const failed = configNodes.filter((c) => c.lastRun?.status === 'FAILED').slice(0, 5);
@@ -86,6 +88,14 @@ function trigger(configId, button) {
 function retry(deliveryId, button) {
   return act(button, async () => {
     await api.request(Q.RETRY, { id: deliveryId });
+    button.textContent = 'Queued';
+    refreshSoon();
+  });
+}
+
+function retryRun(runId, button) {
+  return act(button, async () => {
+    await api.request(Q.RETRY_RUN, { id: runId });
     button.textContent = 'Queued';
     refreshSoon();
   });
@@ -150,6 +160,7 @@ async function open(key) {
   stops = [
     api.live(Q.RUN_UPDATES, (d) => onRun(d.syncRunUpdated), showError),
     api.live(Q.DELIVERY_UPDATES, () => refreshSoon(), showError),
+    api.live(Q.AUTOMATION_RUN_UPDATES, () => refreshSoon(), showError),
     api.live(Q.ALERTS, (d) => onAlert(d.integrationAlert), showError),
   ];
 }

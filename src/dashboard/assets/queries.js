@@ -22,9 +22,16 @@ export const WEBHOOKS = `query DashboardWebhooks { webhookSubscriptions(first: 2
 export const CONFLICTS = `query DashboardConflicts { syncConflicts(first: 25, status: OPEN) { totalCount edges { node {
   id externalId internalId field baseValue sourceValue targetValue createdAt syncConfig { id name } } } } }`;
 
+export const AUTOMATIONS = `query DashboardAutomations { automations(first: 20) { totalCount edges { node {
+  id name eventTypes action isActive lastTriggeredAt connection { id name }
+  recent: runs(first: 5) { totalCount edges { node { id status attemptCount error createdAt completedAt event { id type } } } }
+  failed: runs(first: 1, status: FAILED) { totalCount } } } } }`;
+
 export const TRIGGER = `mutation DashboardTrigger($id: ID!) { triggerSync(id: $id) { id status } }`;
 
 export const RETRY = `mutation DashboardRetry($id: ID!) { retryWebhookDelivery(id: $id) { id status } }`;
+
+export const RETRY_RUN = `mutation DashboardRetryRun($id: ID!) { retryAutomationRun(id: $id) { id status } }`;
 
 export const RESOLVE = `mutation DashboardResolve($id: ID!, $choice: ConflictChoice!, $value: JSON) {
   resolveSyncConflict(id: $id, choice: $choice, value: $value) { id status resolvedValue } }`;
@@ -33,6 +40,8 @@ export const RUN_UPDATES = `subscription DashboardRuns { syncRunUpdated {
   id status trigger mode startedAt completedAt recordsProcessed recordsCreated recordsUpdated recordsFailed conflicts errorDetails syncConfig { id } } }`;
 
 export const DELIVERY_UPDATES = `subscription DashboardDeliveries { webhookDeliveryUpdated { id status subscription { id } } }`;
+
+export const AUTOMATION_RUN_UPDATES = `subscription DashboardAutomationRuns { automationRunUpdated { id status automation { id } } }`;
 
 export const ALERTS = `subscription DashboardAlerts { integrationAlert {
   id severity code message syncConfigId connectionId webhookSubscriptionId at } }`;

@@ -104,3 +104,18 @@ export function conflict(c, onResolve) {
 export function alert(a) {
   return h('li', { class: `alert sev-${a.severity.toLowerCase()}`, 'data-alert-id': a.id, 'data-alert-code': a.code }, badge(a.severity), h('strong', {}, ` ${a.code} `), a.message, h('p', { class: 'muted small' }, when(a.at)));
 }
+
+/** An automation with its last runs; a failed run gets a Retry button (retryAutomationRun). */
+export function automation(a, onRetry) {
+  const failed = a.failed.totalCount;
+  return h('article', { class: 'item', 'data-automation-id': a.id },
+    h('div', { class: 'row' },
+      h('div', {}, h('h3', {}, a.name), h('p', { class: 'muted' }, `${a.eventTypes.join(', ')} → ${a.connection.name} · ${a.action} · last triggered ${when(a.lastTriggeredAt)}`)),
+      badge(a.isActive ? 'ACTIVE' : 'PAUSED')),
+    h('p', { class: 'rate', 'data-runs': a.recent.totalCount }, `${a.recent.totalCount} run(s)${failed ? ` · ${failed} failed` : ''}`),
+    a.recent.edges.length ? h('ul', { class: 'runs' }, a.recent.edges.map(({ node: r }) =>
+      h('li', { class: 'row', 'data-automation-run-id': r.id },
+        h('span', {}, badge(r.status), ` ${r.event.type} · ${r.attemptCount} attempt(s) · ${when(r.completedAt ?? r.createdAt)}`, r.error ? h('p', { class: 'error small' }, r.error) : null),
+        r.status === 'FAILED' ? h('button', { type: 'button', class: 'retry-run', onclick: (e) => onRetry(r.id, e.currentTarget) }, 'Retry') : null))) : null,
+  );
+}
