@@ -116,7 +116,13 @@ describe('GET /dashboard in headless Chromium', () => {
     const [channel] = slack.seedChannels(1, { name: 'support-escalations', is_member: false });
     ids.slackChannel = channel.id;
     const conn = await gql(CREATE('CreateConnection'), {
-      input: { connectorKey: 'slack', authType: 'TOKEN', name: 'Slack (support)', credentials: { token: slack.botToken }, config: { baseUrl: `${slack.url}/api` } },
+      input: {
+        connectorKey: 'slack',
+        authType: 'TOKEN',
+        name: 'Slack (support)',
+        credentials: { token: slack.botToken },
+        config: { baseUrl: `${slack.url}/api` },
+      },
     });
     const automation = await gql(CREATE('CreateAutomation'), {
       input: {
