@@ -101,10 +101,13 @@ describe('sync engine across processes', () => {
         `SELECT (SELECT count(*)::int FROM crm_record WHERE object = 'account') AS accounts,
                 (SELECT count(DISTINCT data->>'email')::int FROM crm_record WHERE object = 'account') AS emails,
                 (SELECT count(*)::int FROM external_link WHERE connection_id = $1) AS links,
-                (SELECT attempts FROM sync_run WHERE id = $2) AS attempts`,
+                (SELECT attempts FROM sync_run WHERE id = $2) AS attempts,
+                (SELECT count(*)::int FROM integration_event WHERE type = 'account.created') AS events,
+                (SELECT count(DISTINCT record_id)::int FROM integration_event WHERE type = 'account.created') AS announced`,
         [connectionId, runId],
       );
-      expect(counts).toEqual({ accounts: 3000, emails: 3000, links: 3000, attempts: 2 });
+      // Each account's account.created committed with its page: none lost to the kill, none twice after the resume.
+      expect(counts).toEqual({ accounts: 3000, emails: 3000, links: 3000, attempts: 2, events: 3000, announced: 3000 });
     }, 170_000);
   });
 
