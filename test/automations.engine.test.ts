@@ -167,7 +167,7 @@ describe('automations: event → connector action', () => {
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inputTemplate.channel' });
     });
 
-    it('needs read:automations to read and write:automations to change', async () => {
+    it('needs read:automations (or read:webhooks) to read and write:automations (or write:webhooks) to change', async () => {
       const reader = await gatewayToken('default', ['read:automations']);
       expect((await gql('{ automations { totalCount } }', undefined, reader)).errors).toBeUndefined();
       const refused = await gql(
@@ -176,8 +176,18 @@ describe('automations: event → connector action', () => {
         reader,
       );
       expect(refused.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', requiredScopes: ['write:automations'] });
-      const webhooksOnly = await gatewayToken('default', ['read:webhooks']);
-      expect((await gql('{ automations { totalCount } }', undefined, webhooksOnly)).errors[0].extensions.code).toBe('FORBIDDEN');
+      // An automation is a webhook subscription whose target is an action: the webhooks scopes cover it.
+      const webhooksReader = await gatewayToken('default', ['read:webhooks']);
+      expect((await gql('{ automations { totalCount } }', undefined, webhooksReader)).errors).toBeUndefined();
+      const webhooksWriter = await gatewayToken('default', ['write:webhooks', 'read:webhooks', 'read:connections']);
+      const made = await gql(
+        CREATE,
+        { input: { name: 'by a webhooks key', eventTypes: ['a.b'], connectionId, action: 'postMessage', inputTemplate: CASE_MESSAGE, isActive: false } },
+        webhooksWriter,
+      );
+      expect(made.errors).toBeUndefined();
+      const syncOnly = await gatewayToken('default', ['read:sync', 'write:sync']);
+      expect((await gql('{ automations { totalCount } }', undefined, syncOnly)).errors[0].extensions.code).toBe('FORBIDDEN');
     });
   });
 

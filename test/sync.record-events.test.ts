@@ -1,4 +1,6 @@
+import { OAuthServer } from './providers/oauth.server';
 import type { Route } from './providers/provider-server';
+import { SlackServer } from './providers/slack.server';
 import { StripeServer } from './providers/stripe.server';
 import { startTestService, TestService } from './support/service';
 import { waitForRunEnd } from './support/sync-fixtures';
@@ -45,6 +47,9 @@ describe('record events from syncs', () => {
   let t: TestService;
   let stripe: GatedStripeServer;
   let receiver: WebhookReceiver;
+  let slackOAuth: OAuthServer;
+  let slack: SlackServer;
+  let slackChannel: string;
   let configId: string;
   let connectionId: string;
   let subscriptionId: string;
@@ -73,6 +78,9 @@ describe('record events from syncs', () => {
     stripe = await new GatedStripeServer().start();
     stripe.seedCustomers(150);
     receiver = await new WebhookReceiver().start();
+    slackOAuth = await new OAuthServer().start();
+    slack = await new SlackServer(slackOAuth).start();
+    slackChannel = slack.seedChannels(1, { name: 'crm-changes' })[0].id;
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5', SYNC_RETRY_BASE_SECONDS: '0' });
     const conn: any = await t.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
       input: { connectorKey: 'stripe', name: 'Stripe', credentials: { apiKey: stripe.apiKey }, config: { baseUrl: stripe.url } },
@@ -115,6 +123,8 @@ describe('record events from syncs', () => {
     await t?.stop();
     await stripe?.stop();
     await receiver?.stop();
+    await slack?.stop();
+    await slackOAuth?.stop();
   });
 
   it('fires one contact.created per record created, with its fields, delivered to a subscription on contact.created', async () => {
@@ -146,7 +156,21 @@ describe('record events from syncs', () => {
     expect(sub.data.webhookSubscription.deliveries.totalCount).toBe(150);
   });
 
-  it('fires exactly one contact.updated for the one changed record, with what changed, and nothing for the unchanged', async () => {
+  it('fires exactly one contact.updated for the one changed record, with what changed, and nothing for the unchanged; an automation on it posts once', async () => {
+    const slackConn: any = await t.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
+      input: { connectorKey: 'slack', authType: 'TOKEN', name: 'Slack', credentials: { token: slack.botToken }, config: { baseUrl: `${slack.url}/api` } },
+    });
+    expect(slackConn.errors).toBeUndefined();
+    const automation: any = await t.gql('mutation($input: CreateAutomationInput!) { createAutomation(input: $input) { id } }', {
+      input: {
+        name: 'Renamed contacts to Slack',
+        eventTypes: ['contact.updated'],
+        connectionId: slackConn.data.createConnection.id,
+        action: 'postMessage',
+        inputTemplate: { channel: slackChannel, text: '{{event.data.email}} is now {{event.data.last_name}} (sync run {{event.data.sync.syncRunId}})' },
+      },
+    });
+    expect(automation.errors).toBeUndefined();
     const customer = stripe.store.get('customers')![7];
     stripe.update('customers', customer.id, { name: 'Renamed Customer' });
     const ended = await finished(await run('FULL'));
@@ -157,6 +181,11 @@ describe('record events from syncs', () => {
     expect(updated.nodes[0]).toMatchObject({ type: 'contact.updated', source: 'hotcrm', objectType: 'contact', deliveryCount: 0 });
     expect(updated.nodes[0].data).toMatchObject({ last_name: 'Renamed Customer', email: customer.email, changedFields: ['last_name'] });
     expect((await events('contact.created')).totalCount).toBe(150);
+    // The sync's record event reached the automation: one message for the one changed contact.
+    for (const until = Date.now() + 15_000; !slack.messagesIn(slackChannel).length && Date.now() < until;) await new Promise((r) => setTimeout(r, 100));
+    expect(slack.messagesIn(slackChannel).map((m) => m.text)).toEqual([
+      `${customer.email} is now Renamed Customer (sync run ${updated.nodes[0].data.sync.syncRunId})`,
+    ]);
 
     // A run finding nothing new records nothing.
     expect(await finished(await run('FULL'))).toMatchObject({ status: 'COMPLETED', recordsCreated: 0, recordsUpdated: 0 });

@@ -4,12 +4,23 @@
  */
 export function scopeAllows(granted: string, required: string): boolean {
   if (granted === '*' || granted === required) return true;
+  if (IMPLIED_BY[required]?.includes(granted)) return true;
   if (granted.endsWith(':*')) {
     const action = granted.slice(0, -2);
     return required.startsWith(`${action}:`);
   }
   return false;
 }
+
+/**
+ * An automation is a webhook subscription whose target is a connector action (DESIGN.md
+ * "Automations"), and DESIGN.md's scope list names webhooks but no automations resource: the
+ * webhooks scopes cover automations too, beside their own read:/write:automations.
+ */
+const IMPLIED_BY: Record<string, readonly string[]> = {
+  'read:automations': ['read:webhooks'],
+  'write:automations': ['write:webhooks'],
+};
 
 /** True when any granted scope allows any of the required ones (required lists alternatives). */
 export function hasAnyScope(granted: readonly string[], required: readonly string[]): boolean {
