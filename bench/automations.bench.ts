@@ -9,7 +9,7 @@ import type PgBoss from 'pg-boss';
 import pino from 'pino';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { startService } from '../src/app';
-import { loadConfig } from '../src/config';
+import { inParallel, percentile, roleConfig } from './deployed-services';
 import { AuthType } from '../src/connectors/connector.enums';
 import { slack as slackDefinition } from '../src/providers/slack/slack.connector';
 import { RetryPolicy } from '../src/webhooks/webhook.enums';
@@ -77,33 +77,8 @@ function send(res: import('node:http').ServerResponse, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-}
-
-function serviceConfig(databaseUrl: string, role: string, encryptionKey: string) {
-  return loadConfig({
-    NODE_ENV: 'production',
-    ROLE: role,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    ALLOW_PRIVATE_TARGETS: 'true',
-    INTEGRATION_ENCRYPTION_KEY: encryptionKey,
-    INTEGRATION_BOOTSTRAP_API_KEY: 'hcrm_bench_BenchAutomationsBootstrapKey00',
-  });
-}
+const BOOTSTRAP_KEY = 'hcrm_bench_BenchAutomationsBootstrapKey00';
+const serviceConfig = (databaseUrl: string, role: string, encryptionKey: string) => roleConfig(databaseUrl, role, encryptionKey, BOOTSTRAP_KEY);
 
 const caseEvent = (seq: string, priority: string) => ({
   type: 'case.created',

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { startService } from '../src/app';
-import { loadConfig } from '../src/config';
+import { inParallel, percentile, roleConfig } from './deployed-services';
 import { RetryPolicy } from '../src/webhooks/webhook.enums';
 import { openBenchDatabase, runBench } from './support';
 import { result } from './result';
@@ -61,20 +61,6 @@ class Receiver {
   }
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-}
-
 function report(name: string, sentAt: Map<number, number>, receiver: Receiver, ms: number): number {
   const latencies = [...receiver.seen].map(([seq, at]) => at - sentAt.get(seq)!);
   const rate = (receiver.seen.size / ms) * 1000;
@@ -86,19 +72,8 @@ function report(name: string, sentAt: Map<number, number>, receiver: Receiver, m
   return rate;
 }
 
-function serviceConfig(databaseUrl: string, role: string, encryptionKey: string) {
-  return loadConfig({
-    NODE_ENV: 'production',
-    ROLE: role,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    ALLOW_PRIVATE_TARGETS: 'true',
-    INTEGRATION_ENCRYPTION_KEY: encryptionKey,
-    INTEGRATION_BOOTSTRAP_API_KEY: 'hcrm_bench_BenchWebhooksBootstrapKey0000',
-  });
-}
+const BOOTSTRAP_KEY = 'hcrm_bench_BenchWebhooksBootstrapKey0000';
+const serviceConfig = (databaseUrl: string, role: string, encryptionKey: string) => roleConfig(databaseUrl, role, encryptionKey, BOOTSTRAP_KEY);
 
 async function main(): Promise<void> {
   const database = await openBenchDatabase();

@@ -1,5 +1,6 @@
 import Mustache from 'mustache';
 import { BadUserInputError } from '../errors';
+import type { RecordedEventFacts } from '../events/event-fan-out';
 
 /**
  * An automation's inputTemplate: the action's input as JSON in which every string is a Mustache
@@ -8,15 +9,8 @@ import { BadUserInputError } from '../errors';
  * Numbers, booleans and null are kept as they are; a string always renders to a string.
  */
 export interface TemplateView {
-  event: {
-    id: string;
-    type: string;
-    source: string;
-    objectType: string | null;
-    recordId: string | null;
-    data: unknown;
-    occurredAt: string;
-  };
+  /** The recorded event as JSON: occurredAt as its ISO string. */
+  event: Omit<RecordedEventFacts, 'occurredAt'> & { occurredAt: string };
 }
 
 const MAX_TEMPLATE_BYTES = 64 * 1024;

@@ -10,17 +10,7 @@ import { insertEvents } from './sql/insert-events';
 import { CandidateSubscription, RECEIVING_STATUSES } from './subscription-matcher';
 import { deliveryJobs } from './webhook-delivery.job';
 import { newMessageId, webhookBody } from './webhook-message';
-
-/** A new event of a batch as per-event work sees it: the committed row's fields. */
-export interface BatchEventFacts {
-  id: string;
-  type: string;
-  source: string;
-  objectType: string | null;
-  recordId: string | null;
-  data: unknown;
-  occurredAt: Date;
-}
+import type { RecordedEventFacts } from '../events/event-fan-out';
 
 /** A candidate with its filter compiled once for the whole batch (matchingSubscriptions compiles it per event). */
 function compiled(candidates: CandidateSubscription[]) {
@@ -39,7 +29,7 @@ export async function fanOutBatch(
   organizationId: string,
   inputs: (NewIntegrationEvent & { idempotencyKey: string })[],
   /** Work the new events cause beyond webhooks (the outbox's fan-outs), in `tx`, once for the batch's new events. */
-  beyond?: (events: BatchEventFacts[]) => Promise<void>,
+  beyond?: (events: RecordedEventFacts[]) => Promise<void>,
 ): Promise<{ recorded: number; deliveryCount: number }> {
   const inserted = await insertEvents(tx, organizationId, inputs, RECEIVING_STATUSES);
   const byKey = new Map(inputs.map((input) => [input.idempotencyKey, input]));
