@@ -104,6 +104,29 @@ describe('Custom connectors: update and delete', () => {
       expect(allowed.data.updateConnector.objects.map((o: any) => o.name)).toEqual(['contacts', 'companies', 'deals']);
     });
 
+    it('refuses to drop an action an automation runs (CONFLICT), and allows dropping one none runs', async () => {
+      const automation: any = await t.gql('mutation($input: CreateAutomationInput!) { createAutomation(input: $input) { id } }', {
+        input: {
+          name: 'Note on new cases',
+          eventTypes: ['case.created'],
+          connectionId,
+          action: 'addNote',
+          inputTemplate: { contactId: '{{event.data.contact_id}}', text: 'Case {{event.data.subject}}' },
+        },
+      });
+      expect(automation.errors).toBeUndefined();
+      const withoutAddNote = { ...ACME, actions: ACME.actions.filter((a) => a.name !== 'addNote') };
+      const refused: any = await t.gql(UPDATE, { id: connectorId, input: { definition: withoutAddNote } });
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'definition.actions' });
+      expect(refused.errors?.[0].message).toContain('addNote');
+
+      const withoutGetContact = { ...ACME, actions: ACME.actions.filter((a) => a.name !== 'getContact') };
+      const allowed: any = await t.gql(UPDATE, { id: connectorId, input: { definition: withoutGetContact } });
+      expect(allowed.errors).toBeUndefined();
+      expect(allowed.data.updateConnector.actions.map((a: any) => a.name)).toEqual(['addNote']);
+      await t.gql('mutation($id: ID!) { deleteAutomation(id: $id) }', { id: automation.data.createAutomation.id });
+    });
+
     it('refuses to drop the auth type its connections use (CONFLICT)', async () => {
       const res: any = await t.gql(UPDATE, { id: connectorId, input: { authTypes: ['TOKEN'] } });
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'authTypes' });

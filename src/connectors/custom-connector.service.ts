@@ -90,7 +90,8 @@ export class CustomConnectorService {
 
   /**
    * Validated like a create over the merged result. Refused with CONFLICT when the organization's
-   * connections authenticate with an auth type it drops, or their sync configs read an object it drops.
+   * connections authenticate with an auth type it drops, their sync configs read an object it
+   * drops, or their automations run an action it drops.
    */
   async update(organizationId: string, id: string, input: UpdateConnectorRequest): Promise<Connector> {
     const row = await this.owned(organizationId, id);
@@ -116,6 +117,14 @@ export class CustomConnectorService {
       throw new ConnectorInUseError(
         `Sync configs still read ${droppedObjects.join(', ')} through this connector: keep ${droppedObjects.length > 1 ? 'those objects' : 'that object'} in definition.objects, or delete the sync configs first`,
         'definition.objects',
+      );
+    }
+    const actions = new Set((checked.definition.actions ?? []).map((a) => a.name));
+    const droppedActions = usage.automationActions.filter((name) => !actions.has(name));
+    if (droppedActions.length) {
+      throw new ConnectorInUseError(
+        `Automations still run ${droppedActions.join(', ')} through this connector: keep ${droppedActions.length > 1 ? 'those actions' : 'that action'} in definition.actions, or delete the automations first`,
+        'definition.actions',
       );
     }
     // save() moves updated_at: the revision in the definition's poolKey, so every replica's next
