@@ -1,6 +1,6 @@
 import { BuiltInCrmStore } from '../src/sync/crm/built-in-crm-store';
 import { CustomApiServer } from './providers/custom-api.server';
-import { REF, syncKit } from './support/crm-object-fixtures';
+import { PROSPECT_AS_LEAD, REF, syncKit } from './support/crm-object-fixtures';
 import { gatewayToken, startTestService, TestService } from './support/service';
 
 const CRM_OBJECTS = '{ crmObjects { name label cloud fields { name type required } } }';
@@ -181,19 +181,7 @@ describe('CRM objects with the built-in store', () => {
 
   it('keeps leads and Acme prospects in step both ways (BIDIRECTIONAL)', async () => {
     const prospect = acme.add('contacts', { first_name: 'Alan', last_name: 'Turing', email: 'alan@bletchley.test', company_name: 'Bletchley', stage: 'new' });
-    const leads = await kit.config(
-      desk,
-      'contacts',
-      'lead',
-      [
-        { sourceField: 'first_name', targetField: 'first_name' },
-        { sourceField: 'last_name', targetField: 'last_name' },
-        { sourceField: 'email', targetField: 'email' },
-        { sourceField: 'company_name', targetField: 'company' },
-        { sourceField: 'stage', targetField: 'status' },
-      ],
-      'BIDIRECTIONAL',
-    );
+    const leads = await kit.config(desk, 'contacts', 'lead', PROSPECT_AS_LEAD, 'BIDIRECTIONAL');
     expect(await kit.run(leads)).toMatchObject({ status: 'COMPLETED', recordsFailed: 0 });
     const [alan] = await all('lead');
     expect(alan.data).toEqual({ first_name: 'Alan', last_name: 'Turing', email: 'alan@bletchley.test', company: 'Bletchley', status: 'new' });

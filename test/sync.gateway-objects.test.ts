@@ -1,7 +1,7 @@
 import { GatewayCrmStore } from '../src/sync/crm/gateway-crm-store';
 import { CustomApiServer } from './providers/custom-api.server';
 import { StripeServer } from './providers/stripe.server';
-import { REF, syncKit } from './support/crm-object-fixtures';
+import { PROSPECT_AS_LEAD, REF, syncKit } from './support/crm-object-fixtures';
 import { RunningCrmGateway, startCrmGateway } from './support/crm-gateway-subgraphs';
 import { startTestService, TestService } from './support/service';
 
@@ -105,19 +105,7 @@ describe('CRM objects through the gateway store', () => {
     const [grace] = await sales.upsert('default', 'lead', [
       { data: { first_name: 'Grace', last_name: 'Hopper', email: 'grace@navy.test', company: 'Navy', status: 'new' } },
     ]);
-    const out = await kit.config(
-      desk,
-      'contacts',
-      'lead',
-      [
-        { sourceField: 'first_name', targetField: 'first_name' },
-        { sourceField: 'last_name', targetField: 'last_name' },
-        { sourceField: 'email', targetField: 'email' },
-        { sourceField: 'company_name', targetField: 'company' },
-        { sourceField: 'stage', targetField: 'status' },
-      ],
-      'OUTBOUND',
-    );
+    const out = await kit.config(desk, 'contacts', 'lead', PROSPECT_AS_LEAD, 'OUTBOUND');
     expect(await kit.run(out)).toMatchObject({ status: 'COMPLETED', mode: 'FULL', recordsProcessed: 1, recordsCreated: 1, recordsFailed: 0 });
     expect(acme.store.contacts).toEqual([
       expect.objectContaining({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@navy.test', company_name: 'Navy' }),

@@ -81,6 +81,15 @@ export const DESK = {
 
 export const deskInput = (url: string) => ({ key: 'acme_desk', name: 'Acme Desk', category: 'CRM', authTypes: ['API_KEY'], baseUrl: url, definition: DESK });
 
+/** An Acme Desk prospect (its `contacts`) as a HotCRM lead: the rules both lead tests sync with. */
+export const PROSPECT_AS_LEAD = [
+  { sourceField: 'first_name', targetField: 'first_name' },
+  { sourceField: 'last_name', targetField: 'last_name' },
+  { sourceField: 'email', targetField: 'email' },
+  { sourceField: 'company_name', targetField: 'company' },
+  { sourceField: 'stage', targetField: 'status' },
+];
+
 export const REF = (object: string) => ({ type: 'REFERENCE', params: { object } });
 
 const RUN = `query($id: ID!) { syncRun(id: $id) { id status mode recordsProcessed recordsCreated recordsUpdated recordsFailed recordsMatched errorDetails
