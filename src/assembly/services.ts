@@ -49,6 +49,7 @@ import { AutomationFanOut } from '../automations/automation-fan-out';
 import { AutomationRunner } from '../automations/automation-runner';
 import { AutomationService } from '../automations/automation.service';
 import { automationsModule } from '../automations/automations.module';
+import { OpenTrackingService } from '../tracking/tracking.module';
 
 /**
  * The composition root: every long-lived service, built once per process from the config and
@@ -101,12 +102,14 @@ export async function createServices(
     log.child({ component: 'automations' }),
   );
   events.addFanOut(new AutomationFanOut(boss, automationRunner.leaseSeconds));
+  const openTracking = new OpenTrackingService(db, events, config.publicUrl, log.child({ component: 'open-tracking' }));
   const services = {
     vault,
     catalog,
     connections,
     oauth: new OAuthService(db, catalog, vault, oauthClients, http, config, connectionRows, connections.identity),
-    actions: new ConnectorActionService(connections, runtime),
+    actions: new ConnectorActionService(connections, runtime, openTracking),
+    openTracking,
     customConnectors: new CustomConnectorService(db, config),
     runtime,
     fieldMappings: new FieldMappingService(db),
