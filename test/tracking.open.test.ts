@@ -225,6 +225,58 @@ describe('email open tracking', () => {
     expect(Number((await t.service.db.query('SELECT count(*)::int AS n FROM tracked_email'))[0].n)).toBe(before);
   });
 
+  it('Outlook: a send refused after the draft was made deletes the draft and the tracking row', async () => {
+    graph.refuseNextSend = {
+      status: 400,
+      body: { error: { code: 'ErrorInvalidRecipients', message: 'At least one recipient is not valid.', innerError: { date: new Date().toISOString() } } },
+    };
+    const before = Number((await t.service.db.query('SELECT count(*)::int AS n FROM tracked_email'))[0].n);
+    const res: any = await t.gql(ACTION, {
+      id: outlookConnection,
+      action: 'sendMail',
+      input: { to: ['x@contoso.example'], subject: 'Refused', body: 'b', track: true },
+    });
+    expect(res.errors?.[0]?.message).toMatch(/recipient/i);
+    const created = graph.requests.filter((r) => r.method === 'POST' && r.path === '/v1.0/me/messages').pop()!;
+    expect(created.body.subject).toBe('Refused');
+    expect(graph.requests.filter((r) => r.method === 'DELETE' && r.path.startsWith('/v1.0/me/messages/'))).toHaveLength(1);
+    expect(graph.drafts.filter((d) => d.subject === 'Refused')).toEqual([]);
+    expect(Number((await t.service.db.query('SELECT count(*)::int AS n FROM tracked_email'))[0].n)).toBe(before);
+  });
+
+  it('an automation run can send tracked mail, and its open records email.opened', async () => {
+    const created: any = await t.gql(`mutation($input: CreateAutomationInput!) { createAutomation(input: $input) { id } }`, {
+      input: {
+        name: 'Welcome mail, tracked',
+        eventTypes: ['lead.created'],
+        connectionId: gmailConnection,
+        action: 'sendEmail',
+        inputTemplate: { to: ['{{event.data.email}}'], subject: 'Welcome {{event.data.name}}', body: 'Hello', track: true },
+      },
+    });
+    expect(created.errors).toBeUndefined();
+    const automationId = created.data.createAutomation.id;
+    const published: any = await t.gql('mutation($input: PublishEventInput!) { publishEvent(input: $input) { id } }', {
+      input: { type: 'lead.created', data: { email: 'lee@example.com', name: 'Lee' } },
+    });
+    expect(published.errors).toBeUndefined();
+    let run: any = null;
+    for (const deadline = Date.now() + 15_000; !run && Date.now() < deadline;) {
+      const res: any = await t.gql('query($id: ID!) { automation(id: $id) { runs(first: 5) { edges { node { status result error } } } } }', {
+        id: automationId,
+      });
+      run = res.data.automation.runs.edges.map((e: any) => e.node).find((r: any) => r.status === 'SUCCEEDED' || r.status === 'FAILED') ?? null;
+      if (!run) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(run).toMatchObject({ status: 'SUCCEEDED', result: { trackingId: expect.any(String), labelIds: ['SENT'] } });
+    const sent = gmail.sent[gmail.sent.length - 1];
+    expect(sent.mime).toContain('Subject: Welcome Lee');
+    await fetchPixel(pixelUrlIn(mimeParts(sent.mime)[1].body)!);
+    const events = (await opened()).filter((e: any) => e.data.trackingId === run.result.trackingId);
+    expect(events).toHaveLength(1);
+    expect(events[0].data).toMatchObject({ recipients: ['lee@example.com'], subject: 'Welcome Lee' });
+  });
+
   it('an unknown, malformed or overlong token gets the same GIF and counts nothing; HEAD counts nothing', async () => {
     const result = await act(gmailConnection, 'sendEmail', { to: ['ana@example.com'], subject: 'Probe', body: 'x', track: true });
     const pixelUrl = pixelUrlIn(mimeParts(gmail.sent[gmail.sent.length - 1].mime)[1].body)!;

@@ -93,6 +93,7 @@ export async function createServices(
   ]);
   const applier = new EventApplier(db, runtime, executor, log.child({ component: 'realtime-events' }));
   new RealtimeSyncTrigger(db, syncRuns, log, applier).attach(events);
+  const openTracking = new OpenTrackingService(db, events, config.publicUrl, log.child({ component: 'open-tracking' }));
   const automationRunner = new AutomationRunner(
     db,
     boss,
@@ -100,9 +101,9 @@ export async function createServices(
     runtime,
     { retryScale: config.webhookRetryScale, runTimeoutSeconds: config.automationRunTimeoutSeconds },
     log.child({ component: 'automations' }),
+    openTracking,
   );
   events.addFanOut(new AutomationFanOut(boss, automationRunner.leaseSeconds));
-  const openTracking = new OpenTrackingService(db, events, config.publicUrl, log.child({ component: 'open-tracking' }));
   const services = {
     vault,
     catalog,

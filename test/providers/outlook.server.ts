@@ -65,6 +65,8 @@ export class OutlookServer extends ProviderServer {
   /** Drafts (POST /me/messages) and sent drafts (in Sent Items), by their current id. */
   readonly drafts: Fields[] = [];
   readonly sentItems: Fields[] = [];
+  /** The next draft send answers this instead (a 4xx Graph gives when it refuses the message). */
+  refuseNextSend: Reply | null = null;
   /** Delta tokens of an earlier generation answer 410 (Graph keeps sync state only for a while). */
   private generation = 0;
   private version = 0;
@@ -289,6 +291,9 @@ export class OutlookServer extends ProviderServer {
     const index = this.drafts.findIndex((m) => m.id === id);
     if (index < 0) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
     const draft = this.drafts[index];
+    const refusal = this.refuseNextSend;
+    this.refuseNextSend = null;
+    if (refusal) return refusal;
     if (!(draft.toRecipients as unknown[]).length)
       return graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\u2019t be sent because it contains no recipients.');
     this.drafts.splice(index, 1);
