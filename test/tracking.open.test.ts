@@ -213,15 +213,15 @@ describe('email open tracking', () => {
     expect((await trackedRow(result.trackingId)).open_count).toBe(2);
   });
 
-  it('Outlook: a draft the provider refuses leaves no tracking row', async () => {
-    graph.failNext({ status: 400, body: { error: { code: 'ErrorInvalidRecipients', message: 'At least one recipient is not valid.' } } });
+  it('Outlook: a draft the provider refuses (a token without Mail.ReadWrite) leaves no tracking row', async () => {
+    graph.failNext({ status: 403, body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } } });
     const before = Number((await t.service.db.query('SELECT count(*)::int AS n FROM tracked_email'))[0].n);
     const res: any = await t.gql(ACTION, {
       id: outlookConnection,
       action: 'sendMail',
       input: { to: ['x@contoso.example'], subject: 's', body: 'b', track: true },
     });
-    expect(res.errors?.[0]?.message).toMatch(/recipient/i);
+    expect(res.errors?.[0]?.message).toMatch(/access is denied/i);
     expect(Number((await t.service.db.query('SELECT count(*)::int AS n FROM tracked_email'))[0].n)).toBe(before);
   });
 

@@ -38,12 +38,14 @@ export interface OpenTrackingPixel {
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
- * The pixel as the last element of the body: before `</body>` when the HTML has one, else at the
- * end. alt="" and display:block keep it out of sight and out of screen readers.
+ * The pixel as the last element of the body: before `</body>` when the HTML has one, else before
+ * `</html>`, else at the end. alt="" keeps it out of screen readers, the size out of sight.
  */
 export function withPixel(html: string, pixelUrl: string): string {
   const img = `<img src="${escapeHtml(pixelUrl)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0" />`;
-  const close = html.toLowerCase().lastIndexOf('</body>');
+  const lower = html.toLowerCase();
+  const body = lower.lastIndexOf('</body>');
+  const close = body >= 0 ? body : lower.lastIndexOf('</html>');
   return close < 0 ? `${html}${img}` : `${html.slice(0, close)}${img}${html.slice(close)}`;
 }
 

@@ -20,6 +20,8 @@ export const pixelPath = (token: string) => `/t/${token}.gif`;
  * gets its own token, the pixel URL carries it, and the first fetch of that URL is the open.
  */
 export class OpenTrackingService implements EmailOpenTracking {
+  private warnedLocal = false;
+
   constructor(
     private readonly db: DataSource,
     private readonly events: EventRecorder,
@@ -28,6 +30,11 @@ export class OpenTrackingService implements EmailOpenTracking {
   ) {}
 
   async begin(call: MailSender, message: TrackedMessage): Promise<OpenTrackingPixel> {
+    if (!this.warnedLocal && /^https?:\/\/(localhost|127\.|\[::1\])/i.test(this.publicUrl)) {
+      // The pixel is fetched by recipients' mail clients and image proxies, which cannot reach this.
+      this.warnedLocal = true;
+      this.log.warn({ publicUrl: this.publicUrl }, 'tracked mail carries a pixel at a local PUBLIC_URL: its opens will not be seen; set PUBLIC_URL');
+    }
     const token = newTrackingToken();
     const trackingId = await insertTrackedEmail(this.db, {
       organizationId: call.organizationId,
