@@ -26,6 +26,7 @@ import { createServices, Services } from './assembly/services';
 import { oauthCallbackRouter } from './connections/oauth.callback';
 import { inboundWebhookRouter } from './webhooks/inbound/inbound-webhook.router';
 import { dashboardRouter } from './dashboard/dashboard.router';
+import { trackingPixelRouter } from './tracking/tracking.module';
 
 export interface RunningService {
   url: string;
@@ -71,6 +72,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const app = express();
   app.disable('x-powered-by');
   if (servesApi) app.use(inboundWebhookRouter(services.inboundWebhooks, log)); // before the access log: these requests carry signatures
+  if (servesApi) app.use(trackingPixelRouter(services.openTracking, log)); // before the access log too: the path is the token
   app.use(accessLog(log));
   app.use(healthRouter(db, boss, metrics, () => shuttingDown));
   if (servesApi) app.use(oauthCallbackRouter(services.oauth, log));

@@ -49,6 +49,7 @@ import { AutomationFanOut } from '../automations/automation-fan-out';
 import { AutomationRunner } from '../automations/automation-runner';
 import { AutomationService } from '../automations/automation.service';
 import { automationsModule } from '../automations/automations.module';
+import { OpenTrackingService } from '../tracking/tracking.module';
 
 /**
  * The composition root: every long-lived service, built once per process from the config and
@@ -92,6 +93,7 @@ export async function createServices(
   ]);
   const applier = new EventApplier(db, runtime, executor, log.child({ component: 'realtime-events' }));
   new RealtimeSyncTrigger(db, syncRuns, log, applier).attach(events);
+  const openTracking = new OpenTrackingService(db, events, config.publicUrl, log.child({ component: 'open-tracking' }));
   const automationRunner = new AutomationRunner(
     db,
     boss,
@@ -99,6 +101,7 @@ export async function createServices(
     runtime,
     { retryScale: config.webhookRetryScale, runTimeoutSeconds: config.automationRunTimeoutSeconds },
     log.child({ component: 'automations' }),
+    openTracking,
   );
   events.addFanOut(new AutomationFanOut(boss, automationRunner.leaseSeconds));
   const services = {
@@ -106,7 +109,8 @@ export async function createServices(
     catalog,
     connections,
     oauth: new OAuthService(db, catalog, vault, oauthClients, http, config, connectionRows, connections.identity),
-    actions: new ConnectorActionService(connections, runtime),
+    actions: new ConnectorActionService(connections, runtime, openTracking),
+    openTracking,
     customConnectors: new CustomConnectorService(db, config),
     runtime,
     fieldMappings: new FieldMappingService(db),

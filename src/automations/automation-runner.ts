@@ -7,6 +7,7 @@ import type { ConnectorRuntime } from '../connections/connector-runtime';
 import { insertAlerts } from '../intelligence/sql/insert-alerts';
 import { bossExecutor } from '../jobs/boss-executor';
 import { automationRunJobs } from './automation-run.job';
+import type { EmailOpenTracking } from '../connectors/open-tracking';
 import { AttemptResult, RunAttempt } from './run-attempt';
 import { finishRunAttempts } from './sql/finish-run-attempt';
 import { loadRunsToExecute, RunToExecute } from './sql/load-run-to-execute';
@@ -40,8 +41,9 @@ export class AutomationRunner {
     runtime: ConnectorRuntime,
     settings: RunnerSettings,
     private readonly log: Logger,
+    openTracking?: EmailOpenTracking,
   ) {
-    this.attempts = new RunAttempt(runtime, settings);
+    this.attempts = new RunAttempt(runtime, settings, openTracking);
     this.leaseSeconds = settings.runTimeoutSeconds + LEASE_MARGIN_SECONDS;
   }
 

@@ -3,6 +3,7 @@ import { ConnectionStatus } from '../connections/connection.enums';
 import type { ConnectorRuntime } from '../connections/connector-runtime';
 import { ActionInputValidator } from '../connectors/action-input.validator';
 import type { ActionRecovery, ConnectorCall } from '../connectors/connector.handler';
+import type { EmailOpenTracking } from '../connectors/open-tracking';
 import { retryDelayMs } from '../webhooks/retry-schedule';
 import { RetryPolicy } from '../webhooks/webhook.enums';
 import { classifyFailure, FailedAttempt } from './attempt-outcome';
@@ -34,6 +35,8 @@ export class RunAttempt {
   constructor(
     private readonly runtime: ConnectorRuntime,
     private readonly settings: { retryScale: number; runTimeoutSeconds: number },
+    /** For mail actions whose rendered input asks for open tracking (`track: true`). */
+    private readonly openTracking?: EmailOpenTracking,
   ) {}
 
   async run(run: RunToExecute, attempt: StartedAttempt, connection: ConnectionEntity): Promise<AttemptResult> {
@@ -68,7 +71,7 @@ export class RunAttempt {
         const settled = await this.settle(call, recovery, input, run, new Date(uncertainSince), attempt);
         if (settled) return settled;
       }
-      const result = await handler(call, input, { idempotencyKey: run.id });
+      const result = await handler(call, input, { idempotencyKey: run.id, openTracking: this.openTracking });
       return { status: 'SUCCEEDED', input, result: result ?? null, error: null, nextAttemptAt: null, uncertainSince: null, uncounted: false };
     } catch (error) {
       const failure = classifyFailure(error);

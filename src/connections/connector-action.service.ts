@@ -2,6 +2,7 @@ import type { ConnectorRuntime } from './connector-runtime';
 import type { ConnectionService } from './connection.service';
 import { BadUserInputError } from '../errors';
 import { ActionInputValidator } from '../connectors/action-input.validator';
+import type { EmailOpenTracking } from '../connectors/open-tracking';
 
 /** executeConnectorAction: the action must be one the connector declares, its input must match. */
 export class ConnectorActionService {
@@ -10,6 +11,8 @@ export class ConnectorActionService {
   constructor(
     private readonly connections: ConnectionService,
     private readonly runtime: ConnectorRuntime,
+    /** Offered to mail actions whose input asks for open tracking. */
+    private readonly openTracking?: EmailOpenTracking,
   ) {}
 
   async execute(organizationId: string, connectionId: string, action: string, input: unknown): Promise<unknown> {
@@ -24,6 +27,6 @@ export class ConnectorActionService {
     }
     this.validator.check(declared.inputSchema, input);
     const { call } = await this.runtime.bind(connection);
-    return run(call, input as Record<string, unknown>);
+    return run(call, input as Record<string, unknown>, { openTracking: this.openTracking });
   }
 }

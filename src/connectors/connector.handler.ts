@@ -1,5 +1,6 @@
 import { InternalError } from '../errors';
 import type { AuthType } from './connector.enums';
+import type { EmailOpenTracking } from './open-tracking';
 
 /**
  * A handler asked for an object, or an operation on one, it does not offer. Callers check the
@@ -108,6 +109,8 @@ export interface ActionRunOptions {
    * PayPal-Request-Id, a Slack message's metadata).
    */
   idempotencyKey?: string;
+  /** Open tracking for mail actions whose input asks for it (`track: true`); absent where no caller offers it. */
+  openTracking?: EmailOpenTracking;
 }
 
 export type ActionHandler = (call: ConnectorCall, input: Record<string, unknown>, options?: ActionRunOptions) => Promise<unknown>;

@@ -56,11 +56,17 @@ const encode = (state: DeltaState) => Buffer.from(JSON.stringify(state)).toStrin
  * `Prefer: odata.maxpagesize` with @odata.nextLink, closing each round with an @odata.deltaLink;
  * removed items as {"@odata.type", id, "@removed": {reason}} in later rounds, an event that left the
  * calendar view's window among them (reason "deleted"); 410 for a delta token it no longer keeps;
- * sendMail answering 202; events created with 201. Links carry the folder as Graph rewrites it.
+ * sendMail answering 202; drafts created with 201 and sent with 202 (ids immutable only when asked for);
+ * events created with 201. Links carry the folder as Graph rewrites it.
  */
 export class OutlookServer extends ProviderServer {
   readonly items: Record<Collection, Item[]> = { messages: [], events: [] };
   readonly sentMail: Fields[] = [];
+  /** Drafts (POST /me/messages) and sent drafts (in Sent Items), by their current id. */
+  readonly drafts: Fields[] = [];
+  readonly sentItems: Fields[] = [];
+  /** The next draft send answers this instead (a 4xx Graph gives when it refuses the message). */
+  refuseNextSend: Reply | null = null;
   /** Delta tokens of an earlier generation answer 410 (Graph keeps sync state only for a while). */
   private generation = 0;
   private version = 0;
@@ -81,6 +87,9 @@ export class OutlookServer extends ProviderServer {
     this.on('PATCH', '/v1\\.0/me/events/:id', (req, [id]) => this.authed(req, () => this.patchEvent(id, req.body as Fields)));
     this.on('POST', '/v1\\.0/me/events', (req) => this.authed(req, () => this.createEvent(req.body as Fields)));
     this.on('POST', '/v1\\.0/me/sendMail', (req) => this.authed(req, () => this.sendMail(req.body as Fields)));
+    this.on('POST', '/v1\\.0/me/messages', (req) => this.authed(req, () => this.createDraft(req)));
+    this.on('POST', '/v1\\.0/me/messages/:id/send', (req, [id]) => this.authed(req, () => this.sendDraft(id)));
+    this.on('DELETE', '/v1\\.0/me/messages/:id', (req, [id]) => this.authed(req, () => this.deleteMessage(id)));
   }
 
   /** The user object with only the $select-ed properties when $select is given, as Graph answers. */
@@ -236,8 +245,68 @@ export class OutlookServer extends ProviderServer {
   }
 
   private read(c: Collection, id: string): Reply {
-    const item = this.items[c].find((i) => i.id === id && !i.removed);
-    return item ? { body: item.data } : graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    const item = this.items[c].find((i) => i.id === id && !i.removed)?.data ?? (c === 'messages' ? this.outgoing(id) : undefined);
+    return item ? { body: item } : graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  }
+
+  private outgoing(id: string): Fields | undefined {
+    return [...this.drafts, ...this.sentItems].find((m) => m.id === id);
+  }
+
+  /**
+   * Create message (user-post-messages.md): 201 with the draft, isDraft true, in Drafts. Its id is
+   * immutable only when the request asked for `Prefer: IdType="ImmutableId"` (outlook-immutable-id.md);
+   * otherwise it changes when the sent draft moves to Sent Items, as Graph's default ids do.
+   */
+  private createDraft(req: ProviderRequest): Reply {
+    const body = req.body as Fields;
+    if (!body || typeof body !== 'object' || !Object.keys(body).length) return graphError(400, 'ErrorInvalidRequest', 'Empty Payload. JSON content expected.');
+    const immutable = /IdType="ImmutableId"/i.test(String(req.headers.prefer ?? ''));
+    const at = new Date().toISOString();
+    const draft: Fields = {
+      '@odata.context': `${this.url}/v1.0/$metadata#users('${this.userId}')/messages/$entity`,
+      '@odata.etag': `W/"${randomBytes(6).toString('base64')}"`,
+      id: `${immutable ? 'AAkALgAA' : 'AAMkAGI2'}${randomBytes(12).toString('hex')}`,
+      createdDateTime: at,
+      lastModifiedDateTime: at,
+      subject: body.subject ?? '',
+      body: body.body ?? { contentType: 'text', content: '' },
+      toRecipients: body.toRecipients ?? [],
+      ccRecipients: body.ccRecipients ?? [],
+      bccRecipients: body.bccRecipients ?? [],
+      from: { emailAddress: { name: 'Megan Bowen', address: this.mail } },
+      isDraft: true,
+      isRead: true,
+      internetMessageId: `<${randomBytes(6).toString('hex')}@contoso.example>`,
+      conversationId: `AAQkAGI2${randomBytes(6).toString('hex')}`,
+      immutableId: immutable,
+    };
+    this.drafts.push(draft);
+    const { immutableId: _hidden, ...shown } = draft;
+    return { status: 201, headers: immutable ? { 'preference-applied': 'IdType="ImmutableId"' } : undefined, body: shown };
+  }
+
+  /** message: send (message-send.md): 202 Accepted with no body; the draft moves to Sent Items. */
+  private sendDraft(id: string): Reply {
+    const index = this.drafts.findIndex((m) => m.id === id);
+    if (index < 0) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    const draft = this.drafts[index];
+    const refusal = this.refuseNextSend;
+    this.refuseNextSend = null;
+    if (refusal) return refusal;
+    if (!(draft.toRecipients as unknown[]).length)
+      return graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\u2019t be sent because it contains no recipients.');
+    this.drafts.splice(index, 1);
+    const movedId = draft.immutableId ? draft.id : `AAMkAGI2${randomBytes(12).toString('hex')}`;
+    this.sentItems.push({ ...draft, id: movedId, isDraft: false, sentDateTime: new Date().toISOString() });
+    return { status: 202 };
+  }
+
+  private deleteMessage(id: string): Reply {
+    const index = this.drafts.findIndex((m) => m.id === id);
+    if (index < 0) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    this.drafts.splice(index, 1);
+    return { status: 204 };
   }
 
   private eventFrom(body: Fields): Fields {

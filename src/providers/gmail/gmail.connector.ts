@@ -4,6 +4,7 @@ import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../con
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { identifyGmailMailbox } from './gmail.identity';
+import { sendEmail } from './gmail.send';
 
 /**
  * Gmail API v1 (https://developers.google.com/gmail/api/reference/rest): OAuth2 bearer tokens;
@@ -216,51 +217,6 @@ async function listThreads(call: ConnectorCall, { cursor, pageSize }: ListOption
   };
 }
 
-/** RFC 2047 encoded-words for a non-ASCII header, each under the 75-character limit, folded. */
-function encodeHeader(value: string): string {
-  if (/^[\x20-\x7e]*$/.test(value)) return value;
-  const words: string[] = [];
-  let chunk = '';
-  for (const char of value) {
-    if (Buffer.byteLength(chunk + char) > 45) {
-      words.push(chunk);
-      chunk = '';
-    }
-    chunk += char;
-  }
-  words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join('\r\n ');
-}
-
-export interface SendEmailInput {
-  to: string[];
-  cc?: string[];
-  bcc?: string[];
-  from?: string;
-  subject: string;
-  body: string;
-  contentType?: 'text/plain' | 'text/html';
-  threadId?: string;
-}
-
-/** The RFC 2822 message messages.send takes: headers, then a base64 body so any UTF-8 text survives. */
-export function buildMime(input: SendEmailInput): string {
-  const headers = [
-    ...(input.from ? [`From: ${input.from}`] : []),
-    `To: ${input.to.join(', ')}`,
-    ...(input.cc?.length ? [`Cc: ${input.cc.join(', ')}`] : []),
-    ...(input.bcc?.length ? [`Bcc: ${input.bcc.join(', ')}`] : []),
-    `Subject: ${encodeHeader(input.subject)}`,
-    'MIME-Version: 1.0',
-    `Content-Type: ${input.contentType ?? 'text/plain'}; charset="UTF-8"`,
-    'Content-Transfer-Encoding: base64',
-  ];
-  const body = Buffer.from(input.body, 'utf8')
-    .toString('base64')
-    .replace(/.{1,76}/g, '$&\r\n');
-  return `${headers.join('\r\n')}\r\n\r\n${body}`;
-}
-
 const handler: ConnectorHandler = {
   async test(call) {
     await call.request({ method: 'GET', path: '/users/me/profile' });
@@ -283,12 +239,7 @@ const handler: ConnectorHandler = {
   },
 
   actions: {
-    async sendEmail(call: ConnectorCall, input) {
-      const message = input as unknown as SendEmailInput;
-      const raw = Buffer.from(buildMime(message), 'utf8').toString('base64url');
-      const json = message.threadId ? { raw, threadId: message.threadId } : { raw };
-      return (await call.request({ method: 'POST', path: '/users/me/messages/send', json })).body;
-    },
+    sendEmail,
   },
 
   parseError(body) {
@@ -338,6 +289,7 @@ export const gmail: ConnectorDefinition = {
           body: { type: 'string' },
           contentType: { enum: ['text/plain', 'text/html'] },
           threadId: { type: 'string', pattern: '^[0-9a-f]+$', description: 'Adds the message to this thread.' },
+          track: { type: 'boolean', description: 'Adds an open-tracking pixel (docs/tracking.md); the result gains trackingId.' },
         },
         additionalProperties: false,
       },

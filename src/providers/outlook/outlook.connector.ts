@@ -6,6 +6,7 @@ import { ProviderError } from '../../connectors/http/provider-error';
 import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from '../microsoft-graph/microsoft-identity';
 import { identifyGraphUser } from '../microsoft-graph/microsoft-graph.identity';
 import { listDelta, MESSAGE_SELECT } from './outlook.delta';
+import { sendMail } from './outlook.send';
 
 /**
  * Outlook mail and calendar through Microsoft Graph v1.0 (https://learn.microsoft.com/graph/api):
@@ -81,17 +82,6 @@ function writableEvents(object: string): void {
   if (object !== 'events') throw new UnsupportedObjectError('Outlook', `${object} are read-only here (send mail with the sendMail action)`);
 }
 
-const recipients = (addresses: string[] | undefined) => (addresses ?? []).map((address) => ({ emailAddress: { address } }));
-
-interface SendMailInput {
-  to: string[];
-  cc?: string[];
-  bcc?: string[];
-  subject: string;
-  body: string;
-  contentType?: 'Text' | 'HTML';
-  saveToSentItems?: boolean;
-}
 interface Attendee {
   email: string;
   name?: string;
@@ -136,19 +126,7 @@ const handler: ConnectorHandler = {
   },
 
   actions: {
-    async sendMail(call: ConnectorCall, input) {
-      const mail = input as unknown as SendMailInput;
-      const message = {
-        subject: mail.subject,
-        body: { contentType: mail.contentType ?? 'Text', content: mail.body },
-        toRecipients: recipients(mail.to),
-        ...(mail.cc?.length ? { ccRecipients: recipients(mail.cc) } : {}),
-        ...(mail.bcc?.length ? { bccRecipients: recipients(mail.bcc) } : {}),
-      };
-      // Graph answers 202 Accepted with no body: the message is queued for delivery.
-      const { status } = await call.request({ method: 'POST', path: '/me/sendMail', json: { message, saveToSentItems: mail.saveToSentItems ?? true } });
-      return { accepted: status === 202 || status === 200 };
-    },
+    sendMail,
 
     async createEvent(call: ConnectorCall, input) {
       const event = input as unknown as CreateEventInput;
@@ -206,15 +184,15 @@ export const outlook: ConnectorDefinition = {
   icon: null,
   oauth: {
     ...MICROSOFT_OAUTH_URLS,
-    // offline_access for a refresh token; User.Read for GET /me (testConnection).
-    defaultScopes: ['offline_access', 'User.Read', 'Mail.Read', 'Mail.Send', 'Calendars.ReadWrite'],
+    // offline_access for a refresh token; User.Read for GET /me (testConnection); Mail.ReadWrite (which reads too) for the draft a tracked sendMail sends.
+    defaultScopes: ['offline_access', 'User.Read', 'Mail.ReadWrite', 'Mail.Send', 'Calendars.ReadWrite'],
   },
   rateLimit: { strategy: 'token_bucket', limit: 30, windowSeconds: 1 },
   objects: OBJECTS,
   actions: [
     {
       name: 'sendMail',
-      description: 'Sends a message from the mailbox (POST /me/sendMail).',
+      description: 'Sends a message from the mailbox (POST /me/sendMail; with track, a draft POST /me/messages sent with POST /me/messages/{id}/send).',
       inputSchema: {
         type: 'object',
         required: ['to', 'subject', 'body'],
@@ -225,7 +203,11 @@ export const outlook: ConnectorDefinition = {
           subject: { type: 'string', maxLength: 255 },
           body: { type: 'string' },
           contentType: { enum: ['Text', 'HTML'] },
-          saveToSentItems: { type: 'boolean' },
+          saveToSentItems: { type: 'boolean', description: 'Ignored with track: a sent draft is always kept in Sent Items.' },
+          track: {
+            type: 'boolean',
+            description: 'Adds an open-tracking pixel (docs/tracking.md); the body goes as HTML, the result gains messageId and trackingId.',
+          },
         },
         additionalProperties: false,
       },
