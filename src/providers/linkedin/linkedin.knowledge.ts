@@ -23,7 +23,7 @@ export const LINKEDIN_KNOWLEDGE: ProviderKnowledge = {
       403,
       false,
       'ACCESS_DENIED: not enough permissions to access the resource (the token lacks a scope or the app lacks the product).',
-      'Add the LinkedIn product/scope (r_liteprofile, r_organization_social, ...) to the app and reconnect.',
+      'Organizations and lookupOrganization need the Community Management API product and the rw_organization_admin scope: add the product to the LinkedIn app, then re-authorise with startOAuth scopes [openid, profile, email, rw_organization_admin].',
       [/not enough permissions to access/i],
     ),
     entry(
@@ -43,7 +43,14 @@ export const LINKEDIN_KNOWLEDGE: ProviderKnowledge = {
       'Lower the sync frequency; LinkedIn limits reset daily.',
       [/resource level throttle/i, /throttle limit/i],
     ),
-    entry('NOT_FOUND', 'RESOURCE_NOT_FOUND', 404, false, 'The resource does not exist or is not visible to the member.', 'Check the ids in the config.'),
+    entry(
+      'NOT_FOUND',
+      'RESOURCE_NOT_FOUND',
+      404,
+      false,
+      'The resource does not exist or is not visible to the member (lookupOrganization: no company page has that vanity name).',
+      'Check the vanity name: the <name> in linkedin.com/company/<name>.',
+    ),
     entry(
       'VERSION_MISSING',
       'INVALID_REQUEST',
