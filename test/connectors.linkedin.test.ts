@@ -9,6 +9,7 @@ const RECORDS = `query($id: ID!, $object: String!, $cursor: String, $pageSize: I
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const ENRICHMENT = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id enrichment { provider fullName headline company } } } }';
 const ORG_SCOPES = 'openid profile email rw_organization_admin';
+const RUN = 'query($id: ID!) { syncRun(id: $id) { id status recordsProcessed recordsCreated recordsUpdated recordsDeleted recordsFailed errorDetails } }';
 
 /**
  * The LinkedIn connector does what LinkedIn's API lets a third party do, and no more: the
@@ -50,7 +51,13 @@ describe('LinkedIn connector', () => {
     linkedin = await new LinkedInServer(oauth).start();
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5', SYNC_RETRY_BASE_SECONDS: '0' });
     await ok('mutation($input: SetOAuthClientInput!) { setOAuthClient(input: $input) }', {
-      input: { connectorKey: 'linkedin', clientId: oauth.clientId, clientSecret: oauth.clientSecret, tokenUrl: `${oauth.url}/token` },
+      input: {
+        connectorKey: 'linkedin',
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        tokenUrl: `${oauth.url}/token`,
+        authorizationUrl: `${oauth.url}/authorize`,
+      },
     });
     withOrgScope = await connect('LinkedIn (pages)', ORG_SCOPES);
     profileOnly = await connect('LinkedIn (sign-in only)', 'openid profile email');
@@ -138,13 +145,22 @@ describe('LinkedIn connector', () => {
         fieldMappingId: createFieldMapping.id,
       },
     });
-    const run = await waitForRunEnd(gql, (await ok(TRIGGER, { id: createSyncConfig.id })).triggerSync.id, 30_000);
+    const run = await waitForRunEnd(gql, (await ok(TRIGGER, { id: createSyncConfig.id })).triggerSync.id, 30_000, RUN);
     expect(run).toMatchObject({ status: 'COMPLETED', recordsProcessed: 130, recordsCreated: 130, recordsFailed: 0 });
     const accounts: { name: string }[] = await t.service.db.query(
       `SELECT data->>'name' AS name FROM crm_record WHERE organization_id = 'default' AND object = 'account' AND deleted_at IS NULL`,
     );
     expect(accounts).toHaveLength(130);
     expect(accounts.map((a) => a.name)).toContain('Org 129');
+
+    // The member stops administering one page: the next full read no longer lists it, and the sweep marks its link.
+    linkedin.organizations = linkedin.organizations.filter((acl) => acl.organization !== 'urn:li:organization:1007');
+    const again = await waitForRunEnd(gql, (await ok(TRIGGER, { id: createSyncConfig.id })).triggerSync.id, 30_000, RUN);
+    expect(again).toMatchObject({ status: 'COMPLETED', recordsProcessed: 129, recordsDeleted: 1, recordsFailed: 0 });
+    const [link] = await t.service.db.query(`SELECT status FROM external_link WHERE connection_id = $1 AND external_id = 'urn:li:organization:1007'`, [
+      withOrgScope,
+    ]);
+    expect(link.status).toBe('DELETED');
   });
 
   it('looks an organization up by vanity name: the page, its public fields only when the member does not administer it', async () => {
@@ -192,6 +208,28 @@ describe('LinkedIn connector', () => {
     expect(linkedin.requests.length).toBe(before);
   });
 
+  it('authorising with rw_organization_admin added to the OpenID scopes gives a connection that can look organizations up', async () => {
+    linkedin.addOrganization({ id: 5001, localizedName: 'Scoped Inc', vanityName: 'scoped-inc' });
+    const { startOAuth } = await ok('mutation($input: StartOAuthInput!) { startOAuth(input: $input) { authorizationUrl } }', {
+      input: {
+        connectorKey: 'linkedin',
+        name: 'LinkedIn (authorised)',
+        redirectUri: 'https://app.example/cb',
+        config: { baseUrl: linkedin.url },
+        scopes: ORG_SCOPES.split(' '),
+      },
+    });
+    expect(new URL(startOAuth.authorizationUrl).searchParams.get('scope')).toBe(ORG_SCOPES);
+    const consent = await fetch(startOAuth.authorizationUrl, { redirect: 'manual' });
+    const callback = new URL(consent.headers.get('location')!);
+    const { completeOAuth } = await ok('mutation($input: CompleteOAuthInput!) { completeOAuth(input: $input) { id status scopes } }', {
+      input: { state: callback.searchParams.get('state'), code: callback.searchParams.get('code') },
+    });
+    expect(completeOAuth).toMatchObject({ status: 'CONNECTED', scopes: ORG_SCOPES.split(' ') });
+    const found = await ok(ACTION, { id: completeOAuth.id, action: 'lookupOrganization', input: { vanityName: 'scoped-inc' } });
+    expect(found.executeConnectorAction).toMatchObject({ organization: 'urn:li:organization:5001', localizedName: 'Scoped Inc' });
+  });
+
   it('a token without the organization scope gets LinkedIn’s ACCESS_DENIED; the member profile still works', async () => {
     linkedin.seedOrganizations(1);
     const listed = await gql(RECORDS, { id: profileOnly, object: 'organizations' });
@@ -223,7 +261,7 @@ describe('LinkedIn connector', () => {
     const { createSyncConfig } = await ok('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
       input: { name: 'Me', connectionId: withOrgScope, sourceObject: 'profile', targetObject: 'contact', direction: 'INBOUND', frequency: 'manual' },
     });
-    const run = await waitForRunEnd(gql, (await ok(TRIGGER, { id: createSyncConfig.id })).triggerSync.id, 30_000);
+    const run = await waitForRunEnd(gql, (await ok(TRIGGER, { id: createSyncConfig.id })).triggerSync.id, 30_000, RUN);
     expect(run).toMatchObject({ status: 'COMPLETED', recordsProcessed: 1, recordsFailed: 0 });
     const { _entities } = await ok(ENRICHMENT, {
       r: [
