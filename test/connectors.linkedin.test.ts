@@ -106,7 +106,7 @@ describe('LinkedIn connector', () => {
       '/rest/organizations?ids=List(2001,2999)',
     ]);
     for (const call of calls) {
-      expect(call.headers).toMatchObject({ 'linkedin-version': '202501', 'x-restli-protocol-version': '2.0.0' });
+      expect(call.headers).toMatchObject({ 'linkedin-version': '202603', 'x-restli-protocol-version': '2.0.0' });
       expect(call.headers.authorization).toMatch(/^Bearer /);
     }
   });
@@ -180,7 +180,7 @@ describe('LinkedIn connector', () => {
     expect(theirs.localizedDescription).toBeUndefined();
     const sent = linkedin.requests.at(-1)!;
     expect(sent.rawQuery).toBe('q=vanityName&vanityName=someone-else');
-    expect(sent.headers).toMatchObject({ 'linkedin-version': '202501', 'x-restli-protocol-version': '2.0.0' });
+    expect(sent.headers).toMatchObject({ 'linkedin-version': '202603', 'x-restli-protocol-version': '2.0.0' });
   });
 
   it('a vanity name no page has is a NOT_FOUND provider error, not an empty answer', async () => {

@@ -3,7 +3,8 @@
  * every /rest call names a monthly version (`LinkedIn-Version: YYYYMM`, kept for about a year) and
  * Rest.li protocol 2.0.0, under which `List(...)` and its commas go unencoded in the query.
  */
-export const API_VERSION = '202501';
+// A version LinkedIn documents (li-lms-2026-03); each is served for about a year after release.
+export const API_VERSION = '202603';
 export const VERSIONED_HEADERS = { 'linkedin-version': API_VERSION, 'x-restli-protocol-version': '2.0.0' };
 
 /** Rest.li finders answer pages of `elements`, paged with start/count (paging.total when known). */

@@ -57,7 +57,7 @@ export const LINKEDIN_KNOWLEDGE: ProviderKnowledge = {
       400,
       false,
       'The LinkedIn-Version header is missing or names a retired version.',
-      'Update the connector version in the connection config.',
+      'The connector names a retired LinkedIn-Version (src/providers/linkedin/linkedin.api.ts): upgrade HotCRM Integration to a release with a current one.',
       [/linkedin-version/i],
     ),
     entry('INTERNAL_SERVER_ERROR', 'PROVIDER_OUTAGE', 500, true, 'An internal LinkedIn error.', 'Retry later.'),
