@@ -167,14 +167,14 @@ describe('OAuth2 connections', () => {
     expect(changes[0].data.connectionStatusChanged).toEqual({ id: connectionId, status: 'EXPIRED' });
   });
 
-  it('lists the LinkedIn profile and organizations across pages', async () => {
+  it('lists the LinkedIn profile and, with the organization scope, the administered organizations across pages', async () => {
     oauth.refuse = false;
     const imported: any = await t.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
       input: {
         connectorKey: 'linkedin',
         name: 'imported',
         authType: 'OAUTH2',
-        credentials: { ...toCredentials(oauth.issueTokens()) },
+        credentials: { ...toCredentials(oauth.issueTokens('openid profile email rw_organization_admin')) },
         config: { baseUrl: linkedin.url },
       },
     });

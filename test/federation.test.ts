@@ -99,9 +99,10 @@ describe('federation: the integration subgraph under a gateway with Sales and Re
       provider: 'linkedin',
       internal_object: 'contact',
       internal_id: 'con-1',
-      external_object: 'profiles',
+      // What a LinkedIn profile sync can record: the member's own userinfo (no headline or company: LinkedIn gives neither).
+      external_object: 'profile',
       external_id: 'li_ada',
-      last_synced_data: { email: 'ada.lovelace@example.com', full_name: 'Ada Lovelace', headline: 'First programmer', company: 'Analytical Engines' },
+      last_synced_data: { email: 'ada.lovelace@example.com', full_name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace' },
     });
     await seed.externalLink(db, 'default', stripeId, {
       internal_object: 'invoice',
@@ -182,7 +183,7 @@ describe('federation: the integration subgraph under a gateway with Sales and Re
         {
           id: 'con-1',
           email: 'Ada.Lovelace@Example.COM',
-          enrichment: { provider: 'linkedin', fullName: 'Ada Lovelace', headline: 'First programmer', company: 'Analytical Engines' },
+          enrichment: { provider: 'linkedin', fullName: 'Ada Lovelace', headline: null, company: null },
           externalLinks: [{ externalId: 'li_ada' }],
         },
         { id: 'con-2', email: 'nobody@example.com', enrichment: null, externalLinks: [] },

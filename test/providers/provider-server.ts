@@ -5,6 +5,8 @@ export interface ProviderRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** The query string as sent, undecoded (Rest.li tells `List(1,2)` from `List%281%2C2%29`). */
+  rawQuery: string;
   headers: IncomingMessage['headers'];
   /** Parsed JSON or form body ({} when empty); `raw` keeps the bytes. */
   body: any;
@@ -95,7 +97,15 @@ export class ProviderServer {
         : type.includes('x-www-form-urlencoded')
           ? Object.fromEntries(new URLSearchParams(raw))
           : raw;
-    const request: ProviderRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, raw };
+    const request: ProviderRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      rawQuery: url.search.slice(1),
+      headers: req.headers,
+      body,
+      raw,
+    };
     this.requests.push(request);
     const hold = this.holds.findIndex((h) => h.path === request.path);
     if (hold >= 0) {

@@ -1,18 +1,23 @@
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
+import { API_VERSION, parseLinkedInError } from './linkedin.api';
 import { identifyLinkedInMember } from './linkedin.identity';
+import { listAdministeredOrganizations, lookupOrganization } from './linkedin.organizations';
 
 /**
- * LinkedIn (https://learn.microsoft.com/linkedin/): the signed-in member through OpenID Connect
- * (GET /v2/userinfo, scopes openid profile email) and the organizations the member administers
- * (GET /rest/organizationAcls?q=roleAssignee, versioned API: LinkedIn-Version and
- * X-Restli-Protocol-Version headers, paged with start/count and paging.total). LinkedIn allows
- * no other member data to third parties, and nothing here is writable.
+ * LinkedIn (https://learn.microsoft.com/linkedin/) allows a third party exactly this, and the
+ * connector does nothing else:
+ * - the signed-in member, through OpenID Connect (GET /v2/userinfo, scopes openid profile email);
+ * - the organizations the member administers (organizationAcls, then the organizations batch get);
+ * - one organization's public page by its vanity name (the vanityName finder).
+ * Other members' profiles are not available to third parties (no search, no lookup by email),
+ * so no contact other than the member's own can be enriched from LinkedIn. Nothing is writable.
+ * The organization calls need the Community Management API product and its
+ * rw_organization_admin scope, which the default scopes leave out so that an app with only
+ * "Sign In with LinkedIn using OpenID Connect" can still connect.
  */
 const f = field;
-const API_VERSION = '202501';
-const MAX_PAGE_SIZE = 100;
 
 const OBJECTS: ObjectDefinition[] = [
   {
@@ -34,11 +39,21 @@ const OBJECTS: ObjectDefinition[] = [
     name: 'organizations',
     supportsIncremental: false,
     supportsWrite: false,
-    fields: [f('organization', FieldType.STRING, true), f('role', FieldType.ENUM), f('state', FieldType.ENUM), f('roleAssignee', FieldType.STRING)],
+    fields: [
+      f('organization', FieldType.STRING, true),
+      f('organizationId', FieldType.INTEGER),
+      f('localizedName', FieldType.STRING),
+      f('vanityName', FieldType.STRING),
+      f('localizedWebsite', FieldType.URL),
+      f('localizedDescription', FieldType.STRING),
+      f('primaryOrganizationType', FieldType.ENUM),
+      f('role', FieldType.ENUM),
+      f('state', FieldType.ENUM),
+      f('roleAssignee', FieldType.STRING),
+      f('lookupError', FieldType.OBJECT),
+    ],
   },
 ];
-
-const versioned = { 'linkedin-version': API_VERSION, 'x-restli-protocol-version': '2.0.0' };
 
 async function userinfo(call: ConnectorCall): Promise<ConnectorRecord> {
   return (await call.request<ConnectorRecord>({ method: 'GET', path: '/v2/userinfo' })).body;
@@ -51,38 +66,25 @@ const handler: ConnectorHandler = {
 
   identify: identifyLinkedInMember,
 
-  async list(call, object, { cursor, pageSize }): Promise<ListPage> {
+  async list(call, object, options): Promise<ListPage> {
     if (object === 'profile') return { records: [await userinfo(call)], nextCursor: null };
-    if (object !== 'organizations') throw new UnsupportedObjectError('LinkedIn', `has no object "${object}" here`);
-    const start = cursor ? Number(cursor) : 0;
-    const count = Math.min(pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-    const { body } = await call.request<{ elements: ConnectorRecord[]; paging?: { start: number; count: number; total?: number } }>({
-      method: 'GET',
-      path: '/rest/organizationAcls',
-      query: { q: 'roleAssignee', state: 'APPROVED', start, count },
-      headers: versioned,
-    });
-    const records = body.elements ?? [];
-    const total = body.paging?.total;
-    const next = start + records.length;
-    const more = records.length === count && (total === undefined || next < total);
-    return { records, nextCursor: more ? String(next) : null };
+    if (object === 'organizations') return listAdministeredOrganizations(call, options);
+    throw new UnsupportedObjectError('LinkedIn', `has no object "${object}" here`);
   },
 
   actions: {
     getProfile: (call) => userinfo(call),
+    lookupOrganization,
   },
 
-  parseError(body) {
-    const error = body as { serviceErrorCode?: number; code?: string; message?: string };
-    return { code: error?.code ?? (error?.serviceErrorCode !== undefined ? String(error.serviceErrorCode) : undefined), message: error?.message };
-  },
+  parseError: parseLinkedInError,
 };
 
 export const linkedin: ConnectorDefinition = {
   key: 'linkedin',
   name: 'LinkedIn',
-  description: 'The member profile and organizations available through the LinkedIn API.',
+  description:
+    'The signed-in member (OpenID Connect), the organizations the member administers, and organization lookup by vanity name: what the LinkedIn API allows a third party; no other member profiles.',
   provider: 'linkedin',
   category: ConnectorCategory.SOCIAL,
   connectorType: ConnectorType.REST_API,
@@ -100,8 +102,19 @@ export const linkedin: ConnectorDefinition = {
   actions: [
     {
       name: 'getProfile',
-      description: 'The signed-in member (OpenID Connect userinfo).',
+      description: 'The signed-in member (OpenID Connect userinfo): sub, name, given_name, family_name, email, picture, locale.',
       inputSchema: { type: 'object', properties: {}, additionalProperties: false },
+    },
+    {
+      name: 'lookupOrganization',
+      description:
+        'An organization (company page) by its vanity name, the <name> in linkedin.com/company/<name>; NOT_FOUND when none has it. Needs the rw_organization_admin scope.',
+      inputSchema: {
+        type: 'object',
+        required: ['vanityName'],
+        properties: { vanityName: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } },
+        additionalProperties: false,
+      },
     },
   ],
   handler,

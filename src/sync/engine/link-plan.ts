@@ -11,7 +11,9 @@ import { readPath } from '../mapping/dot-path';
  *   which reads them from the provider's invoice, so two configs never write one field.
  *   Invoice.payments reads these links.
  * - profile (LinkedIn profile, Gmail and Outlook messages → contact): the person a record
- *   describes (the member, a sender) is linked with the mapped values, which must carry `email`;
+ *   describes (the member, a sender) is linked with the mapped values, which must carry `email`.
+ *   LinkedIn's is only ever the signed-in member (userinfo): its API gives third parties no
+ *   other member's profile, so it enriches one contact, the one with the member's own email;
  *   no contact is created (one per email message would flood the CRM). Contact.enrichment
  *   matches them by email when it is read, so a contact created later is enriched without a
  *   re-sync; the link's internalId is the usual id derived from the external record and names no
