@@ -197,6 +197,14 @@ describe('sync link plans: Invoice.payments and Contact.enrichment from real run
       { provider: 'paypal', externalId: capture.id, amount: 10, currency: 'USD', status: 'COMPLETED', paidAt: new Date(capture.create_time).toISOString() },
     ]);
     expect(open.payments).toEqual([]);
+
+    // Transaction Search reaches back only so far (here config.startDate): a FULL read that no
+    // longer sees an old capture does not take it out of Invoice.payments.
+    const row = paypal.transactions.find((r) => r.transaction_info.transaction_id === capture.id)!;
+    row.transaction_info.transaction_initiation_date = new Date(Date.now() - 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, '+0000');
+    expect(await run(captures, 'FULL')).toMatchObject({ status: 'COMPLETED', recordsProcessed: 1, recordsDeleted: 0 });
+    const [still] = await payments(await invoiceOf(connectionId, 'invoices', invoice.id));
+    expect(still.payments.map((p: any) => p.externalId)).toEqual([capture.id]);
   });
 
   it('links a QuickBooks Payment to each invoice it is applied to, with the part applied there', async () => {
