@@ -119,6 +119,19 @@ describe('PayPal orders and captures', () => {
     expect(search.query.get('transaction_type')).toBe('T0006');
   });
 
+  it('resends a capture whose answer was lost with the same PayPal-Request-Id, and PayPal captures once', async () => {
+    const order = await ok('createOrder', { purchase_units: [unit('INV-400', '80.00')] });
+    paypal.checkout.approve(order.id);
+    const path = `/v2/checkout/orders/${order.id}/capture`;
+    paypal.loseNextAnswer(path);
+    const done = await ok('captureOrder', { order_id: order.id });
+    expect(done.status).toBe('COMPLETED');
+    const sent = paypal.requests.filter((r) => r.path === path);
+    expect(sent).toHaveLength(2);
+    expect(sent[1].headers['paypal-request-id']).toBe(sent[0].headers['paypal-request-id']);
+    expect([...paypal.captures.values()].filter((c) => c.invoice_id === 'INV-400')).toHaveLength(1);
+  });
+
   it('refuses a second payment of the same invoice_id (DUPLICATE_INVOICE_ID)', async () => {
     const order = await ok('createOrder', { purchase_units: [unit('INV-300', '1.00')] });
     paypal.checkout.approve(order.id);

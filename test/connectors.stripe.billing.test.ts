@@ -149,6 +149,22 @@ describe('Stripe payments and subscriptions', () => {
     });
   });
 
+  it('resends a confirmation whose answer was lost with the same Idempotency-Key, and Stripe charges once', async () => {
+    const charges = stripe.store.get('charges')!.length;
+    stripe.loseNextAnswer('/v1/payment_intents');
+    const intent = await ok('createPaymentIntent', {
+      amount: 2200,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      payment_method_types: ['card'],
+    });
+    expect(intent.status).toBe('succeeded');
+    const sent = stripe.requests.filter((r) => r.path === '/v1/payment_intents').slice(-2);
+    expect(sent[1].headers['idempotency-key']).toBe(sent[0].headers['idempotency-key']);
+    expect(stripe.store.get('charges')!.length).toBe(charges + 1);
+  });
+
   describe('subscriptions', () => {
     it('creates a subscription from prices and pays its first invoice from the customer’s default payment method', async () => {
       const cus = customer();
