@@ -65,8 +65,9 @@ describe('PayPal connector', () => {
         { name: 'invoices', supportsIncremental: false, supportsWrite: true },
         { name: 'transactions', supportsIncremental: true, supportsWrite: false },
         { name: 'refunds', supportsIncremental: true, supportsWrite: false },
+        { name: 'captures', supportsIncremental: true, supportsWrite: false },
       ],
-      actions: [{ name: 'refundCapture' }, { name: 'sendInvoice' }],
+      actions: [{ name: 'createOrder' }, { name: 'captureOrder' }, { name: 'refundCapture' }, { name: 'sendInvoice' }],
       rateLimit: { limit: 30, windowSeconds: 1 },
     });
   });

@@ -1,6 +1,7 @@
 import { LinkedInServer } from './providers/linkedin.server';
 import { OAuthServer } from './providers/oauth.server';
 import { OutlookServer } from './providers/outlook.server';
+import { PayPalServer } from './providers/paypal.server';
 import { QuickBooksServer } from './providers/quickbooks.server';
 import { StripeServer } from './providers/stripe.server';
 import { startTestService, TestService } from './support/service';
@@ -15,7 +16,7 @@ const OAUTH_CLIENT = 'mutation($input: SetOAuthClientInput!) { setOAuthClient(in
 
 /**
  * Link plans: inbound syncs whose records attach to a HotCRM record instead of becoming one.
- * Payments (Stripe charges, QuickBooks Payment → invoice) are linked to the invoice they pay,
+ * Payments (Stripe charges, PayPal captures, QuickBooks Payment → invoice) are linked to the invoice they pay,
  * found through that invoice's own link; person records (LinkedIn profile, Outlook messages →
  * contact) are linked with their email, which Contact.enrichment matches. Both are read back
  * through `_entities`, as the router asks for them.
@@ -27,6 +28,7 @@ describe('sync link plans: Invoice.payments and Contact.enrichment from real run
   let qbo: QuickBooksServer;
   let linkedin: LinkedInServer;
   let graph: OutlookServer;
+  let paypal: PayPalServer;
 
   const gql = (q: string, v?: Record<string, unknown>) => t.gql(q, v) as Promise<any>;
   const ok = async (q: string, v?: Record<string, unknown>) => {
@@ -94,11 +96,12 @@ describe('sync link plans: Invoice.payments and Contact.enrichment from real run
     qbo = await new QuickBooksServer(oauth).start();
     linkedin = await new LinkedInServer(oauth).start();
     graph = await new OutlookServer((token) => oauth.isValid(token)).start();
+    paypal = await new PayPalServer().start();
     t = await startTestService({ PROVIDER_RETRY_BASE_DELAY_MS: '5', SYNC_RETRY_BASE_SECONDS: '0' });
   });
   afterAll(async () => {
     await t.stop();
-    await Promise.all([stripe.stop(), qbo.stop(), linkedin.stop(), graph.stop(), oauth.stop()]);
+    await Promise.all([stripe.stop(), qbo.stop(), linkedin.stop(), graph.stop(), paypal.stop(), oauth.stop()]);
   });
 
   it('links Stripe charges to the invoices they pay, without creating invoices', async () => {
@@ -154,6 +157,54 @@ describe('sync link plans: Invoice.payments and Contact.enrichment from real run
     const [again1, again4] = await payments(id1, await invoiceOf(connectionId, 'invoices', inv4.id));
     expect(again1.payments.map((p: any) => p.externalId)).toEqual([ch1.id]);
     expect(again4.payments).toEqual([expect.objectContaining({ externalId: ch5.id, amount: 5 })]);
+  });
+
+  it('links PayPal Orders v2 captures to the PayPal invoice named by their purchase unit’s invoice_id', async () => {
+    const connectionId = await connect({
+      connectorKey: 'paypal',
+      name: 'PayPal',
+      authType: 'OAUTH2',
+      credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret },
+      config: { baseUrl: paypal.url, startDate: new Date(Date.now() - 5 * 86_400_000).toISOString() },
+    });
+    const [invoice, unpaid] = paypal.seedInvoices(2);
+    const invoices = await config(
+      connectionId,
+      'invoices',
+      'invoice',
+      await mapping('invoices', 'invoice', [
+        { sourceField: 'detail.invoice_number', targetField: 'invoice_number' },
+        { sourceField: 'amount.value', targetField: 'total_amount', transform: { type: 'TO_NUMBER' } },
+      ]),
+    );
+    expect(await run(invoices)).toMatchObject({ status: 'COMPLETED', recordsCreated: 2 });
+
+    // An order made to pay the invoice, approved by the buyer, then captured; and one for no invoice.
+    const action = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
+    const pay = async (units: unknown[]) => {
+      const order = (await ok(action, { id: connectionId, action: 'createOrder', input: { purchase_units: units } })).executeConnectorAction;
+      paypal.checkout.approve(order.id);
+      return (await ok(action, { id: connectionId, action: 'captureOrder', input: { order_id: order.id } })).executeConnectorAction.purchase_units[0].payments
+        .captures[0];
+    };
+    const capture = await pay([{ invoice_id: invoice.id, amount: { currency_code: 'USD', value: '10.00' } }]);
+    await pay([{ amount: { currency_code: 'USD', value: '3.00' } }]);
+
+    const captures = await config(connectionId, 'captures', 'invoice'); // no mapping: the payment defaults
+    expect(await run(captures)).toMatchObject({ status: 'COMPLETED', recordsProcessed: 2, recordsCreated: 1, recordsFailed: 0 });
+    const [paid, open] = await payments(await invoiceOf(connectionId, 'invoices', invoice.id), await invoiceOf(connectionId, 'invoices', unpaid.id));
+    expect(paid.payments).toEqual([
+      { provider: 'paypal', externalId: capture.id, amount: 10, currency: 'USD', status: 'COMPLETED', paidAt: new Date(capture.create_time).toISOString() },
+    ]);
+    expect(open.payments).toEqual([]);
+
+    // Transaction Search reaches back only so far (here config.startDate): a FULL read that no
+    // longer sees an old capture does not take it out of Invoice.payments.
+    const row = paypal.transactions.find((r) => r.transaction_info.transaction_id === capture.id)!;
+    row.transaction_info.transaction_initiation_date = new Date(Date.now() - 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, '+0000');
+    expect(await run(captures, 'FULL')).toMatchObject({ status: 'COMPLETED', recordsProcessed: 1, recordsDeleted: 0 });
+    const [still] = await payments(await invoiceOf(connectionId, 'invoices', invoice.id));
+    expect(still.payments.map((p: any) => p.externalId)).toEqual([capture.id]);
   });
 
   it('links a QuickBooks Payment to each invoice it is applied to, with the part applied there', async () => {

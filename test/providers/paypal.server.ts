@@ -1,11 +1,12 @@
 import { createSign, createVerify, generateKeyPairSync, KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { PayPalOrders } from './paypal-orders';
 import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-server';
 
 type Row = Record<string, any>;
 
 const DAY_MS = 86_400_000;
-const id17 = () => randomBytes(9).toString('hex').toUpperCase().slice(0, 17);
+export const id17 = () => randomBytes(9).toString('hex').toUpperCase().slice(0, 17);
 const invoiceId = () => `INV2-${Array.from({ length: 5 }, () => randomBytes(2).toString('hex').toUpperCase()).join('-')}`;
 
 /**
@@ -13,7 +14,8 @@ const invoiceId = () => `INV2-${Array.from({ length: 5 }, () => randomBytes(2).t
  * tokens at /v1/oauth2/token (HTTP Basic), Bearer on every call with 401 AUTHENTICATION_FAILURE
  * otherwise, Invoicing v2 (page/page_size ≤ 100, totals only with total_required=true), Transaction
  * Search (start_date/end_date required, ≤ 31 days, page/page_size ≤ 500, total_pages), Payments v2
- * refunds (PayPal-Request-Id idempotency), errors as {name, message, debug_id, details[]}.
+ * refunds (PayPal-Request-Id idempotency), Orders v2 and captures (paypal-orders.ts), errors as
+ * {name, message, debug_id, details[]}.
  */
 export class PayPalServer extends ProviderServer {
   readonly invoices: Row[] = [];
@@ -27,6 +29,8 @@ export class PayPalServer extends ProviderServer {
   listBalances = true;
   payerId = 'WDJJHEBZ4X2LY';
   private readonly byRequestId = new Map<string, Row>();
+  /** Orders v2 and the captures it makes (paypal-orders.ts); `checkout.approve(id)` is the buyer approving. */
+  readonly checkout = new PayPalOrders(this);
 
   constructor(
     readonly clientId = 'AeLocalPayPalClientId0001',
@@ -44,6 +48,10 @@ export class PayPalServer extends ProviderServer {
     this.on('GET', '/v1/reporting/transactions', (req) => this.authed(req, () => this.search(req)));
     this.on('GET', '/v1/reporting/balances', (req) => this.authed(req, () => this.balances()));
     this.on('GET', '/v2/payments/refunds/:id', (req, [id]) => this.authed(req, () => (this.refunds.has(id) ? { body: this.refunds.get(id) } : notFound())));
+    this.on('POST', '/v2/checkout/orders', (req) => this.authed(req, () => this.checkout.createOrder(req)));
+    this.on('GET', '/v2/checkout/orders/:id', (req, [id]) => this.authed(req, () => this.checkout.getOrder(id)));
+    this.on('POST', '/v2/checkout/orders/:id/capture', (req, [id]) => this.authed(req, () => this.checkout.captureOrder(req, id)));
+    this.on('GET', '/v2/payments/captures/:id', (req, [id]) => this.authed(req, () => this.checkout.getCapture(id)));
     this.on('POST', '/v2/payments/captures/:id/refund', (req, [id]) => this.authed(req, () => this.refund(req, id)));
     this.on('POST', '/v1/notifications/verify-webhook-signature', (req) => this.authed(req, () => this.verifyWebhookSignature(req)));
     this.on('GET', '/v1/notifications/certs/:name', () => ({
@@ -151,7 +159,8 @@ export class PayPalServer extends ProviderServer {
     return invoice;
   }
 
-  private addTransaction(at: Date, code: string, value: string, extra: Row = {}): Row {
+  /** A Transaction Search row (what PayPal's reporting shows for a payment, refund, ...). */
+  addTransaction(at: Date, code: string, value: string, extra: Row = {}): Row {
     const row = {
       transaction_info: {
         paypal_account_id: 'LOCALACCT12345',
@@ -336,21 +345,21 @@ export class PayPalServer extends ProviderServer {
   }
 }
 
-const debugId = () => randomBytes(7).toString('hex');
+export const debugId = () => randomBytes(7).toString('hex');
 
-function invalid(field: string, issue: string, description: string): Reply {
+export function invalid(field: string, issue: string, description: string, location = 'query'): Reply {
   return {
     status: 400,
     body: {
       name: 'INVALID_REQUEST',
       message: 'Request is not well-formed, syntactically incorrect, or violates schema.',
       debug_id: debugId(),
-      details: [{ field, location: 'query', issue, description }],
+      details: [{ field, location, issue, description }],
     },
   };
 }
 
-function notFound(): Reply {
+export function notFound(): Reply {
   return {
     status: 404,
     body: {

@@ -1,10 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-server';
+import { StripeBilling } from './stripe-billing';
 import { StripeEventLog } from './stripe-events';
 
 type StripeObject = Record<string, unknown> & { id: string; object: string; created: number };
 
-const PREFIX: Record<string, string> = { customers: 'cus', invoices: 'in', payment_intents: 'pi', charges: 'ch', refunds: 're', subscriptions: 'sub' };
+const PREFIX: Record<string, string> = {
+  customers: 'cus',
+  invoices: 'in',
+  payment_intents: 'pi',
+  charges: 'ch',
+  refunds: 're',
+  subscriptions: 'sub',
+  prices: 'price',
+};
 const SINGULAR: Record<string, string> = {
   customers: 'customer',
   invoices: 'invoice',
@@ -12,6 +21,7 @@ const SINGULAR: Record<string, string> = {
   charges: 'charge',
   refunds: 'refund',
   subscriptions: 'subscription',
+  prices: 'price',
 };
 /** What each object's event names start with (https://docs.stripe.com/api/events/types). */
 const EVENT_PREFIX: Record<string, string> = { ...SINGULAR, subscriptions: 'customer.subscription' };
@@ -32,6 +42,8 @@ const SUBSCRIPTION_STATUSES = ['active', 'all', 'canceled', 'ended', 'incomplete
 export class StripeServer extends ProviderServer {
   readonly store = new Map<string, StripeObject[]>(Object.keys(PREFIX).map((name) => [name, []]));
   readonly events = new StripeEventLog();
+  /** PaymentIntents confirmed with a payment method, prices and subscriptions (stripe-billing.ts). */
+  readonly billing = new StripeBilling(this);
   private readonly deleted = new Map<string, Record<string, unknown>>();
   private clock = 1_700_000_000;
 
@@ -54,7 +66,11 @@ export class StripeServer extends ProviderServer {
     );
     this.on('POST', '/v1/customers/:id', (req, [id]) => this.authed(req, () => this.once(req, () => this.modify('customers', id, unflatten(req.body), req))));
     this.on('DELETE', '/v1/:object/:id', (req, [object, id]) => this.authed(req, () => this.remove(object, id, req)));
-    this.on('POST', '/v1/payment_intents', (req) => this.authed(req, () => this.once(req, () => this.createPaymentIntent(unflatten(req.body)))));
+    this.on('POST', '/v1/payment_intents', (req) => this.authed(req, () => this.once(req, () => this.billing.createPaymentIntent(unflatten(req.body)))));
+    this.on('POST', '/v1/subscriptions', (req) => this.authed(req, () => this.once(req, () => this.billing.createSubscription(unflatten(req.body)))));
+    this.on('POST', '/v1/subscriptions/:id', (req, [id]) =>
+      this.authed(req, () => this.once(req, () => this.billing.updateSubscription(id, unflatten(req.body)))),
+    );
     this.on('POST', '/v1/refunds', (req) => this.authed(req, () => this.once(req, () => this.createRefund(unflatten(req.body)))));
   }
 
@@ -120,15 +136,31 @@ export class StripeServer extends ProviderServer {
     );
   }
 
-  /** Stripe's idempotency: a POST repeated with the same Idempotency-Key gets the first answer. */
-  private readonly idempotent = new Map<string, Reply>();
+  /**
+   * Stripe's idempotency (https://docs.stripe.com/api/idempotent_requests): a POST repeated with
+   * the same Idempotency-Key gets the first answer, errors included, marked Idempotent-Replayed;
+   * the same key with other parameters or another endpoint is a 400 idempotency_error.
+   */
+  private readonly idempotent = new Map<string, { request: string; reply: Reply }>();
   private once(req: ProviderRequest, then: () => Reply): Reply {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string') return then();
+    const request = `${req.method} ${req.path} ${req.raw}`;
     const seen = this.idempotent.get(key);
-    if (seen) return seen;
+    if (seen && seen.request !== request) {
+      return {
+        status: 400,
+        body: {
+          error: {
+            type: 'idempotency_error',
+            message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          },
+        },
+      };
+    }
+    if (seen) return { ...seen.reply, headers: { ...seen.reply.headers, 'idempotent-replayed': 'true' } };
     const reply = then();
-    this.idempotent.set(key, reply);
+    this.idempotent.set(key, { request, reply });
     return reply;
   }
 
@@ -233,18 +265,6 @@ export class StripeServer extends ProviderServer {
     if (object === 'customers') this.deleted.set(id, stub);
     this.events.record(`${EVENT_PREFIX[object]}.deleted`, row, ++this.clock, { request });
     return { body: stub };
-  }
-
-  private createPaymentIntent(fields: Record<string, unknown>): Reply {
-    if (!fields.amount || !fields.currency) {
-      return {
-        status: 400,
-        body: {
-          error: { type: 'invalid_request_error', code: 'parameter_missing', param: fields.amount ? 'currency' : 'amount', message: 'Missing required param.' },
-        },
-      };
-    }
-    return { body: this.add('payment_intents', { ...fields, amount: Number(fields.amount), status: 'requires_payment_method' }) };
   }
 
   private createRefund(fields: Record<string, unknown>): Reply {

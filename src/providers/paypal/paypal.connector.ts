@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/connector.definition';
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
-import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
+import { ConnectorHandler, ConnectorRecord, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { BadUserInputError } from '../../errors';
 import { identifyPayPalPayer } from './paypal.identity';
+import { CAPTURES_OBJECT, getCapture, ORDER_ACTIONS, orderActionHandlers } from './paypal.orders';
+import { isReported, listReporting } from './paypal.reporting';
+import { money, writeHeaders } from './paypal.shared';
 
 /**
  * PayPal REST (https://developer.paypal.com/api/rest/): an app's client id and secret buy a Bearer
@@ -19,6 +21,9 @@ import { identifyPayPalPayer } from './paypal.identity';
  * - refunds: PayPal has no "list refunds" endpoint; only GET /v2/payments/refunds/{id}. Refunds are
  *   listed from Transaction Search with event code T1107 (payment refund), whose transaction id
  *   is the refund id, and `get` returns the full refund from the Payments API.
+ * - captures: Orders v2 payments, listed from Transaction Search with event code T0006, fetched
+ *   with GET /v2/payments/captures/{id}; createOrder and captureOrder make them (paypal.orders.ts).
+ * Transaction Search reads are in paypal.reporting.ts.
  */
 const f = field;
 
@@ -76,42 +81,11 @@ const OBJECTS: ObjectDefinition[] = [
       f('update_time', FieldType.DATETIME),
     ],
   },
+  CAPTURES_OBJECT,
 ];
 
 const INVOICE_PAGE_MAX = 100;
-const REPORTING_PAGE_MAX = 500;
-const DAY_MS = 86_400_000;
-/** Transaction Search's widest window. */
-const WINDOW_MS = 31 * DAY_MS;
-/** How far back Transaction Search reaches (three years) when neither a checkpoint nor config.startDate says. */
-const HISTORY_MS = 3 * 365 * DAY_MS;
-/** "It takes a maximum of three hours for executed transactions to appear." */
-const REPORTING_LAG_MS = 3 * 3_600_000;
-/** Empty windows are skipped within one list call, but no more than this many, to bound its latency. */
-const MAX_WINDOWS_PER_CALL = 6;
-const REFUND_EVENT_CODE = 'T1107';
-const REFUND_STATUS: Record<string, string> = { S: 'COMPLETED', P: 'PENDING', D: 'FAILED', V: 'CANCELLED' };
 
-interface Money {
-  currency_code: string;
-  value: string;
-}
-interface TransactionDetail {
-  transaction_info: Record<string, unknown> & { transaction_id: string; transaction_amount?: Money };
-  [part: string]: unknown;
-}
-interface SearchResponse {
-  transaction_details?: TransactionDetail[];
-  page?: number;
-  total_pages?: number;
-}
-/** Where a reporting read stands: window [s, e), page p, and the fixed end u of this run. */
-interface WindowCursor {
-  s: number;
-  e: number;
-  p: number;
-  u: number;
-}
 /** The REST APIs' error shape, or OAuth's at the token endpoint. */
 interface PayPalErrorBody {
   name?: string;
@@ -122,90 +96,10 @@ interface PayPalErrorBody {
   error_description?: string;
 }
 
-const encode = (cursor: WindowCursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-function decode(cursor: string): WindowCursor {
-  let parsed: WindowCursor | null;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as WindowCursor | null;
-  } catch {
-    parsed = null;
-  }
-  if (!parsed || ![parsed.s, parsed.e, parsed.p, parsed.u].every(Number.isFinite)) throw new BadUserInputError('Not a PayPal reporting cursor', 'cursor');
-  return parsed;
-}
-
-function firstWindow(call: ConnectorCall, since: unknown): WindowCursor {
-  const now = Date.now();
-  const configured = typeof call.config.startDate === 'string' ? Date.parse(call.config.startDate) : NaN;
-  const checkpoint = typeof since === 'string' ? Date.parse(since) : NaN;
-  const from = Math.min(now, Math.max(now - HISTORY_MS, Number.isFinite(checkpoint) ? checkpoint : Number.isFinite(configured) ? configured : 0));
-  return { s: from, e: Math.min(from + WINDOW_MS, now), p: 1, u: now };
-}
-
-function nextWindow(at: WindowCursor): WindowCursor | null {
-  return at.e >= at.u ? null : { s: at.e, e: Math.min(at.e + WINDOW_MS, at.u), p: 1, u: at.u };
-}
-
-/** A reporting row as a refund, in the Payments API's field names (amounts there are positive). */
-function asRefund(row: TransactionDetail): ConnectorRecord {
-  const info = row.transaction_info;
-  const amount = info.transaction_amount;
-  return {
-    id: info.transaction_id,
-    status: REFUND_STATUS[String(info.transaction_status)] ?? info.transaction_status,
-    amount: amount ? { currency_code: amount.currency_code, value: amount.value.replace(/^-/, '') } : undefined,
-    capture_id: info.paypal_reference_id,
-    invoice_id: info.invoice_id,
-    note_to_payer: info.transaction_note,
-    create_time: info.transaction_initiation_date,
-    update_time: info.transaction_updated_date,
-  };
-}
-
-async function listReporting(
-  call: ConnectorCall,
-  object: 'transactions' | 'refunds',
-  cursor: string | null | undefined,
-  pageSize: number | undefined,
-  since: unknown,
-): Promise<ListPage> {
-  let at = cursor ? decode(cursor) : firstWindow(call, since);
-  const settled = at.u - REPORTING_LAG_MS;
-  for (let hop = 0; ; hop++) {
-    const { body } = await call.request<SearchResponse>({
-      method: 'GET',
-      path: '/v1/reporting/transactions',
-      query: {
-        start_date: new Date(at.s).toISOString(),
-        end_date: new Date(at.e).toISOString(),
-        page: at.p,
-        page_size: Math.min(pageSize ?? 100, REPORTING_PAGE_MAX),
-        fields: 'transaction_info,payer_info',
-        balance_affecting_records_only: 'Y',
-        transaction_type: object === 'refunds' ? REFUND_EVENT_CODE : undefined,
-      },
-    });
-    const rows = body.transaction_details ?? [];
-    const next = (body.page ?? at.p) < (body.total_pages ?? 0) ? { ...at, p: at.p + 1 } : nextWindow(at);
-    // Everything before the window still being read is done; the last hours may still fill in.
-    const checkpoint = new Date(Math.min(next ? next.s : at.u, settled)).toISOString();
-    if (rows.length || !next || hop + 1 >= MAX_WINDOWS_PER_CALL) {
-      const records = object === 'refunds' ? rows.map(asRefund) : rows.map((row) => ({ id: row.transaction_info.transaction_id, ...row }));
-      return { records, nextCursor: next ? encode(next) : null, checkpoint };
-    }
-    at = next;
-  }
-}
-
 const invoicePath = (id?: string) => (id === undefined ? '/v2/invoicing/invoices' : `/v2/invoicing/invoices/${encodeURIComponent(id)}`);
 
 function requireInvoices(object: string): void {
   if (object !== 'invoices') throw new UnsupportedObjectError('PayPal', `${object} are read-only here`);
-}
-
-/** PayPal's idempotency header: a retried POST with the same id returns the first result. */
-function writeHeaders(requestId?: unknown): Record<string, string> {
-  return { prefer: 'return=representation', 'paypal-request-id': typeof requestId === 'string' ? requestId : randomUUID() };
 }
 
 /** Replaces `base` fields with `patch` ones, nested objects field by field (PUT needs the whole invoice). */
@@ -227,7 +121,7 @@ const handler: ConnectorHandler = {
   identify: identifyPayPalPayer,
 
   async list(call, object, { cursor, pageSize, since }): Promise<ListPage> {
-    if (object === 'transactions' || object === 'refunds') return listReporting(call, object, cursor, pageSize, since);
+    if (isReported(object)) return listReporting(call, object, cursor, pageSize, since);
     requireInvoices(object);
     const page = cursor ? Number(cursor) : 1;
     if (!Number.isInteger(page) || page < 1) throw new BadUserInputError('Not a PayPal invoices cursor', 'cursor');
@@ -244,6 +138,7 @@ const handler: ConnectorHandler = {
     if (object === 'transactions')
       throw new UnsupportedObjectError('PayPal', 'Transaction Search cannot fetch one transaction without a date window; list transactions instead');
     if (object === 'refunds') return (await call.request<ConnectorRecord>({ method: 'GET', path: `/v2/payments/refunds/${encodeURIComponent(id)}` })).body;
+    if (object === 'captures') return getCapture(call, id);
     requireInvoices(object);
     return (await call.request<ConnectorRecord>({ method: 'GET', path: invoicePath(id) })).body;
   },
@@ -263,8 +158,10 @@ const handler: ConnectorHandler = {
   },
 
   actions: {
-    async refundCapture(call, input) {
-      const { capture_id: captureId, request_id: requestId, ...body } = input;
+    ...orderActionHandlers,
+    async refundCapture(call, input, options) {
+      const { capture_id: captureId, request_id: given, ...body } = input;
+      const requestId = given ?? options?.idempotencyKey;
       const path = `/v2/payments/captures/${encodeURIComponent(String(captureId))}/refund`;
       // PayPal dedupes by PayPal-Request-Id, so a resend after a reset cannot refund twice.
       return (await call.request({ method: 'POST', path, json: body, headers: writeHeaders(requestId), idempotent: true })).body;
@@ -281,6 +178,9 @@ const handler: ConnectorHandler = {
     },
   },
 
+  // PayPal deduplicates these POSTs on PayPal-Request-Id (sent with the automation run's id): a resend cannot act twice.
+  actionRecovery: Object.fromEntries(['createOrder', 'captureOrder', 'refundCapture'].map((name) => [name, { idempotentWithKey: true }])),
+
   parseError(body) {
     const error = (body ?? {}) as PayPalErrorBody;
     if (typeof error.error === 'string') return { code: error.error, message: error.error_description ?? error.error };
@@ -291,17 +191,10 @@ const handler: ConnectorHandler = {
   },
 };
 
-const money = {
-  type: 'object',
-  required: ['value', 'currency_code'],
-  additionalProperties: false,
-  properties: { value: { type: 'string', pattern: '^\\d{1,10}(\\.\\d{1,3})?$' }, currency_code: { type: 'string', pattern: '^[A-Z]{3}$' } },
-};
-
 export const paypal: ConnectorDefinition = {
   key: 'paypal',
   name: 'PayPal',
-  description: 'Invoices, transactions and refunds through the PayPal REST APIs.',
+  description: 'Invoices, orders and their captures, transactions and refunds through the PayPal REST APIs.',
   provider: 'paypal',
   category: ConnectorCategory.PAYMENT,
   connectorType: ConnectorType.REST_API,
@@ -317,6 +210,7 @@ export const paypal: ConnectorDefinition = {
       'https://uri.paypal.com/services/invoicing',
       'https://uri.paypal.com/services/reporting/search/read',
       'https://uri.paypal.com/services/payments/refund',
+      'https://uri.paypal.com/services/payments/payment/authcapture',
     ],
     clientAuth: 'basic',
     grant: 'client_credentials',
@@ -326,6 +220,7 @@ export const paypal: ConnectorDefinition = {
   credentialFields: { [AuthType.OAUTH2]: ['clientId', 'clientSecret'] },
   objects: OBJECTS,
   actions: [
+    ...ORDER_ACTIONS,
     {
       name: 'refundCapture',
       description: 'Refunds a captured payment in full, or in part with amount (POST /v2/payments/captures/{capture_id}/refund).',

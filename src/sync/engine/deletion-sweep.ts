@@ -7,7 +7,7 @@ import type { SyncRunEntity } from '../sync-run.entity';
  * Search reaches back three years at most (or to config.startDate), so older payments would look
  * deleted.
  */
-const WINDOWED_READS: Record<string, string[]> = { paypal: ['transactions', 'refunds'] };
+const WINDOWED_READS: Record<string, string[]> = { paypal: ['transactions', 'refunds', 'captures'] };
 
 /**
  * Whether a run reads the whole object, so that what it did not see is gone: a read without an

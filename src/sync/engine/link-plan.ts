@@ -4,7 +4,7 @@ import { readPath } from '../mapping/dot-path';
 /**
  * Inbound syncs whose external records are not HotCRM records of their own but facts about one:
  *
- * - payment (Stripe charges and payment_intents, PayPal transactions, QuickBooks Payment → invoice):
+ * - payment (Stripe charges and payment_intents, PayPal transactions and captures, QuickBooks Payment → invoice):
  *   a payment is linked to the CRM invoice it pays, found through that invoice's own link (the
  *   provider's invoice synced into HotCRM by another config of the same connection). No invoice
  *   is created or changed: the invoice's amount_paid/balance_due stay with the invoice sync,
@@ -113,6 +113,19 @@ const PLANS: Record<string, Record<string, LinkPlan>> = {
           paid_date: text(readPath(r, 'transaction_info.transaction_initiation_date')),
         }),
       single('transaction_info.invoice_id'),
+    ),
+    // An Orders v2 capture carries its purchase unit's invoice_id: an order made to pay a PayPal
+    // invoice (createOrder with that invoice's id) shows as a payment of it.
+    'captures:invoice': payment(
+      'invoices',
+      (r) =>
+        compact({
+          amount_paid: Number(readPath(r, 'amount.value')),
+          currency_code: text(readPath(r, 'amount.currency_code')),
+          status: text(r.status),
+          paid_date: text(r.create_time),
+        }),
+      single('invoice_id'),
     ),
   },
   quickbooks: {
