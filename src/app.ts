@@ -26,6 +26,7 @@ import { createServices, Services } from './assembly/services';
 import { oauthCallbackRouter } from './connections/oauth.callback';
 import { inboundWebhookRouter } from './webhooks/inbound/inbound-webhook.router';
 import { dashboardRouter } from './dashboard/dashboard.router';
+import { documentsRouter } from './documents/documents.router';
 
 export interface RunningService {
   url: string;
@@ -71,6 +72,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const app = express();
   app.disable('x-powered-by');
   if (servesApi) app.use(inboundWebhookRouter(services.inboundWebhooks, log)); // before the access log: these requests carry signatures
+  // Also before the access log: a download URL's query is its signature.
+  if (servesApi) app.use(documentsRouter(services.documents, log.child({ component: 'documents' })));
   app.use(accessLog(log));
   app.use(healthRouter(db, boss, metrics, () => shuttingDown));
   if (servesApi) app.use(oauthCallbackRouter(services.oauth, log));

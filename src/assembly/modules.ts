@@ -1,4 +1,4 @@
-// Imported in this order (api keys, connections, connectors, sync, webhooks, intelligence, automations):
+// Imported in this order (api keys, connections, connectors, sync, webhooks, intelligence, automations, documents):
 // type-graphql lists types and fields in the order their classes load.
 import { apiKeysModule } from '../apikeys/apikeys.module';
 import { connectionsModule } from '../connections/connections.module';
@@ -7,6 +7,7 @@ import { syncModule } from '../sync/sync.module';
 import { webhooksModule } from '../webhooks/webhooks.module';
 import { intelligenceModule } from '../intelligence/intelligence.module';
 import { automationsModule } from '../automations/automations.module';
+import { documentsModule } from '../documents/documents.module';
 
 /** Every capability of the service, in the order the schema lists their fields. */
 export const capabilityModules = [
@@ -17,4 +18,5 @@ export const capabilityModules = [
   apiKeysModule,
   intelligenceModule,
   automationsModule,
+  documentsModule,
 ] as const;
