@@ -11,7 +11,7 @@ export class PostgresDocumentStore implements DocumentStore {
 
   constructor(private readonly db: DataSource) {}
 
-  async put(key: string, { organizationId, bytes }: { organizationId: string; bytes: Buffer }): Promise<void> {
+  async put(key: string, { organizationId, bytes }: { organizationId: string; bytes: Buffer; contentType: string }): Promise<void> {
     await this.db.query(
       `INSERT INTO stored_document_content (storage_key, organization_id, content) VALUES ($1, $2, $3)
        ON CONFLICT (storage_key) DO UPDATE SET content = EXCLUDED.content`,

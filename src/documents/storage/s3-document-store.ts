@@ -33,7 +33,7 @@ export class S3DocumentStore implements DocumentStore {
 
   constructor(private readonly settings: S3Settings) {}
 
-  async put(key: string, { bytes, contentType }: { bytes: Buffer; contentType: string }): Promise<void> {
+  async put(key: string, { bytes, contentType }: { organizationId: string; bytes: Buffer; contentType: string }): Promise<void> {
     const response = await this.send('PUT', key, bytes, { 'content-type': contentType });
     if (!response.ok) throw new DocumentStoreError('PutObject', response.status, await s3Code(response));
   }
