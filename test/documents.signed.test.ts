@@ -233,6 +233,41 @@ describe('signed documents', () => {
       expect((await documents({}, await gatewayToken('default', ['read:documents']))).totalCount).toBe(2);
     });
 
+    it('outlasts a provider outage: the job fails, pg-boss retries it, and the PDF is kept once DocuSign answers', async () => {
+      const [flaky] = docusign.seedEnvelopes(1);
+      const before = docusign.requests.length;
+      // One more 503 than the provider client's own attempts (1 + 4 retries): the job's first try fails.
+      const busy = { status: 503, body: { errorCode: 'UNSPECIFIED_ERROR', message: 'busy' } };
+      docusign.failNext(busy, busy, busy, busy, busy);
+      expect((await connectMessage(JSON.stringify(docusign.complete(flaky.envelopeId)))).status).toBe(200);
+      const document = await documentOf(flaky.envelopeId, 30_000);
+      expect(docusign.requests.slice(before).filter((r) => r.path.endsWith(flaky.envelopeId)).length).toBeGreaterThanOrEqual(6);
+      expect(document.sha256).toBe(sha256(docusign.combinedPdf(flaky.envelopeId)));
+      const jobs = await db.query(`SELECT state, retry_count FROM pgboss.job WHERE name = 'document.fetch' AND data->>'externalId' = $1`, [flaky.envelopeId]);
+      expect(jobs.rows).toEqual([{ state: 'completed', retry_count: 1 }]);
+    }, 40_000);
+
+    it('gives up at once, with a log line, on an envelope the account does not have (404): asking again cannot help', async () => {
+      const envelopeId = randomUUID();
+      const message = {
+        event: 'envelope-completed',
+        apiVersion: 'v2.1',
+        generatedDateTime: new Date().toISOString(),
+        data: { accountId: docusign.accountId, envelopeId },
+      };
+      expect((await connectMessage(JSON.stringify(message))).status).toBe(200);
+      const until = Date.now() + 15_000;
+      let jobs: any[] = [];
+      while (Date.now() < until) {
+        jobs = (await db.query(`SELECT state, retry_count FROM pgboss.job WHERE name = 'document.fetch' AND data->>'externalId' = $1`, [envelopeId])).rows;
+        if (jobs[0]?.state === 'completed') break;
+        await sleep(100);
+      }
+      expect(jobs).toEqual([{ state: 'completed', retry_count: 0 }]);
+      expect(logLines.some((l) => l.includes(envelopeId) && l.includes('the provider has no such envelope'))).toBe(true);
+      expect((await documents({ provider: 'docusign' })).edges.map((e: any) => e.node.externalId)).not.toContain(envelopeId);
+    });
+
     it('refuses a PDF over DOCUMENT_MAX_BYTES, stores nothing, and says so in the log and as an event', async () => {
       const [big] = docusign.seedEnvelopes(1);
       docusign.setCombined(big.envelopeId, Buffer.alloc(MAX_BYTES + 1, 0x25));
@@ -323,6 +358,24 @@ describe('signed documents', () => {
       ]);
       expect(rows[0].data).toMatchObject({ provider: 'adobe_sign', envelope_id: agreementId, status: 'SIGNED' });
       expect(adobe.requests.filter((r) => r.path.endsWith(`/agreements/${agreementId}/combinedDocument`))).toHaveLength(1);
+    });
+
+    it('keeps the combinedDocument of an agreement a sync of agreements into contract sees SIGNED, and fetches nothing twice', async () => {
+      const [signed] = adobe.seedAgreements(1, 'SIGNED');
+      const [waiting] = adobe.seedAgreements(1, 'OUT_FOR_SIGNATURE');
+      const config = await gql('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
+        input: { name: 'Agreements', connectionId: adobeId, sourceObject: 'agreements', targetObject: 'contract', direction: 'INBOUND', frequency: 'manual' },
+      });
+      const run = await gql(TRIGGER, { id: config.createSyncConfig.id, mode: 'FULL' });
+      expect((await waitForRunEnd(t.gql as any, run.triggerSync.id, 15_000)).status).toBe('COMPLETED');
+      const document = await documentOf(signed.id);
+      expect(document).toMatchObject({ provider: 'adobe_sign', name: 'Agreement 0.pdf', sha256: sha256(adobe.combinedPdf(signed.id)) });
+      await sleep(1000);
+      const adobeDocuments = (await documents({ provider: 'adobe_sign' })).edges.map((e: any) => e.node.externalId);
+      expect(adobeDocuments).toHaveLength(2);
+      expect(adobeDocuments).not.toContain(waiting.id);
+      const fetched = adobe.requests.filter((r) => r.path.endsWith('/combinedDocument')).map((r) => r.path);
+      expect(new Set(fetched).size).toBe(fetched.length);
     });
 
     it('refuses an upload without a file as Acrobat Sign would not get one: the input schema stops it', async () => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { ConnectionEntity } from '../connections/connection.entity';
 import type { ConnectorRuntime } from '../connections/connector-runtime';
+import { ProviderError } from '../connectors/http/provider-error';
 import { ResponseTooLargeError } from '../connectors/http/provider-http';
 import type { EventRecorder } from '../events/event-recorder';
 import { signedDocumentSource } from '../providers/registry';
@@ -55,6 +56,11 @@ export class SignedDocumentFetcher implements FetchesSignedDocuments {
     try {
       file = await source.download(call, externalId, this.maxBytes);
     } catch (error) {
+      // Gone, or never in this account: asking again cannot help, unlike an outage or a refused token.
+      if (error instanceof ProviderError && error.status === 404) {
+        this.log.warn({ ...about, providerCode: error.providerCode }, 'signed document not fetched: the provider has no such envelope or agreement');
+        return;
+      }
       if (!(error instanceof ResponseTooLargeError)) throw error;
       await this.refuse(job, error.sizeBytes);
       return;
