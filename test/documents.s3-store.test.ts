@@ -1,19 +1,25 @@
-import { createHash } from 'node:crypto';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createHash, createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { S3DocumentStore } from '../src/documents/storage/s3-document-store';
 import { sha256Hex, signV4 } from '../src/documents/storage/sigv4';
+import { DocuSignServer } from './providers/docusign.server';
+import { OAuthServer } from './providers/oauth.server';
+import { S3Server } from './providers/s3.server';
+import { startTestService, TestService } from './support/service';
 
 const EXAMPLE = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'us-east-1', service: 's3' };
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const LOCAL = { accessKeyId: 'AKIALOCALTESTKEY0001', secretAccessKey: 'local/secret/key/for+the+s3+stand-in', region: 'eu-west-1' };
 
 /**
  * The S3-compatible document store (DOCUMENT_STORE=s3): its SigV4 signer against AWS's own
  * examples (docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html, "Example:
- * GET Object" and "Example: GET Bucket (List Objects)"), and PutObject / GetObject / DeleteObject
- * against a small S3-shaped server on 127.0.0.1 that checks what S3 checks: the payload hash
- * against the body, and the signature. Not run against AWS or MinIO here.
+ * GET Object" and "Example: GET Bucket (List Objects)"), PutObject / GetObject / DeleteObject
+ * against an S3-shaped server (test/providers/s3.server.ts) that checks the payload hash and the
+ * signature, and the whole service keeping a signed envelope's PDF there. Not run against AWS or
+ * MinIO here.
  */
 describe('S3 document store', () => {
   it('signs as AWS documents: GET Object with a Range header', () => {
@@ -46,61 +52,18 @@ describe('S3 document store', () => {
   });
 
   describe('against an S3-shaped server', () => {
-    let server: Server;
-    let url: string;
-    const objects = new Map<string, { body: Buffer; type: string }>();
-    const seen: { method: string; path: string; headers: IncomingMessage['headers'] }[] = [];
-
+    let s3: S3Server;
     beforeAll(async () => {
-      server = createServer(async (req, res) => {
-        const chunks: Buffer[] = [];
-        for await (const chunk of req) chunks.push(chunk as Buffer);
-        const body = Buffer.concat(chunks);
-        seen.push({ method: req.method!, path: req.url!, headers: req.headers });
-        const fail = (status: number, code: string) => {
-          res.writeHead(status, { 'content-type': 'application/xml' });
-          res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>no</Message></Error>`);
-        };
-        // What S3 checks: the declared payload hash is the body's, and the signature is over what was sent.
-        if (req.headers['x-amz-content-sha256'] !== createHash('sha256').update(body).digest('hex')) return fail(400, 'XAmzContentSHA256Mismatch');
-        const signedNames = /SignedHeaders=([^,]+)/.exec(String(req.headers.authorization))?.[1].split(';') ?? [];
-        const resigned = signV4(
-          {
-            method: req.method!,
-            url: new URL(req.url!, `http://${req.headers.host}`),
-            headers: Object.fromEntries(
-              signedNames.filter((n) => !['host', 'x-amz-date', 'x-amz-content-sha256'].includes(n)).map((n) => [n, String(req.headers[n])]),
-            ),
-            payloadSha256: String(req.headers['x-amz-content-sha256']),
-            now: parseAmzDate(String(req.headers['x-amz-date'])),
-          },
-          { ...EXAMPLE, region: 'eu-west-1' },
-        );
-        if (resigned.authorization !== req.headers.authorization) return fail(403, 'SignatureDoesNotMatch');
-        const key = req.url!;
-        if (req.method === 'PUT') {
-          objects.set(key, { body, type: String(req.headers['content-type']) });
-          res.writeHead(200, { etag: '"x"' }).end();
-        } else if (req.method === 'GET') {
-          const object = objects.get(key);
-          if (!object) return fail(404, 'NoSuchKey');
-          res.writeHead(200, { 'content-type': object.type, 'content-length': String(object.body.length) }).end(object.body);
-        } else if (req.method === 'DELETE') {
-          objects.delete(key);
-          res.writeHead(204).end();
-        } else fail(405, 'MethodNotAllowed');
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      s3 = await new S3Server(LOCAL, 'hotcrm-docs').start();
     });
-    afterAll(() => new Promise((resolve) => server.close(resolve)));
+    afterAll(() => s3.stop());
 
-    const store = (secretAccessKey = EXAMPLE.secretAccessKey) =>
+    const store = (secretAccessKey = LOCAL.secretAccessKey) =>
       new S3DocumentStore({
-        endpoint: url,
+        endpoint: s3.url,
         bucket: 'hotcrm-docs',
-        region: 'eu-west-1',
-        accessKeyId: EXAMPLE.accessKeyId,
+        region: LOCAL.region,
+        accessKeyId: LOCAL.accessKeyId,
         secretAccessKey,
         forcePathStyle: true,
       });
@@ -108,8 +71,8 @@ describe('S3 document store', () => {
     it('puts, gets and deletes an object under bucket/key, signed over the exact bytes', async () => {
       const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from([0, 255, 1, 254])]);
       await store().put('documents/docusign/abc 1', { organizationId: 'org', bytes: pdf, contentType: 'application/pdf' });
-      expect(seen.at(-1)).toMatchObject({ method: 'PUT', path: '/hotcrm-docs/documents/docusign/abc%201' });
-      expect(seen.at(-1)!.headers['x-amz-content-sha256']).toBe(sha256Hex(pdf));
+      expect(s3.requests.at(-1)).toMatchObject({ method: 'PUT', path: '/hotcrm-docs/documents/docusign/abc%201' });
+      expect(s3.requests.at(-1)!.headers['x-amz-content-sha256']).toBe(sha256Hex(pdf));
       expect((await store().get('documents/docusign/abc 1'))!.equals(pdf)).toBe(true);
       expect(await store().get('documents/docusign/missing')).toBeNull();
       await store().delete('documents/docusign/abc 1');
@@ -143,9 +106,68 @@ describe('S3 document store', () => {
       s3: { endpoint: 'https://s3.eu-west-1.amazonaws.com', region: 'us-east-1' },
     });
   });
-});
 
-function parseAmzDate(value: string): Date {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value)!;
-  return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
-}
+  describe('the service with DOCUMENT_STORE=s3', () => {
+    let t: TestService;
+    let s3: S3Server;
+    let oauth: OAuthServer;
+    let docusign: DocuSignServer;
+    const key = 'ConnectKeyForTheS3StoreTest0001=';
+
+    beforeAll(async () => {
+      s3 = await new S3Server(LOCAL, 'signed').start();
+      oauth = await new OAuthServer().start();
+      docusign = await new DocuSignServer(oauth).start();
+      t = await startTestService({
+        DOCUMENT_STORE: 's3',
+        S3_ENDPOINT: s3.url,
+        S3_BUCKET: 'signed',
+        S3_REGION: LOCAL.region,
+        S3_ACCESS_KEY_ID: LOCAL.accessKeyId,
+        S3_SECRET_ACCESS_KEY: LOCAL.secretAccessKey,
+      });
+    });
+    afterAll(async () => {
+      await t?.stop();
+      await docusign?.stop();
+      await oauth?.stop();
+      await s3?.stop();
+    });
+
+    it("keeps a completed envelope's PDF in the bucket, not in Postgres, and serves it from there", async () => {
+      const tokens = oauth.issueTokens();
+      const created: any = await t.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
+        input: {
+          connectorKey: 'docusign',
+          name: 'DocuSign',
+          credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, webhookSecret: key },
+          config: { baseUrl: `${docusign.url}/restapi`, accountId: docusign.accountId },
+        },
+      });
+      const [envelope] = docusign.seedEnvelopes(1);
+      const body = JSON.stringify(docusign.complete(envelope.envelopeId));
+      const posted = await fetch(`${t.url}/webhooks/inbound/${created.data.createConnection.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-docusign-signature-1': createHmac('sha256', key).update(body).digest('base64') },
+        body,
+      });
+      expect(posted.status).toBe(200);
+      let document: any = null;
+      for (const until = Date.now() + 15_000; !document && Date.now() < until; await sleep(100)) {
+        document = ((await t.gql('{ documents { edges { node { id sha256 downloadUrl } } } }')) as any).data.documents.edges[0]?.node ?? null;
+      }
+      const pdf = docusign.combinedPdf(envelope.envelopeId);
+      expect(document.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
+      expect([...s3.objects.values()].map((o) => [o.body.equals(pdf), o.type])).toEqual([[true, 'application/pdf']]);
+      const db = new Client({ connectionString: t.databaseUrl });
+      await db.connect();
+      const rows = await db.query(`SELECT d.storage, (SELECT count(*)::int FROM stored_document_content) AS in_postgres FROM stored_document d`);
+      await db.end();
+      expect(rows.rows).toEqual([{ storage: 's3', in_postgres: 0 }]);
+      const url = new URL(document.downloadUrl);
+      const res = await fetch(`${t.url}${url.pathname}${url.search}`);
+      expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
+      expect(s3.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
+    });
+  });
+});
