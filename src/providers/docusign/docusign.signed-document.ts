@@ -36,17 +36,13 @@ export const docusignSignedDocuments: SignedDocumentSource = {
     const path = `${accountPath(call)}/envelopes/${encodeURIComponent(envelopeId)}`;
     // The subject names the file; the combined PDF itself carries no name.
     const { body: envelope } = await call.request<{ emailSubject?: unknown } | null>({ method: 'GET', path });
-    const { body, headers } = await call.request<Buffer>({
+    const { body } = await call.request<Buffer>({
       method: 'GET',
       path: `${path}/documents/combined`,
       headers: { accept: 'application/pdf' },
       binary: { maxBytes },
     });
-    return { name: fileNameOf(envelope?.emailSubject, `envelope-${envelopeId}`), contentType: pdfType(headers), bytes: body };
+    // Always served back as a PDF: a provider's other content type (text/html) is never echoed onto this origin.
+    return { name: fileNameOf(envelope?.emailSubject, `envelope-${envelopeId}`), contentType: 'application/pdf', bytes: body };
   },
 };
-
-function pdfType(headers: Headers): string {
-  const type = headers.get('content-type')?.split(';')[0].trim().toLowerCase();
-  return type && /^[a-z]+\/[a-z0-9.+-]+$/.test(type) ? type : 'application/pdf';
-}
