@@ -15,6 +15,7 @@ import { PendingReference1765260000000 } from './1765260000000-pending-reference
 import { ExternalLinkSourceVersion1765270000000 } from './1765270000000-external-link-source-version';
 import { Automations1765400000000 } from './1765400000000-automations';
 import { TrackedEmail1765510000000 } from './1765510000000-tracked-email';
+import { StoredDocuments1765520000000 } from './1765520000000-stored-documents';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   ExternalLinkSourceVersion1765270000000,
   Automations1765400000000,
   TrackedEmail1765510000000,
+  StoredDocuments1765520000000,
 ];

@@ -27,6 +27,7 @@ import { oauthCallbackRouter } from './connections/oauth.callback';
 import { inboundWebhookRouter } from './webhooks/inbound/inbound-webhook.router';
 import { dashboardRouter } from './dashboard/dashboard.router';
 import { trackingPixelRouter } from './tracking/tracking.module';
+import { documentsRouter } from './documents/documents.router';
 
 export interface RunningService {
   url: string;
@@ -73,6 +74,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
   app.disable('x-powered-by');
   if (servesApi) app.use(inboundWebhookRouter(services.inboundWebhooks, log)); // before the access log: these requests carry signatures
   if (servesApi) app.use(trackingPixelRouter(services.openTracking, log)); // before the access log too: the path is the token
+  // Also before the access log: a download URL's query is its signature.
+  if (servesApi) app.use(documentsRouter(services.documents, log.child({ component: 'documents' })));
   app.use(accessLog(log));
   app.use(healthRouter(db, boss, metrics, () => shuttingDown));
   if (servesApi) app.use(oauthCallbackRouter(services.oauth, log));

@@ -49,6 +49,13 @@ const limit = makeValidator<number>((value) => {
   return n;
 });
 
+/** Byte counts such as DOCUMENT_MAX_BYTES: a whole number of at least 1, at most 1 GiB (bytea's practical ceiling). */
+const byteCount = makeValidator<number>((value) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024 ** 3) throw new Error('must be a whole number of bytes from 1 to 1073741824');
+  return n;
+});
+
 /** A postgres:// URL; envalid's url() accepts it, but we also refuse other schemes early. */
 const postgresUrl = makeValidator<string>((value) => {
   if (!/^postgres(ql)?:\/\//.test(value)) throw new Error('must be a postgres:// or postgresql:// URL');
@@ -94,6 +101,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         default: 120,
         desc: "one automation run attempt's deadline (rate budget wait and provider call); a worker that died mid-run is noticed 15 s after it",
       }),
+      DOCUMENT_STORE: str({ choices: ['postgres', 's3'], default: 'postgres', desc: 'where signed documents are kept (docs/documents.md)' }),
+      DOCUMENT_MAX_BYTES: byteCount({ default: 25 * 1024 * 1024, desc: 'largest signed document kept; a larger one is refused and logged' }),
+      DOCUMENT_URL_TTL_SECONDS: limit({ default: 300, desc: 'how long a StoredDocument.downloadUrl works' }),
+      S3_ENDPOINT: url({ default: undefined, desc: 'S3-compatible endpoint (https://s3.eu-west-1.amazonaws.com, a MinIO URL)' }),
+      S3_BUCKET: str({ default: undefined }),
+      S3_REGION: str({ default: 'us-east-1' }),
+      S3_ACCESS_KEY_ID: str({ default: undefined }),
+      S3_SECRET_ACCESS_KEY: str({ default: undefined }),
+      S3_FORCE_PATH_STYLE: bool({ default: true, desc: 'bucket in the path (MinIO, most S3-compatible stores) rather than the host name' }),
     },
     {
       // Throw instead of envalid's default process.exit, so callers (tests, main) decide.
@@ -103,6 +119,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       },
     },
   );
+
+  // DOCUMENT_STORE=s3 without where and how to reach the bucket is a start-up error, not a failed job later.
+  if (raw.DOCUMENT_STORE === 's3') {
+    const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].filter((name) => !raw[name as keyof typeof raw]);
+    if (missing.length) throw new Error(`Invalid configuration:\n  DOCUMENT_STORE=s3 needs ${missing.join(', ')}`);
+  }
 
   return {
     nodeEnv: raw.NODE_ENV,
@@ -141,6 +163,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     webhookRetryScale: raw.WEBHOOK_RETRY_SCALE,
     automationRunTimeoutSeconds: raw.AUTOMATION_RUN_TIMEOUT_SECONDS,
     apiKeyEnvironment: raw.NODE_ENV === 'production' ? 'live' : 'test',
+    documents: {
+      store: raw.DOCUMENT_STORE as 'postgres' | 's3',
+      maxBytes: raw.DOCUMENT_MAX_BYTES,
+      urlTtlSeconds: raw.DOCUMENT_URL_TTL_SECONDS,
+      s3:
+        raw.DOCUMENT_STORE === 's3'
+          ? {
+              endpoint: (raw.S3_ENDPOINT as string).replace(/\/$/, ''),
+              bucket: raw.S3_BUCKET as string,
+              region: raw.S3_REGION,
+              accessKeyId: raw.S3_ACCESS_KEY_ID as string,
+              secretAccessKey: raw.S3_SECRET_ACCESS_KEY as string,
+              forcePathStyle: raw.S3_FORCE_PATH_STYLE,
+            }
+          : null,
+    },
   };
 }
 

@@ -48,10 +48,10 @@ describe('Adobe Sign connector', () => {
     await oauth.stop();
   });
 
-  it('declares agreements, both actions, and asks for account-wide scopes', async () => {
+  it('declares agreements, its three actions, and asks for account-wide scopes', async () => {
     const res: any = await t.gql('{ connector(key: "adobe_sign") { objects { name supportsIncremental supportsWrite } actions { name } } }');
     expect(res.data.connector.objects).toEqual([{ name: 'agreements', supportsIncremental: false, supportsWrite: true }]);
-    expect(res.data.connector.actions.map((a: any) => a.name)).toEqual(['sendAgreement', 'getSigningUrl']);
+    expect(res.data.connector.actions.map((a: any) => a.name)).toEqual(['uploadTransientDocument', 'sendAgreement', 'getSigningUrl']);
     const start: any = await t.gql('mutation($input: StartOAuthInput!) { startOAuth(input: $input) { authorizationUrl } }', {
       input: { connectorKey: 'adobe_sign', name: 'consent', redirectUri: `${t.url}/oauth/callback` },
     });

@@ -191,6 +191,74 @@ describe('ProviderHttp retries', () => {
   });
 });
 
+describe('ProviderHttp bodies: binary answers and multipart uploads', () => {
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 256))]);
+
+  it('reads a binary answer as the exact bytes (a PDF is not UTF-8)', async () => {
+    const server = await provider((_req, res) => (res.writeHead(200, { 'content-type': 'application/pdf' }), res.end(pdf)));
+    const response = await client().request<Buffer>({ method: 'GET', url: server.url, binary: { maxBytes: 10_000 } });
+    expect(Buffer.isBuffer(response.body) && response.body.equals(pdf)).toBe(true);
+  });
+
+  it('refuses a binary answer over maxBytes by its Content-Length, and when chunked as the bytes pass the limit; never retried', async () => {
+    const announced = await provider(
+      (_req, res) => (res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(pdf.length) }), res.end(pdf)),
+    );
+    await expect(client().request({ method: 'GET', url: announced.url, binary: { maxBytes: 1000 } })).rejects.toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+      sizeBytes: pdf.length,
+      maxBytes: 1000,
+    });
+    const chunked = await provider((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/pdf' });
+      res.write(pdf.subarray(0, 800));
+      setTimeout(() => res.end(pdf.subarray(800)), 20);
+    });
+    const error = await client()
+      .request({ method: 'GET', url: chunked.url, binary: { maxBytes: 1000 } })
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE', maxBytes: 1000 });
+    expect(error.sizeBytes).toBeGreaterThan(1000);
+    expect(announced.arrivals).toHaveLength(1);
+    expect(chunked.arrivals).toHaveLength(1);
+  });
+
+  it('still reads an error answer of a binary request as the provider error it is', async () => {
+    const server = await provider((_req, res) => json(res, 404, STRIPE_ERROR));
+    expect(await failure(client().request({ method: 'GET', url: server.url, binary: { maxBytes: 10 } }))).toMatchObject({
+      status: 404,
+      providerCode: 'processing_error',
+    });
+  });
+
+  it('sends multipart/form-data: text fields and a file part with its name and type', async () => {
+    let received: { type: string; body: Buffer } | null = null;
+    const server = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      received = { type: String(req.headers['content-type']), body: Buffer.concat(chunks) };
+      json(res, 201, { transientDocumentId: 't1' });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const response = await client().request({
+      method: 'POST',
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      multipart: [
+        { name: 'File-Name', value: 'MSA.pdf' },
+        { name: 'File', filename: 'MSA.pdf', contentType: 'application/pdf', data: pdf },
+      ],
+    });
+    expect(response.body).toEqual({ transientDocumentId: 't1' });
+    expect(received!.type).toMatch(/^multipart\/form-data; boundary=/);
+    const form = await new Response(new Uint8Array(received!.body), { headers: { 'content-type': received!.type } }).formData();
+    expect(form.get('File-Name')).toBe('MSA.pdf');
+    const file = form.get('File') as File;
+    expect([file.name, file.type]).toEqual(['MSA.pdf', 'application/pdf']);
+    expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
+  });
+});
+
 describe('RateBudget', () => {
   it('holds two replicas sharing one database to the policy in total', async () => {
     const replicas = [RateBudget.fromUrl(database.url), RateBudget.fromUrl(database.url)];

@@ -29,10 +29,6 @@ const AWAITING_ISSUE: Record<number, string[]> = {
     'type Activity is missing',
     'type ActivityEdge is missing',
     'type ActivityConnection is missing',
-    'type StoredDocument is missing',
-    'type StoredDocumentEdge is missing',
-    'type StoredDocumentConnection is missing',
-    'Query.documents is missing',
   ],
 };
 

@@ -8,7 +8,7 @@ import { notifyChange, notifyUntil, watch, wsClient } from './support/ws-client'
 
 /** The scopes of DESIGN.md ("Auth and tenancy") that operations may demand. */
 const KNOWN_SCOPES = [
-  ...['connections', 'sync', 'mappings', 'webhooks', 'api_keys', 'automations'].flatMap((resource) => [`read:${resource}`, `write:${resource}`]),
+  ...['connections', 'sync', 'mappings', 'webhooks', 'api_keys', 'automations', 'documents'].flatMap((resource) => [`read:${resource}`, `write:${resource}`]),
   'publish:events',
 ];
 const ORG = 'scopes';

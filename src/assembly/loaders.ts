@@ -6,6 +6,7 @@ import type { Loaders } from '../graphql/context';
 import { syncModule } from '../sync/sync.module';
 import { webhooksModule } from '../webhooks/webhooks.module';
 import { automationsModule } from '../automations/automations.module';
+import { documentsModule } from '../documents/documents.module';
 
 /**
  * A request's loaders: every capability's, all scoped by the caller's organization. Without a
@@ -20,5 +21,6 @@ export function createLoaders(db: DataSource, organizationId: string | null): Lo
     ...webhooksModule.loaders(db, org),
     ...apiKeysModule.loaders(db, org),
     ...automationsModule.loaders(db, org),
+    ...documentsModule.loaders(db, org),
   } satisfies Loaders;
 }

@@ -50,6 +50,13 @@ import { AutomationRunner } from '../automations/automation-runner';
 import { AutomationService } from '../automations/automation.service';
 import { automationsModule } from '../automations/automations.module';
 import { OpenTrackingService } from '../tracking/tracking.module';
+import { documentsModule } from '../documents/documents.module';
+import { DocumentFanOut } from '../documents/document-fan-out';
+import { DocumentUrlSigner } from '../documents/document-url-signer';
+import { DocumentsService } from '../documents/documents.service';
+import { SignedDocumentFetcher } from '../documents/signed-document.fetcher';
+import { createDocumentStore } from '../documents/storage/document-store.factory';
+import { PostgresDocumentStore } from '../documents/storage/postgres-document-store';
 
 /**
  * The composition root: every long-lived service, built once per process from the config and
@@ -104,6 +111,20 @@ export async function createServices(
     openTracking,
   );
   events.addFanOut(new AutomationFanOut(boss, automationRunner.leaseSeconds));
+  events.addFanOut(new DocumentFanOut(boss));
+  const documentStore = createDocumentStore(db, config);
+  // Rows name the store that holds their bytes; Postgres stays readable after a switch to S3.
+  const documentStores = new Map([['postgres', new PostgresDocumentStore(db)] as const, [documentStore.kind, documentStore] as const]);
+  const documentUrls = new DocumentUrlSigner(vault.deriveKey('document-urls'), config.publicUrl, config.documents.urlTtlSeconds);
+  const documentFetcher = new SignedDocumentFetcher(
+    db,
+    runtime,
+    crmStore,
+    documentStore,
+    events,
+    config.documents.maxBytes,
+    log.child({ component: 'documents' }),
+  );
   const services = {
     vault,
     catalog,
@@ -133,12 +154,14 @@ export async function createServices(
       syncModule.queues.syncMaintenance(db, boss, syncRuns, log),
       webhooksModule.queues.webhookDelivery(deliveryWorker),
       automationsModule.queues.automationRun(automationRunner, automationRunner.leaseSeconds),
+      documentsModule.queues.documentFetch(documentFetcher),
     ],
     syncInsights: new SyncInsightsService(db, catalog),
     integrationHealth: new IntegrationHealthService(db),
     troubleshooting: new TroubleshootService(db, catalog),
     errorExplainer: new ErrorExplainerService(),
     automations: new AutomationService(db, boss, new AutomationActionCheck(connections, runtime)),
+    documents: new DocumentsService(db, documentStores, documentUrls),
     close: async () => {
       await http.close();
       await webhookSender.close();

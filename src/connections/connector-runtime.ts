@@ -110,6 +110,8 @@ export class ConnectorRuntime {
         query: req.query,
         json: req.json,
         form: req.form,
+        multipart: req.multipart,
+        binary: req.binary,
         headers: { accept: 'application/json', ...authorize(creds), ...req.headers },
         signal: options.signal,
       });

@@ -70,6 +70,11 @@ export class CredentialsVault {
     return this.encryption.encrypt(this.encryption.decrypt(sealed));
   }
 
+  /** A key for one purpose derived from the current encryption key (Encryption.deriveKey): document URL signatures. */
+  deriveKey(purpose: string): Buffer {
+    return this.encryption.deriveKey(purpose);
+  }
+
   /** Whether a value is already sealed under the current key; throws DecryptionError if it is not a sealed value. */
   isCurrent(sealed: string): boolean {
     return this.encryption.isCurrent(sealed);

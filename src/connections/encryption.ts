@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { InternalError } from '../errors';
 
 const ALGORITHM = 'aes-256-gcm';
@@ -104,6 +104,15 @@ export class Encryption {
 
   hasKey(keyId: string): boolean {
     return this.keys.has(keyId);
+  }
+
+  /**
+   * A separate 32-byte key for one purpose (signing document URLs), derived from the current key
+   * with HKDF-SHA256: the encryption key itself never signs anything, and one purpose's key says
+   * nothing about another's. It changes when the current key rotates.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.keys.get(this.currentKeyId)!, Buffer.alloc(0), `hotcrm-integration:${purpose}`, KEY_LENGTH_IN_BYTES));
   }
 }
 

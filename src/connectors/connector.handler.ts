@@ -1,6 +1,7 @@
 import { InternalError } from '../errors';
 import type { AuthType } from './connector.enums';
 import type { EmailOpenTracking } from './open-tracking';
+import type { MultipartPart } from './http/provider-http';
 
 /**
  * A handler asked for an object, or an operation on one, it does not offer. Callers check the
@@ -27,6 +28,10 @@ export interface CallRequest {
   query?: Record<string, string | number | boolean | undefined>;
   json?: unknown;
   form?: Record<string, string>;
+  /** multipart/form-data parts (a file upload such as Adobe Sign's transient documents). */
+  multipart?: MultipartPart[];
+  /** Read a successful answer as bytes (a PDF), refusing more than maxBytes (ResponseTooLargeError). */
+  binary?: { maxBytes: number };
   headers?: Record<string, string>;
   /** Safe to resend after an uncertain failure (the provider dedupes it, e.g. PayPal-Request-Id). */
   idempotent?: boolean;

@@ -9,6 +9,8 @@ export interface RecordedEventFacts {
   recordId: string | null;
   data: unknown;
   occurredAt: Date;
+  /** The connection a provider event arrived on (null for HotCRM's own events). */
+  connectionId?: string | null;
 }
 
 /**

@@ -15,11 +15,14 @@ export function scopeAllows(granted: string, required: string): boolean {
 /**
  * An automation is a webhook subscription whose target is a connector action (DESIGN.md
  * "Automations"), and DESIGN.md's scope list names webhooks but no automations resource: the
- * webhooks scopes cover automations too, beside their own read:/write:automations.
+ * webhooks scopes cover automations too, beside their own read:/write:automations. Stored
+ * documents likewise: read:sync covers read:documents.
  */
 const IMPLIED_BY: Record<string, readonly string[]> = {
   'read:automations': ['read:webhooks'],
   'write:automations': ['write:webhooks'],
+  // Stored documents come from syncs and provider events; whoever reads syncs reads what they kept.
+  'read:documents': ['read:sync'],
 };
 
 /** True when any granted scope allows any of the required ones (required lists alternatives). */
@@ -36,6 +39,7 @@ export const READ_SCOPE = {
   webhooks: 'read:webhooks',
   apiKeys: 'read:api_keys',
   automations: 'read:automations',
+  documents: 'read:documents',
 } as const;
 
 /** The scope each capability's mutations need. */

@@ -3,6 +3,7 @@ import type { FieldType } from '../connectors/connector.enums';
 import type { ProviderKnowledge } from '../intelligence/knowledge/knowledge.types';
 import type { InboundVerifier } from '../webhooks/inbound/inbound-verifier';
 import type { EventChangeReader } from '../connectors/event-change';
+import type { SignedDocumentSource } from '../connectors/signed-document';
 
 /**
  * What a connector's declared field types do not say about its values, so the mapping suggester
@@ -32,4 +33,6 @@ export interface ProviderModule {
   conventions?: ProviderConventions;
   /** Which record its verified events change, so realtime syncs apply them one by one (event-apply.ts). */
   eventChange?: EventChangeReader;
+  /** E-signature providers: how a completed envelope or agreement's PDF is recognised and downloaded (src/documents/). */
+  signedDocuments?: SignedDocumentSource;
 }

@@ -1,4 +1,5 @@
 import type { EventChangeReader } from '../connectors/event-change';
+import type { SignedDocumentSource } from '../connectors/signed-document';
 import type { ConnectorDefinition } from '../connectors/connector.definition';
 import type { ProviderKnowledge } from '../intelligence/knowledge/knowledge.types';
 import type { InboundVerifier } from '../webhooks/inbound/inbound-verifier';
@@ -57,6 +58,11 @@ export function inboundVerifier(key: string): InboundVerifier | undefined {
 /** How a built-in connector's events name the record they change, if they do. */
 export function eventChangeReader(key: string): EventChangeReader | undefined {
   return BY_KEY.get(key)?.eventChange;
+}
+
+/** How a built-in e-signature connector's completed envelopes or agreements are downloaded, if it has any. */
+export function signedDocumentSource(key: string): SignedDocumentSource | undefined {
+  return BY_KEY.get(key)?.signedDocuments;
 }
 
 /** Each knowledge base once, though teams and outlook share microsoft-graph's. */

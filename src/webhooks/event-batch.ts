@@ -45,6 +45,7 @@ export async function fanOutBatch(
           recordId: input.recordId ?? null,
           data: input.data ?? {},
           occurredAt: new Date(event.occurredAt),
+          connectionId: input.connectionId ?? null,
         };
       }),
     );

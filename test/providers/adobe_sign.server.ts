@@ -12,6 +12,8 @@ const V6 = '/api/rest/v6';
  * AgreementInfo with an ETag, POST /agreements answering 201 {id}, signingUrls only while the
  * agreement waits for a signature (404 AGREEMENT_NOT_SIGNABLE otherwise), errors as
  * {code, message}, throttling as 429 with Retry-After and retryAfter in the body.
+ * POST /transientDocuments takes multipart/form-data (File-Name, Mime-Type, File) and answers
+ * 201 {transientDocumentId}; GET /agreements/{id}/combinedDocument answers application/pdf.
  */
 export class AdobeSignServer extends ProviderServer {
   readonly agreements: Agreement[] = [];
@@ -30,6 +32,77 @@ export class AdobeSignServer extends ProviderServer {
     this.on('POST', `${V6}/agreements`, (req) => this.authed(req, () => this.create(req.body)));
     this.on('GET', `${V6}/agreements/:id`, (req, [id]) => this.authed(req, () => this.info(id)));
     this.on('GET', `${V6}/agreements/:id/signingUrls`, (req, [id]) => this.authed(req, () => this.signingUrls(id, req)));
+    this.on('GET', `${V6}/agreements/:id/combinedDocument`, (req, [id]) => this.authed(req, () => this.combinedDocument(id)));
+    this.on('POST', `${V6}/transientDocuments`, (req) => this.upload(req));
+  }
+
+  /** Uploaded files by transientDocumentId: the multipart parts as received. */
+  readonly uploads = new Map<string, { fileName: string | null; mimeType: string | null; bytes: Buffer }>();
+
+  /**
+   * POST /transientDocuments: multipart/form-data with File-Name, Mime-Type and File (the only
+   * required part); 201 {transientDocumentId}. Parsed by the platform's own multipart reader.
+   */
+  private async upload(req: ProviderRequest): Promise<Reply> {
+    if (!this.oauth.isValid(bearer(req))) return this.authed(req, () => ({}));
+    const type = String(req.headers['content-type'] ?? '');
+    if (!type.startsWith('multipart/form-data')) return error(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request content type must be multipart/form-data.');
+    const form = await new Response(new Uint8Array(req.bytes), { headers: { 'content-type': type } }).formData();
+    const file = form.get('File');
+    if (!file || typeof file === 'string') return error(400, 'MISSING_REQUIRED_PARAM', 'Required parameter File is missing.');
+    const id = this.addTransientDocument();
+    const text = (name: string) => (typeof form.get(name) === 'string' ? (form.get(name) as string) : null);
+    this.uploads.set(id, { fileName: text('File-Name'), mimeType: text('Mime-Type'), bytes: Buffer.from(await file.arrayBuffer()) });
+    return { status: 201, body: { transientDocumentId: id } };
+  }
+
+  /** The combined PDF: the agreement's uploaded file with Acrobat Sign's signature page appended (here, a marker). */
+  combinedPdf(agreementId: string): Buffer {
+    const agreement = this.agreements.find((a) => a.id === agreementId)!;
+    const files = ((agreement.fileInfos ?? []) as { transientDocumentId?: string }[]).map((f) => this.uploads.get(f.transientDocumentId ?? '')?.bytes);
+    const uploaded = files.filter((b): b is Buffer => !!b);
+    return Buffer.concat([
+      ...(uploaded.length ? uploaded : [Buffer.from(`%PDF-1.7\n% agreement ${agreementId}\n`)]),
+      Buffer.from(`\n% signed: ${agreement.status}\n%%EOF\n`),
+    ]);
+  }
+
+  /**
+   * Every participant has signed: status SIGNED, and the AGREEMENT_WORKFLOW_COMPLETED
+   * notification Acrobat Sign would POST (webhookNotificationId, event, eventResourceType, agreement).
+   */
+  complete(agreementId: string): Record<string, unknown> {
+    const agreement = this.agreements.find((a) => a.id === agreementId)!;
+    agreement.status = 'SIGNED';
+    const eventDate = new Date((this.clock += 60_000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return {
+      webhookId: 'CBJCHBCAABAAwebhook0001',
+      webhookName: 'HotCRM',
+      webhookNotificationId: `CBJCHBCAABAA${randomBytes(12).toString('hex')}`,
+      webhookUrlInfo: { url: 'https://hotcrm.example/webhooks/inbound' },
+      webhookScope: 'ACCOUNT',
+      webhookNotificationApplicableUsers: [{ id: this.userId, email: 'ada@example.com', role: 'SENDER', payloadApplicable: 'true' }],
+      event: 'AGREEMENT_WORKFLOW_COMPLETED',
+      subEvent: '',
+      eventDate,
+      eventResourceType: 'agreement',
+      eventResourceParentType: '',
+      eventResourceParentId: '',
+      participantRole: 'SIGNER',
+      actionType: 'ESIGNED',
+      participantUserId: 'CBJCHBCAABAAsigner',
+      participantUserEmail: 'signer@example.com',
+      actingUserId: 'CBJCHBCAABAAsigner',
+      actingUserEmail: 'signer@example.com',
+      initiatingUserId: this.userId,
+      initiatingUserEmail: 'ada@example.com',
+      agreement: { id: agreement.id, name: agreement.name, signatureType: 'ESIGN', status: 'SIGNED' },
+    };
+  }
+
+  private combinedDocument(id: string): Reply {
+    if (!this.agreements.some((a) => a.id === id)) return this.info(id);
+    return { headers: { 'content-type': 'application/pdf' }, body: this.combinedPdf(id) };
   }
 
   /** A document uploaded with POST /transientDocuments (valid for 7 days at Adobe). */

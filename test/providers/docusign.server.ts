@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { OAuthServer } from './oauth.server';
 import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-server';
 
@@ -24,6 +24,7 @@ export class DocuSignServer extends ProviderServer {
   readonly templates = new Map<string, { name: string; roles: string[]; documents: { documentId: string; name: string }[] }>();
   /** Envelopes:create bodies as received, for assertions on what was sent. */
   readonly created: Record<string, unknown>[] = [];
+  private readonly pdfs = new Map<string, Buffer>();
   /** Status changes start a month ago, a minute apart: inside a default look-back. */
   private clock = Date.now() - 30 * 86_400_000;
 
@@ -41,9 +42,52 @@ export class DocuSignServer extends ProviderServer {
     this.on('GET', `${account}/envelopes/:id`, (req, [id]) => this.authed(req, () => this.envelope(id)));
     this.on('PUT', `${account}/envelopes/:id`, (req, [id]) => this.authed(req, () => this.update(id, req.body)));
     this.on('GET', `${account}/envelopes/:id/recipients`, (req, [id]) => this.authed(req, () => this.recipientsOf(id)));
+    this.on('GET', `${account}/envelopes/:id/documents/combined`, (req, [id]) => this.authed(req, () => this.combined(id)));
     this.on('GET', /^\/restapi\/v2\.1\/accounts\/([^/]+)(?:\/.*)?$/, (req) =>
       this.authed(req, () => error(400, 'USER_LACKS_MEMBERSHIP', 'The UserID does not have a valid membership in this Account.')),
     );
+  }
+
+  /**
+   * The combined PDF of an envelope (EnvelopeDocuments: get, documentId `combined`): made up once
+   * per envelope, or as set by `setCombined` (a large one, say), served as application/pdf.
+   */
+  combinedPdf(envelopeId: string): Buffer {
+    let pdf = this.pdfs.get(envelopeId);
+    if (!pdf) {
+      pdf = Buffer.concat([Buffer.from(`%PDF-1.7\n% DocuSign envelope ${envelopeId}\n`), randomBytes(2048), Buffer.from('\n%%EOF\n')]);
+      this.pdfs.set(envelopeId, pdf);
+    }
+    return pdf;
+  }
+
+  setCombined(envelopeId: string, pdf: Buffer): void {
+    this.pdfs.set(envelopeId, pdf);
+  }
+
+  /**
+   * Every recipient has signed: the envelope is `completed` (completedDateTime, statusChangedDateTime),
+   * and the Connect message DocuSign would send for it (JSON SIM, envelope-completed, REST v2.1).
+   */
+  complete(envelopeId: string): { event: string; generatedDateTime: string; data: Record<string, unknown> } & Record<string, unknown> {
+    const envelope = this.envelopes.find((e) => e.envelopeId === envelopeId)!;
+    this.clock = Math.max(Date.now(), this.clock + 1);
+    const at = new Date(this.clock).toISOString();
+    Object.assign(envelope, { status: 'completed', completedDateTime: at, statusChangedDateTime: at, lastModifiedDateTime: at });
+    return {
+      event: 'envelope-completed',
+      apiVersion: 'v2.1',
+      uri: `/restapi/v2.1/accounts/${this.accountId}/envelopes/${envelopeId}`,
+      retryCount: 0,
+      configurationId: 10452,
+      generatedDateTime: at,
+      data: { accountId: this.accountId, userId: '0b5b7a2e-2f7a-4c1b-9f0e-1d2c3b4a5f60', envelopeId, envelopeSummary: { ...envelope } },
+    };
+  }
+
+  private combined(id: string): Reply {
+    if (!this.envelopes.some((e) => e.envelopeId === id)) return this.envelope(id);
+    return { headers: { 'content-type': 'application/pdf' }, body: this.combinedPdf(id) };
   }
 
   /** Envelopes whose status changed a minute apart, each with a signer and a carbon copy. */

@@ -11,11 +11,14 @@ export interface ProviderRequest {
   /** Parsed JSON or form body ({} when empty); `raw` keeps the bytes. */
   body: any;
   raw: string;
+  /** The body's exact bytes (a multipart upload is not UTF-8 text). */
+  bytes: Buffer;
 }
 
 export interface Reply {
   status?: number;
   headers?: Record<string, string>;
+  /** JSON, text, or a Buffer sent as it is (a PDF) with the reply's content-type header. */
   body?: unknown;
 }
 
@@ -87,7 +90,8 @@ export class ProviderServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://local');
     const type = String(req.headers['content-type'] ?? '');
     const body = !raw
@@ -105,6 +109,7 @@ export class ProviderServer {
       headers: req.headers,
       body,
       raw,
+      bytes,
     };
     this.requests.push(request);
     const hold = this.holds.findIndex((h) => h.path === request.path);
@@ -132,6 +137,11 @@ export class ProviderServer {
     if (!failure && lost >= 0) {
       this.lostAnswers.splice(lost, 1);
       req.socket.destroy();
+      return;
+    }
+    if (Buffer.isBuffer(reply.body)) {
+      res.writeHead(reply.status ?? 200, { 'content-type': 'application/octet-stream', 'content-length': String(reply.body.length), ...reply.headers });
+      res.end(reply.body);
       return;
     }
     const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { Dispatcher, fetch as undiciFetch } from 'undici';
+import { Dispatcher, FormData, fetch as undiciFetch } from 'undici';
+import { Blob } from 'node:buffer';
 import type { BlockedTargetError } from '../../net/target-guard';
 import { ProviderError, ProviderErrorParser } from './provider-error';
 import { RateBudget, RatePolicy } from './rate-budget';
@@ -32,6 +33,14 @@ export interface ProviderRequest {
   query?: Record<string, string | number | boolean | undefined>;
   json?: unknown;
   form?: Record<string, string>;
+  /** multipart/form-data parts (Adobe Sign's POST /transientDocuments); the boundary is fetch's. */
+  multipart?: MultipartPart[];
+  /**
+   * Read a successful response as bytes (a PDF) instead of text or JSON, refusing more than
+   * maxBytes (ResponseTooLargeError, never retried): by Content-Length before reading, else as
+   * the bytes arrive. Error responses are still read as text or JSON.
+   */
+  binary?: { maxBytes: number };
   timeoutMs?: number;
   /**
    * Whether sending twice is harmless. Defaults to true for GET, HEAD, PUT, DELETE and OPTIONS
@@ -44,10 +53,25 @@ export interface ProviderRequest {
   signal?: AbortSignal;
 }
 
+/** One part of a multipart/form-data body: a text field, or a file with its name and type. */
+export type MultipartPart = { name: string; value: string } | { name: string; filename: string; contentType: string; data: Buffer };
+
+/** A binary response longer than the caller allows; `sizeBytes` is what the provider announced or what arrived before stopping. */
+export class ResponseTooLargeError extends Error {
+  readonly code = 'RESPONSE_TOO_LARGE';
+  constructor(
+    readonly maxBytes: number,
+    readonly sizeBytes: number,
+  ) {
+    super(`the response is larger than ${maxBytes} bytes (${sizeBytes} bytes${sizeBytes > maxBytes ? '' : ' or more'})`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
 export interface ProviderResponse<T> {
   status: number;
   headers: Headers;
-  /** Parsed JSON when the provider says JSON, the text otherwise, null when empty. */
+  /** Parsed JSON when the provider says JSON, the text otherwise, null when empty; a Buffer for `binary` requests. */
   body: T;
 }
 
@@ -111,7 +135,7 @@ export class ProviderHttp {
 
     for (let attempt = 1; ; attempt++) {
       await this.options.budget.take(this.budgetKey, this.options.rateLimit);
-      const outcome = await this.attempt(method, url, headers, body, req.timeoutMs ?? this.timeoutMs, req.signal);
+      const outcome = await this.attempt(method, url, headers, body, req.timeoutMs ?? this.timeoutMs, req.signal, req.binary);
       if (outcome.kind === 'response' && outcome.status < 400) {
         return { status: outcome.status, headers: outcome.headers, body: outcome.body as T };
       }
@@ -163,9 +187,10 @@ export class ProviderHttp {
     method: string,
     url: URL,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: string | FormData | undefined,
     timeoutMs: number,
     callerSignal: AbortSignal | undefined,
+    binary?: { maxBytes: number },
   ): Promise<Outcome> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
@@ -177,10 +202,13 @@ export class ProviderHttp {
       // BlockedTargetError would arrive as a plain Error without its code.
       const response = await undiciFetch(url, { method, headers, body, signal, dispatcher: this.options.dispatcher });
       responded = true;
-      // Read inside the same signal: a provider that stalls mid-body is a timeout too.
-      const text = await response.text();
       // undici's Headers implements the same interface as the global one; no copy needed.
       const responseHeaders = response.headers as unknown as Headers;
+      if (binary && response.status < 400) {
+        return { kind: 'response', status: response.status, headers: responseHeaders, body: await readBytes(response, binary.maxBytes) };
+      }
+      // Read inside the same signal: a provider that stalls mid-body is a timeout too.
+      const text = await response.text();
       return { kind: 'response', status: response.status, headers: responseHeaders, body: parseBody(text, responseHeaders.get('content-type')) };
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;
@@ -270,14 +298,44 @@ function buildUrl(base: string, query: ProviderRequest['query']): URL {
   return url;
 }
 
-/** Serialised once, so every attempt sends the same bytes. */
-function buildPayload(req: ProviderRequest): { headers: Record<string, string>; body: string | undefined } {
+/**
+ * A binary body up to `maxBytes`: a Content-Length above it is refused before a byte is read,
+ * and a body without one (chunked) is cut off as soon as it passes the limit.
+ */
+async function readBytes(response: Awaited<ReturnType<typeof undiciFetch>>, maxBytes: number): Promise<Buffer> {
+  const announced = Number(response.headers.get('content-length'));
+  if (Number.isFinite(announced) && announced > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLargeError(maxBytes, announced);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += (chunk as Uint8Array).byteLength;
+    if (size > maxBytes) throw new ResponseTooLargeError(maxBytes, size);
+    chunks.push(Buffer.from(chunk as Uint8Array));
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** Serialised once, so every attempt sends the same bytes (a multipart body: the same parts). */
+function buildPayload(req: ProviderRequest): { headers: Record<string, string>; body: string | FormData | undefined } {
   // Handlers build requests in code (the REST engine never sets form): no input can reach this.
-  if (req.json !== undefined && req.form !== undefined) throw new Error('ProviderHttp request takes json or form, not both');
+  const bodies = [req.json, req.form, req.multipart].filter((b) => b !== undefined).length;
+  if (bodies > 1) throw new Error('ProviderHttp request takes one of json, form or multipart');
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
-  let body: string | undefined;
-  if (req.json !== undefined) {
+  let body: string | FormData | undefined;
+  if (req.multipart !== undefined) {
+    // undici's FormData (the fetch's own), which writes the boundary into content-type itself.
+    const form = new FormData();
+    for (const part of req.multipart) {
+      if ('value' in part) form.append(part.name, part.value);
+      else form.append(part.name, new Blob([part.data], { type: part.contentType }), part.filename);
+    }
+    delete headers['content-type'];
+    body = form;
+  } else if (req.json !== undefined) {
     body = JSON.stringify(req.json);
     headers['content-type'] ??= 'application/json';
   } else if (req.form !== undefined) {

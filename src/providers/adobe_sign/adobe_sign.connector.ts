@@ -119,6 +119,28 @@ const handler: ConnectorHandler = {
   },
 
   actions: {
+    /**
+     * POST /transientDocuments (multipart/form-data: File-Name, Mime-Type and the File part;
+     * answers 201 {transientDocumentId}, valid for 7 days): the id sendAgreement's
+     * fileInfos[].transientDocumentId takes. Not idempotent: a retry after an uncertain failure
+     * would upload a second copy, which is harmless (unused transient documents expire).
+     */
+    async uploadTransientDocument(call, input) {
+      const data = Buffer.from(String(input.contentBase64), 'base64');
+      const fileName = String(input.fileName);
+      const mimeType = typeof input.mimeType === 'string' ? input.mimeType : 'application/pdf';
+      const { body } = await call.request<{ transientDocumentId: string }>({
+        method: 'POST',
+        path: '/transientDocuments',
+        multipart: [
+          { name: 'File-Name', value: fileName },
+          { name: 'Mime-Type', value: mimeType },
+          { name: 'File', filename: fileName, contentType: mimeType, data },
+        ],
+      });
+      return { transientDocumentId: body.transientDocumentId };
+    },
+
     async sendAgreement(call, input) {
       const agreement = { ...input, signatureType: 'ESIGN', state: 'IN_PROCESS' };
       const { body } = await call.request<{ id: string }>({ method: 'POST', path: '/agreements', json: agreement });
@@ -147,7 +169,35 @@ const EMAIL_MEMBER = {
   additionalProperties: false,
 };
 
+/**
+ * The largest file uploadTransientDocument takes, as base64 characters: the whole GraphQL request
+ * (executeConnectorAction) is limited to 1 MiB, so ~730 KiB of file. Larger files go to Acrobat
+ * Sign another way (a library document, fileInfos[].documentURL).
+ */
+const MAX_UPLOAD_BASE64_CHARS = 1_000_000;
+
 const ACTIONS: ActionDefinition[] = [
+  {
+    name: 'uploadTransientDocument',
+    description:
+      'Uploads a file for sendAgreement (POST /transientDocuments, multipart/form-data); answers {transientDocumentId}, which Acrobat Sign keeps for 7 days. The file is given as base64 (at most 1,000,000 characters, ~730 KiB).',
+    inputSchema: {
+      type: 'object',
+      required: ['fileName', 'contentBase64'],
+      properties: {
+        fileName: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 255,
+          pattern: '^[^/\\\\]+$',
+          description: 'The name with its extension (contract.pdf): Acrobat Sign reads the type from it.',
+        },
+        mimeType: { type: 'string', pattern: '^[a-z]+/[a-zA-Z0-9.+-]+$', description: 'Defaults to application/pdf.' },
+        contentBase64: { type: 'string', minLength: 4, maxLength: MAX_UPLOAD_BASE64_CHARS, pattern: '^[A-Za-z0-9+/]+={0,2}$' },
+      },
+      additionalProperties: false,
+    },
+  },
   {
     name: 'sendAgreement',
     description: 'Creates an agreement and sends it for e-signature (POST /agreements, signatureType ESIGN, state IN_PROCESS).',

@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../provider.module';
+import { adobeSignSignedDocuments } from './adobe_sign.signed-document';
 import { adobeSign } from './adobe_sign.connector';
 import { ADOBE_SIGN_KNOWLEDGE } from './adobe_sign.knowledge';
 import { adobeSignVerifier } from './adobe_sign.verifier';
@@ -8,4 +9,5 @@ export const adobeSignProvider: ProviderModule = {
   connector: adobeSign,
   verifier: adobeSignVerifier,
   knowledge: ADOBE_SIGN_KNOWLEDGE,
+  signedDocuments: adobeSignSignedDocuments,
 };

@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../provider.module';
+import { docusignSignedDocuments } from './docusign.signed-document';
 import { docusign } from './docusign.connector';
 import { DOCUSIGN_KNOWLEDGE } from './docusign.knowledge';
 import { docusignVerifier } from './docusign.verifier';
@@ -8,4 +9,5 @@ export const docusignProvider: ProviderModule = {
   connector: docusign,
   verifier: docusignVerifier,
   knowledge: DOCUSIGN_KNOWLEDGE,
+  signedDocuments: docusignSignedDocuments,
 };
