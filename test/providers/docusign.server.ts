@@ -85,6 +85,26 @@ export class DocuSignServer extends ProviderServer {
     };
   }
 
+  /**
+   * The envelope moves to `status` (delivered, declined, voided...) and the Connect message DocuSign
+   * sends for it (`envelope-<status>`, JSON SIM, REST v2.1), as complete() does for completed.
+   */
+  changeStatus(envelopeId: string, status: string): { event: string; generatedDateTime: string; data: Record<string, unknown> } & Record<string, unknown> {
+    const envelope = this.envelopes.find((e) => e.envelopeId === envelopeId)!;
+    this.clock = Math.max(Date.now(), this.clock + 1);
+    const at = new Date(this.clock).toISOString();
+    Object.assign(envelope, { status, statusChangedDateTime: at, lastModifiedDateTime: at }, status === 'delivered' ? { deliveredDateTime: at } : {});
+    return {
+      event: `envelope-${status}`,
+      apiVersion: 'v2.1',
+      uri: `/restapi/v2.1/accounts/${this.accountId}/envelopes/${envelopeId}`,
+      retryCount: 0,
+      configurationId: 10452,
+      generatedDateTime: at,
+      data: { accountId: this.accountId, userId: '0b5b7a2e-2f7a-4c1b-9f0e-1d2c3b4a5f60', envelopeId },
+    };
+  }
+
   private combined(id: string): Reply {
     if (!this.envelopes.some((e) => e.envelopeId === id)) return this.envelope(id);
     return { headers: { 'content-type': 'application/pdf' }, body: this.combinedPdf(id) };

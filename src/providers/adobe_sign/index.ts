@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../provider.module';
+import { adobeSignEventChange } from './adobe_sign.event-change';
 import { adobeSignSignedDocuments } from './adobe_sign.signed-document';
 import { adobeSign } from './adobe_sign.connector';
 import { ADOBE_SIGN_KNOWLEDGE } from './adobe_sign.knowledge';
@@ -8,6 +9,7 @@ export const adobeSignProvider: ProviderModule = {
   key: 'adobe_sign',
   connector: adobeSign,
   verifier: adobeSignVerifier,
+  eventChange: adobeSignEventChange,
   knowledge: ADOBE_SIGN_KNOWLEDGE,
   signedDocuments: adobeSignSignedDocuments,
 };

@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../provider.module';
+import { docusignEventChange } from './docusign.event-change';
 import { docusignSignedDocuments } from './docusign.signed-document';
 import { docusign } from './docusign.connector';
 import { DOCUSIGN_KNOWLEDGE } from './docusign.knowledge';
@@ -8,6 +9,7 @@ export const docusignProvider: ProviderModule = {
   key: 'docusign',
   connector: docusign,
   verifier: docusignVerifier,
+  eventChange: docusignEventChange,
   knowledge: DOCUSIGN_KNOWLEDGE,
   signedDocuments: docusignSignedDocuments,
 };
