@@ -120,7 +120,7 @@ describe('Gmail connector', () => {
     ]);
     const get = mail.requests.find((r) => r.path === `/gmail/v1/users/me/messages/${newest.id}`)!;
     expect(get.query.get('format')).toBe('metadata');
-    expect(get.query.getAll('metadataHeaders')).toEqual(['From', 'To', 'Subject', 'Date']);
+    expect(get.query.getAll('metadataHeaders')).toEqual(['From', 'To', 'Cc', 'Subject', 'Date']);
   });
 
   it('lists threads across pages', async () => {

@@ -152,6 +152,11 @@ export interface ConnectorHandler {
    * gives the same id). Null when the provider cannot tell; absent for connectors that never can.
    */
   identify?(call: ConnectorCall): Promise<string | null>;
+  /**
+   * A mail or calendar connector's own address (lowercased), which tells outbound messages from
+   * inbound ones when they are synced as activities. Null when the provider does not say.
+   */
+  mailboxAddress?(call: ConnectorCall): Promise<string | null>;
   list(call: ConnectorCall, object: string, options: ListOptions): Promise<ListPage>;
   get?(call: ConnectorCall, object: string, id: string): Promise<ConnectorRecord>;
   /**

@@ -62,7 +62,7 @@ export class GmailServer extends ProviderServer {
   }
 
   /** A message arriving in the mailbox: a new history record (ids grow with random gaps, as Gmail's do). */
-  addMessage(fields: { from: string; to: string; subject: string; threadId?: string; labelIds?: string[] }): StoredMessage {
+  addMessage(fields: { from: string; to: string; cc?: string; subject: string; threadId?: string; labelIds?: string[] }): StoredMessage {
     this.historyCounter += BigInt(1 + Math.floor(Math.random() * 20));
     this.clock += 60_000;
     const id = randomBytes(8).toString('hex');
@@ -77,6 +77,7 @@ export class GmailServer extends ProviderServer {
       headers: [
         { name: 'From', value: fields.from },
         { name: 'To', value: fields.to },
+        ...(fields.cc ? [{ name: 'Cc', value: fields.cc }] : []),
         { name: 'Subject', value: fields.subject },
         { name: 'Date', value: new Date(this.clock).toUTCString().replace('GMT', '+0000') },
         { name: 'Message-ID', value: `<${id}@mail.example.com>` },
@@ -220,6 +221,7 @@ export class GmailServer extends ProviderServer {
     const message = this.addMessage({
       from: header('From') ?? this.emailAddress,
       to: header('To')!,
+      cc: header('Cc'),
       subject: header('Subject') ?? '',
       threadId,
       labelIds: ['SENT'],

@@ -29,6 +29,7 @@ const OBJECTS: ObjectDefinition[] = [
       f('sizeEstimate', FieldType.INTEGER),
       f('from', FieldType.STRING),
       f('to', FieldType.STRING),
+      f('cc', FieldType.STRING),
       f('subject', FieldType.STRING),
       f('date', FieldType.DATETIME),
     ],
@@ -41,8 +42,11 @@ const OBJECTS: ObjectDefinition[] = [
   },
 ];
 
-/** The headers records carry; format=metadata returns only those asked for. */
-const HEADERS = ['From', 'To', 'Subject', 'Date'];
+/**
+ * The headers records carry; format=metadata returns only those asked for (users.messages.get,
+ * repeated metadataHeaders). Cc is read so that communication history links every participant.
+ */
+const HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'];
 /** Each listed id costs a messages.get against a budget of 250 requests per 100 s: modest pages. */
 const DEFAULT_PAGE_SIZE = 25;
 const MAX_PAGE_SIZE = 100;
@@ -135,6 +139,7 @@ function toRecord(message: GmailMessage): ConnectorRecord {
     sizeEstimate: message.sizeEstimate ?? null,
     from: header('From'),
     to: header('To'),
+    cc: header('Cc'),
     subject: header('Subject'),
     date: parsed && !Number.isNaN(parsed.getTime()) ? parsed.toISOString() : date,
   };
@@ -267,6 +272,8 @@ const handler: ConnectorHandler = {
   },
 
   identify: identifyGmailMailbox,
+  // The provider account is the mailbox's own address: what tells sent mail from received.
+  mailboxAddress: identifyGmailMailbox,
 
   async list(call, object, options): Promise<ListPage> {
     if (object === 'messages') return listMessages(call, options);
