@@ -14,7 +14,14 @@ export interface ActivityPageRow {
 
 /** Where an activity sorts: when it happened, else when it was stored (occurred_at is ISO or absent: activity-participants.ts). */
 const SORT = `COALESCE((a.data->>'occurred_at')::timestamptz, a.created_date)`;
-const LIVE = `a.organization_id = $1 AND a.object = 'activity' AND a.deleted_at IS NULL AND a.data->'participants' @> jsonb_build_array(e.email)`;
+/**
+ * `organization_id || ''` on purpose: compared plainly, the planner may walk the (organization,
+ * object) btree and filter every activity per address, which it prefers whenever the statistics
+ * predate the activities (a first sync outruns autovacuum: 7 s for 100 addresses at 20,000
+ * activities); this way only the participants index can serve the lookup (0.05 ms an address).
+ */
+export const LIVE_ACTIVITY = `a.organization_id || '' = $1 AND a.object = 'activity' AND a.deleted_at IS NULL`;
+const LIVE = `${LIVE_ACTIVITY} AND a.data->'participants' @> jsonb_build_array(e.email)`;
 
 /**
  * Contact.activities for a whole `_entities` batch in one statement: per address, the count of

@@ -1,11 +1,12 @@
 import type { Queryable } from '../../db/sql/queryable';
+import { LIVE_ACTIVITY } from './activities-by-participant';
 
 /**
  * A contact that appears after its messages were synced (written by a sync into the built-in
  * store) gets them: every live activity whose participants hold the email of one of the contacts
  * `contactIds` has those contacts and their accounts added to contact_ids and account_ids (kept
  * distinct, existing ids kept). One statement per page of contacts; the participants GIN index
- * (migration 1765500000000-activity-participants) finds the activities. Activities that already
+ * (migration 1765500000000-activity-participants) finds the activities, whatever the statistics (LIVE_ACTIVITY). Activities that already
  * list them are not touched. Returns how many activities changed.
  */
 const TEXT = `
@@ -19,7 +20,7 @@ const TEXT = `
            jsonb_agg(DISTINCT c.id) AS contact_ids,
            COALESCE(jsonb_agg(DISTINCT c.account_id) FILTER (WHERE c.account_id IS NOT NULL), '[]') AS account_ids
       FROM c JOIN crm_record a
-        ON a.organization_id = $1 AND a.object = 'activity' AND a.deleted_at IS NULL
+        ON ${LIVE_ACTIVITY}
        AND a.data->'participants' @> jsonb_build_array(c.email)
      GROUP BY a.id)
   UPDATE crm_record a
