@@ -58,11 +58,38 @@ function message(n) {
       { name: 'Subject', value: 'Message ' + n },
       { name: 'Date', value: new Date(at).toUTCString() } ] } };
 }
+function getMessage(path, query) {
+  const m = /^\\/messages\\/([0-9a-f]+)$/.exec(path);
+  const n = m ? parseInt(m[1], 16) - 0x100000 : -1;
+  if (n < 0 || n >= TOTAL) return [404, { error: { code: 404, message: 'Requested entity was not found.', status: 'NOT_FOUND', errors: [{ reason: 'notFound' }] } }];
+  const msg = message(n);
+  const wanted = query.getAll('metadataHeaders').map((h) => h.toLowerCase());
+  if (query.get('format') === 'metadata' && wanted.length) msg.payload.headers = msg.payload.headers.filter((h) => wanted.includes(h.name.toLowerCase()));
+  return [200, msg];
+}
+// POST /batch/gmail/v1 (https://developers.google.com/gmail/api/guides/batch): multipart/mixed in and out.
+function batch(req, res) {
+  const boundary = /boundary="?([^";]+)"?/i.exec(req.headers['content-type'] || '')[1];
+  let raw = '';
+  req.on('data', (c) => (raw += c));
+  req.on('end', () => {
+    const out = 'batch_bench';
+    const parts = raw.split('--' + boundary).filter((p) => /application\\/http/i.test(p)).map((p) => {
+      const id = /^content-id:\\s*<([^>]+)>/im.exec(p)[1];
+      const url = new URL(/^GET (\\S+)/m.exec(p)[1], 'http://x');
+      const [status, body] = getMessage(url.pathname.replace(/^\\/gmail\\/v1\\/users\\/me/, ''), url.searchParams);
+      return '--' + out + '\\r\\nContent-Type: application/http\\r\\nContent-ID: <response-' + id + '>\\r\\n\\r\\nHTTP/1.1 ' + status + (status === 200 ? ' OK' : ' Not Found') +
+        '\\r\\nContent-Type: application/json; charset=UTF-8\\r\\n\\r\\n' + JSON.stringify(body) + '\\r\\n';
+    });
+    res.writeHead(200, { 'content-type': 'multipart/mixed; boundary=' + out }).end(parts.join('') + '--' + out + '--\\r\\n');
+  });
+}
 const send = (res, status, body) => res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
   if (req.headers.authorization !== 'Bearer ' + TOKEN)
     return send(res, 401, { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED', errors: [{ reason: 'authError' }] } });
+  if (req.method === 'POST' && url.pathname === '/batch/gmail/v1') return batch(req, res);
   const path = url.pathname.replace(/^\\/gmail\\/v1\\/users\\/me/, '');
   if (path === '/profile') return send(res, 200, { emailAddress: MAILBOX, messagesTotal: TOTAL, threadsTotal: TOTAL, historyId: String(100000 + TOTAL) });
   if (path === '/messages') {

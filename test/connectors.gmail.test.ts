@@ -121,6 +121,9 @@ describe('Gmail connector', () => {
     const get = mail.requests.find((r) => r.path === `/gmail/v1/users/me/messages/${newest.id}`)!;
     expect(get.query.get('format')).toBe('metadata');
     expect(get.query.getAll('metadataHeaders')).toEqual(['From', 'To', 'Cc', 'Subject', 'Date']);
+    // Each page's gets went in one batch request (POST /batch/gmail/v1), every call counted.
+    expect(mail.batches.slice(-3)).toEqual([10, 10, 5]);
+    expect(mail.requests.filter((r) => r.path === '/gmail/v1/batch/gmail/v1' || r.path === '/batch/gmail/v1').length).toBeGreaterThanOrEqual(3);
   });
 
   it('lists threads across pages', async () => {

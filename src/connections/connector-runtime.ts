@@ -110,6 +110,8 @@ export class ConnectorRuntime {
         query: req.query,
         json: req.json,
         form: req.form,
+        text: req.text,
+        cost: req.cost,
         headers: { accept: 'application/json', ...authorize(creds), ...req.headers },
         signal: options.signal,
       });

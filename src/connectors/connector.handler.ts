@@ -26,7 +26,11 @@ export interface CallRequest {
   query?: Record<string, string | number | boolean | undefined>;
   json?: unknown;
   form?: Record<string, string>;
+  /** A body sent as it is (a multipart batch), its content-type in `headers`. */
+  text?: string;
   headers?: Record<string, string>;
+  /** Points of the rate budget the request spends (default 1): a batch of n calls costs n. */
+  cost?: number;
   /** Safe to resend after an uncertain failure (the provider dedupes it, e.g. PayPal-Request-Id). */
   idempotent?: boolean;
 }

@@ -55,6 +55,41 @@ export class GmailServer extends ProviderServer {
     this.on('GET', at('/threads'), (req) => this.authed(req, () => this.listThreads(req)));
     this.on('GET', at('/threads/:id'), (req, [id]) => this.authed(req, () => this.getThread(id, req)));
     this.on('GET', at('/history'), (req) => this.authed(req, () => this.listHistory(req)));
+    this.on('POST', '/batch/gmail/v1', (req) => this.authed(req, () => this.batch(req)));
+  }
+
+  /** How many batch requests were answered, and how many calls they held. */
+  readonly batches: number[] = [];
+
+  /**
+   * The batch endpoint (https://developers.google.com/gmail/api/guides/batch): a multipart/mixed
+   * body of application/http parts, each one request with only the URL's path, at most 100; the
+   * answer is multipart/mixed, each part `Content-ID: <response-…>` and the HTTP response to that
+   * call. The outer request's Authorization applies to every call. Each call is also recorded in
+   * `requests`, as Google counts every call of a batch. Only messages.get is served inside one.
+   */
+  private batch(req: ProviderRequest): Reply {
+    const boundary = /boundary="?([^";]+)"?/i.exec(String(req.headers['content-type'] ?? ''))?.[1];
+    if (!boundary || typeof req.body !== 'string') return googleError(400, 'INVALID_ARGUMENT', 'badRequest', 'Failed to parse batch request');
+    const parts = req.body.split(`--${boundary}`).filter((part) => /application\/http/i.test(part));
+    if (parts.length > 100) return googleError(400, 'INVALID_ARGUMENT', 'badRequest', 'A batch request cannot contain more than 100 requests');
+    this.batches.push(parts.length);
+    const out = `batch_${randomBytes(8).toString('hex')}`;
+    const answers = parts.map((part) => {
+      const id = /^content-id:\s*<([^>]+)>/im.exec(part)?.[1] ?? '';
+      const line = /^(GET|POST|PUT|PATCH|DELETE) (\S+)/m.exec(part);
+      const url = new URL(line?.[2] ?? '/', 'http://batch.local');
+      const inner: ProviderRequest = { method: line?.[1] ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: {}, raw: '' };
+      this.requests.push(inner);
+      const match = /^\/gmail\/v1\/users\/me\/messages\/([^/]+)$/.exec(url.pathname);
+      const reply = inner.method === 'GET' && match ? this.getMessage(decodeURIComponent(match[1]), inner) : notFound();
+      const status = reply.status ?? 200;
+      return (
+        `--${out}\r\nContent-Type: application/http\r\nContent-ID: <response-${id}>\r\n\r\n` +
+        `HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Error'}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify(reply.body)}\r\n`
+      );
+    });
+    return { body: `${answers.join('')}--${out}--\r\n`, headers: { 'content-type': `multipart/mixed; boundary=${out}` } };
   }
 
   get currentHistoryId(): string {

@@ -32,6 +32,10 @@ export interface ProviderRequest {
   query?: Record<string, string | number | boolean | undefined>;
   json?: unknown;
   form?: Record<string, string>;
+  /** A body sent as it is; its content-type comes with `headers`. */
+  text?: string;
+  /** Budget points per attempt (default 1): a batch of n calls is n requests to the provider's quota. */
+  cost?: number;
   timeoutMs?: number;
   /**
    * Whether sending twice is harmless. Defaults to true for GET, HEAD, PUT, DELETE and OPTIONS
@@ -110,7 +114,7 @@ export class ProviderHttp {
     const endpoint = `${url.origin}${url.pathname}`;
 
     for (let attempt = 1; ; attempt++) {
-      await this.options.budget.take(this.budgetKey, this.options.rateLimit);
+      for (let point = 0; point < (req.cost ?? 1); point++) await this.options.budget.take(this.budgetKey, this.options.rateLimit);
       const outcome = await this.attempt(method, url, headers, body, req.timeoutMs ?? this.timeoutMs, req.signal);
       if (outcome.kind === 'response' && outcome.status < 400) {
         return { status: outcome.status, headers: outcome.headers, body: outcome.body as T };
@@ -273,7 +277,7 @@ function buildUrl(base: string, query: ProviderRequest['query']): URL {
 /** Serialised once, so every attempt sends the same bytes. */
 function buildPayload(req: ProviderRequest): { headers: Record<string, string>; body: string | undefined } {
   // Handlers build requests in code (the REST engine never sets form): no input can reach this.
-  if (req.json !== undefined && req.form !== undefined) throw new Error('ProviderHttp request takes json or form, not both');
+  if ([req.json, req.form, req.text].filter((b) => b !== undefined).length > 1) throw new Error('ProviderHttp request takes one of json, form or text');
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
   let body: string | undefined;
@@ -283,6 +287,8 @@ function buildPayload(req: ProviderRequest): { headers: Record<string, string>; 
   } else if (req.form !== undefined) {
     body = new URLSearchParams(req.form).toString();
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  } else if (req.text !== undefined) {
+    body = req.text;
   }
   return { headers, body };
 }

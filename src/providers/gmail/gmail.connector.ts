@@ -3,6 +3,7 @@ import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/c
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
+import { BATCH_SIZE, batchGet } from './gmail.batch';
 import { identifyGmailMailbox } from './gmail.identity';
 
 /**
@@ -149,21 +150,40 @@ async function getMessage(call: ConnectorCall, id: string): Promise<ConnectorRec
   return toRecord((await call.request<GmailMessage>({ method: 'GET', path: metadataPath('messages', id) })).body);
 }
 
-/** Reads listed ids a few at a time, in list order; a message deleted since it was listed (404) is skipped. */
+/** Reads one message by itself; a message deleted since it was listed (404) is skipped. */
+async function getListed(call: ConnectorCall, id: string): Promise<ConnectorRecord | null> {
+  return getMessage(call, id).catch((error: unknown) => {
+    if (statusOf(error) === 404) return null;
+    throw error;
+  });
+}
+
+/**
+ * Reads listed ids in list order, BATCH_SIZE messages.get calls per batch request, the batches a
+ * few at a time (gmail.batch.ts); a message deleted since it was listed (404) is skipped.
+ */
 async function fetchMessages(call: ConnectorCall, ids: string[]): Promise<ConnectorRecord[]> {
-  const out: (ConnectorRecord | null)[] = ids.map(() => null);
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += BATCH_SIZE) batches.push(ids.slice(i, i + BATCH_SIZE));
+  const out: (ConnectorRecord | null)[][] = batches.map(() => []);
   let next = 0;
   const worker = async () => {
-    while (next < ids.length) {
+    while (next < batches.length) {
       const i = next++;
-      out[i] = await getMessage(call, ids[i]).catch((error: unknown) => {
-        if (statusOf(error) === 404) return null;
-        throw error;
-      });
+      const answers = await batchGet<GmailMessage>(
+        call,
+        batches[i].map((id) => metadataPath('messages', id)),
+      );
+      // A call the batch could not answer (429, 5xx) is read by itself, with the usual retries.
+      out[i] = await Promise.all(
+        answers.map((answer, j) =>
+          answer.status === 200 ? toRecord(answer.body as GmailMessage) : answer.status === 404 ? null : getListed(call, batches[i][j]),
+        ),
+      );
     }
   };
-  await Promise.all(Array.from({ length: Math.min(GET_CONCURRENCY, ids.length) }, worker));
-  return out.filter((r): r is ConnectorRecord => r !== null);
+  await Promise.all(Array.from({ length: Math.min(GET_CONCURRENCY, batches.length) }, worker));
+  return out.flat().filter((r): r is ConnectorRecord => r !== null);
 }
 
 async function fullPage(call: ConnectorCall, state: MessagesCursor, size: number): Promise<ListPage> {
