@@ -2,7 +2,7 @@ import { CustomApiServer } from './providers/custom-api.server';
 import { GmailServer, StoredMessage } from './providers/gmail.server';
 import { OAuthServer } from './providers/oauth.server';
 import { OutlookServer } from './providers/outlook.server';
-import { startTestService, TestService } from './support/service';
+import { gatewayToken, startTestService, TestService } from './support/service';
 import { syncKit } from './support/crm-object-fixtures';
 import { TRIGGER, waitForRunEnd } from './support/sync-fixtures';
 
@@ -253,5 +253,17 @@ describe('activities: mail and calendar as communication history on contacts', (
       ],
     });
     expect(res._entities).toEqual([{ id: row.id, subject: 'Question', externalId: inbound.id }, null]);
+    // Another organization sees neither the activity nor a contact's history, and needs read:sync.
+    const other = await gatewayToken('other-org', ['read:sync']);
+    const theirs: any = await t.gql(q, { r: [{ __typename: 'Activity', id: row.id }] }, other);
+    expect(theirs.data._entities).toEqual([null]);
+    const history: any = await t.gql(ACTIVITIES, { r: [{ __typename: 'Contact', id: contacts['ada@acme.test'], email: 'ada@acme.test' }] }, other);
+    expect(history.data._entities[0].activities).toMatchObject({ totalCount: 0, edges: [] });
+    const unscoped: any = await t.gql(
+      ACTIVITIES,
+      { r: [{ __typename: 'Contact', id: contacts['ada@acme.test'], email: 'ada@acme.test' }] },
+      await gatewayToken('default', ['read:contacts']),
+    );
+    expect(unscoped.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
