@@ -185,6 +185,18 @@ describe('Gmail connector', () => {
     expect(mail.requests.slice(before).map((r) => r.path)).toEqual(['/gmail/v1/users/me/threads', '/gmail/v1/users/me/threads']);
   });
 
+  it('reads a call the batch answered 429 by itself, with the usual retries', async () => {
+    const [older, newer] = mail.seedMessages(2);
+    mail.throttledInBatch.add(newer.id);
+    const before = mail.requests.length;
+    const res: any = await t.gql(RECORDS, { id: connectionId, object: 'messages', pageSize: 2 });
+    mail.throttledInBatch.clear();
+    expect(res.errors).toBeUndefined();
+    expect(res.data.connectionRecords.records.map((r: any) => r.id)).toEqual([newer.id, older.id]);
+    const calls = mail.requests.slice(before).filter((r) => r.path === `/gmail/v1/users/me/messages/${newer.id}`);
+    expect(calls).toHaveLength(2); // once inside the batch (429), once by itself
+  });
+
   it('refuses a cursor it did not hand out', async () => {
     const res = await t.gql(RECORDS, { id: connectionId, object: 'messages', cursor: 'not-a-cursor' });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'cursor' });

@@ -58,8 +58,10 @@ export class GmailServer extends ProviderServer {
     this.on('POST', '/batch/gmail/v1', (req) => this.authed(req, () => this.batch(req)));
   }
 
-  /** How many batch requests were answered, and how many calls they held. */
+  /** How many calls each batch request answered. */
   readonly batches: number[] = [];
+  /** Message ids whose call inside a batch answers 429 rateLimitExceeded (on its own it succeeds). */
+  readonly throttledInBatch = new Set<string>();
 
   /**
    * The batch endpoint (https://developers.google.com/gmail/api/guides/batch): a multipart/mixed
@@ -82,7 +84,13 @@ export class GmailServer extends ProviderServer {
       const inner: ProviderRequest = { method: line?.[1] ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: {}, raw: '' };
       this.requests.push(inner);
       const match = /^\/gmail\/v1\/users\/me\/messages\/([^/]+)$/.exec(url.pathname);
-      const reply = inner.method === 'GET' && match ? this.getMessage(decodeURIComponent(match[1]), inner) : notFound();
+      const messageId = match ? decodeURIComponent(match[1]) : null;
+      const reply =
+        inner.method !== 'GET' || !messageId
+          ? notFound()
+          : this.throttledInBatch.has(messageId)
+            ? googleError(429, 'RESOURCE_EXHAUSTED', 'rateLimitExceeded', 'Too many concurrent requests for user')
+            : this.getMessage(messageId, inner);
       const status = reply.status ?? 200;
       return (
         `--${out}\r\nContent-Type: application/http\r\nContent-ID: <response-${id}>\r\n\r\n` +
