@@ -19,6 +19,7 @@ const BENCHES = [
   { key: 'entities', file: 'entities.bench.ts', what: '_entities resolution (federation)' },
   { key: 'connectors', file: 'connectors.bench.ts', what: 'connector paging' },
   { key: 'sync', file: 'sync.bench.ts', what: 'inbound sync engine' },
+  { key: 'sync-activities', file: 'activities.bench.ts', what: 'Gmail messages into activities, Contact.activities via _entities' },
   { key: 'sync-identity', file: 'sync-identity.bench.ts', what: 'match before create, incremental from Stripe events' },
   { key: 'webhooks', file: 'webhooks.bench.ts', what: 'webhook deliveries' },
   { key: 'automations', file: 'automations.bench.ts', what: 'automation runs (event to Slack message)' },

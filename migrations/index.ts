@@ -14,6 +14,7 @@ import { ExternalLinkAccountKey1765180000000 } from './1765180000000-external-li
 import { PendingReference1765260000000 } from './1765260000000-pending-reference';
 import { ExternalLinkSourceVersion1765270000000 } from './1765270000000-external-link-source-version';
 import { Automations1765400000000 } from './1765400000000-automations';
+import { ActivityParticipants1765500000000 } from './1765500000000-activity-participants';
 import { TrackedEmail1765510000000 } from './1765510000000-tracked-email';
 import { StoredDocuments1765520000000 } from './1765520000000-stored-documents';
 
@@ -35,6 +36,7 @@ export const migrations = [
   PendingReference1765260000000,
   ExternalLinkSourceVersion1765270000000,
   Automations1765400000000,
+  ActivityParticipants1765500000000,
   TrackedEmail1765510000000,
   StoredDocuments1765520000000,
 ];

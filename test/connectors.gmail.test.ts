@@ -120,7 +120,10 @@ describe('Gmail connector', () => {
     ]);
     const get = mail.requests.find((r) => r.path === `/gmail/v1/users/me/messages/${newest.id}`)!;
     expect(get.query.get('format')).toBe('metadata');
-    expect(get.query.getAll('metadataHeaders')).toEqual(['From', 'To', 'Subject', 'Date']);
+    expect(get.query.getAll('metadataHeaders')).toEqual(['From', 'To', 'Cc', 'Subject', 'Date']);
+    // Each page's gets went in one batch request (POST /batch/gmail/v1), every call counted.
+    expect(mail.batches.slice(-3)).toEqual([10, 10, 5]);
+    expect(mail.requests.filter((r) => r.path === '/gmail/v1/batch/gmail/v1' || r.path === '/batch/gmail/v1').length).toBeGreaterThanOrEqual(3);
   });
 
   it('lists threads across pages', async () => {
@@ -180,6 +183,18 @@ describe('Gmail connector', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data.connectionRecords.records).toHaveLength(5);
     expect(mail.requests.slice(before).map((r) => r.path)).toEqual(['/gmail/v1/users/me/threads', '/gmail/v1/users/me/threads']);
+  });
+
+  it('reads a call the batch answered 429 by itself, with the usual retries', async () => {
+    const [older, newer] = mail.seedMessages(2);
+    mail.throttledInBatch.add(newer.id);
+    const before = mail.requests.length;
+    const res: any = await t.gql(RECORDS, { id: connectionId, object: 'messages', pageSize: 2 });
+    mail.throttledInBatch.clear();
+    expect(res.errors).toBeUndefined();
+    expect(res.data.connectionRecords.records.map((r: any) => r.id)).toEqual([newer.id, older.id]);
+    const calls = mail.requests.slice(before).filter((r) => r.path === `/gmail/v1/users/me/messages/${newer.id}`);
+    expect(calls).toHaveLength(2); // once inside the batch (429), once by itself
   });
 
   it('refuses a cursor it did not hand out', async () => {

@@ -112,6 +112,8 @@ export class ConnectorRuntime {
         form: req.form,
         multipart: req.multipart,
         binary: req.binary,
+        text: req.text,
+        cost: req.cost,
         headers: { accept: 'application/json', ...authorize(creds), ...req.headers },
         signal: options.signal,
       });

@@ -32,7 +32,11 @@ export interface CallRequest {
   multipart?: MultipartPart[];
   /** Read a successful answer as bytes (a PDF), refusing more than maxBytes (ResponseTooLargeError). */
   binary?: { maxBytes: number };
+  /** A body sent as it is (a multipart batch), its content-type in `headers`. */
+  text?: string;
   headers?: Record<string, string>;
+  /** Points of the rate budget the request spends (default 1): a batch of n calls costs n. */
+  cost?: number;
   /** Safe to resend after an uncertain failure (the provider dedupes it, e.g. PayPal-Request-Id). */
   idempotent?: boolean;
 }
@@ -160,6 +164,11 @@ export interface ConnectorHandler {
    * gives the same id). Null when the provider cannot tell; absent for connectors that never can.
    */
   identify?(call: ConnectorCall): Promise<string | null>;
+  /**
+   * A mail or calendar connector's own address (lowercased), which tells outbound messages from
+   * inbound ones when they are synced as activities. Null when the provider does not say.
+   */
+  mailboxAddress?(call: ConnectorCall): Promise<string | null>;
   list(call: ConnectorCall, object: string, options: ListOptions): Promise<ListPage>;
   get?(call: ConnectorCall, object: string, id: string): Promise<ConnectorRecord>;
   /**

@@ -1,8 +1,12 @@
-import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { requireScopes } from '../graphql/auth-guard';
 import { GraphQLContext } from '../graphql/context';
 import { READ_SCOPE } from '../graphql/scopes';
+import { activitiesKey, activitiesPageSize } from './activities.queries';
+import { ActivityConnection } from './activity.type';
+import type { Activity } from './activity.type';
 import { Account, Contact, ContactEnrichment, ExternalPayment, Invoice } from './crm-entities.type';
+import type { RelayPage } from '../graphql/relay';
 import type { LinkRow } from './external-link.queries';
 import { ExternalLink } from './external-link.type';
 import { toExternalLink } from './sync.mappers';
@@ -48,6 +52,25 @@ export class ContactFieldsResolver {
   @FieldResolver(() => [ExternalLink])
   async externalLinks(@Root() contact: Contact, @Ctx() ctx: GraphQLContext): Promise<ExternalLink[]> {
     return (await linksOf(ctx, 'contact', contact.id)).map(toExternalLink);
+  }
+
+  /**
+   * Activities whose participants include the contact's email (engine/activity-participants.ts):
+   * matched by address, so a contact created after its messages were synced has them too.
+   */
+  @Directive('@requires(fields: "email")')
+  @FieldResolver(() => ActivityConnection, { description: "Emails, meetings and messages that involve the contact's email, newest first." })
+  async activities(
+    @Root() contact: Contact,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<RelayPage<Activity>> {
+    requireScopes(ctx, [READ_SCOPE.sync]);
+    const size = activitiesPageSize(first);
+    const email = contact.email?.trim().toLowerCase();
+    if (!email) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+    return ctx.loaders.activitiesByEmail.load(activitiesKey({ email, first: size, after: after ?? null }));
   }
 
   /** The newest synced person record (LinkedIn, Gmail, Outlook) whose email is the contact's. */

@@ -1,6 +1,9 @@
 import DataLoader from 'dataloader';
 import { DataSource, In } from 'typeorm';
 import { byId, childrenOf } from '../graphql/loader-kit';
+import type { RelayPage } from '../graphql/relay';
+import { activitiesById, activitiesOf } from './activities.queries';
+import type { Activity } from './activity.type';
 import { ExternalLinkEntity } from './external-link.entity';
 import { externalLinksByInternalId, LinkRow, linksByEmail } from './external-link.queries';
 import { FieldMappingEntity } from './field-mapping.entity';
@@ -48,4 +51,7 @@ export const syncLoaders = (db: DataSource, organizationId: string) => ({
   linksByInternal: new DataLoader<string, LinkRow[]>((keys) => externalLinksByInternalId(db, organizationId, keys)),
   /** Synced profile records by lower-cased email: Contact.enrichment. */
   linksByEmail: new DataLoader<string, ExternalLinkEntity[]>((emails) => linksByEmail(db, organizationId, emails)),
+  /** Keyed by activitiesKey (address, first, after): Contact.activities, one statement per batch. */
+  activitiesByEmail: new DataLoader<string, RelayPage<Activity>>((keys) => activitiesOf(db, organizationId, keys)),
+  activity: new DataLoader<string, Activity | null>((ids) => activitiesById(db, organizationId, ids)),
 });

@@ -18,6 +18,7 @@ import type { EntityReference } from '../graphql/owned-reference';
 import { READ_SCOPE } from '../graphql/scopes';
 import type { CrmStore } from './crm/crm-store.port';
 import { Account, Contact, Invoice } from './crm-entities.type';
+import { Activity } from './activity.type';
 import { ExternalLinkEntity } from './external-link.entity';
 import type { ExternalLinkQueries } from './external-link.queries';
 import { FieldMappingEntity } from './field-mapping.entity';
@@ -54,7 +55,7 @@ export const syncModule = {
     CrmObjectsResolver,
   ],
   // The other clouds' entities this subgraph extends: reached only through `_entities`.
-  orphanedTypes: [Account, Contact, Invoice],
+  orphanedTypes: [Account, Contact, Invoice, Activity],
   entities: [FieldMappingEntity, SyncConfigEntity, SyncRunEntity, SyncLogEntity, ExternalLinkEntity, SyncConflictEntity],
   loaders: syncLoaders,
   references: {
@@ -63,6 +64,8 @@ export const syncModule = {
     SyncRun: ownedReference(READ_SCOPE.sync, async (ctx, id) => mapped(await ctx.loaders.syncRun.load(id), toSyncRun)),
     SyncConflict: ownedReference(READ_SCOPE.sync, async (ctx, id) => mapped(await ctx.loaders.syncConflict.load(id), toSyncConflict)),
     ExternalLink: ownedReference(READ_SCOPE.sync, async (ctx, id) => mapped(await ctx.loaders.externalLink.load(id), toExternalLink)),
+    // Activities are the integration cloud's own records (crm_record), in gateway mode too.
+    Activity: ownedReference(READ_SCOPE.sync, (ctx, id) => ctx.loaders.activity.load(id)),
     // Owned by other clouds: the reference is just the key the router sent.
     Account: { __resolveReference: (ref: EntityReference) => Object.assign(new Account(), { id: ref.id }) },
     Contact: { __resolveReference: (ref: EntityReference) => Object.assign(new Contact(), { id: ref.id, email: ref.email ?? null }) },

@@ -55,6 +55,58 @@ export class GmailServer extends ProviderServer {
     this.on('GET', at('/threads'), (req) => this.authed(req, () => this.listThreads(req)));
     this.on('GET', at('/threads/:id'), (req, [id]) => this.authed(req, () => this.getThread(id, req)));
     this.on('GET', at('/history'), (req) => this.authed(req, () => this.listHistory(req)));
+    this.on('POST', '/batch/gmail/v1', (req) => this.authed(req, () => this.batch(req)));
+  }
+
+  /** How many calls each batch request answered. */
+  readonly batches: number[] = [];
+  /** Message ids whose call inside a batch answers 429 rateLimitExceeded (on its own it succeeds). */
+  readonly throttledInBatch = new Set<string>();
+
+  /**
+   * The batch endpoint (https://developers.google.com/gmail/api/guides/batch): a multipart/mixed
+   * body of application/http parts, each one request with only the URL's path, at most 100; the
+   * answer is multipart/mixed, each part `Content-ID: <response-…>` and the HTTP response to that
+   * call. The outer request's Authorization applies to every call. Each call is also recorded in
+   * `requests`, as Google counts every call of a batch. Only messages.get is served inside one.
+   */
+  private batch(req: ProviderRequest): Reply {
+    const boundary = /boundary="?([^";]+)"?/i.exec(String(req.headers['content-type'] ?? ''))?.[1];
+    if (!boundary || typeof req.body !== 'string') return googleError(400, 'INVALID_ARGUMENT', 'badRequest', 'Failed to parse batch request');
+    const parts = req.body.split(`--${boundary}`).filter((part) => /application\/http/i.test(part));
+    if (parts.length > 100) return googleError(400, 'INVALID_ARGUMENT', 'badRequest', 'A batch request cannot contain more than 100 requests');
+    this.batches.push(parts.length);
+    const out = `batch_${randomBytes(8).toString('hex')}`;
+    const answers = parts.map((part) => {
+      const id = /^content-id:\s*<([^>]+)>/im.exec(part)?.[1] ?? '';
+      const line = /^(GET|POST|PUT|PATCH|DELETE) (\S+)/m.exec(part);
+      const url = new URL(line?.[2] ?? '/', 'http://batch.local');
+      const inner: ProviderRequest = {
+        method: line?.[1] ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        rawQuery: url.search.slice(1),
+        headers: req.headers,
+        body: {},
+        raw: '',
+        bytes: Buffer.alloc(0),
+      };
+      this.requests.push(inner);
+      const match = /^\/gmail\/v1\/users\/me\/messages\/([^/]+)$/.exec(url.pathname);
+      const messageId = match ? decodeURIComponent(match[1]) : null;
+      const reply =
+        inner.method !== 'GET' || !messageId
+          ? notFound()
+          : this.throttledInBatch.has(messageId)
+            ? googleError(429, 'RESOURCE_EXHAUSTED', 'rateLimitExceeded', 'Too many concurrent requests for user')
+            : this.getMessage(messageId, inner);
+      const status = reply.status ?? 200;
+      return (
+        `--${out}\r\nContent-Type: application/http\r\nContent-ID: <response-${id}>\r\n\r\n` +
+        `HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Error'}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify(reply.body)}\r\n`
+      );
+    });
+    return { body: `${answers.join('')}--${out}--\r\n`, headers: { 'content-type': `multipart/mixed; boundary=${out}` } };
   }
 
   get currentHistoryId(): string {
@@ -62,7 +114,7 @@ export class GmailServer extends ProviderServer {
   }
 
   /** A message arriving in the mailbox: a new history record (ids grow with random gaps, as Gmail's do). */
-  addMessage(fields: { from: string; to: string; subject: string; threadId?: string; labelIds?: string[] }): StoredMessage {
+  addMessage(fields: { from: string; to: string; cc?: string; subject: string; threadId?: string; labelIds?: string[] }): StoredMessage {
     this.historyCounter += BigInt(1 + Math.floor(Math.random() * 20));
     this.clock += 60_000;
     const id = randomBytes(8).toString('hex');
@@ -77,6 +129,7 @@ export class GmailServer extends ProviderServer {
       headers: [
         { name: 'From', value: fields.from },
         { name: 'To', value: fields.to },
+        ...(fields.cc ? [{ name: 'Cc', value: fields.cc }] : []),
         { name: 'Subject', value: fields.subject },
         { name: 'Date', value: new Date(this.clock).toUTCString().replace('GMT', '+0000') },
         { name: 'Message-ID', value: `<${id}@mail.example.com>` },
@@ -220,6 +273,7 @@ export class GmailServer extends ProviderServer {
     const message = this.addMessage({
       from: header('From') ?? this.emailAddress,
       to: header('To')!,
+      cc: header('Cc'),
       subject: header('Subject') ?? '',
       threadId,
       labelIds: ['SENT'],

@@ -100,7 +100,8 @@ export class OutlookServer extends ProviderServer {
     return { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users${select ? `(${select.join(',')})` : ''}/$entity`, ...shown };
   }
 
-  addMessage(fields: { subject: string; from?: string; isRead?: boolean }): Fields {
+  /** A message in the inbox; `to` defaults to the mailbox itself, `cc` to nobody (Graph's recipient objects). */
+  addMessage(fields: { subject: string; from?: string; isRead?: boolean; to?: string[]; cc?: string[] }): Fields {
     this.clock += 60_000;
     const at = new Date(this.clock).toISOString();
     const from = { emailAddress: { name: fields.from ?? 'Alex Wilber', address: fields.from ?? 'alex@contoso.example' } };
@@ -111,8 +112,10 @@ export class OutlookServer extends ProviderServer {
       body: { contentType: 'html', content: `<p>About ${fields.subject}</p>` },
       from,
       sender: from,
-      toRecipients: [{ emailAddress: { name: 'Megan Bowen', address: this.mail } }],
-      ccRecipients: [],
+      toRecipients: fields.to
+        ? fields.to.map((address) => ({ emailAddress: { name: address, address } }))
+        : [{ emailAddress: { name: 'Megan Bowen', address: this.mail } }],
+      ccRecipients: (fields.cc ?? []).map((address) => ({ emailAddress: { name: address, address } })),
       receivedDateTime: at,
       sentDateTime: at,
       isRead: fields.isRead ?? false,

@@ -41,6 +41,10 @@ export interface ProviderRequest {
    * the bytes arrive. Error responses are still read as text or JSON.
    */
   binary?: { maxBytes: number };
+  /** A body sent as it is; its content-type comes with `headers`. */
+  text?: string;
+  /** Budget points per attempt (default 1): a batch of n calls is n requests to the provider's quota. */
+  cost?: number;
   timeoutMs?: number;
   /**
    * Whether sending twice is harmless. Defaults to true for GET, HEAD, PUT, DELETE and OPTIONS
@@ -134,7 +138,7 @@ export class ProviderHttp {
     const endpoint = `${url.origin}${url.pathname}`;
 
     for (let attempt = 1; ; attempt++) {
-      await this.options.budget.take(this.budgetKey, this.options.rateLimit);
+      for (let point = 0; point < (req.cost ?? 1); point++) await this.options.budget.take(this.budgetKey, this.options.rateLimit);
       const outcome = await this.attempt(method, url, headers, body, req.timeoutMs ?? this.timeoutMs, req.signal, req.binary);
       if (outcome.kind === 'response' && outcome.status < 400) {
         return { status: outcome.status, headers: outcome.headers, body: outcome.body as T };
@@ -321,8 +325,8 @@ async function readBytes(response: Awaited<ReturnType<typeof undiciFetch>>, maxB
 /** Serialised once, so every attempt sends the same bytes (a multipart body: the same parts). */
 function buildPayload(req: ProviderRequest): { headers: Record<string, string>; body: string | FormData | undefined } {
   // Handlers build requests in code (the REST engine never sets form): no input can reach this.
-  const bodies = [req.json, req.form, req.multipart].filter((b) => b !== undefined).length;
-  if (bodies > 1) throw new Error('ProviderHttp request takes one of json, form or multipart');
+  const bodies = [req.json, req.form, req.multipart, req.text].filter((b) => b !== undefined).length;
+  if (bodies > 1) throw new Error('ProviderHttp request takes one of json, form, multipart or text');
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
   let body: string | FormData | undefined;
@@ -341,6 +345,8 @@ function buildPayload(req: ProviderRequest): { headers: Record<string, string>; 
   } else if (req.form !== undefined) {
     body = new URLSearchParams(req.form).toString();
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  } else if (req.text !== undefined) {
+    body = req.text;
   }
   return { headers, body };
 }

@@ -3,6 +3,7 @@ import { ConnectorDefinition, ObjectDefinition, field } from '../../connectors/c
 import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../connectors/connector.enums';
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, ListOptions, ListPage, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
+import { BATCH_SIZE, batchGet } from './gmail.batch';
 import { identifyGmailMailbox } from './gmail.identity';
 import { sendEmail } from './gmail.send';
 
@@ -30,6 +31,7 @@ const OBJECTS: ObjectDefinition[] = [
       f('sizeEstimate', FieldType.INTEGER),
       f('from', FieldType.STRING),
       f('to', FieldType.STRING),
+      f('cc', FieldType.STRING),
       f('subject', FieldType.STRING),
       f('date', FieldType.DATETIME),
     ],
@@ -42,8 +44,11 @@ const OBJECTS: ObjectDefinition[] = [
   },
 ];
 
-/** The headers records carry; format=metadata returns only those asked for. */
-const HEADERS = ['From', 'To', 'Subject', 'Date'];
+/**
+ * The headers records carry; format=metadata returns only those asked for (users.messages.get,
+ * repeated metadataHeaders). Cc is read so that communication history links every participant.
+ */
+const HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date'];
 /** Each listed id costs a messages.get against a budget of 250 requests per 100 s: modest pages. */
 const DEFAULT_PAGE_SIZE = 25;
 const MAX_PAGE_SIZE = 100;
@@ -136,6 +141,7 @@ function toRecord(message: GmailMessage): ConnectorRecord {
     sizeEstimate: message.sizeEstimate ?? null,
     from: header('From'),
     to: header('To'),
+    cc: header('Cc'),
     subject: header('Subject'),
     date: parsed && !Number.isNaN(parsed.getTime()) ? parsed.toISOString() : date,
   };
@@ -145,21 +151,40 @@ async function getMessage(call: ConnectorCall, id: string): Promise<ConnectorRec
   return toRecord((await call.request<GmailMessage>({ method: 'GET', path: metadataPath('messages', id) })).body);
 }
 
-/** Reads listed ids a few at a time, in list order; a message deleted since it was listed (404) is skipped. */
+/** Reads one message by itself; a message deleted since it was listed (404) is skipped. */
+async function getListed(call: ConnectorCall, id: string): Promise<ConnectorRecord | null> {
+  return getMessage(call, id).catch((error: unknown) => {
+    if (statusOf(error) === 404) return null;
+    throw error;
+  });
+}
+
+/**
+ * Reads listed ids in list order, BATCH_SIZE messages.get calls per batch request, the batches a
+ * few at a time (gmail.batch.ts); a message deleted since it was listed (404) is skipped.
+ */
 async function fetchMessages(call: ConnectorCall, ids: string[]): Promise<ConnectorRecord[]> {
-  const out: (ConnectorRecord | null)[] = ids.map(() => null);
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += BATCH_SIZE) batches.push(ids.slice(i, i + BATCH_SIZE));
+  const out: (ConnectorRecord | null)[][] = batches.map(() => []);
   let next = 0;
   const worker = async () => {
-    while (next < ids.length) {
+    while (next < batches.length) {
       const i = next++;
-      out[i] = await getMessage(call, ids[i]).catch((error: unknown) => {
-        if (statusOf(error) === 404) return null;
-        throw error;
-      });
+      const answers = await batchGet<GmailMessage>(
+        call,
+        batches[i].map((id) => metadataPath('messages', id)),
+      );
+      // A call the batch could not answer (429, 5xx) is read by itself, with the usual retries.
+      out[i] = await Promise.all(
+        answers.map((answer, j) =>
+          answer.status === 200 ? toRecord(answer.body as GmailMessage) : answer.status === 404 ? null : getListed(call, batches[i][j]),
+        ),
+      );
     }
   };
-  await Promise.all(Array.from({ length: Math.min(GET_CONCURRENCY, ids.length) }, worker));
-  return out.filter((r): r is ConnectorRecord => r !== null);
+  await Promise.all(Array.from({ length: Math.min(GET_CONCURRENCY, batches.length) }, worker));
+  return out.flat().filter((r): r is ConnectorRecord => r !== null);
 }
 
 async function fullPage(call: ConnectorCall, state: MessagesCursor, size: number): Promise<ListPage> {
@@ -223,6 +248,8 @@ const handler: ConnectorHandler = {
   },
 
   identify: identifyGmailMailbox,
+  // The provider account is the mailbox's own address: what tells sent mail from received.
+  mailboxAddress: identifyGmailMailbox,
 
   async list(call, object, options): Promise<ListPage> {
     if (object === 'messages') return listMessages(call, options);

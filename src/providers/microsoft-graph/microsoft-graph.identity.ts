@@ -9,3 +9,17 @@ export async function identifyGraphUser(call: ConnectorCall): Promise<string | n
   const { body } = await call.request<{ id?: unknown } | null>({ method: 'GET', path: '/me', query: { $select: 'id' } });
   return typeof body?.id === 'string' && body.id ? body.id.toLowerCase() : null;
 }
+
+/**
+ * The signed-in user's mailbox address: `mail` (the SMTP address), else `userPrincipalName`
+ * (https://learn.microsoft.com/graph/api/user-get, $select=mail,userPrincipalName), lowercased.
+ */
+export async function graphMailboxAddress(call: ConnectorCall): Promise<string | null> {
+  const { body } = await call.request<{ mail?: unknown; userPrincipalName?: unknown } | null>({
+    method: 'GET',
+    path: '/me',
+    query: { $select: 'mail,userPrincipalName' },
+  });
+  const address = [body?.mail, body?.userPrincipalName].find((value): value is string => typeof value === 'string' && value.includes('@'));
+  return address ? address.trim().toLowerCase() : null;
+}

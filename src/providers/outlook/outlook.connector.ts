@@ -4,7 +4,7 @@ import { AuthType, ConnectorCategory, ConnectorType, FieldType } from '../../con
 import { ConnectorCall, ConnectorHandler, ConnectorRecord, UnsupportedObjectError } from '../../connectors/connector.handler';
 import { ProviderError } from '../../connectors/http/provider-error';
 import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from '../microsoft-graph/microsoft-identity';
-import { identifyGraphUser } from '../microsoft-graph/microsoft-graph.identity';
+import { graphMailboxAddress, identifyGraphUser } from '../microsoft-graph/microsoft-graph.identity';
 import { listDelta, MESSAGE_SELECT } from './outlook.delta';
 import { sendMail } from './outlook.send';
 
@@ -104,6 +104,7 @@ const handler: ConnectorHandler = {
   },
 
   identify: identifyGraphUser,
+  mailboxAddress: graphMailboxAddress,
 
   list(call, object, { cursor, pageSize, since }) {
     knownObject(object);

@@ -7,6 +7,8 @@ import { crmRecordsExist } from '../sql/crm-records-exist';
 import { hasLinks } from '../sql/has-links';
 import { knownLinks as knownLinkRows } from '../sql/known-links';
 import type { LinkScope } from '../link-scope';
+import { ActivityParticipants, linkLateContacts } from './activity-participants';
+import { activityViewFor } from './activity-views';
 import { detectsDeletions } from './deletion-sweep';
 import { linkPlanFor } from './link-plan';
 import { matchBeforeCreate, matchWrite, reportAmbiguous } from './match-before-create';
@@ -49,10 +51,15 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   const { handler, call, definition } = binding;
   const object = sourceObjectOf(binding, config);
   const plan = linkPlanFor(definition.key, object.name, config.targetObject);
-  const map = rules ? (record: ConnectorRecord) => applyMapping(rules, record) : plan ? plan.defaultView : sameNames(config.targetObject);
+  // Mail and calendar records into `activity` read through their provider's view when unmapped.
+  const view = config.targetObject === 'activity' ? activityViewFor(definition.key, object.name) : null;
+  const map = rules ? (record: ConnectorRecord) => applyMapping(rules, record) : plan ? plan.defaultView : (view ?? sameNames(config.targetObject));
+  // Activities get direction and contact links per page (activity-participants.ts).
+  const activities = await ActivityParticipants.forRun(context);
   const idOf = externalIdReader(object);
   const objects = { external: object.name, internal: config.targetObject };
-  const sourceHash = plan ? null : sourceHasher({ engine: MAPPING_ENGINE_VERSION, rules: rules ?? `same names as ${config.targetObject}` });
+  const defaultRules = view ? `activity view of ${definition.key} ${object.name}` : `same names as ${config.targetObject}`;
+  const sourceHash = plan ? null : sourceHasher({ engine: MAPPING_ENGINE_VERSION, rules: rules ?? defaultRules });
   // Both change when the provider says the checkpoint is too old for its change feed (fetch).
   let since = run.mode === 'INCREMENTAL' && object.supportsIncremental ? (run.sinceCheckpoint ?? undefined) : undefined;
   // A run applying one event (event-apply.ts) reads one record, never the whole object.
@@ -70,6 +77,8 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
   // REFERENCE fields become HotCRM ids page by page; references waiting for their target are
   // filled in after each page while any wait (and by the executor at the end of every run).
   const refs = plan ? [] : referenceFields(rules, config.targetObject);
+  // Contacts written here are linked to the activities already stored that they take part in (if any).
+  const lateContacts = config.targetObject === 'contact' && !!inline && (await crmRecordsExist(db, config.organizationId, 'activity'));
   let waiting = await hasPendingReferences(db, scope);
   const cursor = run.pageCursor;
   // CRM records matched so far in this run, by the external record that took them.
@@ -141,6 +150,12 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
         failed++;
         await recorder.log(run, 'warn', `Record could not be mapped: ${(error as Error).message}`, { code: 'MAPPING_FAILED', externalId });
       }
+    }
+    // Before hashing, so a message re-read after its contacts changed is written with its new links.
+    if (activities && candidates.length) {
+      const page = candidates.map((c) => ({ externalId: c.app.externalId, data: c.data }));
+      await activities.link(page);
+      page.forEach((r, i) => (candidates[i].data = r.data));
     }
     const unresolved = refs.length
       ? await resolveInbound(
@@ -273,6 +288,13 @@ export async function runInbound(context: RunContext): Promise<RunResult> {
       },
       { ...current.progress, pageCursor: current.page.nextCursor, nextCheckpoint: checkpoint },
     );
+    // Contacts new in this database pick up the activities they take part in.
+    if (lateContacts && current.records?.length)
+      await linkLateContacts(
+        db,
+        config.organizationId,
+        current.records.map((r) => r.id),
+      );
     const justLinked = { externalObject: object.name, externalIds: current.links.map((l) => l.externalId) };
     const filled = waiting && justLinked.externalIds.length ? await fillPendingReferences(db, store, scope, justLinked) : 0;
     if (filled) await recorder.log(run, 'info', `${filled} references waiting for their target filled in`, { code: 'REFERENCES_FILLED' });

@@ -34,12 +34,21 @@ export const INTEGRATION_OBJECTS = [
       required('direction', FieldType.ENUM),
       f('subject', FieldType.STRING),
       f('snippet', FieldType.STRING),
+      /** Addresses, lowercased: the sender (the organizer of a meeting), the recipients (attendees), the copied. */
       f('from', FieldType.STRING),
       f('to', FieldType.ARRAY),
+      f('cc', FieldType.ARRAY),
+      /** Every address that takes part (from, to, cc), lowercased and distinct: what Contact.activities looks up. */
+      f('participants', FieldType.ARRAY),
       f('occurred_at', FieldType.DATETIME),
+      /** The HotCRM contacts among the participants when it was written (or when they appeared), and their accounts. */
       f('contact_ids', FieldType.ARRAY),
       f('account_ids', FieldType.ARRAY),
+      /** Written only by open tracking, never by a sync (the upsert merges, so it survives re-syncs). */
       f('opened_at', FieldType.DATETIME),
+      /** The connector that carried it (gmail, outlook) and its id there. */
+      f('provider', FieldType.STRING),
+      f('external_id', FieldType.STRING),
     ],
   }),
 ];
