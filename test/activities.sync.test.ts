@@ -199,6 +199,44 @@ describe('activities: mail and calendar as communication history on contacts', (
     expect(history).toMatchObject({ totalCount: 1, edges: [{ node: { externalId: unknown.id, subject: 'Hello from Dana', direction: 'INBOUND' } }] });
   });
 
+  it("carries a tracked email's first open onto its activity, whether the open comes before the sync or after", async () => {
+    const connectionId = await connect('gmail', { baseUrl: `${gmail.url}/gmail/v1` });
+    const configId = await activityConfig(connectionId, 'messages');
+    await run(configId);
+    const send = async (subject: string) => {
+      const res: any = await t.gql('mutation($id: ID!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: "sendEmail", input: $input) }', {
+        id: connectionId,
+        input: { to: ['bob@acme.test'], subject, body: `<html><body>${subject}</body></html>`, contentType: 'text/html', track: true },
+      });
+      expect(res.errors).toBeUndefined();
+      // A single-part HTML message: its body is base64 after the headers.
+      const [, body] = gmail.sent[gmail.sent.length - 1].mime.split('\r\n\r\n');
+      const html = Buffer.from(body.replace(/\r\n/g, ''), 'base64').toString('utf8');
+      const path = /\/t\/[A-Za-z0-9_-]{43}\.gif/.exec(html)![0];
+      return { id: res.data.executeConnectorAction.id as string, open: () => fetch(`${t.url}${path}`).then((r) => r.arrayBuffer()) };
+    };
+    const openedOf = async (messageId: string) => {
+      const [bob] = await activitiesOf({ [contacts['bob@acme.test']]: 'bob@acme.test' }, 50);
+      return bob.edges.find((e: any) => e.node.externalId === messageId)?.node.openedAt;
+    };
+
+    // Opened before the mailbox's next run: the run writes the activity with the open.
+    const early = await send('Opened early');
+    await early.open();
+    // Synced first, opened afterwards: the open reaches the stored activity.
+    const late = await send('Opened late');
+    await run(configId);
+    expect(await openedOf(early.id)).toEqual(expect.any(String));
+    expect(await openedOf(late.id)).toBeNull();
+    await late.open();
+    const openedAt = await openedOf(late.id);
+    expect(openedAt).toEqual(expect.any(String));
+    // A later run (and a later open) keeps the first open.
+    await late.open();
+    await run(configId, 'FULL');
+    expect(await openedOf(late.id)).toBe(openedAt);
+  });
+
   it('syncs Outlook messages and calendar events (MEETING, outbound when the mailbox organizes)', async () => {
     const message = graph.addMessage({ subject: 'Renewal', from: 'bob@acme.test', to: [graph.mail], cc: ['ada@acme.test'] });
     const event = graph.addEvent('Kickoff', 2);
