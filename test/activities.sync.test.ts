@@ -281,6 +281,45 @@ describe('activities: mail and calendar as communication history on contacts', (
     expect(renewal).toMatchObject({ subject: 'Renewal (updated)', openedAt: '2024-05-02T10:00:00.000Z' });
   });
 
+  it('syncs Outlook Sent Items as outbound activities under immutable ids, so a tracked sendMail opens its activity', async () => {
+    const connectionId = await connect('outlook', { baseUrl: `${graph.url}/v1.0` });
+    const act = async (input: Record<string, unknown>) => {
+      const res: any = await t.gql('mutation($id: ID!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: "sendMail", input: $input) }', {
+        id: connectionId,
+        input,
+      });
+      expect(res.errors).toBeUndefined();
+      return res.data.executeConnectorAction;
+    };
+    await act({ to: ['ada@acme.test'], subject: 'Plain send', body: 'Hello' });
+    const tracked = await act({ to: ['bob@acme.test'], cc: ['cara@other.test'], subject: 'Tracked send', body: '<p>Hi</p>', contentType: 'HTML', track: true });
+    const configId = await activityConfig(connectionId, 'sent_messages');
+    expect(await run(configId)).toMatchObject({ status: 'COMPLETED', recordsCreated: 2, recordsFailed: 0 });
+    // Every read of mail asks for immutable ids (with the page size, in one Prefer header).
+    const reads = graph.requests.filter((r) => r.path.includes('/messages/delta'));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const r of reads) expect(String(r.headers.prefer)).toMatch(/odata\.maxpagesize=\d+, IdType="ImmutableId"/);
+
+    // The tracked message's activity has the id the send returned (the draft's immutable id).
+    const sent = await stored(tracked.messageId);
+    expect(sent.data).toMatchObject({
+      kind: 'email',
+      direction: 'outbound',
+      from: graph.mail,
+      to: ['bob@acme.test'],
+      cc: ['cara@other.test'],
+      contact_ids: [contacts['bob@acme.test'], contacts['cara@other.test']].sort(),
+    });
+    const [ada] = await activitiesOf({ [contacts['ada@acme.test']]: 'ada@acme.test' }, 50);
+    expect(ada.edges.find((e: any) => e.node.subject === 'Plain send').node).toMatchObject({ direction: 'OUTBOUND', provider: 'outlook' });
+
+    const draft = graph.requests.find((r) => r.method === 'POST' && r.path === '/v1.0/me/messages')!;
+    const pixel = /\/t\/[A-Za-z0-9_-]{43}\.gif/.exec(JSON.stringify(draft.body))![0];
+    await fetch(`${t.url}${pixel}`).then((r) => r.arrayBuffer());
+    const [bob] = await activitiesOf({ [contacts['bob@acme.test']]: 'bob@acme.test' }, 50);
+    expect(bob.edges.find((e: any) => e.node.externalId === tracked.messageId).node.openedAt).toEqual(expect.any(String));
+  });
+
   it('resolves an Activity by id through _entities, scoped to the caller organization', async () => {
     const row = await stored(inbound.id);
     const q = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Activity { id subject externalId } } }';

@@ -71,6 +71,7 @@ describe('Outlook connector', () => {
     const res: any = await t.gql('{ connector(key: "outlook") { objects { name supportsIncremental supportsWrite } actions { name inputSchema } } }');
     expect(res.data.connector.objects).toEqual([
       { name: 'messages', supportsIncremental: true, supportsWrite: false },
+      { name: 'sent_messages', supportsIncremental: true, supportsWrite: false },
       { name: 'events', supportsIncremental: true, supportsWrite: true },
     ]);
     expect(res.data.connector.actions.map((a: any) => [a.name, a.inputSchema.required])).toEqual([
@@ -96,10 +97,10 @@ describe('Outlook connector', () => {
     expect(first.path).toBe('/v1.0/me/mailFolders/inbox/messages/delta');
     expect(first.query.get('$select')).toContain('receivedDateTime');
     expect(rest.map((r) => [r.path.includes("mailFolders('"), !!r.query.get('$skiptoken'), r.headers.prefer])).toEqual([
-      [true, true, 'odata.maxpagesize=10'],
-      [true, true, 'odata.maxpagesize=10'],
+      [true, true, 'odata.maxpagesize=10, IdType="ImmutableId"'],
+      [true, true, 'odata.maxpagesize=10, IdType="ImmutableId"'],
     ]);
-    expect(first.headers.prefer).toBe('odata.maxpagesize=10');
+    expect(first.headers.prefer).toBe('odata.maxpagesize=10, IdType="ImmutableId"');
   });
 
   it('lists calendar events through a calendarView delta round within its time window', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { bearer, ProviderRequest, ProviderServer, Reply } from './provider-server';
 
-type Collection = 'messages' | 'events';
+/** messages: the Inbox; sent_messages: Sent Items (a folder of its own, with its own delta). */
+type Collection = 'messages' | 'sent_messages' | 'events';
 type Fields = Record<string, unknown>;
 
 interface Item {
@@ -46,6 +47,9 @@ function graphError(status: number, code: string, message: string, headers?: Rec
 }
 
 const INBOX_ID = 'AQMkADAwATNiZmYAZC1hZmU2LWE5ZDEtMDACLTAwCgAuAAAD';
+const SENT_ITEMS_ID = 'AQMkADAwATNiZmYAZC1hZmU2LWE5ZDEtMDACLTAwCgAuAAAE';
+/** The folder id Graph writes into a delta round's links, per mail collection. */
+const FOLDER_OF: Partial<Record<Collection, string>> = { messages: INBOX_ID, sent_messages: SENT_ITEMS_ID };
 const WINDOWS_ZONES = ['UTC', 'Pacific Standard Time', 'W. Europe Standard Time', 'Eastern Standard Time'];
 const encode = (state: DeltaState) => Buffer.from(JSON.stringify(state)).toString('base64url');
 
@@ -60,7 +64,7 @@ const encode = (state: DeltaState) => Buffer.from(JSON.stringify(state)).toStrin
  * events created with 201. Links carry the folder as Graph rewrites it.
  */
 export class OutlookServer extends ProviderServer {
-  readonly items: Record<Collection, Item[]> = { messages: [], events: [] };
+  readonly items: Record<Collection, Item[]> = { messages: [], sent_messages: [], events: [] };
   readonly sentMail: Fields[] = [];
   /** Drafts (POST /me/messages) and sent drafts (in Sent Items), by their current id. */
   readonly drafts: Fields[] = [];
@@ -80,7 +84,12 @@ export class OutlookServer extends ProviderServer {
     super();
     // GET /me (user-get): the signed-in user; `id` is the user's object id, a GUID.
     this.on('GET', '/v1\\.0/me', (req) => this.authed(req, () => ({ body: this.me(req) })));
-    this.on('GET', /^\/v1\.0\/me\/mailFolders(?:\/inbox|\('[^']+'\))\/messages\/delta$/, (req) => this.authed(req, () => this.delta(req, 'messages')));
+    this.on('GET', new RegExp(`^/v1\\.0/me/mailFolders(?:/inbox|\\('${INBOX_ID}'\\))/messages/delta$`, 'i'), (req) =>
+      this.authed(req, () => this.delta(req, 'messages')),
+    );
+    this.on('GET', new RegExp(`^/v1\\.0/me/mailFolders(?:/sentitems|\\('${SENT_ITEMS_ID}'\\))/messages/delta$`, 'i'), (req) =>
+      this.authed(req, () => this.delta(req, 'sent_messages')),
+    );
     this.on('GET', '/v1\\.0/me/calendarView/delta', (req) => this.authed(req, () => this.delta(req, 'events')));
     this.on('GET', '/v1\\.0/me/messages/:id', (req, [id]) => this.authed(req, () => this.read('messages', id)));
     this.on('GET', '/v1\\.0/me/events/:id', (req, [id]) => this.authed(req, () => this.read('events', id)));
@@ -210,21 +219,23 @@ export class OutlookServer extends ProviderServer {
     const size = Number(/odata\.maxpagesize=(\d+)/.exec(String(req.headers.prefer ?? ''))?.[1] ?? 10);
     const changes = this.items[c].filter((i) => i.version > state.since && i.version <= upto && this.reported(i, state)).sort((a, b) => a.version - b.version);
     const offset = state.offset ?? 0;
-    const page = changes
-      .slice(offset, offset + size)
-      .map((i) =>
-        i.removed || !this.inWindow(i.data, state.window)
-          ? { '@odata.type': `#microsoft.graph.${c === 'messages' ? 'message' : 'event'}`, id: i.id, '@removed': { reason: i.reason ?? 'deleted' } }
-          : this.project(i.data, state.select),
-      );
-    const path = c === 'messages' ? `/v1.0/me/mailFolders('${INBOX_ID}')/messages/delta` : '/v1.0/me/calendarView/delta';
+    const page = changes.slice(offset, offset + size).map((i) =>
+      i.removed || !this.inWindow(i.data, state.window)
+        ? {
+            '@odata.type': `#microsoft.graph.${c === 'events' ? 'event' : 'message'}`,
+            id: this.idAsAsked(i.data, req),
+            '@removed': { reason: i.reason ?? 'deleted' },
+          }
+        : { ...this.project(i.data, state.select), id: this.idAsAsked(i.data, req) },
+    );
+    const path = c === 'events' ? '/v1.0/me/calendarView/delta' : `/v1.0/me/mailFolders('${FOLDER_OF[c]}')/messages/delta`;
     const more = offset + size < changes.length;
     const link = more
       ? { '@odata.nextLink': `${this.url}${path}?$skiptoken=${encode({ ...state, upto, offset: offset + size })}` }
       : {
           '@odata.deltaLink': `${this.url}${path}?$deltatoken=${encode({ c, since: upto, select: state.select, window: state.window, gen: this.generation })}`,
         };
-    const context = `${this.url}/v1.0/$metadata#Collection(${c === 'messages' ? 'message' : 'event'})`;
+    const context = `${this.url}/v1.0/$metadata#Collection(${c === 'events' ? 'event' : 'message'})`;
     return { headers: { 'preference-applied': `odata.maxpagesize=${size}` }, body: { '@odata.context': context, ...link, value: page } };
   }
 
@@ -242,9 +253,20 @@ export class OutlookServer extends ProviderServer {
   }
 
   private project(data: Fields, select: string | undefined): Fields {
-    if (!select) return data;
+    const { immutableId: _hidden, ...shown } = data;
+    if (!select) return shown;
+    data = shown;
     const keep = new Set(['id', '@odata.etag', ...select.split(',')]);
     return Object.fromEntries(Object.entries(data).filter(([key]) => keep.has(key)));
+  }
+
+  /**
+   * An item's id as the request asks for it: a sent message was given a new id when it moved from
+   * Drafts to Sent Items, and only `Prefer: IdType="ImmutableId"` gets the one it had as a draft.
+   */
+  private idAsAsked(data: Fields, req: ProviderRequest): unknown {
+    const immutable = /IdType="ImmutableId"/i.test(String(req.headers.prefer ?? ''));
+    return immutable && typeof data.immutableId === 'string' ? data.immutableId : data.id;
   }
 
   private read(c: Collection, id: string): Reply {
@@ -302,6 +324,7 @@ export class OutlookServer extends ProviderServer {
     this.drafts.splice(index, 1);
     const movedId = draft.immutableId ? draft.id : `AAMkAGI2${randomBytes(12).toString('hex')}`;
     this.sentItems.push({ ...draft, id: movedId, isDraft: false, sentDateTime: new Date().toISOString() });
+    this.fileSent({ ...draft, immutableId: draft.id });
     return { status: 202 };
   }
 
@@ -364,6 +387,37 @@ export class OutlookServer extends ProviderServer {
     if (!message.toRecipients?.length)
       return graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\u2019t be sent because it contains no recipients.');
     this.sentMail.push(body);
+    // saveToSentItems defaults to true: the message is kept in Sent Items.
+    if (body.saveToSentItems !== false) this.fileSent({ ...(message as Fields), immutableId: `AAkALgAA${randomBytes(12).toString('hex')}` });
     return { status: 202 };
+  }
+
+  /** A sent message as Sent Items keeps it: from the mailbox, a Sent Items id, and its immutable id (hidden unless asked for). */
+  private fileSent(message: Fields): void {
+    this.clock += 60_000;
+    const at = new Date(this.clock).toISOString();
+    const from = { emailAddress: { name: 'Megan Bowen', address: this.mail } };
+    const { immutableId, ...rest } = message;
+    this.put('sent_messages', {
+      subject: '',
+      toRecipients: [],
+      ccRecipients: [],
+      ...rest,
+      id: `AAMkAGI2${randomBytes(12).toString('hex')}`,
+      immutableId,
+      from,
+      sender: from,
+      bodyPreview:
+        typeof (rest.body as Fields | undefined)?.content === 'string'
+          ? String((rest.body as Fields).content)
+              .replace(/<[^>]+>/g, '')
+              .slice(0, 255)
+          : '',
+      sentDateTime: at,
+      receivedDateTime: at,
+      isDraft: false,
+      parentFolderId: SENT_ITEMS_ID,
+      createdDateTime: at,
+    });
   }
 }

@@ -5,7 +5,7 @@ import { ConnectorCall, ConnectorHandler, ConnectorRecord, UnsupportedObjectErro
 import { ProviderError } from '../../connectors/http/provider-error';
 import { GRAPH_BASE_URL, MICROSOFT_OAUTH_URLS } from '../microsoft-graph/microsoft-identity';
 import { graphMailboxAddress, identifyGraphUser } from '../microsoft-graph/microsoft-graph.identity';
-import { listDelta, MESSAGE_SELECT } from './outlook.delta';
+import { IMMUTABLE_IDS, listDelta, MESSAGE_SELECT } from './outlook.delta';
 import { sendMail } from './outlook.send';
 
 /**
@@ -17,30 +17,29 @@ import { sendMail } from './outlook.send';
  */
 const f = field;
 
+const MESSAGE_FIELDS = [
+  f('id', FieldType.STRING, true),
+  f('subject', FieldType.STRING),
+  f('from.emailAddress.address', FieldType.EMAIL),
+  f('from.emailAddress.name', FieldType.STRING),
+  f('toRecipients', FieldType.ARRAY),
+  f('ccRecipients', FieldType.ARRAY),
+  f('receivedDateTime', FieldType.DATETIME),
+  f('sentDateTime', FieldType.DATETIME),
+  f('bodyPreview', FieldType.STRING),
+  f('isRead', FieldType.BOOLEAN),
+  f('importance', FieldType.ENUM),
+  f('conversationId', FieldType.STRING),
+  f('internetMessageId', FieldType.STRING),
+  f('categories', FieldType.ARRAY),
+  f('webLink', FieldType.URL),
+  f('lastModifiedDateTime', FieldType.DATETIME),
+];
+
 const OBJECTS: ObjectDefinition[] = [
-  {
-    name: 'messages',
-    supportsIncremental: true,
-    supportsWrite: false,
-    fields: [
-      f('id', FieldType.STRING, true),
-      f('subject', FieldType.STRING),
-      f('from.emailAddress.address', FieldType.EMAIL),
-      f('from.emailAddress.name', FieldType.STRING),
-      f('toRecipients', FieldType.ARRAY),
-      f('ccRecipients', FieldType.ARRAY),
-      f('receivedDateTime', FieldType.DATETIME),
-      f('sentDateTime', FieldType.DATETIME),
-      f('bodyPreview', FieldType.STRING),
-      f('isRead', FieldType.BOOLEAN),
-      f('importance', FieldType.ENUM),
-      f('conversationId', FieldType.STRING),
-      f('internetMessageId', FieldType.STRING),
-      f('categories', FieldType.ARRAY),
-      f('webLink', FieldType.URL),
-      f('lastModifiedDateTime', FieldType.DATETIME),
-    ],
-  },
+  // The Inbox and Sent Items: a mailbox's history is both (what it received, what it sent).
+  { name: 'messages', supportsIncremental: true, supportsWrite: false, fields: MESSAGE_FIELDS },
+  { name: 'sent_messages', supportsIncremental: true, supportsWrite: false, fields: MESSAGE_FIELDS },
   {
     name: 'events',
     supportsIncremental: true,
@@ -75,7 +74,8 @@ function knownObject(object: string): void {
 
 function itemPath(object: string, id: string): string {
   knownObject(object);
-  return `/me/${object}/${encodeURIComponent(id)}`;
+  // A message is read by id under /me/messages whichever folder holds it.
+  return `/me/${object === 'events' ? 'events' : 'messages'}/${encodeURIComponent(id)}`;
 }
 
 function writableEvents(object: string): void {
@@ -112,8 +112,10 @@ const handler: ConnectorHandler = {
   },
 
   async get(call, object, id) {
-    const query = object === 'messages' ? { $select: MESSAGE_SELECT } : undefined;
-    return (await call.request<ConnectorRecord>({ method: 'GET', path: itemPath(object, id), query })).body;
+    const mail = object !== 'events';
+    const query = mail ? { $select: MESSAGE_SELECT } : undefined;
+    const headers = mail ? { prefer: IMMUTABLE_IDS } : undefined;
+    return (await call.request<ConnectorRecord>({ method: 'GET', path: itemPath(object, id), query, headers })).body;
   },
 
   async create(call, object, data) {

@@ -4,7 +4,7 @@ import type { CallRequest, ConnectorCall, ConnectorRecord, ListPage } from '../.
 
 /**
  * Outlook's reads, through Graph delta queries (https://learn.microsoft.com/graph/delta-query-overview):
- * a round starts at the inbox's `messages/delta` or a `calendarView/delta` window, pages by
+ * a round starts at the Inbox's or Sent Items' `messages/delta` or a `calendarView/delta` window, pages by
  * following @odata.nextLink until an @odata.deltaLink closes it, and that link is the checkpoint
  * the next round starts from, answering only what changed since: created and updated items, and
  * removed ones as `{"id": …, "@removed": {"reason": …}}`, which become deletions. The first round
@@ -23,7 +23,15 @@ const DAY_MS = 86_400_000;
 const DEFAULT_PAST_DAYS = 30;
 const DEFAULT_FUTURE_DAYS = 365;
 /** Graph rewrites the folder into the links it returns (mailFolders('AAMk…')/messages/delta), so links are matched on their tail. */
-const DELTA_PATH: Record<string, RegExp> = { messages: /\/messages\/delta$/i, events: /\/calendarView\/delta$/i };
+const DELTA_PATH: Record<string, RegExp> = { messages: /\/messages\/delta$/i, sent_messages: /\/messages\/delta$/i, events: /\/calendarView\/delta$/i };
+/** Where each mail object's rounds start (well-known folder names). */
+const MAIL_FOLDER: Record<string, string> = { messages: 'inbox', sent_messages: 'sentitems' };
+/**
+ * Message ids that survive a move between folders (https://learn.microsoft.com/graph/outlook-immutable-id):
+ * a message sent from a draft changes id when it lands in Sent Items unless every request asks for
+ * immutable ids, so mail is always read with them (open tracking keeps the draft's immutable id).
+ */
+export const IMMUTABLE_IDS = 'IdType="ImmutableId"';
 
 interface DeltaPage {
   value?: ConnectorRecord[];
@@ -44,7 +52,7 @@ function days(config: Record<string, unknown>, key: string, fallback: number): n
 
 /** The first request of a delta round: where it starts and the parameters Graph then keeps in its links. */
 function firstRequest(call: ConnectorCall, object: string): Pick<CallRequest, 'path' | 'query'> {
-  if (object === 'messages') return { path: '/me/mailFolders/inbox/messages/delta', query: { $select: MESSAGE_SELECT } };
+  if (MAIL_FOLDER[object]) return { path: `/me/mailFolders/${MAIL_FOLDER[object]}/messages/delta`, query: { $select: MESSAGE_SELECT } };
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return {
@@ -73,8 +81,9 @@ function isOwnLink(call: ConnectorCall, object: string, link: string): boolean {
 }
 
 async function deltaPage(call: ConnectorCall, object: string, link: string | null, size: number): Promise<DeltaPage> {
-  // Graph honours the page-size preference on every request of a round, so it is sent each time.
-  const headers = { prefer: `odata.maxpagesize=${size}` };
+  // Graph honours the page-size preference on every request of a round, so it is sent each time;
+  // preferences are one comma-separated Prefer header (RFC 7240).
+  const headers = { prefer: MAIL_FOLDER[object] ? `odata.maxpagesize=${size}, ${IMMUTABLE_IDS}` : `odata.maxpagesize=${size}` };
   const req: CallRequest = link ? { method: 'GET', path: link, headers } : { method: 'GET', ...firstRequest(call, object), headers };
   return (await call.request<DeltaPage>(req)).body ?? {};
 }

@@ -26,6 +26,17 @@ function graphDateTime(value: unknown): string | null {
   return Number.isNaN(instant) ? null : new Date(instant).toISOString();
 }
 
+/** Graph message: from, toRecipients, ccRecipients ({emailAddress: {name, address}}), bodyPreview. */
+const graphMessage: ActivityView = (r) => ({
+  kind: 'email',
+  subject: text(r.subject),
+  snippet: text(r.bodyPreview),
+  from: addressOf(r.from),
+  to: addressesOf(r.toRecipients),
+  cc: addressesOf(r.ccRecipients),
+  occurred_at: text(r.receivedDateTime) ?? text(r.sentDateTime),
+});
+
 /** By provider, then external object. */
 const VIEWS: Record<string, Record<string, ActivityView>> = {
   gmail: {
@@ -43,16 +54,10 @@ const VIEWS: Record<string, Record<string, ActivityView>> = {
     }),
   },
   outlook: {
-    // Graph message: from, toRecipients, ccRecipients ({emailAddress: {name, address}}), bodyPreview.
-    messages: (r) => ({
-      kind: 'email',
-      subject: text(r.subject),
-      snippet: text(r.bodyPreview),
-      from: addressOf(r.from),
-      to: addressesOf(r.toRecipients),
-      cc: addressesOf(r.ccRecipients),
-      occurred_at: text(r.receivedDateTime) ?? text(r.sentDateTime),
-    }),
+    // Graph message (Inbox and Sent Items alike): from, toRecipients, ccRecipients ({emailAddress: {name, address}}), bodyPreview.
+    messages: graphMessage,
+    // Sent Items holds what the mailbox sent: the direction when its address is unknown.
+    sent_messages: (r) => ({ ...graphMessage(r), sent: true }),
     // Graph event: the organizer sends, the attendees receive; it happens at its start.
     events: (r) => ({
       kind: 'meeting',

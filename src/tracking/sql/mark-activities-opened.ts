@@ -14,7 +14,7 @@ export async function markActivitiesOpened(db: Queryable, scope: LinkScope, mess
         SET data = jsonb_set(r.data, '{opened_at}', to_jsonb($5::text)), last_modified_date = now()
        FROM external_link l
       WHERE l.organization_id = $1 AND l.provider = $2 AND l.account_key = $3
-        AND l.external_object = 'messages' AND l.external_id = $4 AND l.internal_object = 'activity'
+        AND l.external_object IN ('messages', 'sent_messages') AND l.external_id = $4 AND l.internal_object = 'activity'
         AND r.organization_id = $1 AND r.object = 'activity' AND r.id = l.internal_id::uuid
         AND r.deleted_at IS NULL AND jsonb_typeof(r.data->'opened_at') IS DISTINCT FROM 'string'`,
     [scope.organizationId, scope.provider, scope.accountKey, messageId, openedAt.toISOString()],
