@@ -6,7 +6,7 @@ import { connectionLinkScope } from './sql/connection-link-scope';
 import { countOpen, CountedOpen } from './sql/count-open';
 import { deleteTrackedEmail } from './sql/delete-tracked-email';
 import { insertTrackedEmail } from './sql/insert-tracked-email';
-import { markActivitiesOpened } from './sql/mark-activities-opened';
+import { markActivitiesOpened } from '../sync/sql/mark-activities-opened';
 import { setTrackedMessageId } from './sql/set-tracked-message-id';
 import { hashTrackingToken, isWellFormedToken, newTrackingToken } from './tracking-token';
 

@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/sql/queryable';
  * First opens of messages sent with tracking through the connection (the tracking capability's
  * tracked_email, read here, written only there), by provider message id: an email opened before
  * the mailbox's next run carries its open onto the activity the run writes. Later opens reach
- * existing activities from the tracking side (src/tracking/sql/mark-activities-opened.ts).
+ * existing activities from the tracking side (mark-activities-opened.ts, called by open tracking).
  */
 export async function trackedOpens(db: Queryable, organizationId: string, connectionId: string, messageIds: string[]): Promise<Map<string, string>> {
   if (!messageIds.length) return new Map();

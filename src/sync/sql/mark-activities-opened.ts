@@ -1,7 +1,10 @@
 import type { Queryable } from '../../db/sql/queryable';
-import type { LinkScope } from '../../sync/link-scope';
+import type { LinkScope } from '../link-scope';
 
 /**
+ * Written here, by the capability that owns crm_record, and called by open tracking
+ * (src/tracking/open-tracking.service.ts) on a message's first open.
+ *
  * A tracked message's first open, carried onto the activity records the sync made of it: every
  * `activity` linked to the message (external object `messages`, external id the provider's
  * message id) in the connection's link scope gets `opened_at`, unless it has one already. An
