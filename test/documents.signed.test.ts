@@ -1,16 +1,10 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import pino from 'pino';
-import { startService } from '../src/app';
-import { loadConfig } from '../src/config';
-import { REDACT_PATHS } from '../src/logger';
 import { AdobeSignServer } from './providers/adobe_sign.server';
 import { DocuSignServer } from './providers/docusign.server';
 import { OAuthServer } from './providers/oauth.server';
-import { createTestDatabase } from './support/database';
-import { BOOTSTRAP_KEY, gatewayToken, GraphQLResponse, JWT_SECRET, TEST_ENCRYPTION_KEY, TestService } from './support/service';
+import { gatewayToken, startTestServiceWithLogs, TestService } from './support/service';
 import { TRIGGER, waitForRunEnd } from './support/sync-fixtures';
 
 const CONNECT = 'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }';
@@ -72,7 +66,7 @@ describe('signed documents', () => {
     oauth = await new OAuthServer().start();
     docusign = await new DocuSignServer(oauth).start();
     adobe = await new AdobeSignServer(oauth).start();
-    t = await startWithLogs({ PUBLIC_URL, DOCUMENT_MAX_BYTES: String(MAX_BYTES), PROVIDER_RETRY_BASE_DELAY_MS: '5' }, logLines);
+    t = await startTestServiceWithLogs({ PUBLIC_URL, DOCUMENT_MAX_BYTES: String(MAX_BYTES), PROVIDER_RETRY_BASE_DELAY_MS: '5' }, logLines, 'info');
     db = new Client({ connectionString: t.databaseUrl });
     await db.connect();
     for (const connectorKey of ['docusign', 'adobe_sign']) {
@@ -389,33 +383,4 @@ describe('signed documents', () => {
 function flip(signature: string): string {
   const last = signature.at(-1) === 'A' ? 'B' : 'A';
   return signature.slice(0, -1) + last;
-}
-
-/** The service with its log lines kept (through the production redaction), as the inbound webhook tests start it. */
-async function startWithLogs(env: Record<string, string>, lines: string[]): Promise<TestService> {
-  const database = await createTestDatabase();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: database.url,
-    INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY,
-    GATEWAY_JWT_SECRET: JWT_SECRET,
-    ALLOW_PRIVATE_TARGETS: 'true',
-    SHUTDOWN_TIMEOUT_MS: '2000',
-    INTEGRATION_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    ...env,
-  });
-  const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
-  const service = await startService(config, pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[Redacted]' } }, sink));
-  const gql = async <T>(query: string, variables?: Record<string, unknown>, token: string | null = BOOTSTRAP_KEY) => {
-    const response = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, ...((await response.json()) as object) } as GraphQLResponse<T>;
-  };
-  return { service, url: service.url, databaseUrl: database.url, gql, stop: async () => (await service.stop(), await database.drop()) };
 }

@@ -1,12 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import Stripe from 'stripe';
-import { startService } from '../src/app';
-import { loadConfig } from '../src/config';
-import { REDACT_PATHS } from '../src/logger';
-import { createTestDatabase } from './support/database';
-import { BOOTSTRAP_KEY, gatewayToken, GraphQLResponse, JWT_SECRET, TEST_ENCRYPTION_KEY, TestService } from './support/service';
+import { gatewayToken, startTestServiceWithLogs, TestService } from './support/service';
 
 const CONNECT = 'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id inboundWebhookUrl } }';
 const EVENTS = `query($source: String, $type: String) { integrationEvents(source: $source, type: $type, first: 100) {
@@ -48,7 +42,7 @@ describe('inbound provider webhooks: signed bodies', () => {
   const oauth = (extra: Record<string, unknown> = {}) => ({ accessToken: `at-${randomUUID()}`, ...extra });
 
   beforeAll(async () => {
-    t = await startWithLogs({ PUBLIC_URL: 'https://integrations.example.com' }, logLines);
+    t = await startTestServiceWithLogs({ PUBLIC_URL: 'https://integrations.example.com' }, logLines);
     ids.stripe = (await connect({ connectorKey: 'stripe', name: 'Stripe', credentials: { apiKey: 'sk_test_local', webhookSecret: STRIPE_SECRET } })).id;
     ids.slack = (
       await connect({ connectorKey: 'slack', name: 'Slack', authType: 'TOKEN', credentials: { token: 'xoxb-local', webhookSecret: SLACK_SECRET } })
@@ -344,32 +338,3 @@ describe('inbound provider webhooks: signed bodies', () => {
     for (const value of [...sentSignatures, STRIPE_SECRET, SLACK_SECRET, DOCUSIGN_KEY, QUICKBOOKS_TOKEN]) expect(log).not.toContain(value);
   });
 });
-
-/** startTestService's service, but logging at debug level into `lines` with the production redaction. */
-async function startWithLogs(env: Record<string, string>, lines: string[]): Promise<TestService> {
-  const database = await createTestDatabase();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'debug',
-    DATABASE_URL: database.url,
-    INTEGRATION_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY,
-    GATEWAY_JWT_SECRET: JWT_SECRET,
-    ALLOW_PRIVATE_TARGETS: 'true',
-    SHUTDOWN_TIMEOUT_MS: '2000',
-    INTEGRATION_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    ...env,
-  });
-  const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
-  const service = await startService(config, pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[Redacted]' } }, sink));
-  const gql = async <T>(query: string, variables?: Record<string, unknown>, token: string | null = BOOTSTRAP_KEY) => {
-    const response = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, ...((await response.json()) as object) } as GraphQLResponse<T>;
-  };
-  return { service, url: service.url, databaseUrl: database.url, gql, stop: async () => (await service.stop(), await database.drop()) };
-}

@@ -1,7 +1,9 @@
+import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import { startService, RunningService } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { REDACT_PATHS } from '../../src/logger';
 import { createTestDatabase } from './database';
 
 export const BOOTSTRAP_KEY = 'hcrm_test_BootstrapKeyForTests1234567890abc';
@@ -48,7 +50,21 @@ export async function startReplica(first: TestService, env: Record<string, strin
   return startOnDatabase({ url: first.databaseUrl, drop: async () => undefined }, env);
 }
 
-async function startOnDatabase(database: { url: string; drop(): Promise<void> }, env: Record<string, string>): Promise<TestService> {
+/**
+ * startTestService's service, logging at `level` into `lines` through the production redaction
+ * (REDACT_PATHS): for tests that check what a log line says, and that no secret reaches one.
+ */
+export async function startTestServiceWithLogs(env: Record<string, string>, lines: string[], level = 'debug'): Promise<TestService> {
+  const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
+  const log = pino({ level, redact: { paths: REDACT_PATHS, censor: '[Redacted]' } }, sink);
+  return startOnDatabase(await createTestDatabase(), { LOG_LEVEL: level, ...env }, log);
+}
+
+async function startOnDatabase(
+  database: { url: string; drop(): Promise<void> },
+  env: Record<string, string>,
+  log: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+): Promise<TestService> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -62,7 +78,7 @@ async function startOnDatabase(database: { url: string; drop(): Promise<void> },
     INTEGRATION_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ...env,
   });
-  const service = await startService(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const service = await startService(config, log);
   const gql = async <T>(query: string, variables?: Record<string, unknown>, token: string | null = BOOTSTRAP_KEY) => {
     const response = await fetch(`${service.url}/graphql`, {
       method: 'POST',
