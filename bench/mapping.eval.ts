@@ -16,7 +16,8 @@ import { result } from './result';
 interface Pair {
   id: string;
   heldOut: boolean;
-  source: { object: string; fields: [string, FieldType | null, unknown[]][] };
+  /** [name, type, samples, the connector object its ids point at (as a connector definition declares)] */
+  source: { object: string; fields: [string, FieldType | null, unknown[], string?][] };
   target: string;
   expected: Record<string, string | string[]>;
   transforms: Record<string, string>;
@@ -46,7 +47,7 @@ function evaluate(pair: Pair, tally: Tally): void {
   if (!target) throw new Error(`${pair.id}: unknown target ${pair.target}`);
   const source: ObjectSchemaLike = {
     object: pair.source.object,
-    fields: pair.source.fields.map(([name, type, sampleValues]) => ({ name, type, sampleValues })),
+    fields: pair.source.fields.map(([name, type, sampleValues, references]) => ({ name, type, sampleValues, references })),
   };
   for (const field of Object.keys(pair.expected)) {
     if (!target.fields.some((f) => f.name === field)) throw new Error(`${pair.id}: ${pair.target} has no field ${field}`);
