@@ -247,6 +247,16 @@ export function fieldWords(path: string): string[] {
   return words;
 }
 
+/** A path's words as written, wrappers and indexes left out: to tell a same name from one the lexicon reads as the same. */
+export function literalWords(path: string): string {
+  return path
+    .split('.')
+    .filter((part) => !/^\d+$/.test(part))
+    .flatMap(rawWords)
+    .filter((word) => !NOISE.has(word))
+    .join('');
+}
+
 /** The words without wrapper noise; the words themselves when nothing else is left. */
 export function meaningfulWords(words: string[]): string[] {
   const kept = words.filter((word) => !NOISE.has(word));
