@@ -167,6 +167,10 @@ const VOCABULARY = [
   'term',
   'time',
   'on',
+  'start',
+  'end',
+  'period',
+  'current',
 ].sort((a, b) => b.length - a.length);
 const VOCABULARY_SET = new Set(VOCABULARY);
 

@@ -148,6 +148,8 @@ export function profileValues(declared: FieldType | null | undefined, samples: r
   }
   // With neither type nor samples, the format providers' specs give such names (`…timestamp` → date-time).
   let kind: ValueKind = declared ? (DECLARED[declared] ?? 'unknown') : (formatKind(words[words.length - 1]) ?? 'unknown');
+  // JSON strings carry dates, amounts and codes alike: without a sample, a STRING says nothing more.
+  if (kind === 'text' && seen === 0) kind = formatKind(words[words.length - 1]) ?? 'unknown';
   let fromSamples = false;
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
   if (top && top[1] * 2 >= seen) {
