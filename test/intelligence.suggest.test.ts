@@ -310,6 +310,20 @@ describe('suggestFieldMappings: vocabulary, value evidence, the new objects and 
     expect(by.currency_code).toMatchObject({ sourceField: 'currency', transform: { type: 'UPPERCASE' } });
     expect(by.currency_code.reasons.join(' ')).toContain('ISO 4217 currency codes');
     expect(by.billing_country.reasons.join(' ')).toContain('ISO 3166 country codes');
+    const deal = await suggest(
+      {
+        object: 'deals',
+        fields: [
+          { name: 'deal_amount', sampleValues: ['$12,500.00', '$900.00'] },
+          { name: 'probability', sampleValues: ['1,250'] },
+        ],
+      },
+      targetOf('opportunity'),
+    );
+    // A currency sign TO_NUMBER cannot read: the pair without a transform that would fail; grouped digits get TO_NUMBER.
+    expect(deal.amount).toMatchObject({ sourceField: 'deal_amount', transform: null });
+    expect(deal.amount.reasons.join(' ')).toContain('currency sign');
+    expect(deal.probability).toMatchObject({ transform: { type: 'TO_NUMBER' } });
     const message = await suggest(
       {
         object: 'Messages',

@@ -22,6 +22,8 @@ export type ValueKind =
   | 'country_code'
   /** ISO 4217 currency codes, either case (USD, usd). */
   | 'currency_code'
+  /** Amounts with a currency sign or code ($1,234.50, 12.50 EUR), which TO_NUMBER does not read. */
+  | 'money_text'
   /** Date-times in a format DATE_FORMAT does not read: RFC 2822 (Twilio), /Date(ms)/ (Xero, .NET). */
   | 'foreign_datetime'
   | 'boolean'
@@ -45,6 +47,9 @@ const OPAQUE_KEY = /^(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[A-Za-z0-9_-]{12,64}$/;
 const RFC_2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(:\d{2})? [+-]\d{4}$/;
 const DOTNET_DATE = /^\/Date\(-?\d+([+-]\d{4})?\)\/$/;
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+/** 1,234.50: TO_NUMBER drops the thousands separators. */
+const GROUPED_NUMBER = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/;
+const MONEY_TEXT = /^([$€£¥]\s?-?\d[\d,]*(\.\d+)?|-?\d[\d,]*(\.\d+)?\s?([$€£¥]|[A-Z]{3}))$/;
 /** How many samples are read, and how much of each: enough to tell a format, bounded for huge input. */
 const MAX_SAMPLES = 20;
 const MAX_SAMPLE_LENGTH = 200;
@@ -91,6 +96,8 @@ function kindOf(value: unknown, timeLike: boolean): ValueKind | null {
   if (DATE.test(text)) return 'date';
   if (DATETIME.test(text)) return 'datetime';
   if (RFC_2822.test(text) || DOTNET_DATE.test(text)) return 'foreign_datetime';
+  if (GROUPED_NUMBER.test(text)) return 'numeric_text';
+  if (MONEY_TEXT.test(text)) return 'money_text';
   if (/^[A-Z]{2}$/.test(text) && isSupportedCountry(text)) return 'country_code';
   if (/^([A-Z]{3}|[a-z]{3})$/.test(text) && CURRENCIES.has(text.toUpperCase())) return 'currency_code';
   if (UUID.test(text) || PREFIXED_ID.test(text) || OPAQUE_KEY.test(text)) return 'id';

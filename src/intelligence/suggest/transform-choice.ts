@@ -83,6 +83,9 @@ export function typeFit(
           return fit(1, 'integers');
         case 'numeric_text':
           return fit(0.95, 'numbers written as text', { type: TransformType.TO_NUMBER });
+        case 'money_text':
+          // The right pair, but TO_NUMBER would fail on the sign: no transform that cannot work.
+          return fit(0.85, 'amounts written with a currency sign or code, which TO_NUMBER does not read: strip it first');
         case 'unknown':
           return fit(0.7, 'type unknown into a number field');
         case 'text':
@@ -148,6 +151,8 @@ function stringFit(kind: ValueKind, distinct: string[], targetWords: string[]): 
         : fit(1, 'ISO 4217 currency codes');
     case 'foreign_datetime':
       return fit(0.4, 'dates into a text field');
+    case 'money_text':
+      return fit(0.85, 'amounts written as text');
     case 'boolean':
       return fit(0.4, 'booleans written as text', { type: TransformType.TO_STRING });
     case 'date':
