@@ -10,13 +10,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FieldType } from '../src/connectors/connector.enums';
 import { crmTargetSchema } from '../src/intelligence/suggest/crm-target-schema';
-import { suggestMappings, type ObjectSchemaLike } from '../src/intelligence/suggest/suggest-mappings';
+import { MIN_CONFIDENCE, suggestMappings, type ObjectSchemaLike } from '../src/intelligence/suggest/suggest-mappings';
 import { result } from './result';
 
 interface Pair {
   id: string;
   heldOut: boolean;
-  source: { object: string; fields: [string, FieldType | null, unknown[]][] };
+  /** The fixture file, for the breakdown of the held-out pairs by when they were written. */
+  file: string;
+  /** [name, type, samples, the connector object its ids point at (as a connector definition declares)] */
+  source: { object: string; fields: [string, FieldType | null, unknown[], string?][] };
   target: string;
   expected: Record<string, string | string[]>;
   transforms: Record<string, string>;
@@ -28,7 +31,7 @@ export function loadPairs(): Pair[] {
   return readdirSync(DIR)
     .filter((file) => file.endsWith('.json'))
     .sort()
-    .flatMap((file) => JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as Pair[]);
+    .flatMap((file) => (JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as Pair[]).map((pair) => ({ ...pair, file })));
 }
 
 interface Tally {
@@ -46,7 +49,7 @@ function evaluate(pair: Pair, tally: Tally): void {
   if (!target) throw new Error(`${pair.id}: unknown target ${pair.target}`);
   const source: ObjectSchemaLike = {
     object: pair.source.object,
-    fields: pair.source.fields.map(([name, type, sampleValues]) => ({ name, type, sampleValues })),
+    fields: pair.source.fields.map(([name, type, sampleValues, references]) => ({ name, type, sampleValues, references })),
   };
   for (const field of Object.keys(pair.expected)) {
     if (!target.fields.some((f) => f.name === field)) throw new Error(`${pair.id}: ${pair.target} has no field ${field}`);
@@ -110,12 +113,18 @@ function main(): void {
   const empty = (): Tally => ({ pairs: 0, suggested: 0, correct: 0, expected: 0, transformsExpected: 0, transformsRight: 0, misses: [] });
   const tuning = empty();
   const heldOut = empty();
-  for (const pair of loadPairs()) evaluate(pair, pair.heldOut ? heldOut : tuning);
+  // Of the held-out pairs, those written for issue 19 (held-out-providers.json: providers without a rule) apart too.
+  const heldOutNew = empty();
+  for (const pair of loadPairs()) {
+    evaluate(pair, pair.heldOut ? heldOut : tuning);
+    if (pair.heldOut && pair.file === 'held-out-providers.json') evaluate(pair, heldOutNew);
+  }
   if (process.argv.includes('--misses')) for (const miss of tuning.misses) console.log(`  ${miss}`);
   console.log('set        pairs  suggested  correct  expected  precision  recall  transforms right');
   for (const [name, t] of [
     ['tuning', tuning],
     ['held-out', heldOut],
+    ['  of which', heldOutNew],
   ] as const) {
     console.log(
       `${name.padEnd(10)} ${String(t.pairs).padStart(5)}  ${String(t.suggested).padStart(9)}  ` +
@@ -123,6 +132,8 @@ function main(): void {
         `${pct(t.correct, t.suggested).padStart(9)}  ${pct(t.correct, t.expected).padStart(6)}  ${t.transformsRight}/${t.transformsExpected}`,
     );
   }
+  console.log(`  ("of which": the ${heldOutNew.pairs} held-out pairs of held-out-providers.json, providers the suggester has no rule for)`);
+  console.log(`at confidence >= ${MIN_CONFIDENCE}`);
   const large = timeLarge();
   console.log(
     `1,000 × 1,000 fields: median ${large.median.toFixed(0)} ms of ${LARGE_RUNS} runs ` +
@@ -143,8 +154,8 @@ function main(): void {
       name: `mapping suggestions, ${name} pairs: recall`,
       value: t.expected ? t.correct / t.expected : 1,
       unit: 'ratio',
-      goal: '>= 0.8',
-      met: (t.expected ? t.correct / t.expected : 1) >= 0.8,
+      goal: '>= 0.85',
+      met: (t.expected ? t.correct / t.expected : 1) >= 0.85,
     });
   }
   result({ name: 'mapping suggestions, 1,000 x 1,000 fields', value: large.median, unit: 'ms', goal: '< 1,000', met: large.median < 1000 });

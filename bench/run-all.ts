@@ -25,7 +25,7 @@ const BENCHES = [
   { key: 'automations', file: 'automations.bench.ts', what: 'automation runs (event to Slack message)' },
   { key: 'subscriptions', file: 'subscriptions.bench.ts', what: 'graphql-ws fan-out' },
   { key: 'apikeys', file: 'apikeys.bench.ts', what: 'API key verification and shared limits' },
-  { key: 'mapping', file: 'mapping.eval.ts', what: 'field-mapping suggestions (offline eval)' },
+  { key: 'mapping', file: 'mapping.eval.ts', what: 'field-mapping suggestions (offline eval; learning curve on a database)' },
 ];
 
 interface Run {

@@ -67,8 +67,13 @@ describe('suggestFieldMappings', () => {
       amount_paid: 'amountPaid',
       currency_code: 'currency',
       status: 'status',
+      invoice_date: 'created',
       due_date: 'due_date',
     });
+    // cus_… ids of another object: REFERENCE, the object guessed from the name (the schema does not say).
+    expect(by.account_id.transform).toEqual({ type: 'REFERENCE', params: { object: 'customer' } });
+    expect(by.account_id.reasons.join(' ')).toContain('guessed from the name');
+    expect(by.invoice_date.transform).toEqual({ type: 'DATE_FORMAT', params: { from: 'unix', to: 'date' } });
     expect(by.total_amount.transform).toEqual({ type: 'CENTS_TO_DECIMAL', params: { decimals: 2 } });
     expect(by.amount_paid.transform?.type).toBe('CENTS_TO_DECIMAL');
     expect(by.due_date.transform).toEqual({ type: 'DATE_FORMAT', params: { from: 'unix', to: 'date' } });
@@ -233,5 +238,142 @@ describe('suggestFieldMappingsForConnection', () => {
     const none = await t.gql(FOR_CONNECTION, { id: '00000000-0000-4000-8000-000000000000', object: 'invoices', target: 'invoice' }, other);
     expect(theirs.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(none.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('suggestFieldMappings: vocabulary, value evidence, the new objects and REFERENCE', () => {
+  let t: TestService;
+  /** A HotCRM object as a target schema, from crmObjects (the public catalogue). */
+  let targetOf: (object: string) => { object: string; fields: { name: string; type: string }[] };
+  const suggest = async (source: unknown, target: unknown) => {
+    const res = await t.gql<{ suggestFieldMappings: Suggestion[] }>(SUGGEST, { source, target });
+    expect(res.errors).toBeUndefined();
+    return Object.fromEntries(res.data!.suggestFieldMappings.map((s) => [s.targetField, s]));
+  };
+  const saveUnchanged = async (name: string, sourceObject: string, targetObject: string, suggestions: Record<string, Suggestion>) => {
+    const rules = Object.values(suggestions).map(({ sourceField, targetField, transform }) => ({ sourceField, targetField, transform }));
+    const saved = await t.gql(CREATE_MAPPING, { input: { name, sourceObject, targetObject, rules } });
+    expect(saved.errors).toBeUndefined();
+  };
+
+  beforeAll(async () => {
+    t = await startTestService({ ROLE: 'api' });
+    const res = await t.gql<{ crmObjects: { name: string; fields: { name: string; type: string }[] }[] }>('{ crmObjects { name fields { name type } } }');
+    expect(res.errors).toBeUndefined();
+    targetOf = (object) => ({ object, fields: res.data!.crmObjects.find((o) => o.name === object)!.fields });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('relates words through WordNet synonyms: a topic is a subject, precedence a priority, a facsimile a fax, a nation a country', async () => {
+    const ticket = await suggest(
+      {
+        object: 'requests',
+        fields: [
+          { name: 'topic', type: 'STRING', sampleValues: ['Printer on fire'] },
+          { name: 'precedence', type: 'ENUM', sampleValues: ['high', 'low'] },
+        ],
+      },
+      targetOf('case'),
+    );
+    expect(ticket.subject).toMatchObject({ sourceField: 'topic', reasons: [expect.stringContaining('"topic" reads as subject'), expect.any(String)] });
+    expect(ticket.priority).toMatchObject({ sourceField: 'precedence', transform: { type: 'ENUM_MAP' } });
+    const company = await suggest(
+      {
+        object: 'organisations',
+        fields: [
+          { name: 'organisationName', sampleValues: ['Acme Ltd'] },
+          { name: 'facsimile', sampleValues: ['+44 20 7946 0958'] },
+          { name: 'nation', sampleValues: ['GB'] },
+        ],
+      },
+      targetOf('account'),
+    );
+    expect(company.name?.sourceField).toBe('organisationName');
+    expect(company.fax).toMatchObject({ sourceField: 'facsimile', transform: { type: 'PHONE_E164' } });
+    expect(company.billing_country?.sourceField).toBe('nation');
+  });
+
+  it('reads value evidence: ISO country and currency codes, record ids, date-times DATE_FORMAT cannot read', async () => {
+    const by = await suggest(
+      {
+        object: 'charges',
+        fields: [
+          { name: 'currency', sampleValues: ['eur', 'usd'] },
+          { name: 'billing_details.address.country', sampleValues: ['DE', 'FR'] },
+          { name: 'external_ref', sampleValues: ['9d385017c611228701d22104cc95c371'] },
+        ],
+      },
+      targetOf('account'),
+    );
+    expect(by.currency_code).toMatchObject({ sourceField: 'currency', transform: { type: 'UPPERCASE' } });
+    expect(by.currency_code.reasons.join(' ')).toContain('ISO 4217 currency codes');
+    expect(by.billing_country.reasons.join(' ')).toContain('ISO 3166 country codes');
+    const deal = await suggest(
+      {
+        object: 'deals',
+        fields: [
+          { name: 'deal_amount', sampleValues: ['$12,500.00', '$900.00'] },
+          { name: 'probability', sampleValues: ['1,250'] },
+        ],
+      },
+      targetOf('opportunity'),
+    );
+    // A currency sign TO_NUMBER cannot read: the pair without a transform that would fail; grouped digits get TO_NUMBER.
+    expect(deal.amount).toMatchObject({ sourceField: 'deal_amount', transform: null });
+    expect(deal.amount.reasons.join(' ')).toContain('currency sign');
+    expect(deal.probability).toMatchObject({ transform: { type: 'TO_NUMBER' } });
+    const message = await suggest(
+      {
+        object: 'Messages',
+        fields: [
+          { name: 'sent_at', sampleValues: ['Mon, 29 Nov 2021 20:12:33 +0000'] },
+          { name: 'body', sampleValues: ['See you at 5'] },
+        ],
+      },
+      targetOf('activity'),
+    );
+    // RFC 2822 is a date-time, but not one DATE_FORMAT reads: the pair comes without a transform that would fail.
+    expect(message.occurred_at).toMatchObject({ sourceField: 'sent_at', transform: null });
+    expect(message.occurred_at.reasons.join(' ')).toContain('RFC 2822');
+  });
+
+  it('suggests into the new objects with REFERENCE for ids of other objects, declared or read from the name, and they save unchanged', async () => {
+    const subscription = await suggest(
+      {
+        object: 'subscriptions',
+        fields: [
+          { name: 'customer_id', sampleValues: ['__test__8asukSOXe0QYqu'] },
+          { name: 'plan_id', sampleValues: ['basic'] },
+          { name: 'status', type: 'ENUM', sampleValues: ['active', 'cancelled'] },
+          { name: 'current_period_end', type: 'INTEGER', sampleValues: [1615310119] },
+        ],
+      },
+      targetOf('subscription'),
+    );
+    expect(subscription.account_id).toMatchObject({ sourceField: 'customer_id', transform: { type: 'REFERENCE', params: { object: 'customers' } } });
+    expect(subscription.plan_name?.sourceField).toBe('plan_id');
+    expect(subscription.current_period_end).toMatchObject({ transform: { type: 'DATE_FORMAT', params: { from: 'unix', to: 'iso' } } });
+    await saveUnchanged('chargebee subscriptions', 'subscriptions', 'subscription', subscription);
+
+    const ticket = await suggest(
+      {
+        object: 'tickets',
+        fields: [
+          { name: 'subject', sampleValues: ['Help'] },
+          { name: 'requester_id', type: 'INTEGER', sampleValues: [20978392], references: 'users' },
+          { name: 'organization_id', type: 'INTEGER', sampleValues: [509974], references: 'organizations' },
+        ],
+      },
+      targetOf('case'),
+    );
+    expect(ticket.contact_id).toMatchObject({ sourceField: 'requester_id', transform: { type: 'REFERENCE', params: { object: 'users' } } });
+    expect(ticket.contact_id.reasons.join(' ')).not.toContain('guessed');
+    expect(ticket.account_id).toMatchObject({ sourceField: 'organization_id', transform: { type: 'REFERENCE', params: { object: 'organizations' } } });
+    await saveUnchanged('zendesk tickets', 'tickets', 'case', ticket);
+
+    const tooLong = await t.gql(SUGGEST, { source: { object: 'x', fields: [{ name: 'a_id', references: 'o'.repeat(101) }] }, target: targetOf('case') });
+    expect(tooLong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'source.fields.0.references' });
   });
 });

@@ -10,6 +10,8 @@ export interface ConceptHit {
   /** The phrase ends at the field's last word: English compounds name their head last. */
   atHead: boolean;
   length: number;
+  /** The phrase is one the lexicon keeps for the target object (a case's `state` is its status). */
+  scoped: boolean;
 }
 
 export interface FieldProfile {
@@ -77,6 +79,7 @@ export function profileField(
         coverage: Math.min(1, phrase.words.length / content),
         atHead: at + phrase.words.length === words.length,
         length: phrase.words.length,
+        scoped: phrase.objects !== undefined,
       };
       const current = best.get(concept);
       if (!current || rank(hit) > rank(current)) best.set(concept, hit);
@@ -98,8 +101,10 @@ export function profileField(
     concepts,
     primary,
     values: profileValues(type, samples, words),
-    fitKey: `${type ?? ''}|${wordSet.has('currency')}`,
+    // The target words typeFit reads (transform-choice.ts): currency, country, and a key's id or number.
+    fitKey: `${type ?? ''}|${wordSet.has('currency')}|${wordSet.has('country')}|${wordSet.has('id') || wordSet.has('number')}`,
   };
 }
 
-const rank = (hit: ConceptHit) => (hit.atHead ? 100 : 0) + hit.length * 10 + hit.coverage;
+// Among phrases of one length, the one kept for the target object says what the field is there.
+const rank = (hit: ConceptHit) => (hit.atHead ? 100 : 0) + hit.length * 10 + (hit.scoped ? 5 : 0) + hit.coverage;

@@ -1,3 +1,5 @@
+import { derivedSynonym } from './derived-vocabulary';
+
 /**
  * Field names as words: `BillAddr.PostalCode`, `properties.firstname`, `merge_fields.FNAME` and
  * `billing_postal_code` all become lists of lower-case canonical words, so names written in
@@ -165,6 +167,10 @@ const VOCABULARY = [
   'term',
   'time',
   'on',
+  'start',
+  'end',
+  'period',
+  'current',
 ].sort((a, b) => b.length - a.length);
 const VOCABULARY_SET = new Set(VOCABULARY);
 
@@ -225,6 +231,9 @@ function rawWords(segmentText: string): string[] {
     .map((word) => word.toLowerCase());
 }
 
+/** A word as the lexicon says it: a written-out abbreviation, else (for a word it does not know) a derived synonym. */
+const canonical = (word: string): string[] => ABBREVIATIONS.get(word) ?? (VOCABULARY_SET.has(word) ? undefined : derivedSynonym(word)) ?? [word];
+
 /**
  * Canonical words of a dot path: index segments (`Addresses.0.City`) dropped, each word singular,
  * abbreviations spelled out, run-together words cut, and a word repeated by nesting
@@ -235,11 +244,21 @@ export function fieldWords(path: string): string[] {
   for (const part of path.split('.')) {
     if (/^\d+$/.test(part)) continue;
     for (const raw of rawWords(part)) {
-      const expanded = ABBREVIATIONS.get(raw) ?? segment(singular(raw)).flatMap((w) => ABBREVIATIONS.get(w) ?? [w]);
+      const expanded = ABBREVIATIONS.get(raw) ?? segment(singular(raw)).flatMap(canonical);
       for (const word of expanded.map(singular)) if (words[words.length - 1] !== word) words.push(word);
     }
   }
   return words;
+}
+
+/** A path's words as written, wrappers and indexes left out: to tell a same name from one the lexicon reads as the same. */
+export function literalWords(path: string): string {
+  return path
+    .split('.')
+    .filter((part) => !/^\d+$/.test(part))
+    .flatMap(rawWords)
+    .filter((word) => !NOISE.has(word))
+    .join('');
 }
 
 /** The words without wrapper noise; the words themselves when nothing else is left. */

@@ -1,6 +1,7 @@
 import { FieldType } from '../../connectors/connector.enums';
 import { wordWeight, type ConceptHit, type FieldProfile } from './field-profile';
 import { ADDRESS_PARTS, GENERIC_HEADS, NOT_ADDRESS_CONTEXT, OTHER_THINGS } from './mapping-lexicon';
+import { literalWords } from './field-tokens';
 import { jaroWinkler } from './string-similarity';
 import { typeFit, type TypeFit } from './transform-choice';
 
@@ -74,6 +75,9 @@ function contextFactor(s: FieldProfile, t: FieldProfile): number {
     if (s.role === null && !s.words.includes('address')) factor *= 0.9;
   } else if (s.role === 'other' && t.role === null) {
     factor *= 0.7;
+  } else if (s.role === 'shipping' && t.role === null) {
+    // A shipping amount or date is the shipment's, not the record's (PayPal's shipping_amount).
+    factor *= 0.5;
   }
   const head = s.words[s.words.length - 1];
   const named = s.primary !== null && s.primary.atHead && s.primary.length > 1;
@@ -96,7 +100,9 @@ const SAMPLE_ONLY_CONFIDENCE = 0.6;
 function nameReason(how: NameHow, s: FieldProfile, t: FieldProfile): string | null {
   switch (how) {
     case 'same':
-      return `same name (${t.words.join(' ')})`;
+      return literalWords(s.name) === literalWords(t.name)
+        ? `same name (${t.words.join(' ')})`
+        : `same meaning: "${s.name}" reads as ${t.words.join(' ')} (abbreviations, WordNet and provider-spec synonyms)`;
     case 'synonym':
       return `synonyms: "${s.name}" and "${t.name}" both name ${t.primary!.concept.replace(/_/g, ' ')}`;
     case 'mention':
@@ -141,7 +147,9 @@ export function scorePair(s: FieldProfile, t: FieldProfile, fitOf: (s: FieldProf
     confidence += (1 - confidence) * 0.1;
   }
   if (confidence < floor) return null;
-  return { confidence: Math.min(MAX_HEURISTIC_CONFIDENCE, confidence), bySamples, how: name.how, typed, context };
+  // At the cap, the same name still outranks a synonym (priority over urgency).
+  const cap = name.how === 'same' ? MAX_HEURISTIC_CONFIDENCE : MAX_HEURISTIC_CONFIDENCE - 0.001;
+  return { confidence: Math.min(cap, confidence), bySamples, how: name.how, typed, context };
 }
 
 /**

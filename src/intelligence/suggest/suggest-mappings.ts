@@ -4,6 +4,7 @@ import { referencedCrmObject } from '../../sync/mapping/reference-target';
 import { TransformType } from '../../sync/sync.enums';
 import { CandidateIndex } from './candidate-index';
 import { objectWord, profileField, type FieldProfile } from './field-profile';
+import { guessedReference } from './reference-guess';
 import { cachedTypeFit, confidenceBound, explainPair, scorePair, type PairScore } from './pair-score';
 import { typeFit, type SuggestedTransform, type TypeFit } from './transform-choice';
 
@@ -140,7 +141,10 @@ export function suggestMappings(
         transform: c.transform ? { type: c.transform.type as TransformType, params: c.transform.params ?? null } : null,
         reasons: c.reasons ?? explainPair(c.source, c.target, c.score!),
       };
-      return c.learned ? suggestion : asReference(suggestion, pointsAt.get(c.source.name), target.object);
+      if (c.learned) return suggestion;
+      const declared = pointsAt.get(c.source.name);
+      const object = declared ?? guessedReference(c.source, source.object, objectWord(source.object));
+      return asReference(suggestion, object ?? undefined, target.object, !declared);
     })
     .sort((a, b) => b.confidence - a.confidence || a.targetField.localeCompare(b.targetField));
 }
@@ -257,12 +261,13 @@ function fullNameSplit(
  * An id of another object of the same connector into a HotCRM reference field (account_id): a
  * REFERENCE, so HotCRM stores its own id of the linked record, never the provider's.
  */
-function asReference(suggestion: Suggestion, object: string | undefined, targetObject: string): Suggestion {
+function asReference(suggestion: Suggestion, object: string | undefined, targetObject: string, guessed: boolean): Suggestion {
   const crmObject = object ? referencedCrmObject(suggestion.targetField, null, targetObject) : null;
   if (!object || !crmObject) return suggestion;
+  const guess = guessed ? ` (object guessed from the name: set params.object to the connector's object whose ids these are)` : '';
   return {
     ...suggestion,
     transform: { type: TransformType.REFERENCE, params: { object } },
-    reasons: [...suggestion.reasons, `${suggestion.sourceField} holds ${object} ids: REFERENCE stores the id of the HotCRM ${crmObject} linked to it`],
+    reasons: [...suggestion.reasons, `${suggestion.sourceField} holds ${object} ids: REFERENCE stores the id of the HotCRM ${crmObject} linked to it${guess}`],
   };
 }

@@ -27,6 +27,9 @@ function checkSchema(schema: ObjectSchemaLike | null | undefined, at: 'source' |
       throw new BadUserInputError('must be a dot path of letters, digits, _, $ or - segments, such as address.city', `${at}.fields.${i}.name`);
     if (seen.has(field.name)) throw new BadUserInputError(`${field.name} appears twice`, `${at}.fields.${i}.name`);
     seen.add(field.name);
+    // A REFERENCE's params.object holds at most 100 characters (transform-params.ts): a longer one could not be saved.
+    if (field.references !== undefined && field.references !== null && (!field.references.trim() || field.references.length > 100))
+      throw new BadUserInputError('references must be an object name of 1 to 100 characters', `${at}.fields.${i}.references`);
     if ((field.sampleValues?.length ?? 0) > MAX_SAMPLES_PER_FIELD)
       throw new BadUserInputError(`at most ${MAX_SAMPLES_PER_FIELD} sample values`, `${at}.fields.${i}.sampleValues`);
   });

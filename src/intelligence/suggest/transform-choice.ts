@@ -59,6 +59,9 @@ export function typeFit(
           return target === FieldType.DATE
             ? fit(1, 'ISO 8601 dates')
             : fit(1, 'ISO 8601 dates, as midnight UTC', { type: TransformType.DATE_FORMAT, params: { from: 'date', to: 'iso' } });
+        case 'foreign_datetime':
+          // DATE_FORMAT reads ISO 8601 and Unix times only: the pair is right, the values need converting first.
+          return fit(0.9, 'date-times in RFC 2822 or /Date(ms)/ form, which DATE_FORMAT does not read: convert them to ISO 8601');
         case 'unknown':
           return fit(0.7, 'type unknown into a date field');
         case 'integer':
@@ -80,6 +83,9 @@ export function typeFit(
           return fit(1, 'integers');
         case 'numeric_text':
           return fit(0.95, 'numbers written as text', { type: TransformType.TO_NUMBER });
+        case 'money_text':
+          // The right pair, but TO_NUMBER would fail on the sign: no transform that cannot work.
+          return fit(0.85, 'amounts written with a currency sign or code, which TO_NUMBER does not read: strip it first');
         case 'unknown':
           return fit(0.7, 'type unknown into a number field');
         case 'text':
@@ -93,7 +99,8 @@ export function typeFit(
         ? fit(0.5, 'values read as booleans', { type: TransformType.TO_BOOLEAN })
         : fit(0.1, `${kind} values into a boolean field`);
     case FieldType.ENUM: {
-      if (!['enum', 'text', 'integer', 'numeric_text', 'boolean', 'unknown'].includes(kind)) return fit(0.15, `${kind} values into a picklist`);
+      if (!['enum', 'text', 'integer', 'numeric_text', 'boolean', 'unknown', 'country_code', 'currency_code'].includes(kind))
+        return fit(0.15, `${kind} values into a picklist`);
       const values = distinct.slice(0, MAX_ENUM_ENTRIES);
       // The provider's picklist values, each mapped to itself: a scaffold the user edits to HotCRM's values.
       const transform = values.length ? { type: TransformType.ENUM_MAP, params: { map: Object.fromEntries(values.map((v) => [v, v])) } } : null;
@@ -132,6 +139,20 @@ function stringFit(kind: ValueKind, distinct: string[], targetWords: string[]): 
       return fit(0.85, 'numbers written as text', { type: TransformType.TO_STRING });
     case 'numeric_text':
       return fit(0.95, 'text');
+    case 'id':
+      // A record's key fills a key or a number (case_number, envelope_id, account_id), not a person's title.
+      return targetWords.some((w) => w === 'id' || w === 'number') ? fit(1, 'values are record ids') : fit(0.6, 'record ids into a text field');
+    case 'country_code':
+      return targetWords.includes('country') ? fit(1, 'ISO 3166 country codes') : fit(0.6, 'country codes into a text field');
+    case 'currency_code':
+      if (!targetWords.includes('currency')) return fit(0.6, 'currency codes into a text field');
+      return distinct.some((v) => /^[a-z]{3}$/.test(v))
+        ? fit(1, 'ISO 4217 currency codes in lower case, upper-cased', { type: TransformType.UPPERCASE })
+        : fit(1, 'ISO 4217 currency codes');
+    case 'foreign_datetime':
+      return fit(0.4, 'dates into a text field');
+    case 'money_text':
+      return fit(0.85, 'amounts written as text');
     case 'boolean':
       return fit(0.4, 'booleans written as text', { type: TransformType.TO_STRING });
     case 'date':
