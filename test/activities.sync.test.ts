@@ -6,7 +6,7 @@ import { gatewayToken, startTestService, TestService } from './support/service';
 import { syncKit } from './support/crm-object-fixtures';
 import { TRIGGER, waitForRunEnd } from './support/sync-fixtures';
 
-const RUN = `query($id: ID!) { syncRun(id: $id) { id status recordsProcessed recordsCreated recordsUpdated recordsFailed errorDetails
+const RUN = `query($id: ID!) { syncRun(id: $id) { id status recordsProcessed recordsCreated recordsUpdated recordsDeleted recordsFailed errorDetails
   logs { level code message } } }`;
 const ACTIVITIES = `query($r: [_Any!]!, $first: Int, $after: String) { _entities(representations: $r) { ... on Contact { id
   activities(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
@@ -197,6 +197,27 @@ describe('activities: mail and calendar as communication history on contacts', (
     expect((await stored(unknown.id)).data.contact_ids).toEqual([dana]);
     const [history] = await activitiesOf({ [dana]: 'dana@late.test' });
     expect(history).toMatchObject({ totalCount: 1, edges: [{ node: { externalId: unknown.id, subject: 'Hello from Dana', direction: 'INBOUND' } }] });
+  });
+
+  it('sees a message deleted from the Gmail mailbox at the next incremental run: its link is DELETED, the history kept', async () => {
+    const connectionId = await connect('gmail', { baseUrl: `${gmail.url}/gmail/v1` });
+    const configId = await activityConfig(connectionId, 'messages');
+    await run(configId);
+    const doomed = gmail.addMessage({ from: 'ada@acme.test', to: 'owner@example.com', subject: 'Delete me' });
+    expect(await run(configId)).toMatchObject({ status: 'COMPLETED', recordsCreated: 1 });
+    const subjects = async () => (await activitiesOf({ [contacts['ada@acme.test']]: 'ada@acme.test' }, 50))[0].edges.map((e: any) => e.node.subject);
+    expect(await subjects()).toContain('Delete me');
+
+    gmail.deleteMessage(doomed.id);
+    expect(await run(configId)).toMatchObject({ status: 'COMPLETED', recordsFailed: 0, recordsDeleted: 1 });
+    const walk = gmail.requests.filter((r) => r.path === '/gmail/v1/users/me/history').at(-1)!;
+    expect(walk.query.getAll('historyTypes')).toEqual(['messageAdded', 'messageDeleted']);
+    const links = await ok('query($id: ID!) { externalLinks(internalObject: "activity", internalId: $id) { edges { node { externalId status } } } }', {
+      id: (await stored(doomed.id)).id,
+    });
+    expect(links.externalLinks.edges.map((e: any) => e.node)).toEqual([{ externalId: doomed.id, status: 'DELETED' }]);
+    // HotCRM's record stays, as for every deletion (docs/sync.md): the contact's history keeps it.
+    expect(await subjects()).toContain('Delete me');
   });
 
   it("carries a tracked email's first open onto its activity, whether the open comes before the sync or after", async () => {

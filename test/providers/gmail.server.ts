@@ -16,7 +16,8 @@ export interface StoredMessage {
 interface HistoryRecord {
   id: string;
   messages: { id: string; threadId: string }[];
-  messagesAdded: { message: { id: string; threadId: string; labelIds: string[] } }[];
+  messagesAdded?: { message: { id: string; threadId: string; labelIds: string[] } }[];
+  messagesDeleted?: { message: { id: string; threadId: string } }[];
 }
 
 /** Google's error body: {error: {code, message, errors: [{message, domain, reason}], status}}. */
@@ -141,6 +142,15 @@ export class GmailServer extends ProviderServer {
     return message;
   }
 
+  /** A message deleted for good (not trashed): gone from the mailbox, a messageDeleted history record. */
+  deleteMessage(id: string): void {
+    const index = this.messages.findIndex((m) => m.id === id);
+    const [message] = this.messages.splice(index, 1);
+    this.historyCounter += BigInt(1 + Math.floor(Math.random() * 20));
+    const ref = { id, threadId: message.threadId };
+    this.history.push({ id: this.currentHistoryId, messages: [ref], messagesDeleted: [{ message: ref }] });
+  }
+
   seedMessages(count: number): StoredMessage[] {
     return Array.from({ length: count }, (_, i) =>
       this.addMessage({ from: `Sender ${i} <sender${i}@example.com>`, to: this.emailAddress, subject: `Message ${i}` }),
@@ -249,9 +259,15 @@ export class GmailServer extends ProviderServer {
     if (!start || !/^\d+$/.test(start)) return googleError(400, 'INVALID_ARGUMENT', 'invalidArgument', 'Invalid startHistoryId');
     if (BigInt(start) < this.oldestHistoryId) return notFound();
     const types = req.query.getAll('historyTypes');
+    // historyTypes (repeatable) keeps only those kinds of change in each record.
+    const wanted = (type: string) => !types.length || types.includes(type);
     const records = this.history
       .filter((h) => BigInt(h.id) > BigInt(start))
-      .map((h) => (types.length && !types.includes('messageAdded') ? { id: h.id, messages: h.messages } : h));
+      .map(({ messagesAdded, messagesDeleted, ...h }) => ({
+        ...h,
+        ...(messagesAdded && wanted('messageAdded') ? { messagesAdded } : {}),
+        ...(messagesDeleted && wanted('messageDeleted') ? { messagesDeleted } : {}),
+      }));
     const page = this.page(records, req);
     if ('error' in page) return page.error;
     // `history` is absent, not empty, when nothing changed: clients must cope with both.

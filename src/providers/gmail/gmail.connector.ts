@@ -74,7 +74,7 @@ interface ThreadList {
   nextPageToken?: string;
 }
 interface HistoryList {
-  history?: { id: string; messagesAdded?: { message: { id: string } }[] }[];
+  history?: { id: string; messagesAdded?: { message: { id: string } }[]; messagesDeleted?: { message: { id: string } }[] }[];
   nextPageToken?: string;
   historyId?: string;
 }
@@ -197,21 +197,30 @@ async function fullPage(call: ConnectorCall, state: MessagesCursor, size: number
   return { records, nextCursor: body.nextPageToken ? encodeCursor({ mode: 'full', pageToken: body.nextPageToken, max }) : null, checkpoint: max };
 }
 
+/**
+ * history.list with both kinds of change (https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.history/list):
+ * messageAdded records are read (50 per batch), messageDeleted ones (a message deleted for good,
+ * not one moved to Trash, which is a label change) are the page's deletions. historyTypes is a
+ * repeated parameter, so it is written into the path as metadataPath does.
+ */
 async function historyPage(call: ConnectorCall, state: MessagesCursor, size: number): Promise<ListPage> {
   const { body } = await call.request<HistoryList>({
     method: 'GET',
-    path: '/users/me/history',
-    query: { startHistoryId: state.start, historyTypes: 'messageAdded', maxResults: size, pageToken: state.pageToken },
+    path: '/users/me/history?historyTypes=messageAdded&historyTypes=messageDeleted',
+    query: { startHistoryId: state.start, maxResults: size, pageToken: state.pageToken },
   });
   const history = body.history ?? [];
-  const ids = [...new Set(history.flatMap((h) => (h.messagesAdded ?? []).map((added) => added.message.id)))];
+  const deleted = [...new Set(history.flatMap((h) => (h.messagesDeleted ?? []).map((gone) => gone.message.id)))];
+  const gone = new Set(deleted);
+  // A message added and deleted within the walk is only a deletion (a get would be a 404).
+  const ids = [...new Set(history.flatMap((h) => (h.messagesAdded ?? []).map((added) => added.message.id)))].filter((id) => !gone.has(id));
   const records = await fetchMessages(call, ids);
   // Checkpoints follow the history records' ids, not the fetched messages' own historyIds: a
   // message changed later carries an id beyond records not read yet, and resuming there would
   // skip them. On the last page the mailbox's current historyId covers everything read.
   let max = history.reduce<string | undefined>((m, h) => maxHistoryId(m, h.id), state.max);
   if (!body.nextPageToken) max = maxHistoryId(max, body.historyId);
-  return { records, nextCursor: body.nextPageToken ? encodeCursor({ ...state, pageToken: body.nextPageToken, max }) : null, checkpoint: max };
+  return { records, deleted, nextCursor: body.nextPageToken ? encodeCursor({ ...state, pageToken: body.nextPageToken, max }) : null, checkpoint: max };
 }
 
 async function listMessages(call: ConnectorCall, { cursor, pageSize, since }: ListOptions): Promise<ListPage> {
