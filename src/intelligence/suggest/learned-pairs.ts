@@ -3,15 +3,19 @@ import { FieldMappingEntity } from '../../sync/field-mapping.entity';
 import type { LearnedPair } from './suggest-mappings';
 
 /** The newest mappings first: when two disagree, the more recent choice is the user's current one. */
-const MAX_MAPPINGS = 200;
+export const MAX_MAPPINGS = 200;
 
-/** The organization's saved rules into `targetObject`, as pairs the suggester ranks above its guesses. */
-export async function learnedPairs(db: DataSource, organizationId: string, sourceObject: string, targetObject: string): Promise<LearnedPair[]> {
-  const rows = await db.getRepository(FieldMappingEntity).find({
+/** The organization's newest saved mappings into `targetObject`. */
+export function savedMappings(db: DataSource, organizationId: string, targetObject: string): Promise<FieldMappingEntity[]> {
+  return db.getRepository(FieldMappingEntity).find({
     where: { organizationId, targetObject },
     order: { updatedAt: 'DESC' },
     take: MAX_MAPPINGS,
   });
+}
+
+/** Saved rules as pairs the suggester ranks above its guesses (rows newest first). */
+export function pairsOf(rows: readonly FieldMappingEntity[], sourceObject: string): LearnedPair[] {
   const pairs = rows.flatMap((row) =>
     row.rules.map((rule) => ({
       sourceField: rule.sourceField,
@@ -23,4 +27,9 @@ export async function learnedPairs(db: DataSource, organizationId: string, sourc
   );
   // Same source object first, then newest: the first pair for a (source, target) is the one kept.
   return pairs.sort((a, b) => Number(b.sameSourceObject) - Number(a.sameSourceObject));
+}
+
+/** The organization's saved rules into `targetObject`, as pairs the suggester ranks above its guesses. */
+export async function learnedPairs(db: DataSource, organizationId: string, sourceObject: string, targetObject: string): Promise<LearnedPair[]> {
+  return pairsOf(await savedMappings(db, organizationId, targetObject), sourceObject);
 }

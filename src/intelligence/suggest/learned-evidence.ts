@@ -1,0 +1,273 @@
+import type { SuggestionLogRow } from '../sql/suggestion-logs';
+import { wordWeight, type FieldProfile } from './field-profile';
+import { fieldWords, NOISE } from './field-tokens';
+import { explainPair, type PairScore } from './pair-score';
+import type { SuggestedTransform, TypeFit } from './transform-choice';
+
+/**
+ * What an organization's saved mappings teach beyond their exact names (learned-pairs.ts replays
+ * those): each rule is a lesson "a field with these words (and this type) fills that target",
+ * and each suggestion a saved mapping left out or replaced is a lesson against itself. Built per
+ * call from the stored rows (learning-store.ts), so a save counts from the next call on; the
+ * lessons are indexed by word so a 1,000-field schema looks up its words, not every lesson.
+ */
+
+/** A saved mapping as learning reads it. */
+export interface TaughtMapping {
+  id: string;
+  name: string;
+  sourceObject: string;
+  updatedAt: Date;
+  rules: readonly { sourceField: string; targetField: string }[];
+}
+
+interface Lesson {
+  targetField: string;
+  sourceField: string;
+  sameObject: boolean;
+  words: string[];
+  weight: number;
+  sourceType: string | null;
+  positive: boolean;
+  /** A negative lesson whose target the mapping filled from another field (or its source elsewhere). */
+  replaced: boolean;
+  /** Same words, target and sign in several mappings: one lesson, counted. */
+  count: number;
+  because: string;
+}
+
+/** The part of suggest-mappings.ts's candidates learning reads and changes. */
+export interface LearnableCandidate {
+  source: FieldProfile;
+  target: FieldProfile;
+  confidence: number;
+  transform: SuggestedTransform | { type: string; params?: unknown } | null;
+  learned: boolean;
+  reasons?: string[];
+  score?: PairScore;
+}
+
+/** Below this word overlap a lesson says nothing about a field (customer_name is not cust_ref). */
+const MIN_SIMILARITY = 0.6;
+/** A rejection demotes only fields that read (nearly) like the rejected one. */
+const MIN_REJECTION_SIMILARITY = 0.8;
+const LESSON_BASE = 0.6;
+const LESSON_SPAN = 0.3;
+/** Under the 0.96 of a replayed rule: a lesson generalises, a rule is the user's own words. */
+const MAX_LESSON_CONFIDENCE = 0.94;
+const REPLACED_PENALTY = 0.45;
+const LEFT_OUT_PENALTY = 0.25;
+const MAX_PENALTY = 0.6;
+
+/** Words of a field name for lessons: the token normaliser's words, `ref` spelled out, wrappers dropped. */
+export function lessonWords(name: string): string[] {
+  const words = fieldWords(name).map((w) => (w === 'ref' ? 'reference' : w));
+  const kept = words.filter((w) => !NOISE.has(w));
+  return [...new Set(kept.length ? kept : words)];
+}
+
+/** Same word, or one an abbreviation of the other by its first letters (ref, reference). */
+const wordsMatch = (a: string, b: string) => a === b || (a.length >= 3 && b.length >= 3 && (a.length < b.length ? b.startsWith(a) : a.startsWith(b)));
+
+/** Weighted Dice overlap of two word lists, abbreviations counted as the same word. */
+function similarity(a: string[], aWeight: number, b: string[], bWeight: number): number {
+  let matched = 0;
+  for (const w of a) if (b.some((v) => wordsMatch(w, v))) matched += wordWeight(w);
+  for (const v of b) if (a.some((w) => wordsMatch(w, v))) matched += wordWeight(v);
+  return aWeight + bWeight ? matched / (aWeight + bWeight) : 0;
+}
+
+const weightOf = (words: string[]) => words.reduce((sum, w) => sum + wordWeight(w), 0);
+const pairKey = (source: string, target: string) => `${source} ${target}`;
+
+export class LearnedEvidence {
+  private readonly lessons: Lesson[] = [];
+  private readonly byWord = new Map<string, number[]>();
+  /** Lesson words by their first three letters, where abbreviations are looked up. */
+  private readonly byPrefix = new Map<string, Set<string>>();
+  /** Per target field: how many kept rules read a field of each type. */
+  private readonly typeCounts = new Map<string, Map<string, number>>();
+
+  constructor(lessons: Lesson[]) {
+    this.lessons = lessons;
+    lessons.forEach((lesson, i) => {
+      for (const word of lesson.words) {
+        const list = this.byWord.get(word) ?? [];
+        list.push(i);
+        this.byWord.set(word, list);
+        if (word.length >= 3) {
+          const prefix = word.slice(0, 3);
+          this.byPrefix.set(prefix, (this.byPrefix.get(prefix) ?? new Set()).add(word));
+        }
+      }
+      if (lesson.positive && lesson.sourceType) {
+        const counts = this.typeCounts.get(lesson.targetField) ?? new Map<string, number>();
+        counts.set(lesson.sourceType, (counts.get(lesson.sourceType) ?? 0) + lesson.count);
+        this.typeCounts.set(lesson.targetField, counts);
+      }
+    });
+  }
+
+  get size(): number {
+    return this.lessons.length;
+  }
+
+  /**
+   * Adds the candidates lessons find, raises the ones they confirm and demotes the ones a saved
+   * mapping rejected. Rules replayed by name (`learned`) are left alone: they already win.
+   */
+  apply(
+    sources: FieldProfile[],
+    targets: FieldProfile[],
+    candidates: LearnableCandidate[],
+    fitOf: (s: FieldProfile, t: FieldProfile) => TypeFit,
+    minConfidence: number,
+  ): void {
+    if (!this.lessons.length) return;
+    const targetByName = new Map(targets.map((t) => [t.name, t]));
+    const existing = new Map<string, LearnableCandidate>();
+    for (const c of candidates) {
+      const key = pairKey(c.source.name, c.target.name);
+      if (!existing.has(key)) existing.set(key, c);
+    }
+    const touched = new Int32Array(this.lessons.length);
+    sources.forEach((source, at) => {
+      const words = lessonWords(source.name);
+      const weight = weightOf(words);
+      const stamp = at + 1;
+      /** Per target field: the best lesson for and against, with how many agree. */
+      const verdicts = new Map<string, { pro?: [Lesson, number]; pros: number; con?: [Lesson, number] }>();
+      for (const word of words) {
+        for (const lessonWord of this.matchingWords(word)) {
+          for (const i of this.byWord.get(lessonWord) ?? []) {
+            if (touched[i] === stamp) continue;
+            touched[i] = stamp;
+            const lesson = this.lessons[i];
+            if (!targetByName.has(lesson.targetField)) continue;
+            // The same name is replayed as a rule (learned-pairs.ts) or rejected outright below.
+            if (lesson.positive && lesson.sourceField === source.name) continue;
+            const sim = lesson.positive ? similarity(words, weight, lesson.words, lesson.weight) : rejectionWeight(source.name, words, weight, lesson);
+            if (sim < (lesson.positive ? MIN_SIMILARITY : Number.MIN_VALUE)) continue;
+            const verdict = verdicts.get(lesson.targetField) ?? { pros: 0 };
+            if (lesson.positive) {
+              verdict.pros += lesson.count;
+              if (!verdict.pro || sim > verdict.pro[1]) verdict.pro = [lesson, sim];
+            } else if (!verdict.con || sim > verdict.con[1]) verdict.con = [lesson, sim];
+            verdicts.set(lesson.targetField, verdict);
+          }
+        }
+      }
+      for (const [targetField, verdict] of verdicts) {
+        const target = targetByName.get(targetField)!;
+        const prior = existing.get(pairKey(source.name, targetField));
+        if (verdict.pro && (!verdict.con || verdict.pro[1] >= verdict.con[1])) this.teach(source, target, verdict.pro, verdict.pros, prior, candidates, fitOf);
+        else if (verdict.con && prior && !prior.learned) demote(prior, verdict.con);
+      }
+    });
+    // A demoted guess can fall under the floor, and a weak lesson never reached it.
+    let kept = 0;
+    for (const c of candidates) if (c.confidence >= minConfidence) candidates[kept++] = c;
+    candidates.length = kept;
+  }
+
+  /** The lesson words `word` matches: itself and its abbreviations or spelled-out forms. */
+  private matchingWords(word: string): string[] {
+    const found = this.byWord.has(word) ? [word] : [];
+    if (word.length >= 3) for (const other of this.byPrefix.get(word.slice(0, 3)) ?? []) if (other !== word && wordsMatch(word, other)) found.push(other);
+    return found;
+  }
+
+  private teach(
+    source: FieldProfile,
+    target: FieldProfile,
+    [lesson, sim]: [Lesson, number],
+    agreeing: number,
+    prior: LearnableCandidate | undefined,
+    candidates: LearnableCandidate[],
+    fitOf: (s: FieldProfile, t: FieldProfile) => TypeFit,
+  ): void {
+    const fit = fitOf(source, target);
+    const types = this.typeCounts.get(target.name);
+    let typeShift = 0;
+    let typeNote = '';
+    if (types && source.type) {
+      const seen = types.get(source.type) ?? 0;
+      typeShift = seen ? 0.03 : -0.05;
+      typeNote = seen
+        ? `; ${source.type} fields filled ${target.name} ${seen} time${seen > 1 ? 's' : ''}`
+        : `; your mappings fill ${target.name} from ${[...types.keys()].join(', ')}, not ${source.type}`;
+    }
+    const base = LESSON_BASE + LESSON_SPAN * sim + Math.min(0.04, 0.01 * (agreeing - 1)) + typeShift;
+    const confidence = Math.min(MAX_LESSON_CONFIDENCE, base * fit.factor);
+    const reason = `${lesson.because}: ${lesson.sourceField} → ${lesson.targetField} (${agreeing > 1 ? `${agreeing} rules, ` : ''}words ${Math.round(sim * 100)} % alike${typeNote})`;
+    if (prior) {
+      if (prior.learned) return;
+      prior.reasons = [reason, ...(prior.reasons ?? explainPair(prior.source, prior.target, prior.score!))];
+      prior.confidence = Math.max(prior.confidence, confidence);
+      return;
+    }
+    candidates.push({ source, target, confidence, transform: fit.transform, learned: false, reasons: [reason, `type: ${fit.reason}`] });
+  }
+}
+
+/**
+ * How much a rejection weighs on a field: in full for the very field on the same source object,
+ * half on another object, and half again for a field that only reads nearly like it.
+ */
+function rejectionWeight(name: string, words: string[], weight: number, lesson: Lesson): number {
+  const object = lesson.sameObject ? 1 : 0.5;
+  if (lesson.sourceField === name) return object;
+  const sim = similarity(words, weight, lesson.words, lesson.weight);
+  return sim >= MIN_REJECTION_SIMILARITY ? sim * 0.5 * object : 0;
+}
+
+function demote(candidate: LearnableCandidate, [lesson, sim]: [Lesson, number]): void {
+  const penalty = Math.min(MAX_PENALTY, (lesson.replaced ? REPLACED_PENALTY : LEFT_OUT_PENALTY) * sim * (1 + 0.25 * (lesson.count - 1)));
+  const how = lesson.replaced ? 'replaced' : 'left out';
+  candidate.reasons = [
+    ...(candidate.reasons ?? explainPair(candidate.source, candidate.target, candidate.score!)),
+    `${lesson.because}: it ${how} the suggested ${lesson.sourceField} → ${lesson.targetField} (x${(1 - penalty).toFixed(2)})`,
+  ];
+  candidate.confidence *= 1 - penalty;
+}
+
+/**
+ * Lessons from the organization's mappings into one target object (newest first) and what was
+ * suggested to it before each was saved. `sourceObject` is the object being suggested for: a
+ * rejection there counts in full, one on another object at half.
+ */
+export function buildLearnedEvidence(mappings: readonly TaughtMapping[], logs: readonly SuggestionLogRow[], sourceObject: string): LearnedEvidence {
+  const logOf = new Map(logs.map((log) => [log.sourceObject.toLowerCase(), log]));
+  const merged = new Map<string, Lesson>();
+  const add = (lesson: Omit<Lesson, 'words' | 'weight' | 'count'>) => {
+    const words = lessonWords(lesson.sourceField);
+    const key = `${lesson.positive}|${lesson.sameObject}|${lesson.targetField}|${lesson.positive ? words.join(' ') : lesson.sourceField}`;
+    const known = merged.get(key);
+    if (known) known.count++;
+    else merged.set(key, { ...lesson, words, weight: weightOf(words), count: 1 });
+  };
+  const kept = new Set<string>();
+  for (const mapping of mappings)
+    for (const rule of mapping.rules) kept.add(`${mapping.sourceObject.toLowerCase()} ${pairKey(rule.sourceField, rule.targetField)}`);
+  for (const mapping of mappings) {
+    const object = mapping.sourceObject.toLowerCase();
+    const log = logOf.get(object);
+    const because = `learned from mapping "${mapping.name}"`;
+    const sameObject = object === sourceObject.toLowerCase();
+    for (const rule of mapping.rules) {
+      add({ ...rule, sameObject, sourceType: log?.sourceTypes[rule.sourceField] ?? null, positive: true, replaced: false, because });
+    }
+    if (!log) continue;
+    const filled = new Set(mapping.rules.map((r) => r.targetField));
+    const read = new Set(mapping.rules.map((r) => r.sourceField));
+    for (const [key, firstSuggested] of Object.entries(log.suggested)) {
+      // Suggested after this save: the mapping could not have rejected it. Kept by any mapping: not rejected.
+      if (new Date(firstSuggested) > mapping.updatedAt || kept.has(`${object} ${key}`)) continue;
+      const [sourceField, targetField] = key.split(' ');
+      if (!sourceField || !targetField) continue;
+      const replaced = filled.has(targetField) || read.has(sourceField);
+      add({ sourceField, targetField, sameObject, sourceType: null, positive: false, replaced, because });
+    }
+  }
+  return new LearnedEvidence([...merged.values()]);
+}
