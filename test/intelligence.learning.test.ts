@@ -63,6 +63,15 @@ describe('suggestFieldMappings learns from saved mappings', () => {
 
   it('generalises a saved rule by its words: cust_ref → account_number teaches customerReference, in this organization only', async () => {
     expect(into(await suggest(crmExport, accountTarget), 'account_number')).toBeUndefined();
+    // The person looks at suggestions for the ERP's accounts first: the source types are remembered with them.
+    const erp = {
+      object: 'erp_accounts',
+      fields: [
+        { name: 'cust_ref', type: 'STRING' },
+        { name: 'company_name', type: 'STRING' },
+      ],
+    };
+    await suggest(erp, accountTarget);
     mappingId = await save({
       name: 'Legacy ERP accounts',
       sourceObject: 'erp_accounts',
@@ -76,6 +85,10 @@ describe('suggestFieldMappings learns from saved mappings', () => {
     expect(into(after, 'account_number')).toMatchObject({ sourceField: 'customerReference' });
     expect(into(after, 'account_number')!.confidence).toBeGreaterThanOrEqual(0.5);
     expect(into(after, 'account_number')!.reasons[0]).toContain('learned from mapping "Legacy ERP accounts": cust_ref → account_number');
+    expect(into(after, 'account_number')!.reasons[0]).toContain('STRING fields filled account_number 1 time');
+    // A number field of the same words is less likely what the person meant.
+    const numeric = await suggest({ object: 'crm_export', fields: [{ name: 'customerReference', type: 'NUMBER' }] }, accountTarget);
+    expect(into(numeric, 'account_number')?.confidence ?? 0).toBeLessThan(into(after, 'account_number')!.confidence);
     // What the lexicon already knew keeps its place.
     expect(into(after, 'name')).toMatchObject({ sourceField: 'companyName' });
 
@@ -128,9 +141,10 @@ describe('suggestFieldMappings learns from saved mappings', () => {
 
     // Without order_ref in the schema, number → invoice_number is still the one the person replaced.
     const withoutRef = await suggest({ ...shop, fields: shop.fields.filter((f) => f.name !== 'order_ref') }, invoiceTarget);
-    const replaced = into(withoutRef, 'invoice_number');
-    expect(replaced?.confidence ?? 0).toBeLessThan((dueAfter.confidence / due.confidence) * number.confidence);
-    if (replaced) expect(replaced.reasons.join(' ')).toContain('it replaced the suggested number → invoice_number');
+    const replaced = into(withoutRef, 'invoice_number')!;
+    expect(replaced).toMatchObject({ sourceField: 'number' });
+    expect(replaced.confidence).toBeLessThan((dueAfter.confidence / due.confidence) * number.confidence);
+    expect(replaced.reasons.join(' ')).toContain('learned from mapping "Shop orders": it replaced the suggested number → invoice_number');
 
     // The other organization's suggestions of the same schema are what they were.
     const elsewhere = await suggest(shop, invoiceTarget, other);

@@ -18,7 +18,7 @@ export interface TaughtMapping {
   name: string;
   sourceObject: string;
   updatedAt: Date;
-  rules: readonly { sourceField: string; targetField: string }[];
+  rules: readonly { sourceField: string; targetField: string; transform?: { type: string; params?: unknown } | null }[];
 }
 
 interface Lesson {
@@ -28,6 +28,8 @@ interface Lesson {
   words: string[];
   weight: number;
   sourceType: string | null;
+  /** The rule's own transform: carried when a field of the very same name is suggested from it. */
+  transform: { type: string; params?: unknown } | null;
   positive: boolean;
   /** A negative lesson whose target the mapping filled from another field (or its source elsewhere). */
   replaced: boolean;
@@ -48,34 +50,27 @@ export interface LearnableCandidate {
 }
 
 /** Below this word overlap a lesson says nothing about a field (customer_name is not cust_ref). */
-const MIN_SIMILARITY = 0.6;
+const MIN_SIMILARITY = 0.7;
 /** A rejection demotes only fields that read (nearly) like the rejected one. */
 const MIN_REJECTION_SIMILARITY = 0.8;
-const LESSON_BASE = 0.6;
-const LESSON_SPAN = 0.3;
+const LESSON_BASE = 0.45;
+const LESSON_SPAN = 0.35;
 /** Under the 0.96 of a replayed rule: a lesson generalises, a rule is the user's own words. */
 const MAX_LESSON_CONFIDENCE = 0.94;
 const REPLACED_PENALTY = 0.45;
 const LEFT_OUT_PENALTY = 0.25;
 const MAX_PENALTY = 0.6;
+const MAX_LESSONS_PER_FIELD = 3;
 
 /** Words of a field name for lessons: the token normaliser's words, `ref` spelled out, wrappers dropped. */
 export function lessonWords(name: string): string[] {
   const words = fieldWords(name).map((w) => (w === 'ref' ? 'reference' : w));
-  const kept = words.filter((w) => !NOISE.has(w));
+  const kept = words.filter((w) => !NOISE.has(w) && !/^\d+$/.test(w));
   return [...new Set(kept.length ? kept : words)];
 }
 
 /** Same word, or one an abbreviation of the other by its first letters (ref, reference). */
 const wordsMatch = (a: string, b: string) => a === b || (a.length >= 3 && b.length >= 3 && (a.length < b.length ? b.startsWith(a) : a.startsWith(b)));
-
-/** Weighted Dice overlap of two word lists, abbreviations counted as the same word. */
-function similarity(a: string[], aWeight: number, b: string[], bWeight: number): number {
-  let matched = 0;
-  for (const w of a) if (b.some((v) => wordsMatch(w, v))) matched += wordWeight(w);
-  for (const v of b) if (a.some((w) => wordsMatch(w, v))) matched += wordWeight(v);
-  return aWeight + bWeight ? matched / (aWeight + bWeight) : 0;
-}
 
 const weightOf = (words: string[]) => words.reduce((sum, w) => sum + wordWeight(w), 0);
 const pairKey = (source: string, target: string) => `${source} ${target}`;
@@ -130,33 +125,56 @@ export class LearnedEvidence {
       const key = pairKey(c.source.name, c.target.name);
       if (!existing.has(key)) existing.set(key, c);
     }
+    // Lessons into fields this target has; the others cannot be suggested.
+    const live = Uint8Array.from(this.lessons, (lesson) => Number(targetByName.has(lesson.targetField)));
+    // Word overlaps are summed from the index, lesson by lesson, never compared word list against word list.
     const touched = new Int32Array(this.lessons.length);
+    const lastWord = new Int32Array(this.lessons.length);
+    const fromSource = new Float64Array(this.lessons.length);
+    const fromLesson = new Float64Array(this.lessons.length);
     sources.forEach((source, at) => {
       const words = lessonWords(source.name);
       const weight = weightOf(words);
       const stamp = at + 1;
-      /** Per target field: the best lesson for and against, with how many agree. */
-      const verdicts = new Map<string, { pro?: [Lesson, number]; pros: number; con?: [Lesson, number] }>();
-      for (const word of words) {
+      const hit: number[] = [];
+      words.forEach((word, w) => {
+        const own = wordWeight(word);
         for (const lessonWord of this.matchingWords(word)) {
-          for (const i of this.byWord.get(lessonWord) ?? []) {
-            if (touched[i] === stamp) continue;
-            touched[i] = stamp;
-            const lesson = this.lessons[i];
-            if (!targetByName.has(lesson.targetField)) continue;
-            // The same name is replayed as a rule (learned-pairs.ts) or rejected outright below.
-            if (lesson.positive && lesson.sourceField === source.name) continue;
-            const sim = lesson.positive ? similarity(words, weight, lesson.words, lesson.weight) : rejectionWeight(source.name, words, weight, lesson);
-            if (sim < (lesson.positive ? MIN_SIMILARITY : Number.MIN_VALUE)) continue;
-            const verdict = verdicts.get(lesson.targetField) ?? { pros: 0 };
-            if (lesson.positive) {
-              verdict.pros += lesson.count;
-              if (!verdict.pro || sim > verdict.pro[1]) verdict.pro = [lesson, sim];
-            } else if (!verdict.con || sim > verdict.con[1]) verdict.con = [lesson, sim];
-            verdicts.set(lesson.targetField, verdict);
+          const theirs = wordWeight(lessonWord);
+          for (const i of this.byWord.get(lessonWord)!) {
+            if (!live[i]) continue;
+            if (touched[i] !== stamp) {
+              touched[i] = stamp;
+              lastWord[i] = -1;
+              fromSource[i] = fromLesson[i] = 0;
+              hit.push(i);
+            }
+            if (lastWord[i] !== w) fromSource[i] += own;
+            lastWord[i] = w;
+            fromLesson[i] += theirs;
           }
         }
+      });
+      if (!hit.length) return;
+      /** Per target field: the best lesson for and against, with how many agree. */
+      const verdicts = new Map<string, { pro?: [Lesson, number]; pros: number; con?: [Lesson, number] }>();
+      for (const i of hit) {
+        const lesson = this.lessons[i];
+        // The same name on the same object is replayed as a rule (learned-pairs.ts).
+        if (lesson.positive && lesson.sameObject && lesson.sourceField === source.name) continue;
+        const overlap = (Math.min(fromSource[i], weight) + Math.min(fromLesson[i], lesson.weight)) / (weight + lesson.weight);
+        const sim = lesson.positive ? overlap : rejectionWeight(source.name, overlap, lesson);
+        if (sim < (lesson.positive ? MIN_SIMILARITY : Number.MIN_VALUE)) continue;
+        const verdict = verdicts.get(lesson.targetField) ?? { pros: 0 };
+        if (lesson.positive) {
+          verdict.pros += lesson.count;
+          if (!verdict.pro || sim > verdict.pro[1]) verdict.pro = [lesson, sim];
+        } else if (!verdict.con || sim > verdict.con[1]) verdict.con = [lesson, sim];
+        verdicts.set(lesson.targetField, verdict);
       }
+      // A field fills one target: the few best lessons for it are enough (a wide schema's words are shared by many).
+      const pros = [...verdicts].filter(([, v]) => v.pro).sort(([, a], [, b]) => b.pro![1] - a.pro![1]);
+      for (const [targetField] of pros.slice(MAX_LESSONS_PER_FIELD)) verdicts.get(targetField)!.pro = undefined;
       for (const [targetField, verdict] of verdicts) {
         const target = targetByName.get(targetField)!;
         const prior = existing.get(pairKey(source.name, targetField));
@@ -197,7 +215,7 @@ export class LearnedEvidence {
         ? `; ${source.type} fields filled ${target.name} ${seen} time${seen > 1 ? 's' : ''}`
         : `; your mappings fill ${target.name} from ${[...types.keys()].join(', ')}, not ${source.type}`;
     }
-    const base = LESSON_BASE + LESSON_SPAN * sim + Math.min(0.04, 0.01 * (agreeing - 1)) + typeShift;
+    const base = LESSON_BASE + LESSON_SPAN * sim + Math.min(0.09, 0.03 * (agreeing - 1)) + typeShift;
     const confidence = Math.min(MAX_LESSON_CONFIDENCE, base * fit.factor);
     const reason = `${lesson.because}: ${lesson.sourceField} → ${lesson.targetField} (${agreeing > 1 ? `${agreeing} rules, ` : ''}words ${Math.round(sim * 100)} % alike${typeNote})`;
     if (prior) {
@@ -206,7 +224,8 @@ export class LearnedEvidence {
       prior.confidence = Math.max(prior.confidence, confidence);
       return;
     }
-    candidates.push({ source, target, confidence, transform: fit.transform, learned: false, reasons: [reason, `type: ${fit.reason}`] });
+    const transform = lesson.sourceField === source.name && lesson.transform ? lesson.transform : fit.transform;
+    candidates.push({ source, target, confidence, transform, learned: false, reasons: [reason, `type: ${fit.reason}`] });
   }
 }
 
@@ -214,11 +233,10 @@ export class LearnedEvidence {
  * How much a rejection weighs on a field: in full for the very field on the same source object,
  * half on another object, and half again for a field that only reads nearly like it.
  */
-function rejectionWeight(name: string, words: string[], weight: number, lesson: Lesson): number {
+function rejectionWeight(name: string, overlap: number, lesson: Lesson): number {
   const object = lesson.sameObject ? 1 : 0.5;
   if (lesson.sourceField === name) return object;
-  const sim = similarity(words, weight, lesson.words, lesson.weight);
-  return sim >= MIN_REJECTION_SIMILARITY ? sim * 0.5 * object : 0;
+  return overlap >= MIN_REJECTION_SIMILARITY ? overlap * 0.5 * object : 0;
 }
 
 function demote(candidate: LearnableCandidate, [lesson, sim]: [Lesson, number]): void {
@@ -255,7 +273,17 @@ export function buildLearnedEvidence(mappings: readonly TaughtMapping[], logs: r
     const because = `learned from mapping "${mapping.name}"`;
     const sameObject = object === sourceObject.toLowerCase();
     for (const rule of mapping.rules) {
-      add({ ...rule, sameObject, sourceType: log?.sourceTypes[rule.sourceField] ?? null, positive: true, replaced: false, because });
+      const { sourceField, targetField } = rule;
+      add({
+        sourceField,
+        targetField,
+        transform: rule.transform ?? null,
+        sameObject,
+        sourceType: log?.sourceTypes[sourceField] ?? null,
+        positive: true,
+        replaced: false,
+        because,
+      });
     }
     if (!log) continue;
     const filled = new Set(mapping.rules.map((r) => r.targetField));
@@ -266,7 +294,7 @@ export function buildLearnedEvidence(mappings: readonly TaughtMapping[], logs: r
       const [sourceField, targetField] = key.split(' ');
       if (!sourceField || !targetField) continue;
       const replaced = filled.has(targetField) || read.has(sourceField);
-      add({ sourceField, targetField, sameObject, sourceType: null, positive: false, replaced, because });
+      add({ sourceField, targetField, transform: null, sameObject, sourceType: null, positive: false, replaced, because });
     }
   }
   return new LearnedEvidence([...merged.values()]);

@@ -14,9 +14,14 @@ export function savedMappings(db: DataSource, organizationId: string, targetObje
   });
 }
 
-/** Saved rules as pairs the suggester ranks above its guesses (rows newest first). */
+/**
+ * Saved rules of the same source object as pairs the suggester ranks above its guesses (rows
+ * newest first). Rules of other objects teach through their words (learned-evidence.ts): the
+ * same name on another provider's object (`status`, `id`) often means something else.
+ */
 export function pairsOf(rows: readonly FieldMappingEntity[], sourceObject: string): LearnedPair[] {
-  const pairs = rows.flatMap((row) =>
+  const same = rows.filter((row) => row.sourceObject.toLowerCase() === sourceObject.toLowerCase());
+  const pairs = same.flatMap((row) =>
     row.rules.map((rule) => ({
       sourceField: rule.sourceField,
       targetField: rule.targetField,
