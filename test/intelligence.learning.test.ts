@@ -92,6 +92,15 @@ describe('suggestFieldMappings learns from saved mappings', () => {
     // What the lexicon already knew keeps its place.
     expect(into(after, 'name')).toMatchObject({ sourceField: 'companyName' });
 
+    // Word for word, reference stood for number: that holds into another object too.
+    const erpInvoices = { object: 'erp_invoices', fields: [{ name: 'doc_ref', type: 'STRING' }] };
+    const documentTarget = { object: 'erp_documents', fields: [{ name: 'document_number', type: 'STRING' }] };
+    expect(await suggest(erpInvoices, documentTarget, other)).toEqual([]);
+    expect(into(await suggest(erpInvoices, documentTarget), 'document_number')).toMatchObject({
+      sourceField: 'doc_ref',
+      reasons: ['learned from mapping "Legacy ERP accounts": reference stands for number (as in cust_ref → account_number)', 'type: text'],
+    });
+
     // Another organization's suggester learned nothing from it.
     const elsewhere = await suggest(crmExport, accountTarget, other);
     expect(into(elsewhere, 'account_number')).toBeUndefined();

@@ -1,8 +1,12 @@
 import type { SuggestionLogRow } from '../sql/suggestion-logs';
 import { wordWeight, type FieldProfile } from './field-profile';
 import { fieldWords, NOISE } from './field-tokens';
-import { explainPair, type PairScore } from './pair-score';
-import type { SuggestedTransform, TypeFit } from './transform-choice';
+import { explainPair } from './pair-score';
+import { LearnedWordPairs } from './learned-word-pairs';
+import type { LearnableCandidate, TaughtMapping } from './learning-types';
+import type { TypeFit } from './transform-choice';
+
+export type { LearnableCandidate, TaughtMapping } from './learning-types';
 
 /**
  * What an organization's saved mappings teach beyond their exact names (learned-pairs.ts replays
@@ -11,15 +15,6 @@ import type { SuggestedTransform, TypeFit } from './transform-choice';
  * call from the stored rows (learning-store.ts), so a save counts from the next call on; the
  * lessons are indexed by word so a 1,000-field schema looks up its words, not every lesson.
  */
-
-/** A saved mapping as learning reads it. */
-export interface TaughtMapping {
-  id: string;
-  name: string;
-  sourceObject: string;
-  updatedAt: Date;
-  rules: readonly { sourceField: string; targetField: string; transform?: { type: string; params?: unknown } | null }[];
-}
 
 interface Lesson {
   targetField: string;
@@ -38,17 +33,6 @@ interface Lesson {
   because: string;
 }
 
-/** The part of suggest-mappings.ts's candidates learning reads and changes. */
-export interface LearnableCandidate {
-  source: FieldProfile;
-  target: FieldProfile;
-  confidence: number;
-  transform: SuggestedTransform | { type: string; params?: unknown } | null;
-  learned: boolean;
-  reasons?: string[];
-  score?: PairScore;
-}
-
 /** Below this word overlap a lesson says nothing about a field (customer_name is not cust_ref). */
 const MIN_SIMILARITY = 0.7;
 /** A rejection demotes only fields that read (nearly) like the rejected one. */
@@ -61,6 +45,8 @@ const REPLACED_PENALTY = 0.45;
 const LEFT_OUT_PENALTY = 0.25;
 const MAX_PENALTY = 0.6;
 const MAX_LESSONS_PER_FIELD = 3;
+/** Fields of the same words mapped to more targets than this are ambiguous lessons (a wide schema's `amount_1` … `amount_99`). */
+const MAX_TARGETS_PER_WORDS = 3;
 
 /** Words of a field name for lessons: the token normaliser's words, `ref` spelled out, wrappers dropped. */
 export function lessonWords(name: string): string[] {
@@ -83,7 +69,10 @@ export class LearnedEvidence {
   /** Per target field: how many kept rules read a field of each type. */
   private readonly typeCounts = new Map<string, Map<string, number>>();
 
-  constructor(lessons: Lesson[]) {
+  constructor(
+    lessons: Lesson[],
+    private readonly wordPairs: LearnedWordPairs,
+  ) {
     this.lessons = lessons;
     lessons.forEach((lesson, i) => {
       for (const word of lesson.words) {
@@ -118,7 +107,7 @@ export class LearnedEvidence {
     fitOf: (s: FieldProfile, t: FieldProfile) => TypeFit,
     minConfidence: number,
   ): void {
-    if (!this.lessons.length) return;
+    if (!this.lessons.length && !this.wordPairs.size) return;
     const targetByName = new Map(targets.map((t) => [t.name, t]));
     const existing = new Map<string, LearnableCandidate>();
     for (const c of candidates) {
@@ -182,6 +171,8 @@ export class LearnedEvidence {
         else if (verdict.con && prior && !prior.learned) demote(prior, verdict.con);
       }
     });
+    for (const c of candidates) if (!existing.has(pairKey(c.source.name, c.target.name))) existing.set(pairKey(c.source.name, c.target.name), c);
+    this.wordPairs.apply(sources, targets, existing, candidates, fitOf);
     // A demoted guess can fall under the floor, and a weak lesson never reached it.
     let kept = 0;
     for (const c of candidates) if (c.confidence >= minConfidence) candidates[kept++] = c;
@@ -252,9 +243,15 @@ function demote(candidate: LearnableCandidate, [lesson, sim]: [Lesson, number]):
 /**
  * Lessons from the organization's mappings into one target object (newest first) and what was
  * suggested to it before each was saved. `sourceObject` is the object being suggested for: a
- * rejection there counts in full, one on another object at half.
+ * rejection there counts in full, one on another object at half. `anyObject`: the newest mappings
+ * into any object, for word-for-word lessons (learned-word-pairs.ts).
  */
-export function buildLearnedEvidence(mappings: readonly TaughtMapping[], logs: readonly SuggestionLogRow[], sourceObject: string): LearnedEvidence {
+export function buildLearnedEvidence(
+  mappings: readonly TaughtMapping[],
+  logs: readonly SuggestionLogRow[],
+  sourceObject: string,
+  anyObject: readonly TaughtMapping[] = mappings,
+): LearnedEvidence {
   const logOf = new Map(logs.map((log) => [log.sourceObject.toLowerCase(), log]));
   const merged = new Map<string, Lesson>();
   const add = (lesson: Omit<Lesson, 'words' | 'weight' | 'count'>) => {
@@ -297,5 +294,13 @@ export function buildLearnedEvidence(mappings: readonly TaughtMapping[], logs: r
       add({ sourceField, targetField, transform: null, sameObject, sourceType: null, positive: false, replaced, because });
     }
   }
-  return new LearnedEvidence([...merged.values()]);
+  // Words the mappings sent to many different targets say nothing about which one a field fills.
+  const targetsOfWords = new Map<string, Set<string>>();
+  for (const lesson of merged.values()) {
+    if (!lesson.positive) continue;
+    const key = lesson.words.join(' ');
+    targetsOfWords.set(key, (targetsOfWords.get(key) ?? new Set()).add(lesson.targetField));
+  }
+  const lessons = [...merged.values()].filter((l) => !l.positive || targetsOfWords.get(l.words.join(' '))!.size <= MAX_TARGETS_PER_WORDS);
+  return new LearnedEvidence(lessons, new LearnedWordPairs(anyObject, lessonWords, wordsMatch));
 }

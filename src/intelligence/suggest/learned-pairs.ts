@@ -5,10 +5,10 @@ import type { LearnedPair } from './suggest-mappings';
 /** The newest mappings first: when two disagree, the more recent choice is the user's current one. */
 export const MAX_MAPPINGS = 200;
 
-/** The organization's newest saved mappings into `targetObject`. */
-export function savedMappings(db: DataSource, organizationId: string, targetObject: string): Promise<FieldMappingEntity[]> {
+/** The organization's newest saved mappings into `targetObject` (into any object without one). */
+export function savedMappings(db: DataSource, organizationId: string, targetObject?: string): Promise<FieldMappingEntity[]> {
   return db.getRepository(FieldMappingEntity).find({
-    where: { organizationId, targetObject },
+    where: targetObject === undefined ? { organizationId } : { organizationId, targetObject },
     order: { updatedAt: 'DESC' },
     take: MAX_MAPPINGS,
   });
