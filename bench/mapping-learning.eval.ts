@@ -24,7 +24,7 @@ import { openBenchDatabase } from './support';
 /** The fixture pair shape of bench/mapping.eval.ts, as far as learning reads it. */
 export interface LearningPair {
   id: string;
-  source: { object: string; fields: [string, FieldType | null, unknown[]][] };
+  source: { object: string; fields: [string, FieldType | null, unknown[], string?][] };
   target: string;
   expected: Record<string, string | string[]>;
 }
@@ -59,7 +59,7 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 const objectOf = (pair: LearningPair) => `${pair.id.split('-')[0]}_${pair.source.object}`;
 const sourceOf = (pair: LearningPair): ObjectSchemaLike => ({
   object: objectOf(pair),
-  fields: pair.source.fields.map(([name, type, sampleValues]) => ({ name, type, sampleValues })),
+  fields: pair.source.fields.map(([name, type, sampleValues, references]) => ({ name, type, sampleValues, references: references ?? null })),
 });
 const firstOf = (want: string | string[]) => (Array.isArray(want) ? want[0] : want);
 
@@ -93,7 +93,7 @@ export function inHouseStyle(pair: LearningPair): LearningPair {
   const to = (name: string) => renamed.get(name) ?? name;
   return {
     ...pair,
-    source: { object: pair.source.object, fields: pair.source.fields.map(([name, type, samples]) => [to(name), type, samples]) },
+    source: { object: pair.source.object, fields: pair.source.fields.map(([name, type, samples, references]) => [to(name), type, samples, references]) },
     expected: Object.fromEntries(Object.entries(pair.expected).map(([target, want]) => [target, Array.isArray(want) ? want.map(to) : to(want)])),
   };
 }

@@ -152,6 +152,7 @@ export class LearnedEvidence {
         // The same name on the same object is replayed as a rule (learned-pairs.ts).
         if (lesson.positive && lesson.sameObject && lesson.sourceField === source.name) continue;
         const overlap = (Math.min(fromSource[i], weight) + Math.min(fromLesson[i], lesson.weight)) / (weight + lesson.weight);
+        if (lesson.positive && !generalises(lesson, words, source.name)) continue;
         const sim = lesson.positive ? overlap : rejectionWeight(source.name, overlap, lesson);
         if (sim < (lesson.positive ? MIN_SIMILARITY : Number.MIN_VALUE)) continue;
         const verdict = verdicts.get(lesson.targetField) ?? { pros: 0 };
@@ -218,6 +219,18 @@ export class LearnedEvidence {
     const transform = lesson.sourceField === source.name && lesson.transform ? lesson.transform : fit.transform;
     candidates.push({ source, target, confidence, transform, learned: false, reasons: [reason, `type: ${fit.reason}`] });
   }
+}
+
+/**
+ * Whether a rule says something about a field of other words or another object: its words must
+ * name more than a common word (`id` of Chargebee's invoice is its number, Stripe's is not), and
+ * the field's head (its last word) must be the rule's (`company_id` says nothing of `companyName`).
+ */
+function generalises(lesson: Lesson, words: string[], name: string): boolean {
+  if (lesson.weight < 1 && !(lesson.sameObject && lesson.sourceField === name)) return false;
+  const head = words[words.length - 1];
+  const theirs = lesson.words[lesson.words.length - 1];
+  return head !== undefined && theirs !== undefined && wordsMatch(head, theirs);
 }
 
 /**
