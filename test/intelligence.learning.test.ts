@@ -143,7 +143,11 @@ describe('suggestFieldMappings learns from saved mappings', () => {
       ],
     });
     const after = await suggest(shop, invoiceTarget);
-    expect(into(after, 'invoice_number')).toMatchObject({ sourceField: 'order_ref', confidence: 0.99 });
+    expect(into(after, 'invoice_number')).toMatchObject({
+      sourceField: 'order_ref',
+      confidence: 0.99,
+      reasons: ['learned from mapping "Shop orders": order_ref → invoice_number (the same field of this object)'],
+    });
     const dueAfter = into(after, 'due_date')!;
     expect(dueAfter.confidence).toBeLessThan(due.confidence);
     expect(dueAfter.reasons.join(' ')).toContain('learned from mapping "Shop orders": it left out the suggested due_date → due_date');

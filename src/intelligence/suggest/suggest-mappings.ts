@@ -107,7 +107,7 @@ export function suggestMappings(
       learned: true,
       transform: pair.transform,
       confidence: pair.sameSourceObject ? LEARNED_SAME_OBJECT : LEARNED_OTHER_OBJECT,
-      reasons: [`learned: your saved mapping "${pair.mappingName}" maps ${pair.sourceField} to ${pair.targetField}`],
+      reasons: [`learned from mapping "${pair.mappingName}": ${pair.sourceField} → ${pair.targetField} (the same field of this object)`],
     });
   }
   // Only sources that can make a target's cut are scored: the same result as scoring all n × m pairs.
