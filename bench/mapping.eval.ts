@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { FieldType } from '../src/connectors/connector.enums';
 import { crmTargetSchema } from '../src/intelligence/suggest/crm-target-schema';
 import { MIN_CONFIDENCE, suggestMappings, type ObjectSchemaLike } from '../src/intelligence/suggest/suggest-mappings';
+import { printLearningCurve } from './mapping-learning.eval';
 import { result } from './result';
 
 interface Pair {
@@ -161,4 +162,11 @@ function main(): void {
   result({ name: 'mapping suggestions, 1,000 x 1,000 fields', value: large.median, unit: 'ms', goal: '< 1,000', met: large.median < 1000 });
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main();
+  // The learning curve (issue 19) goes through the service on a database: bench/mapping-learning.eval.ts.
+  printLearningCurve(loadPairs()).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -17,6 +17,7 @@ import { Automations1765400000000 } from './1765400000000-automations';
 import { ActivityParticipants1765500000000 } from './1765500000000-activity-participants';
 import { TrackedEmail1765510000000 } from './1765510000000-tracked-email';
 import { StoredDocuments1765520000000 } from './1765520000000-stored-documents';
+import { MappingSuggestionLog1765600000000 } from './1765600000000-mapping-suggestion-log';
 
 /** In order; imported rather than globbed so tests and the built service load the same list. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   ActivityParticipants1765500000000,
   TrackedEmail1765510000000,
   StoredDocuments1765520000000,
+  MappingSuggestionLog1765600000000,
 ];

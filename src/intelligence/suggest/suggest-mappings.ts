@@ -4,6 +4,7 @@ import { referencedCrmObject } from '../../sync/mapping/reference-target';
 import { TransformType } from '../../sync/sync.enums';
 import { CandidateIndex } from './candidate-index';
 import { objectWord, profileField, type FieldProfile } from './field-profile';
+import type { LearnedEvidence } from './learned-evidence';
 import { guessedReference } from './reference-guess';
 import { cachedTypeFit, confidenceBound, explainPair, scorePair, type PairScore } from './pair-score';
 import { typeFit, type SuggestedTransform, type TypeFit } from './transform-choice';
@@ -79,13 +80,14 @@ function phoneCountry(fields: FieldProfile[], raw: readonly SchemaFieldLike[]): 
  * pairs first; candidate-index.ts finds the others without scoring all n × m), then assigned
  * greedily by confidence so each target field gets at most one source and each source fills one
  * target (a full name may fill first and last name through SPLIT).
- * Pure: the service adds the organization's learned pairs and checks input.
+ * Pure: the service adds the organization's learned pairs and evidence and checks input.
  */
 export function suggestMappings(
   source: ObjectSchemaLike,
   target: ObjectSchemaLike,
   learned: readonly LearnedPair[] = [],
   minConfidence = MIN_CONFIDENCE,
+  evidence: LearnedEvidence | null = null,
 ): Suggestion[] {
   const into = objectWord(target.object);
   const sources = source.fields.map((f) => profileField(f.name, f.type, f.sampleValues, into));
@@ -105,7 +107,7 @@ export function suggestMappings(
       learned: true,
       transform: pair.transform,
       confidence: pair.sameSourceObject ? LEARNED_SAME_OBJECT : LEARNED_OTHER_OBJECT,
-      reasons: [`learned: your saved mapping "${pair.mappingName}" maps ${pair.sourceField} to ${pair.targetField}`],
+      reasons: [`learned from mapping "${pair.mappingName}": ${pair.sourceField} → ${pair.targetField} (the same field of this object)`],
     });
   }
   // Only sources that can make a target's cut are scored: the same result as scoring all n × m pairs.
@@ -113,6 +115,8 @@ export function suggestMappings(
   const index = new CandidateIndex(ranked, minConfidence);
   const scored = new Int32Array(ranked.length);
   targets.forEach((t, at) => candidates.push(...bestSources(t, ranked, index, fitOf, minConfidence, scored, at + 1)));
+  // Learning beyond exact names (learned-evidence.ts): lessons add, raise and demote candidates.
+  evidence?.apply(sources, targets, candidates, fitOf, minConfidence);
   candidates.sort(byConfidence);
 
   const usedTargets = new Set<string>();

@@ -5,9 +5,9 @@ import { BadUserInputError, NotFoundError } from '../../errors';
 import { isValidDotPath } from '../../sync/mapping/dot-path';
 import { CRM_OBJECTS, crmObject } from '../../sync/crm/crm-objects';
 import { crmTargetSchema, STORE_KEPT_FIELDS } from './crm-target-schema';
-import { learnedPairs } from './learned-pairs';
+import { loadLearning, rememberSuggestions } from './learning-store';
 import { conventionalSamples, conventionalType } from './provider-conventions';
-import { suggestMappings, type ObjectSchemaLike, type Suggestion } from './suggest-mappings';
+import { MIN_CONFIDENCE, suggestMappings, type ObjectSchemaLike, type Suggestion } from './suggest-mappings';
 
 /** Wider schemas than any provider object we know; bounds the pair scoring (n × m). */
 export const MAX_SCHEMA_FIELDS = 2000;
@@ -37,7 +37,9 @@ function checkSchema(schema: ObjectSchemaLike | null | undefined, at: 'source' |
 
 /**
  * Field-mapping suggestions: the offline suggester (suggest-mappings.ts) plus what the
- * organization taught it, its saved mappings into the same object, which outrank every guess.
+ * organization taught it: its saved mappings into the same object, replayed by name (they outrank
+ * every guess) and generalised by words and types (learned-evidence.ts), and the suggestions
+ * those mappings left out. Each answer is remembered so the next save can reject it.
  */
 export class SuggestService {
   constructor(
@@ -52,7 +54,10 @@ export class SuggestService {
     // Into a built-in object the store keeps id and the timestamps itself: never suggest them.
     const into = crmObject(target.object) ? { ...target, fields: target.fields.filter((f) => !STORE_KEPT_FIELDS.has(f.name)) } : target;
     if (!into.fields.length) return [];
-    return suggestMappings(source, into, await learnedPairs(this.db, organizationId, source.object, target.object));
+    const learning = await loadLearning(this.db, organizationId, source.object, target.object);
+    const suggestions = suggestMappings(source, into, learning.pairs, MIN_CONFIDENCE, learning.evidence);
+    await rememberSuggestions(this.db, organizationId, source, target.object, suggestions);
+    return suggestions;
   }
 
   /** From one object of a connection's connector (its declared fields) into a built-in CRM object. */
