@@ -164,4 +164,51 @@ describe('suggestFieldMappings learns from saved mappings', () => {
     expect(into(elsewhere, 'invoice_number')).toMatchObject({ sourceField: 'number', confidence: number.confidence });
     expect(into(elsewhere, 'due_date')).toMatchObject({ sourceField: 'due_date', confidence: due.confidence });
   });
+  it("learns the organization's short forms: mobi_phon → mobile_phone teaches that mobi stands for mobile elsewhere", async () => {
+    const contactTarget = {
+      object: 'contact',
+      fields: [
+        { name: 'first_name', type: 'STRING' },
+        { name: 'mobile_phone', type: 'PHONE' },
+        { name: 'mobile_carrier', type: 'STRING' },
+        { name: 'mailing_city', type: 'STRING' },
+        { name: 'mailing_street', type: 'STRING' },
+      ],
+    };
+    const helpdesk = {
+      object: 'hd_people',
+      fields: [
+        { name: 'mobi_carr', type: 'STRING' },
+        { name: 'mail_stre', type: 'STRING' },
+      ],
+    };
+    const before = await suggest(helpdesk, contactTarget);
+    await suggest(
+      {
+        object: 'hr_people',
+        fields: [
+          { name: 'mobi_phon', type: 'STRING' },
+          { name: 'mail_city', type: 'STRING' },
+        ],
+      },
+      contactTarget,
+    );
+    await save({
+      name: 'HR people',
+      sourceObject: 'hr_people',
+      targetObject: 'contact',
+      rules: [
+        { sourceField: 'mobi_phon', targetField: 'mobile_phone' },
+        { sourceField: 'mail_city', targetField: 'mailing_city' },
+      ],
+    });
+    const after = await suggest(helpdesk, contactTarget);
+    const carrier = into(after, 'mobile_carrier');
+    expect(carrier).toMatchObject({ sourceField: 'mobi_carr' });
+    expect(carrier!.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(carrier!.confidence).toBeGreaterThan(into(before, 'mobile_carrier')?.confidence ?? 0);
+    expect(carrier!.reasons.join(' ')).toMatch(/learned from mapping "HR people": mobi stands for mobile/);
+    // Another organization was taught nothing.
+    expect(await suggest(helpdesk, contactTarget, other)).toEqual(before);
+  });
 });

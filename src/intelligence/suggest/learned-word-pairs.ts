@@ -43,20 +43,18 @@ export class LearnedWordPairs {
         const target = wordsOf(rule.targetField);
         const loneSource = source.filter((w) => !target.some((v) => match(w, v)));
         const loneTarget = target.filter((v) => !source.some((w) => match(w, v)));
-        if (!loneSource.length || loneSource.length !== loneTarget.length) continue;
-        loneSource.forEach((word, i) => {
+        const learn = (word: string, targetWord: string) => {
           const byTarget = this.pairs.get(word) ?? new Map<string, WordPair>();
-          const known = byTarget.get(loneTarget[i]);
+          const known = byTarget.get(targetWord);
           if (known) known.count++;
-          else
-            byTarget.set(loneTarget[i], {
-              targetWord: loneTarget[i],
-              count: 1,
-              because: `learned from mapping "${mapping.name}"`,
-              example: `${rule.sourceField} → ${rule.targetField}`,
-            });
+          else byTarget.set(targetWord, { targetWord, count: 1, because: `learned from mapping "${mapping.name}"`, example: `${rule.sourceField} → ${rule.targetField}` });
           this.pairs.set(word, byTarget);
-        });
+        };
+        // The organization's own short forms (`cust` for customer, `addr` for address): a source
+        // word that is a shortening of a different target word is learned as standing for it.
+        for (const w of source) for (const v of target) if (w !== v && match(w, v)) learn(w, v);
+        if (!loneSource.length || loneSource.length !== loneTarget.length) continue;
+        loneSource.forEach((word, i) => learn(word, loneTarget[i]));
       }
     }
   }
@@ -132,8 +130,9 @@ export class LearnedWordPairs {
           seen.add(i);
           add(i, own + wordWeight(theirs), pair);
         };
-        for (const v of direct) for (const i of targetsByWord.get(v)!) reach(i, v);
+        // Learned first, so a short form the organization taught is what reached the target.
         for (const pair of learned[k]) for (const i of targetsByWord.get(pair.targetWord) ?? []) reach(i, pair.targetWord, pair);
+        for (const v of direct) for (const i of targetsByWord.get(v)!) reach(i, v);
       });
       for (const i of hit) {
         const pair = via[i];
