@@ -81,16 +81,7 @@ describe('signed documents', () => {
       });
     }
     const tokens = oauth.issueTokens();
-    docusignId = (
-      await gql(CONNECT, {
-        input: {
-          connectorKey: 'docusign',
-          name: 'DocuSign (local)',
-          credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, webhookSecret: CONNECT_KEY },
-          config: { baseUrl: `${docusign.url}/restapi`, accountId: docusign.accountId },
-        },
-      })
-    ).createConnection.id;
+    docusignId = (await gql(CONNECT, { input: docusign.connectionInput(tokens, CONNECT_KEY) })).createConnection.id;
   });
   afterAll(async () => {
     await db?.end();

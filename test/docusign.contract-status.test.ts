@@ -70,14 +70,7 @@ describe('DocuSign signing status on the contract record', () => {
     });
     const tokens = oauth.issueTokens();
     connectionId = (
-      await gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
-        input: {
-          connectorKey: 'docusign',
-          name: 'DocuSign (local)',
-          credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, webhookSecret: CONNECT_KEY },
-          config: { baseUrl: `${docusign.url}/restapi`, accountId: docusign.accountId },
-        },
-      })
+      await gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', { input: docusign.connectionInput(tokens, CONNECT_KEY) })
     ).createConnection.id;
   });
   afterAll(async () => {

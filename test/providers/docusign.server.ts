@@ -110,6 +110,16 @@ export class DocuSignServer extends ProviderServer {
     return { headers: { 'content-type': 'application/pdf' }, body: this.combinedPdf(id) };
   }
 
+  /** createConnection's input for a connection to this stand-in, with a Connect HMAC key (credentials.webhookSecret). */
+  connectionInput(tokens: { access_token: string; refresh_token: string }, webhookSecret: string): Record<string, unknown> {
+    return {
+      connectorKey: 'docusign',
+      name: 'DocuSign (local)',
+      credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, webhookSecret },
+      config: { baseUrl: `${this.url}/restapi`, accountId: this.accountId },
+    };
+  }
+
   /** Envelopes whose status changed a minute apart, each with a signer and a carbon copy. */
   seedEnvelopes(count: number, status = 'sent'): Envelope[] {
     return Array.from({ length: count }, (_, i) => {

@@ -47,7 +47,13 @@ export class LearnedWordPairs {
           const byTarget = this.pairs.get(word) ?? new Map<string, WordPair>();
           const known = byTarget.get(targetWord);
           if (known) known.count++;
-          else byTarget.set(targetWord, { targetWord, count: 1, because: `learned from mapping "${mapping.name}"`, example: `${rule.sourceField} → ${rule.targetField}` });
+          else
+            byTarget.set(targetWord, {
+              targetWord,
+              count: 1,
+              because: `learned from mapping "${mapping.name}"`,
+              example: `${rule.sourceField} → ${rule.targetField}`,
+            });
           this.pairs.set(word, byTarget);
         };
         // The organization's own short forms (`cust` for customer, `addr` for address): a source
