@@ -21,6 +21,14 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     drop: async () => {
       const c = new Client({ connectionString: adminUrl() });
       await c.connect();
+      // A pool closed just before may still be saying goodbye (its clients ending): FORCE would
+      // terminate them mid-close and their FATAL 57P01 would surface as an unhandled error in the
+      // test process. Give them up to 5 s to leave; FORCE then removes only what truly lingers.
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const { rows } = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
