@@ -1,10 +1,8 @@
 import { BuiltInCrmStore } from '../src/sync/crm/built-in-crm-store';
 import { StripeServer } from './providers/stripe.server';
 import { startTestService, TestService } from './support/service';
-import { TRIGGER, waitForRunEnd } from './support/sync-fixtures';
+import { syncKit } from './support/crm-object-fixtures';
 
-const RUN = `query($id: ID!) { syncRun(id: $id) { id status mode recordsProcessed recordsCreated recordsUpdated recordsFailed errorDetails
-  logs(first: 50) { level code message externalId } } }`;
 const ACTION = 'mutation($id: ID!, $action: String!, $input: JSON!) { executeConnectorAction(connectionId: $id, action: $action, input: $input) }';
 const SUGGEST = `query($id: ID!, $object: String!, $target: String!) {
   suggestFieldMappingsForConnection(connectionId: $id, object: $object, targetObject: $target) { sourceField targetField transform { type params } } }`;
@@ -28,25 +26,10 @@ describe('sync: Stripe subscriptions → subscription', () => {
     return res.data;
   };
   const action = async (name: string, input: Record<string, unknown>) => (await ok(ACTION, { id: connectionId, action: name, input })).executeConnectorAction;
-  const sync = async (configId: string, mode?: string) => waitForRunEnd(gql, (await ok(TRIGGER, { id: configId, mode })).triggerSync.id, 30_000, RUN);
-  const config = async (sourceObject: string, targetObject: string, rules: unknown[]) => {
-    const mapping = await ok('mutation($input: CreateFieldMappingInput!) { createFieldMapping(input: $input) { id } }', {
-      input: { name: `${sourceObject} → ${targetObject}`, sourceObject, targetObject, rules },
-    });
-    return (
-      await ok('mutation($input: CreateSyncConfigInput!) { createSyncConfig(input: $input) { id } }', {
-        input: {
-          name: `${sourceObject} → ${targetObject}`,
-          connectionId,
-          sourceObject,
-          targetObject,
-          direction: 'INBOUND',
-          frequency: 'manual',
-          fieldMappingId: mapping.createFieldMapping.id,
-        },
-      })
-    ).createSyncConfig.id as string;
-  };
+  // The mapping + manual config and the run-and-wait every sync test uses (test/support).
+  const kit = () => syncKit(gql);
+  const sync = (configId: string, mode?: string) => kit().run(configId, mode);
+  const config = (sourceObject: string, targetObject: string, rules: unknown[]) => kit().config(connectionId, sourceObject, targetObject, rules);
   const linked = async (externalObject: string, externalId: string) =>
     (
       await t.service.db.query(
